@@ -1,0 +1,49 @@
+"""symderiv — check hand derivations by machine, with evidence.
+
+>>> import symderiv
+>>> v = symderiv.check_gradient("norm(y - X @ w)**2", wrt="w",
+...                             claim="-2 * X.T @ y + X.T @ X @ w", let="X: m x n; y: m; w: n")
+>>> v.outcome
+'fails'
+"""
+
+from .check import Result, check_equal, check_gradient, check_hessian, gradient, hessian
+from .errors import (
+    DeclarationError,
+    EvaluationError,
+    InputTooLargeError,
+    ParseError,
+    ShapeError,
+    SymderivError,
+    UnsupportedError,
+)
+from .parse import parse_declarations, parse_expression
+from .space import Declaration, Space
+from .verdict import Counterexample, Diagnosis, Evidence, Verdict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Counterexample",
+    "Declaration",
+    "DeclarationError",
+    "Diagnosis",
+    "EvaluationError",
+    "Evidence",
+    "InputTooLargeError",
+    "ParseError",
+    "Result",
+    "ShapeError",
+    "Space",
+    "SymderivError",
+    "UnsupportedError",
+    "Verdict",
+    "__version__",
+    "check_equal",
+    "check_gradient",
+    "check_hessian",
+    "gradient",
+    "hessian",
+    "parse_declarations",
+    "parse_expression",
+]

@@ -1,0 +1,381 @@
+"""Evaluate matrix expressions at concrete points, exactly or in (batched) floating point.
+
+An expression is compiled once into a tree of closures; calling the result with a
+point runs only NumPy operations.  Two backends:
+
+* :class:`Exact` — entries are :class:`fractions.Fraction` in NumPy object arrays;
+  transcendental functions raise :class:`NotExact`, so the caller can fall back.
+* :class:`Batched` — float or complex arrays with a leading batch axis: one call
+  evaluates the expression at many points (all the finite-difference stencils of
+  a gradient at once).  Matrices are ``(K, r, c)``, scalars ``(K,)``.
+
+Vectors are ``r×1`` columns everywhere, as in the SymPy expressions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from ..errors import EvaluationError, UnsupportedError
+
+__all__ = ["Batched", "Exact", "NotExact", "compile_expr", "exact_det", "exact_inv"]
+
+
+class NotExact(Exception):
+    """The exact backend met a value that is not rational (exp, log, irrational root)."""
+
+
+# -- exact linear algebra over Fractions ---------------------------------------------------
+def _frac_matrix(m: np.ndarray) -> list[list[Fraction]]:
+    return [[Fraction(v) for v in row] for row in m.tolist()]
+
+
+def exact_det(m: np.ndarray) -> Fraction:
+    """Determinant by Gaussian elimination over the rationals."""
+    a = _frac_matrix(m)
+    n = len(a)
+    det = Fraction(1)
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if a[r][col] != 0), None)
+        if pivot is None:
+            return Fraction(0)
+        if pivot != col:
+            a[col], a[pivot] = a[pivot], a[col]
+            det = -det
+        det *= a[col][col]
+        for r in range(col + 1, n):
+            f = a[r][col] / a[col][col]
+            if f:
+                a[r] = [x - f * y for x, y in zip(a[r], a[col], strict=True)]
+    return det
+
+
+def exact_inv(m: np.ndarray) -> np.ndarray:
+    """Inverse by Gauss–Jordan over the rationals; singular matrices raise EvaluationError."""
+    a = _frac_matrix(m)
+    n = len(a)
+    aug = [row + [Fraction(int(i == j)) for j in range(n)] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if aug[r][col] != 0), None)
+        if pivot is None:
+            raise EvaluationError("singular matrix")
+        aug[col], aug[pivot] = aug[pivot], aug[col]
+        p = aug[col][col]
+        aug[col] = [x / p for x in aug[col]]
+        for r in range(n):
+            if r != col and aug[r][col] != 0:
+                f = aug[r][col]
+                aug[r] = [x - f * y for x, y in zip(aug[r], aug[col], strict=True)]
+    out = np.empty((n, n), dtype=object)
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = aug[i][n + j]
+    return out
+
+
+def _exact_sqrt(q: Fraction) -> Fraction:
+    if q < 0:
+        raise EvaluationError("square root of a negative number")
+    num, den = math.isqrt(q.numerator), math.isqrt(q.denominator)
+    if num * num == q.numerator and den * den == q.denominator:
+        return Fraction(num, den)
+    raise NotExact("irrational square root")
+
+
+class Exact:
+    """Rational arithmetic; a point maps names to Fractions or object arrays of Fractions."""
+
+    name = "exact"
+
+    @staticmethod
+    def const(value: sp.Rational) -> Fraction:
+        return Fraction(int(value.p), int(value.q))
+
+    @staticmethod
+    def full(rows: int, cols: int, value: int) -> np.ndarray:
+        out = np.empty((rows, cols), dtype=object)
+        out.fill(Fraction(value))
+        return out
+
+    def eye(self, n: int) -> np.ndarray:
+        out = self.full(n, n, 0)
+        for i in range(n):
+            out[i, i] = Fraction(1)
+        return out
+
+    @staticmethod
+    def array(value: Any) -> np.ndarray:
+        arr = np.asarray(value, dtype=object)
+        return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+
+    @staticmethod
+    def smul(s: Fraction, m: np.ndarray) -> np.ndarray:
+        return m * s
+
+    @staticmethod
+    def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a @ b
+
+    @staticmethod
+    def transpose(a: np.ndarray) -> np.ndarray:
+        return a.T
+
+    @staticmethod
+    def trace(a: np.ndarray) -> Fraction:
+        return sum((a[i, i] for i in range(a.shape[0])), Fraction(0))
+
+    @staticmethod
+    def det(a: np.ndarray) -> Fraction:
+        return exact_det(a)
+
+    @staticmethod
+    def inv(a: np.ndarray) -> np.ndarray:
+        return exact_inv(a)
+
+    @staticmethod
+    def pow(base: Any, exp: Fraction) -> Any:
+        if exp.denominator == 1:
+            if isinstance(base, np.ndarray):
+                if exp < 0 and any(v == 0 for v in base.flat):
+                    raise EvaluationError("division by zero")
+                return np.vectorize(lambda v: v ** int(exp), otypes=[object])(base)
+            if base == 0 and exp < 0:
+                raise EvaluationError("division by zero")
+            return base ** int(exp)
+        if exp.denominator == 2:
+            root = (np.vectorize(_exact_sqrt, otypes=[object])(base)
+                    if isinstance(base, np.ndarray) else _exact_sqrt(base))
+            return Exact.pow(root, Fraction(exp.numerator))
+        raise NotExact("fractional power")
+
+    @staticmethod
+    def func(name: str, value: Any) -> Any:
+        if name == "Abs":
+            return abs(value)
+        if name == "exp" and value == 0:
+            return Fraction(1)
+        if name == "log" and value == 1:
+            return Fraction(0)
+        if name == "log" and value <= 0:
+            raise EvaluationError("log of a non-positive number")
+        raise NotExact(name)
+
+    @staticmethod
+    def diag(v: np.ndarray) -> np.ndarray:
+        n = v.shape[0]
+        out = Exact.full(n, n, 0)
+        for i in range(n):
+            out[i, i] = v[i, 0]
+        return out
+
+
+class Batched:
+    """Float (or complex, for the complex step) arithmetic over a leading batch axis."""
+
+    name = "float"
+
+    def __init__(self, batch: int, *, dtype: type = float) -> None:
+        self.batch = batch
+        self.dtype = dtype
+
+    def const(self, value: sp.Expr) -> np.ndarray:
+        return np.full(self.batch, complex(value) if self.dtype is complex else float(value),
+                       dtype=self.dtype)
+
+    def full(self, rows: int, cols: int, value: int) -> np.ndarray:
+        return np.full((self.batch, rows, cols), value, dtype=self.dtype)
+
+    def eye(self, n: int) -> np.ndarray:
+        return np.broadcast_to(np.eye(n, dtype=self.dtype), (self.batch, n, n)).copy()
+
+    def array(self, value: Any) -> np.ndarray:
+        arr = np.asarray(value, dtype=self.dtype)
+        return arr
+
+    @staticmethod
+    def smul(s: np.ndarray, m: np.ndarray) -> np.ndarray:
+        return s[:, None, None] * m
+
+    @staticmethod
+    def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a @ b
+
+    @staticmethod
+    def transpose(a: np.ndarray) -> np.ndarray:
+        return np.swapaxes(a, -1, -2)
+
+    @staticmethod
+    def trace(a: np.ndarray) -> np.ndarray:
+        return np.trace(a, axis1=-2, axis2=-1)
+
+    @staticmethod
+    def det(a: np.ndarray) -> np.ndarray:
+        return np.linalg.det(a)
+
+    @staticmethod
+    def inv(a: np.ndarray) -> np.ndarray:
+        cond = np.linalg.cond(a.real if np.iscomplexobj(a) else a)
+        if not np.all(np.isfinite(cond)) or np.max(cond) > 1e10:
+            raise EvaluationError("singular or ill-conditioned matrix")
+        return np.linalg.inv(a)
+
+    @staticmethod
+    def pow(base: np.ndarray, exp: np.ndarray) -> np.ndarray:
+        e = exp if np.ndim(base) == 1 else exp[:, None, None]
+        if np.any(np.real(base) == 0) and np.any(np.real(exp) < 0):
+            raise EvaluationError("division by zero")
+        integral = np.all(np.imag(exp) == 0) and np.all(np.real(exp) == np.round(np.real(exp)))
+        if not integral and np.any(np.real(base) <= 0):
+            raise EvaluationError("fractional power of a non-positive number")
+        return np.power(base, e)
+
+    @staticmethod
+    def func(name: str, value: np.ndarray) -> np.ndarray:
+        if name == "exp":
+            if np.any(np.real(value) > 700):
+                raise EvaluationError("exp overflows")
+            return np.exp(value)
+        if name == "log":
+            if np.any(np.real(value) <= 0):
+                raise EvaluationError("log of a non-positive number")
+            return np.log(value)
+        if name == "Abs":
+            # analytic continuation along the real axis keeps the complex step valid
+            return np.where(np.real(value) < 0, -value, value)
+        raise UnsupportedError(f"cannot evaluate {name}")
+
+    def diag(self, v: np.ndarray) -> np.ndarray:
+        n = v.shape[1]
+        out = np.zeros((self.batch, n, n), dtype=self.dtype)
+        idx = np.arange(n)
+        out[:, idx, idx] = v[:, :, 0]
+        return out
+
+
+Point = Mapping[str, Any]
+Sizes = Mapping[sp.Symbol, int]
+Compiled = Callable[[Point, Sizes, Any], Any]
+
+
+def _dim(d: sp.Expr, sizes: Sizes) -> int:
+    return int(d) if d.is_Integer else int(d.subs(sizes))
+
+
+def compile_expr(expr: sp.Basic) -> Compiled:
+    """Compile ``expr`` into ``f(point, sizes, backend) -> value``.
+
+    ``point`` maps symbol names to values (vectors may be 1-D; they are read as
+    columns).  Matrix results are 2-D (exact) or ``(K, r, c)`` (batched).
+    """
+    return _compile(expr)
+
+
+def _compile(e: sp.Basic) -> Compiled:  # noqa: C901 - one dispatch table, kept together
+    if isinstance(e, sp.MatrixSymbol):
+        name = str(e.name)
+
+        def sym(p: Point, s: Sizes, b: Any) -> Any:
+            v = p[name]
+            if b.name == "exact":
+                arr = np.asarray(v, dtype=object)
+                return arr.reshape(-1, 1) if arr.ndim == 1 else arr
+            return v  # batched points are built with their final (K, r, c) shape
+        return sym
+    if isinstance(e, sp.Symbol):
+        name = e.name
+        return lambda p, s, b: p[name]
+    if isinstance(e, sp.Rational):
+        value = e
+        return lambda p, s, b: b.const(value)
+    if e.is_number and not e.free_symbols and not isinstance(e, sp.MatrixExpr):
+        if isinstance(e, sp.Float):
+            return lambda p, s, b: b.const(sp.Rational(e)) if b.name == "exact" else b.const(e)
+        raise UnsupportedError(f"cannot evaluate the constant {e}")
+    if isinstance(e, sp.Identity):
+        n = e.rows
+        return lambda p, s, b: b.eye(_dim(n, s))
+    if isinstance(e, sp.ZeroMatrix | sp.OneMatrix):
+        rows, cols, val = e.rows, e.cols, int(isinstance(e, sp.OneMatrix))
+        return lambda p, s, b: b.full(_dim(rows, s), _dim(cols, s), val)
+    if isinstance(e, sp.Transpose):
+        inner = _compile(e.arg)
+        return lambda p, s, b: b.transpose(inner(p, s, b))
+    if isinstance(e, sp.Inverse):
+        inner = _compile(e.arg)
+        return lambda p, s, b: b.inv(inner(p, s, b))
+    if isinstance(e, sp.Trace):
+        inner = _compile(e.arg)
+        return lambda p, s, b: b.trace(inner(p, s, b))
+    if isinstance(e, sp.Determinant):
+        inner = _compile(e.arg)
+        return lambda p, s, b: b.det(inner(p, s, b))
+    if isinstance(e, sp.MatAdd | sp.Add):
+        parts = [_compile(a) for a in e.args]
+
+        def add(p: Point, s: Sizes, b: Any) -> Any:
+            total = parts[0](p, s, b)
+            for f in parts[1:]:
+                total = total + f(p, s, b)
+            return total
+        return add
+    if isinstance(e, sp.MatMul):
+        coeff, mats = e.as_coeff_matrices()
+        c = _compile(coeff) if coeff != 1 else None
+        ms = [_compile(m) for m in mats]
+
+        def matmul(p: Point, s: Sizes, b: Any) -> Any:
+            out = ms[0](p, s, b)
+            for f in ms[1:]:
+                out = b.matmul(out, f(p, s, b))
+            return b.smul(c(p, s, b), out) if c is not None else out
+        return matmul
+    if isinstance(e, sp.Mul):
+        parts = [_compile(a) for a in e.args]
+
+        def mul(p: Point, s: Sizes, b: Any) -> Any:
+            out = parts[0](p, s, b)
+            for f in parts[1:]:
+                out = out * f(p, s, b)
+            return out
+        return mul
+    if isinstance(e, sp.HadamardProduct):
+        parts = [_compile(a) for a in e.args]
+
+        def had(p: Point, s: Sizes, b: Any) -> Any:
+            out = parts[0](p, s, b)
+            for f in parts[1:]:
+                out = out * f(p, s, b)
+            return out
+        return had
+    if isinstance(e, sp.Pow | sp.HadamardPower):
+        base, ex = _compile(e.args[0]), _compile(e.args[1])
+        return lambda p, s, b: b.pow(base(p, s, b), ex(p, s, b))
+    if isinstance(e, ElementwiseApplyFunction):
+        fname = type(e.function.expr).__name__
+        if e.function.expr.args != e.function.variables:
+            raise UnsupportedError(f"cannot evaluate the elementwise function {e.function}")
+        inner = _compile(e.expr)
+        if fname not in ("exp", "log"):
+            raise UnsupportedError(f"cannot evaluate the elementwise function {fname}")
+        return lambda p, s, b: _elementwise(b, fname, inner(p, s, b))
+    if isinstance(e, sp.exp | sp.log | sp.Abs):
+        fname = type(e).__name__
+        inner = _compile(e.args[0])
+        return lambda p, s, b: b.func(fname, inner(p, s, b))
+    if type(e).__name__ == "DiagMatrix":
+        inner = _compile(e.args[0])
+        return lambda p, s, b: b.diag(inner(p, s, b))
+    raise UnsupportedError(f"cannot evaluate {type(e).__name__}: {e}")
+
+
+def _elementwise(b: Any, fname: str, value: Any) -> Any:
+    if b.name == "exact":
+        return np.vectorize(lambda v: b.func(fname, v), otypes=[object])(value)
+    return b.func(fname, value)

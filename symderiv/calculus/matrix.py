@@ -1,0 +1,482 @@
+"""Matrix-form engine: gradients and Hessians at symbolic sizes.
+
+Built on SymPy's matrix expressions, with our own differentiation rules rather
+than ``MatrixExpr.diff``: SymPy 1.14 returns ``0`` for ``log(det(S)).diff(S)``,
+and such silent errors must not reach a verdict.
+
+* With respect to a matrix or vector ``X``, reverse mode: the gradient of a
+  scalar ``f`` is the adjoint that :func:`_back` propagates from ``f`` down to
+  ``X`` using the differential rules d(AB) = dA B + A dB, d(A⁻¹) = −A⁻¹ dA A⁻¹,
+  d det A = det A · tr(A⁻¹ dA), d tr A = tr dA, d(A∘B) = dA∘B + A∘dB.
+  The result has the shape of ``X`` (denominator layout).
+* With respect to a scalar, forward mode (:func:`_fwd`).
+* The Hessian with respect to a vector ``x`` is read off ∇ₓ(vᵀ∇f) = H v, which
+  is linear in a fresh vector ``v`` (:func:`extract_linear`).
+
+Convention (the Matrix Cookbook's): every entry of ``X`` is an independent
+variable, so d logdet(S)/dS = S⁻ᵀ even when ``S`` is declared symmetric; the
+assumptions only restrict where the derivative is taken (and let results be
+written more simply, ``2Ax`` instead of ``Ax + Aᵀx``).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from ..errors import UnsupportedError
+from ..space import Space
+
+__all__ = ["canonical", "extract_linear", "gradient", "hessian", "is_zero"]
+
+Var = sp.Symbol | sp.MatrixSymbol
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _mm(*factors: sp.Basic) -> sp.Basic:
+    """A product that drops identity factors and keeps shapes honest."""
+    kept = [f for f in factors if not (isinstance(f, sp.Identity))]
+    if not kept:
+        return factors[0]
+    if len(kept) == 1:
+        return kept[0]
+    return sp.MatMul(*kept).doit(deep=False)
+
+
+def _add(terms: list[sp.Basic | None]) -> sp.Basic | None:
+    live = [t for t in terms if t is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    if any(isinstance(t, sp.MatrixExpr) for t in live):
+        return sp.MatAdd(*live)
+    return sp.Add(*live)
+
+
+def _ident(m: sp.MatrixExpr) -> sp.Identity:
+    return sp.Identity(m.rows)
+
+
+# -- reverse mode (matrix / vector variable) -------------------------------------------
+def _grad_scalar(e: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
+    """∇ₓ e for a scalar expression e, or None when e does not depend on x."""
+    if not e.has(x):
+        return None
+    if isinstance(e, sp.Add):
+        return _add([_grad_scalar(a, x) for a in e.args])
+    if isinstance(e, sp.Mul):
+        terms = []
+        for i, a in enumerate(e.args):
+            g = _grad_scalar(a, x)
+            if g is not None:
+                rest = sp.Mul(*(e.args[:i] + e.args[i + 1:]))
+                terms.append(rest * g)
+        return _add(terms)
+    if isinstance(e, sp.Pow):
+        base, ex = e.args
+        if ex.has(x):  # d b^p = b^p (log b dp + p db / b)
+            inner = sp.log(base) * ex
+            g = _grad_scalar(inner, x)
+            return None if g is None else e * g
+        g = _grad_scalar(base, x)
+        return None if g is None else (ex * base ** (ex - 1)) * g
+    if isinstance(e, sp.exp):
+        g = _grad_scalar(e.args[0], x)
+        return None if g is None else e * g
+    if isinstance(e, sp.log):
+        g = _grad_scalar(e.args[0], x)
+        return None if g is None else g / e.args[0]
+    if isinstance(e, sp.Abs):
+        g = _grad_scalar(e.args[0], x)
+        return None if g is None else sp.sign(e.args[0]) * g
+    if isinstance(e, sp.Trace):
+        return _back(e.arg, _ident(e.arg), x)
+    if isinstance(e, sp.Determinant):
+        g = _back(e.arg, sp.Inverse(e.arg).T, x)
+        return None if g is None else e * g
+    raise UnsupportedError(f"no differentiation rule for {type(e).__name__} ({e})")
+
+
+def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
+    """Propagate the adjoint ``adj`` (shape of m) from the matrix expression m to x."""
+    if not m.has(x):
+        return None
+    if m == x:
+        return adj
+    if isinstance(m, sp.Transpose):
+        return _back(m.arg, adj.T, x)
+    if isinstance(m, sp.MatAdd):
+        return _add([_back(a, adj, x) for a in m.args])
+    if isinstance(m, sp.MatMul):
+        coeff, mats = m.as_coeff_matrices()
+        terms = []
+        if coeff.has(x):  # ⟨adj, c·M⟩ = c·tr(adjᵀ M)
+            weight = sp.Trace(_mm(adj.T, *mats))
+            g = _grad_scalar(coeff, x)
+            if g is not None:
+                terms.append(weight * g)
+        for i, a in enumerate(mats):
+            if not a.has(x):
+                continue
+            left, right = mats[:i], mats[i + 1:]
+            new_adj = adj
+            if left:
+                new_adj = _mm(*(f.T for f in reversed(left)), new_adj)
+            if right:
+                new_adj = _mm(new_adj, *(f.T for f in reversed(right)))
+            if coeff != 1:
+                new_adj = coeff * new_adj
+            terms.append(_back(a, new_adj, x))
+        return _add(terms)
+    if isinstance(m, sp.Inverse):  # d(A⁻¹) = −A⁻¹ dA A⁻¹
+        c = m
+        return _back(m.arg, -_mm(c.T, adj, c.T), x)
+    if isinstance(m, sp.HadamardProduct):
+        terms = []
+        for i, a in enumerate(m.args):
+            if a.has(x):
+                others = m.args[:i] + m.args[i + 1:]
+                terms.append(_back(a, sp.HadamardProduct(adj, *others).doit(), x))
+        return _add(terms)
+    if isinstance(m, sp.HadamardPower):
+        base, ex = m.args
+        if ex.has(x):
+            raise UnsupportedError("elementwise power with a variable exponent")
+        local = ex * sp.HadamardPower(base, ex - 1).doit() if ex != 2 else 2 * base
+        return _back(base, sp.HadamardProduct(adj, local).doit(), x)
+    if isinstance(m, ElementwiseApplyFunction):
+        return _back(m.expr, sp.HadamardProduct(adj, _elementwise_derivative(m)).doit(), x)
+    raise UnsupportedError(f"no differentiation rule for {type(m).__name__} ({m})")
+
+
+def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr:
+    (d,) = m.function.variables
+    body = m.function.expr
+    if isinstance(body, sp.exp):
+        return m
+    if isinstance(body, sp.log):
+        return sp.HadamardPower(m.expr, -1)
+    raise UnsupportedError(f"no differentiation rule for the elementwise function {body}")
+
+
+# -- forward mode (scalar variable) -------------------------------------------------------
+def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
+    """d e / d s for a scalar symbol s; None when e does not depend on s."""
+    if not e.has(s):
+        return None
+    if e == s:
+        return sp.Integer(1)
+    if isinstance(e, sp.Add | sp.MatAdd):
+        return _add([_fwd(a, s) for a in e.args])
+    if isinstance(e, sp.Mul):
+        terms = []
+        for i, a in enumerate(e.args):
+            g = _fwd(a, s)
+            if g is not None:
+                terms.append(sp.Mul(*(e.args[:i] + e.args[i + 1:])) * g)
+        return _add(terms)
+    if isinstance(e, sp.MatMul):
+        coeff, mats = e.as_coeff_matrices()
+        terms = []
+        g = _fwd(coeff, s)
+        if g is not None:
+            terms.append(g * _mm(*mats))
+        for i, a in enumerate(mats):
+            ga = _fwd(a, s)
+            if ga is not None:
+                terms.append(coeff * _mm(*mats[:i], ga, *mats[i + 1:]))
+        return _add(terms)
+    if isinstance(e, sp.Pow):
+        base, ex = e.args
+        if ex.has(s):
+            g = _fwd(sp.log(base) * ex, s)
+            return None if g is None else e * g
+        g = _fwd(base, s)
+        return None if g is None else ex * base ** (ex - 1) * g
+    if isinstance(e, sp.exp):
+        g = _fwd(e.args[0], s)
+        return None if g is None else e * g
+    if isinstance(e, sp.log):
+        g = _fwd(e.args[0], s)
+        return None if g is None else g / e.args[0]
+    if isinstance(e, sp.Abs):
+        g = _fwd(e.args[0], s)
+        return None if g is None else sp.sign(e.args[0]) * g
+    if isinstance(e, sp.Trace):
+        g = _fwd(e.arg, s)
+        return None if g is None else sp.Trace(g)
+    if isinstance(e, sp.Determinant):
+        g = _fwd(e.arg, s)
+        return None if g is None else e * sp.Trace(_mm(sp.Inverse(e.arg), g))
+    if isinstance(e, sp.Transpose):
+        g = _fwd(e.arg, s)
+        return None if g is None else g.T
+    if isinstance(e, sp.Inverse):
+        g = _fwd(e.arg, s)
+        return None if g is None else -_mm(e, g, e)
+    if isinstance(e, sp.HadamardProduct):
+        terms = []
+        for i, a in enumerate(e.args):
+            g = _fwd(a, s)
+            if g is not None:
+                terms.append(sp.HadamardProduct(*(e.args[:i] + (g,) + e.args[i + 1:])).doit())
+        return _add(terms)
+    if isinstance(e, sp.HadamardPower):
+        base, ex = e.args
+        if ex.has(s):
+            raise UnsupportedError("elementwise power with a variable exponent")
+        g = _fwd(base, s)
+        local = ex * sp.HadamardPower(base, ex - 1).doit() if ex != 2 else 2 * base
+        return None if g is None else sp.HadamardProduct(local, g).doit()
+    if isinstance(e, ElementwiseApplyFunction):
+        g = _fwd(e.expr, s)
+        return None if g is None else sp.HadamardProduct(_elementwise_derivative(e), g).doit()
+    if isinstance(e, sp.MatrixSymbol | sp.OneMatrix | sp.Identity | sp.ZeroMatrix):
+        return None
+    raise UnsupportedError(f"no differentiation rule for {type(e).__name__} ({e})")
+
+
+# -- public API -----------------------------------------------------------------------------
+def _zero_like(x: Var) -> sp.Basic:
+    return sp.ZeroMatrix(*x.shape) if isinstance(x, sp.MatrixSymbol) else sp.Integer(0)
+
+
+def gradient(f: sp.Expr, x: Var, space: Space | None = None) -> sp.Basic:
+    """∇ₓ f in denominator layout (the shape of ``x``), in canonical form."""
+    if isinstance(x, sp.MatrixSymbol):
+        g = _grad_scalar(f, x)
+    else:
+        g = _fwd(f, x)
+    return canonical(g if g is not None else _zero_like(x), space)
+
+
+def hessian(f: sp.Expr, x: Var, space: Space | None = None) -> sp.Basic:
+    """∇²ₓ f for a scalar or vector ``x``, in canonical form."""
+    if not isinstance(x, sp.MatrixSymbol):
+        g = _fwd(f, x)
+        h = None if g is None else _fwd(g, x)
+        return canonical(h if h is not None else sp.Integer(0), space)
+    if x.shape[1] != 1:
+        raise UnsupportedError(
+            f"the Hessian with respect to the matrix {x.name} is a 4-index tensor; "
+            "symderiv computes Hessians with respect to scalars and vectors")
+    g = _grad_scalar(f, x)
+    n = x.shape[0]
+    if g is None:
+        return sp.ZeroMatrix(n, n)
+    v = sp.MatrixSymbol("_v", n, 1)
+    hv = _grad_scalar(sp.Trace(_mm(v.T, g)), x)  # ∇ₓ(vᵀ∇f) = (∂∇f/∂x)ᵀ v = H v
+    if hv is None:
+        return sp.ZeroMatrix(n, n)
+    return canonical(extract_linear(canonical(hv, space, factor=False), v), space)
+
+
+# -- canonical form -----------------------------------------------------------------------
+def _assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
+    rules: dict[sp.Basic, sp.Basic] = {}
+    if space is None:
+        return rules
+    for name, decl in space.declarations.items():
+        if decl.kind != "matrix":
+            continue
+        sym = space.symbol(name)
+        if decl.assumptions & {"symmetric", "diagonal"}:
+            rules[sp.Transpose(sym)] = sym
+        if "orthogonal" in decl.assumptions:
+            rules[sp.Inverse(sym)] = sym.T
+    return rules
+
+
+def _expand_traces(e: sp.Basic) -> sp.Basic:
+    """tr(A + B) → tr A + tr B, tr(cA) → c tr A, and one orientation for tr of a 1×1."""
+    if isinstance(e, sp.Trace):
+        inner = _expand_traces(e.arg).expand()
+        if isinstance(inner, sp.MatAdd):
+            return sp.Add(*(_expand_traces(sp.Trace(t)) for t in inner.args))
+        if isinstance(inner, sp.MatMul):
+            coeff, mats = inner.as_coeff_matrices()
+            if coeff != 1:
+                return coeff * _expand_traces(sp.Trace(_mm(*mats)))
+        if isinstance(inner, sp.MatrixExpr) and inner.shape == (1, 1):
+            flipped = inner.T.doit()
+            if sp.default_sort_key(flipped) < sp.default_sort_key(inner):
+                inner = flipped
+        return sp.Trace(inner)
+    if not e.args or isinstance(e, sp.MatrixSymbol | sp.Lambda):
+        return e
+    if isinstance(e, ElementwiseApplyFunction):
+        return ElementwiseApplyFunction(e.function, _expand_traces(e.expr))
+    new_args = [_expand_traces(a) for a in e.args]
+    if all(a is b for a, b in zip(new_args, e.args, strict=True)):
+        return e
+    return e.func(*new_args)
+
+
+def _split_coeff(m: sp.Basic) -> tuple[sp.Expr, sp.Basic]:
+    if isinstance(m, sp.MatMul):
+        coeff, mats = m.as_coeff_matrices()
+        return coeff, _mm(*mats) if mats else sp.Integer(1)
+    return sp.Integer(1), m
+
+
+def _simplify_ones(e: sp.Basic) -> sp.Basic:
+    """Rules SymPy lacks for the all-ones matrix 𝟙: A∘𝟙 = A, 𝟙∘p = 𝟙, 𝟙ₐₓᵦ𝟙ᵦₓ꜀ = b𝟙ₐₓ꜀."""
+    if not e.args or isinstance(e, sp.MatrixSymbol | sp.Lambda | sp.OneMatrix | sp.Identity
+                                    | sp.ZeroMatrix):
+        return e
+    if isinstance(e, ElementwiseApplyFunction):
+        return ElementwiseApplyFunction(e.function, _simplify_ones(e.expr))
+    args = [_simplify_ones(a) for a in e.args]
+    if isinstance(e, sp.HadamardProduct):
+        for i, a in enumerate(args):  # distribute over sums: A∘(B + C) = A∘B + A∘C
+            if isinstance(a, sp.MatAdd):
+                rest = args[:i] + args[i + 1:]
+                return _simplify_ones(sp.MatAdd(*(sp.HadamardProduct(*rest, t) for t in a.args)))
+        coeff, mats = sp.Integer(1), []
+        for a in args:
+            c, m = _split_coeff(a)
+            coeff *= c
+            if not isinstance(m, sp.OneMatrix):
+                mats.append(m)
+        if not mats:
+            return coeff * sp.OneMatrix(*e.shape)
+        body = mats[0] if len(mats) == 1 else sp.HadamardProduct(*mats)
+        return coeff * body if coeff != 1 else body
+    if isinstance(e, sp.HadamardPower) and isinstance(args[0], sp.OneMatrix):
+        return args[0]
+    if isinstance(e, sp.MatMul):
+        coeff, mats = sp.MatMul(*args).as_coeff_matrices() if len(args) > 1 else (1, args)
+        merged: list[sp.Basic] = []
+        for m in mats:
+            if merged and isinstance(m, sp.OneMatrix) and isinstance(merged[-1], sp.OneMatrix):
+                prev = merged.pop()
+                coeff = coeff * prev.cols
+                m = sp.OneMatrix(prev.rows, m.cols)
+            merged.append(m)
+        body = _mm(*merged) if merged else sp.Integer(1)
+        return coeff * body if coeff != 1 else body
+    if isinstance(e, sp.Trace):
+        c, m = _split_coeff(args[0])
+        if isinstance(m, sp.OneMatrix) and m.shape == (1, 1):
+            return c
+    return e.func(*args)
+
+
+def _factor_right(e: sp.Basic) -> sp.Basic:
+    """Σ cᵢ Mᵢ v → (Σ cᵢ Mᵢ) v when every term ends in the same vector v: (A + Aᵀ)x."""
+    if not isinstance(e, sp.MatAdd) or e.shape[1] != 1:
+        return e
+    lasts, rests = [], []
+    for t in e.args:
+        if isinstance(t, sp.MatMul):
+            coeff, mats = t.as_coeff_matrices()
+            if len(mats) < 2:
+                return e
+            lasts.append(mats[-1])
+            rests.append(coeff * _mm(*mats[:-1]))
+        else:
+            return e
+    if any(last != lasts[0] for last in lasts) or not all(r.shape[0] == r.shape[1] for r in rests):
+        return e
+    return sp.MatMul(sp.MatAdd(*rests).doit(), lasts[0])
+
+
+def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -> sp.Basic:
+    """Simplify to the form a person would write.
+
+    Apply the declared assumptions (Aᵀ = A for symmetric A, Q⁻¹ = Qᵀ for orthogonal Q),
+    expand products over sums, collect equal terms, and factor a common right vector.
+    """
+    rules = _assumption_rules(space)
+    prev = None
+    out = e
+    for _ in range(6):
+        if out == prev:
+            break
+        prev = out
+        out = out.doit()
+        if rules:
+            out = out.xreplace(rules)
+        out = _simplify_ones(out)
+        out = _expand_traces(out)
+        out = out.expand()
+        if isinstance(out, sp.MatrixExpr):
+            out = out.doit()
+    if factor:
+        out = _factor_right(out)
+    return out
+
+
+def is_zero(e: sp.Basic) -> bool:
+    return (isinstance(e, sp.ZeroMatrix) or e == 0
+            or (isinstance(e, sp.MatrixExpr) and e.is_ZeroMatrix is True))
+
+
+# -- linear extraction: L(v) = M v  →  M -----------------------------------------------------
+def extract_linear(e: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
+    """Given a column expression linear in the vector ``v``, return M with e = M v."""
+    n = v.shape[0]
+    terms = e.args if isinstance(e, sp.MatAdd) else (e,)
+    out: list[sp.Basic] = []
+    for t in terms:
+        out.append(_extract_term(t, v, n))
+    return sp.MatAdd(*out).doit() if len(out) > 1 else out[0]
+
+
+def _extract_term(t: sp.Basic, v: sp.MatrixSymbol, n: sp.Expr) -> sp.Basic:
+    if t == v:
+        return sp.Identity(n)
+    if isinstance(t, sp.MatMul):
+        coeff, mats = t.as_coeff_matrices()
+        mats = list(mats)
+    elif isinstance(t, sp.HadamardProduct):
+        coeff, mats = sp.Integer(1), [t]
+    else:
+        raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
+    if coeff.has(v):
+        # the v-dependence sits in a scalar factor tr(Q): tr(L v R) = (R L) v, tr(L vᵀ R) = (R L)ᵀ v
+        factors = sp.Mul.make_args(coeff)
+        idx = [i for i, f in enumerate(factors) if f.has(v)]
+        if len(idx) != 1 or not isinstance(factors[idx[0]], sp.Trace):
+            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
+        rest_coeff = sp.Mul(*(f for i, f in enumerate(factors) if i != idx[0]))
+        q = factors[idx[0]].arg
+        q_coeff, q_mats = q.as_coeff_matrices() if isinstance(q, sp.MatMul) else (1, [q])
+        q_mats = list(q_mats)
+        if v in q_mats:
+            i = q_mats.index(v)
+            row = _mm(*q_mats[i + 1:], *q_mats[:i]) if len(q_mats) > 1 else None
+        elif v.T in q_mats:
+            i = q_mats.index(v.T)
+            row = _mm(*q_mats[i + 1:], *q_mats[:i]).T if len(q_mats) > 1 else None
+        else:
+            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
+        if row is None:
+            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
+        return (rest_coeff * q_coeff) * _mm(*mats, row)
+    if v in mats:
+        i = mats.index(v)
+        left, right = mats[:i], mats[i + 1:]
+        scale = sp.Trace(_mm(*right)) if right else sp.Integer(1)
+        base = _mm(*left) if left else sp.Identity(n)
+        return (coeff * scale) * base
+    if v.T in mats:
+        i = mats.index(v.T)
+        left, right = mats[:i], mats[i + 1:]
+        if not left or not right:
+            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
+        return coeff * _mm(_mm(*left), _mm(*right).T)
+    if len(mats) == 1 and isinstance(mats[0], sp.HadamardProduct):
+        parts = []
+        for a in mats[0].args:
+            c, m = _split_coeff(a)
+            coeff, parts = coeff * c, [*parts, m]
+        if v in parts:
+            others = [a for a in parts if a != v]
+            diag = sp.HadamardProduct(*others).doit() if len(others) > 1 else others[0]
+            if not diag.has(v):
+                from sympy.matrices.expressions.diagonal import DiagMatrix
+
+                return coeff * DiagMatrix(diag)
+    raise UnsupportedError(f"cannot write {t} as a matrix times a vector")

@@ -1,0 +1,209 @@
+"""Numeric engine: derivatives by finite differences, with an error estimate.
+
+Independent of the symbolic engines: it only evaluates the function.
+
+* Complex step, ∂f/∂xₖ ≈ Im f(x + ih eₖ)/h with h = 1e-20: no cancellation, so
+  exact to rounding for the analytic functions of the language.
+* Central differences with one Richardson extrapolation,
+  R = (4 D(h/2) − D(h)) / 3, whose distance to D(h/2) is the error estimate;
+  always computed, and the answer when the complex step is not available or
+  disagrees with it (a non-analytic point).
+
+All stencils of a gradient are evaluated in one batched call (see
+:mod:`symderiv.calculus.evaluate`).  Hessians are central differences
+(with Richardson) of the gradient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..errors import EvaluationError, UnsupportedError
+from .evaluate import Batched, Compiled
+
+__all__ = ["NumericDerivative", "compare", "evaluate_float", "numeric_gradient",
+           "numeric_hessian"]
+
+CS_STEP = 1e-20
+REL_STEP = 1e-3
+
+
+@dataclass(frozen=True, slots=True)
+class NumericDerivative:
+    """A numeric derivative: value, per-entry error estimate, and how it was obtained."""
+
+    value: np.ndarray
+    error: np.ndarray
+    method: str
+
+
+def _batch(point: Mapping[str, Any], k: int, dtype: type) -> dict[str, np.ndarray]:
+    out = {}
+    for name, v in point.items():
+        arr = np.asarray(v, dtype=dtype)
+        if arr.ndim == 1:
+            arr = arr[:, None]
+        out[name] = np.broadcast_to(arr, (k, *arr.shape)).copy()
+    return out
+
+
+def evaluate_float(fc: Compiled, point: Mapping[str, Any], sizes: Mapping[sp.Symbol, int]
+                   ) -> np.ndarray | float:
+    """Evaluate at one float point; matrices come back 2-D, scalars as float."""
+    with np.errstate(all="raise"):
+        try:
+            out = fc(_batch(point, 1, float), sizes, Batched(1))
+        except FloatingPointError as exc:
+            raise EvaluationError(f"floating-point error ({exc})") from None
+    out = np.asarray(out)
+    if not np.all(np.isfinite(out)):
+        raise EvaluationError("the value is not finite here")
+    return out[0]
+
+
+def _eval_batch(fc: Compiled, batch: dict[str, np.ndarray], sizes: Mapping[sp.Symbol, int],
+                k: int, dtype: type) -> np.ndarray:
+    with np.errstate(all="raise"):
+        try:
+            out = np.asarray(fc(batch, sizes, Batched(k, dtype=dtype)))
+        except FloatingPointError as exc:
+            raise EvaluationError(f"floating-point error ({exc})") from None
+    if out.shape != (k,):
+        raise UnsupportedError("the function is not scalar-valued")
+    if not np.all(np.isfinite(out)):
+        raise EvaluationError("the function is not finite near this point")
+    return out
+
+
+def _grads(fc: Compiled, points: list[dict[str, Any]], wrt: str,
+           sizes: Mapping[sp.Symbol, int], *, complex_step: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Gradients at several base points: (values, error estimates), shape (P, *wrt_shape)."""
+    base = np.asarray(points[0][wrt], dtype=float)
+    shape = base.shape if base.ndim else ()
+    e_count = int(np.prod(shape)) if shape else 1
+    p_count = len(points)
+    stacked = {name: np.stack([np.asarray(p[name], dtype=float) for p in points])
+               for name in points[0]}
+
+    vectors = _vector_names(points)
+    x_flat = stacked[wrt].reshape(p_count, e_count)
+    x_scale = np.maximum(1.0, np.abs(x_flat))  # steps are relative to |x|, at least 1
+
+    def stencil(offsets: list[complex | float], dtype: type) -> np.ndarray:
+        """f at x + off·scale·eₑ for every base point, entry e and offset (batch order)."""
+        reps = e_count * len(offsets)
+        k = p_count * reps
+        batch = {}
+        for name, arr in stacked.items():
+            rep = np.repeat(arr.astype(dtype), reps, axis=0)
+            batch[name] = rep[:, :, None] if name in vectors else rep
+        var = batch[wrt].reshape(p_count, e_count, len(offsets), e_count).copy()
+        for e in range(e_count):
+            for o, off in enumerate(offsets):
+                var[:, e, o, e] += off * x_scale[:, e]
+        batch[wrt] = var.reshape(batch[wrt].shape)
+        return _eval_batch(fc, batch, sizes, k, dtype).reshape(p_count, e_count, len(offsets))
+
+    def scaled(offset: float) -> np.ndarray:
+        return offset * x_scale  # (P, E)
+
+    # central differences with Richardson
+    h = REL_STEP
+    vals = stencil([h, -h, h / 2, -h / 2], float)
+    hs = scaled(h)
+    d1 = (vals[..., 0] - vals[..., 1]) / (2 * hs)
+    d2 = (vals[..., 2] - vals[..., 3]) / hs
+    rich = (4 * d2 - d1) / 3
+    fmag = np.max(np.abs(vals), axis=-1)
+    err = np.abs(rich - d2) + 1e-15 * fmag / hs
+    value = rich
+    if complex_step:
+        try:
+            cs_vals = stencil([CS_STEP * 1j], complex)
+            cs = cs_vals.imag.reshape(p_count, e_count) / (CS_STEP * x_scale)
+            agree = np.abs(cs - rich) <= 10 * err + 1e-9 * np.maximum(np.abs(cs), 1.0)
+            if np.all(agree):
+                value = cs
+                err = 1e-14 * np.maximum(np.abs(cs), fmag)
+        except (UnsupportedError, EvaluationError, FloatingPointError, TypeError):
+            pass
+    out_shape = (p_count, *shape)
+    return value.reshape(out_shape), err.reshape(out_shape)
+
+
+def _vector_names(points: list[dict[str, Any]]) -> set[str]:
+    return {n for n, v in points[0].items() if np.ndim(v) == 1}
+
+
+def numeric_gradient(fc: Compiled, point: Mapping[str, Any], wrt: str,
+                     sizes: Mapping[sp.Symbol, int]) -> NumericDerivative:
+    """∇f at ``point`` (values as NumPy arrays; vectors 1-D)."""
+    value, err = _grads(fc, [dict(point)], wrt, sizes, complex_step=True)
+    method = "complex step, checked by Richardson-extrapolated central differences"
+    if np.all(err <= 1e-13 * np.maximum(np.abs(value), 1)):
+        return NumericDerivative(value[0], err[0], method)
+    return NumericDerivative(value[0], err[0],
+                             "central differences with Richardson extrapolation")
+
+
+def numeric_hessian(fc: Compiled, point: Mapping[str, Any], wrt: str,
+                    sizes: Mapping[sp.Symbol, int]) -> NumericDerivative:
+    """∇²f at ``point`` for a scalar or vector variable: central differences of the gradient."""
+    x0 = np.asarray(point[wrt], dtype=float)
+    n = x0.size
+    pts = []
+    steps = []
+    for j in range(n):
+        hj = REL_STEP * max(1.0, abs(float(x0.flat[j])))
+        steps.append(hj)
+        for off in (hj, -hj, hj / 2, -hj / 2):
+            x = x0.copy().reshape(-1)
+            x[j] += off
+            p = dict(point)
+            p[wrt] = x.reshape(x0.shape) if x0.ndim else float(x[0])
+            pts.append(p)
+    g, gerr = _grads(fc, pts, wrt, sizes, complex_step=True)
+    g = g.reshape(n, 4, n)
+    gerr = gerr.reshape(n, 4, n)
+    hs = np.asarray(steps)[:, None]
+    d1 = (g[:, 0, :] - g[:, 1, :]) / (2 * hs)
+    d2 = (g[:, 2, :] - g[:, 3, :]) / hs
+    rich = (4 * d2 - d1) / 3  # row j: ∂(∇f)/∂x_j
+    err = np.abs(rich - d2) + np.max(gerr, axis=1) / hs
+    value, error = rich.T, err.T  # H[i, j] = ∂²f/∂x_i∂x_j
+    if x0.ndim == 0:
+        return NumericDerivative(value.reshape(()), error.reshape(()),
+                                 "central differences of the complex-step derivative")
+    return NumericDerivative(value, error, "central differences (Richardson) of the "
+                             "complex-step gradient")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    ok: bool
+    max_abs: float
+    max_rel: float
+    worst: tuple[int, ...]
+
+
+def compare(claim: np.ndarray, ref: np.ndarray, err: np.ndarray | float = 0.0, *,
+            rtol: float = 1e-7) -> Comparison:
+    """Scale-aware comparison: |claim − ref| ≤ rtol·scale + 10·err + 1e-12, scale = max |·|."""
+    claim = np.asarray(claim, dtype=float)
+    ref = np.asarray(ref, dtype=float)
+    if claim.shape != ref.shape:
+        claim = claim.reshape(ref.shape)
+    diff = np.abs(claim - ref)
+    scale = max(float(np.max(np.abs(ref), initial=0.0)), float(np.max(np.abs(claim), initial=0.0)))
+    tol = rtol * scale + 10 * np.asarray(err) + 1e-12
+    bad = diff > tol
+    worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.size else ()
+    max_abs = float(np.max(diff, initial=0.0))
+    return Comparison(ok=not bool(np.any(bad)), max_abs=max_abs,
+                      max_rel=max_abs / scale if scale else (0.0 if max_abs == 0 else np.inf),
+                      worst=tuple(int(i) for i in worst))

@@ -1,0 +1,861 @@
+"""The judge: run the engines on a claim, compare, and return a :class:`Verdict`.
+
+Engines
+-------
+``matrix-form``
+    The symbolic gradient/Hessian at symbolic sizes (:mod:`symderiv.calculus.matrix`),
+    compared with the claim *exactly*: both are evaluated at random points with
+    small-integer entries at several concrete sizes, in rational arithmetic
+    (a polynomial or rational identity that holds at random points holds, by the
+    Schwartz–Zippel lemma, with overwhelming probability; a mismatch is a proof
+    of failure).  Where a value is not rational (exp, log), it falls back to
+    floating point with a tight relative tolerance.
+``numeric``
+    Finite differences of the *function* (:mod:`symderiv.calculus.numeric`),
+    compared with the claim under a scale-aware tolerance that includes the
+    difference's own error estimate.  It also checks the matrix-form result,
+    so a wrong CAS answer is caught instead of trusted.
+
+The verdict is ``holds`` or ``fails`` only when the engines agree; when they do
+not, it is ``undecided`` and the disagreement is reported, naming the engine
+whose result contradicts finite differences.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .calculus import matrix as mf
+from .calculus.evaluate import Compiled, Exact, NotExact, compile_expr
+from .calculus.numeric import (
+    NumericDerivative,
+    compare,
+    evaluate_float,
+    numeric_gradient,
+    numeric_hessian,
+)
+from .errors import EvaluationError, ShapeError, UnsupportedError
+from .parse import Parsed, parse_declarations, parse_expression
+from .render.printing import to_input, to_latex, to_unicode
+from .space import Space
+from .verdict import Counterexample, Diagnosis, Evidence, Verdict
+
+__all__ = ["Result", "check_equal", "check_gradient", "check_hessian", "gradient", "hessian"]
+
+EXACT_POINTS = 2
+RESAMPLE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A derived expression: the SymPy object and its spellings.
+
+    ``str(result)`` is the numpy-like input form (paste it back as a claim).
+    """
+
+    expr: sp.Basic
+    wrt: str
+    task: str
+    text: str
+    unicode: str
+    latex: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex}$"
+
+
+# -- setup ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Problem:
+    space: Space
+    task: str
+    f: Parsed
+    wrt: str | None
+    claim: Parsed | None
+    seed: int
+    scale: float
+    names: list[str] = field(default_factory=list)
+
+
+def _space(let: str | Space | None) -> Space:
+    if isinstance(let, Space):
+        return let
+    return parse_declarations(let)
+
+
+def _symbol_names(space: Space, *exprs: sp.Basic) -> list[str]:
+    dims = {d.name for d in space.dim_symbols}
+    names: set[str] = set()
+    for e in exprs:
+        if e is None:
+            continue
+        for a in e.atoms(sp.MatrixSymbol):
+            names.add(str(a.name))
+        for s in e.free_symbols:
+            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy) and s.name not in dims:
+                names.add(s.name)
+    names.discard("_v")
+    return sorted(names)
+
+
+def _expected_shape(space: Space, wrt: str, task: str) -> tuple[str, tuple]:
+    decl = space.get(wrt)
+    if task == "gradient":
+        return decl.kind, decl.dims
+    if decl.kind == "scalar":
+        return "scalar", ()
+    n = decl.dims[0]
+    return "matrix", (n, n)
+
+
+def _check_claim_shape(space: Space, claim: Parsed, wrt: str, task: str) -> None:
+    kind, dims = _expected_shape(space, wrt, task)
+    if claim.kind == "scalar" and claim.expr == 0:
+        return  # "0" stands for the zero of any shape
+    if (claim.kind, tuple(claim.dims)) != (kind, tuple(dims)):
+        want = "a scalar" if kind == "scalar" else (
+            f"a vector of length {dims[0]}" if kind == "vector"
+            else f"a {'×'.join(map(str, dims))} matrix")
+        have = "a scalar" if claim.kind == "scalar" else (
+            f"a vector of length {claim.dims[0]}" if claim.kind == "vector"
+            else f"a {claim.shape_text} matrix")
+        what = "gradient" if task == "gradient" else "Hessian"
+        raise ShapeError(
+            f"the claimed {what} is {have}, but the {what} with respect to "
+            f"{space.get(wrt).describe()} is {want} (denominator layout: same shape as "
+            f"{wrt})" if task == "gradient" else
+            f"the claimed {what} is {have}, but the {what} with respect to "
+            f"{space.get(wrt).describe()} is {want}",
+            source=claim.text, col=1, what="claim")
+
+
+def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Space | None,
+           seed: int, scale: float) -> _Problem:
+    space = _space(let)
+    pf = parse_expression(f, space)
+    if task in ("gradient", "hessian"):
+        if wrt is None or not str(wrt).strip():
+            raise ShapeError("missing the variable: say which one with wrt=... (--wrt)")
+        wrt = str(wrt).strip()
+        if not wrt.isidentifier() or wrt.startswith("_"):
+            raise ShapeError(f"{wrt!r} is not a variable name", source=wrt, col=1, what="--wrt")
+        if pf.kind != "scalar":
+            raise ShapeError(f"the function must be scalar-valued, but it is "
+                             f"{'a vector' if pf.kind == 'vector' else 'a matrix'} "
+                             f"({pf.shape_text}); take norm(), sum() or trace() of it",
+                             source=pf.text, col=1, what="function")
+        if task == "hessian" and space.get(wrt).kind == "matrix":
+            raise UnsupportedError(
+                f"the Hessian with respect to the matrix {wrt} is a 4-index tensor; "
+                "symderiv computes Hessians with respect to scalars and vectors")
+    pc = None
+    if claim is not None:
+        pc = parse_expression(claim, space)
+        if wrt is not None:
+            _check_claim_shape(space, pc, wrt, task)
+    problem = _Problem(space, task, pf, wrt, pc, seed, scale)
+    return problem
+
+
+# -- exact and float evaluation ---------------------------------------------------------------
+def _exact_value(fc: Compiled, point: Mapping[str, Any], sizes: Mapping[sp.Symbol, int]) -> Any:
+    out = fc(point, sizes, Exact())
+    if isinstance(out, np.ndarray):
+        return out
+    return np.asarray(Fraction(out) if not isinstance(out, Fraction) else out, dtype=object)
+
+
+def _as_float(point: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (np.asarray(v, dtype=float) if isinstance(v, np.ndarray) else float(v))
+            for k, v in point.items()}
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        if v.ndim == 2 and v.shape[1] == 1:
+            v = v[:, 0]
+        return [_jsonable(x) for x in v.tolist()] if v.ndim else _jsonable(v.item())
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, Fraction):
+        return int(v) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+    if isinstance(v, np.floating | float):
+        return float(v)
+    if isinstance(v, np.integer | int):
+        return int(v)
+    return v
+
+
+def _size_names(sizes: Mapping[sp.Symbol, int]) -> dict[str, int]:
+    return {s.name: int(v) for s, v in sizes.items()}
+
+
+def _shaped(value: Any, ref: np.ndarray) -> np.ndarray:
+    """Broadcast a scalar zero claim to the reference's shape."""
+    arr = np.asarray(value)
+    if arr.shape != np.shape(ref) and arr.size == 1:
+        return np.broadcast_to(arr.reshape(()), np.shape(ref))
+    return arr
+
+
+@dataclass(slots=True)
+class _Sample:
+    sizes: dict[sp.Symbol, int]
+    point: dict[str, Any]
+    truth: Any
+    claim: Any
+    exact: bool
+    equal: bool
+    rel: float
+
+
+def _compare_at(truth_c: Compiled, claim_c: Compiled, point: dict[str, Any],
+                sizes: dict[sp.Symbol, int]) -> _Sample:
+    """Exactly where possible; else floats with a tight tolerance."""
+    try:
+        t = _exact_value(truth_c, point, sizes)
+        c = _shaped(_exact_value(claim_c, point, sizes), t)
+        diff = np.asarray(t - c, dtype=object)
+        equal = all(d == 0 for d in np.ravel(diff))
+        scale = max((abs(float(x)) for x in np.ravel(t)), default=0.0)
+        worst = max((abs(float(d)) for d in np.ravel(diff)), default=0.0)
+        return _Sample(sizes, point, t, c, True, equal, worst / scale if scale else worst)
+    except NotExact:
+        fpoint = _as_float(point)
+        t = np.asarray(evaluate_float(truth_c, fpoint, sizes), dtype=float)
+        c = _shaped(evaluate_float(claim_c, fpoint, sizes), t)
+        cmp = compare(c, t, rtol=1e-9)
+        return _Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
+
+
+def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
+                   names: list[str], *, override: Callable[[dict[str, Any]], None] | None = None,
+                   ) -> tuple[list[_Sample], list[str]]:
+    """Compare at EXACT_POINTS random small-integer points per size assignment."""
+    samples: list[_Sample] = []
+    skipped: list[str] = []
+    for si, sizes in enumerate(problem.space.size_assignments()):
+        got = 0
+        for attempt in range(RESAMPLE):
+            if got == EXACT_POINTS:
+                break
+            rng = np.random.default_rng([problem.seed, si, attempt, 1])
+            try:
+                point = problem.space.random_point(names, sizes, rng, exact=True)
+                if override is not None:
+                    override(point)
+                samples.append(_compare_at(truth_c, claim_c, point, sizes))
+                got += 1
+            except EvaluationError:
+                continue
+        if got == 0:
+            skipped.append(_fmt_sizes(sizes))
+    return samples, skipped
+
+
+def _distinct_sizes(samples: list[Any]) -> tuple[dict[str, int], ...]:
+    seen: list[dict[str, int]] = []
+    for s in samples:
+        named = _size_names(s.sizes)
+        if named not in seen:
+            seen.append(named)
+    return tuple(seen)
+
+
+def _fmt_sizes(sizes: Mapping[sp.Symbol, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in _size_names(sizes).items()) or "fixed sizes"
+
+
+# -- numeric engine --------------------------------------------------------------------------
+@dataclass(slots=True)
+class _NumSample:
+    sizes: dict[sp.Symbol, int]
+    point: dict[str, Any]
+    numeric: NumericDerivative
+    claim: Any
+    claim_ok: bool
+    claim_rel: float
+    truth: Any
+    truth_ok: bool | None
+    truth_rel: float | None
+
+
+def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
+                     truth_c: Compiled | None, names: list[str]
+                     ) -> tuple[list[_NumSample], list[str]]:
+    samples: list[_NumSample] = []
+    skipped: list[str] = []
+    wrt = problem.wrt
+    assert wrt is not None
+    derive = numeric_gradient if problem.task == "gradient" else numeric_hessian
+    for si, sizes in enumerate(problem.space.size_assignments()):
+        for attempt in range(RESAMPLE):
+            rng = np.random.default_rng([problem.seed, si, attempt, 2])
+            try:
+                point = problem.space.random_point(names, sizes, rng, exact=False,
+                                                   scale=problem.scale)
+                num = derive(f_c, point, wrt, sizes)
+                rtol = 1e-8 if "complex" in num.method and problem.task == "gradient" else 1e-5
+                ref = np.asarray(num.value)
+                claim_v = claim_ok = claim_rel = None
+                if claim_c is not None:
+                    claim_v = _shaped(_squeeze(evaluate_float(claim_c, point, sizes), ref), ref)
+                    cmp = compare(claim_v, ref, num.error, rtol=rtol)
+                    claim_ok, claim_rel = cmp.ok, cmp.max_rel
+                truth_v = truth_ok = truth_rel = None
+                if truth_c is not None:
+                    truth_v = _shaped(_squeeze(evaluate_float(truth_c, point, sizes), ref), ref)
+                    cmp = compare(truth_v, ref, num.error, rtol=rtol)
+                    truth_ok, truth_rel = cmp.ok, cmp.max_rel
+                samples.append(_NumSample(sizes, point, num, claim_v, bool(claim_ok),
+                                          claim_rel or 0.0, truth_v, truth_ok, truth_rel))
+                break
+            except EvaluationError:
+                continue
+        else:
+            skipped.append(_fmt_sizes(sizes))
+    return samples, skipped
+
+
+def _squeeze(value: Any, ref: np.ndarray) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 2 and arr.shape[1] == 1 and ref.ndim == 1:
+        return arr[:, 0]
+    return arr
+
+
+# -- diagnosis -----------------------------------------------------------------------------
+def _ratio(samples: list[_Sample]) -> Fraction | float | None:
+    """The constant c with claim = c·truth at every sample, if there is one."""
+    ratio = None
+    for s in samples:
+        for t, c in zip(np.ravel(s.truth), np.ravel(s.claim), strict=True):
+            if t == 0:
+                if c != 0:
+                    return None
+                continue
+            r = c / t
+            if ratio is None:
+                ratio = r
+            elif (s.exact and r != ratio) or (not s.exact and abs(float(r) - float(ratio))
+                                                  > 1e-9 * max(1.0, abs(float(ratio)))):
+                return None
+    return ratio
+
+
+def _terms(e: sp.Basic) -> dict[sp.Basic, sp.Expr] | None:
+    """Split a canonical expression into {term: numeric coefficient}."""
+    if mf.is_zero(e):
+        return {}
+    out: dict[sp.Basic, sp.Expr] = {}
+    for t in (e.args if isinstance(e, sp.MatAdd | sp.Add) else (e,)):
+        if isinstance(t, sp.MatMul):
+            coeff, rest = t.as_coeff_mmul()
+            rest = rest.doit() if isinstance(rest, sp.MatMul) else rest
+        elif isinstance(t, sp.Mul):
+            coeff, rest = t.as_coeff_Mul()
+        else:
+            coeff, rest = sp.Integer(1), t
+        if not coeff.is_Number:
+            return None
+        out[rest] = out.get(rest, 0) + coeff
+    return out
+
+
+def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
+              samples: list[_Sample], truth_c: Compiled, claim_c: Compiled,
+              names: list[str]) -> tuple[list[Diagnosis], str | None]:
+    diags: list[Diagnosis] = []
+    residual = mf.canonical(sp.MatAdd(truth, -claim) if isinstance(truth, sp.MatrixExpr)
+                            and isinstance(claim, sp.MatrixExpr) else truth - claim,
+                            problem.space, factor=False)
+    residual_text = to_unicode(residual) if not mf.is_zero(residual) else None
+
+    ratio = _ratio(samples)
+    if ratio is not None and ratio != 1:
+        if ratio == -1:
+            diags.append(Diagnosis("sign", "the sign is wrong: the claim is −1 × the correct "
+                                           "result"))
+        elif ratio == 0:
+            diags.append(Diagnosis("scalar factor", "the claim is zero where the correct "
+                                                    "result is not"))
+        else:
+            r = Fraction(ratio).limit_denominator(1000) if not isinstance(ratio, Fraction) \
+                else ratio
+            diags.append(Diagnosis("scalar factor",
+                                   f"off by a constant factor: the claim is {r} × the correct "
+                                   f"result (it should be multiplied by {1 / r})"))
+    if not diags and all(np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
+                         and np.shape(s.truth)[1] > 1 or np.ndim(s.truth) == 2
+                         and np.shape(s.truth) == (1, 1) for s in samples) and any(
+            np.shape(s.truth)[0] > 1 for s in samples):
+        if all(_eq(s.claim, np.asarray(s.truth).T, s.exact) for s in samples):
+            diags.append(Diagnosis("transpose", "the claim is the transpose of the correct "
+                                                "result"))
+    if not diags:
+        sym_only = _symmetric_only(problem, truth_c, claim_c, names)
+        if sym_only:
+            diags.append(Diagnosis(
+                "symmetric only",
+                f"right only if {' and '.join(sym_only)} "
+                f"{'is' if len(sym_only) == 1 else 'are'} symmetric — declare it "
+                f"(\"{sym_only[0]}: ..., symmetric\") if it is; otherwise the transpose terms "
+                "are missing"))
+    if not diags:
+        ok_with_one = [s.equal for s in samples if 1 in s.sizes.values()]
+        ok_without = [s.equal for s in samples if 1 not in s.sizes.values()]
+        if ok_with_one and all(ok_with_one) and ok_without and not all(ok_without):
+            diags.append(Diagnosis(
+                "dimension 1 only",
+                "right only when a dimension is 1 (where transposes and orders of products "
+                "cannot be told apart); wrong at larger sizes"))
+    truth_terms = _terms(mf.canonical(truth, problem.space, factor=False))
+    claim_terms = _terms(mf.canonical(claim, problem.space, factor=False))
+    if truth_terms is not None and claim_terms is not None and not diags:
+        missing = [k for k in truth_terms if k not in claim_terms]
+        extra = [k for k in claim_terms if k not in truth_terms]
+        changed = [k for k in truth_terms if k in claim_terms
+                   and truth_terms[k] != claim_terms[k]]
+        if len(missing) + len(extra) + len(changed) <= 3:
+            for k in changed:
+                diags.append(Diagnosis(
+                    "coefficient",
+                    f"the term {to_unicode(k)} has coefficient {claim_terms[k]} in the claim, "
+                    f"but {truth_terms[k]} in the correct result"))
+            for k in missing:
+                diags.append(Diagnosis("missing term",
+                                       f"missing term {to_unicode(truth_terms[k] * k)}"))
+            for k in extra:
+                diags.append(Diagnosis("extra term",
+                                       f"extra term {to_unicode(claim_terms[k] * k)}"))
+    if not diags and residual_text:
+        diags.append(Diagnosis("residual", f"correct − claim = {residual_text}"))
+    return diags, residual_text
+
+
+def _eq(a: Any, b: Any, exact: bool) -> bool:
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return False
+    if exact:
+        return all(x == y for x, y in zip(np.ravel(a), np.ravel(b), strict=True))
+    return compare(a.astype(float), b.astype(float), rtol=1e-9).ok
+
+
+def _symmetric_only(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
+                    names: list[str]) -> list[str]:
+    """Square matrices that, once made symmetric, make the claim hold."""
+    candidates = [n for n in names if problem.space.get(n).square
+                  and "symmetric" not in problem.space.get(n).assumptions]
+    if not candidates:
+        return []
+
+    def symmetrise(point: dict[str, Any]) -> None:
+        for n in candidates:
+            point[n] = point[n] + point[n].T
+
+    samples, _ = _exact_samples(problem, truth_c, claim_c, names, override=symmetrise)
+    if samples and all(s.equal for s in samples):
+        # name only the ones that matter
+        needed = []
+        for n in candidates:
+            others = [m for m in candidates if m != n]
+
+            def partial(point: dict[str, Any], others: list[str] = others) -> None:
+                for m in others:
+                    point[m] = point[m] + point[m].T
+
+            sub, _ = _exact_samples(problem, truth_c, claim_c, names, override=partial)
+            if not all(s.equal for s in sub):
+                needed.append(n)
+        return needed or candidates
+    return []
+
+
+# -- counterexamples ------------------------------------------------------------------------
+def _counterexample_exact(problem: _Problem, s: _Sample, engine: str) -> Counterexample:
+    diff = np.abs(np.asarray(s.truth, dtype=float) - np.asarray(s.claim, dtype=float))
+    return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes),
+                          values={k: _jsonable(v) for k, v in s.point.items()},
+                          claimed=_jsonable(np.asarray(s.claim)),
+                          expected=_jsonable(np.asarray(s.truth)), exact=s.exact,
+                          engine=engine, max_abs_diff=float(np.max(diff, initial=0.0)))
+
+
+def _counterexample_numeric(problem: _Problem, s: _NumSample) -> Counterexample:
+    ref = np.asarray(s.numeric.value)
+    diff = np.abs(np.asarray(s.claim, dtype=float) - ref)
+    return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes),
+                          values={k: _jsonable(v) for k, v in s.point.items()},
+                          claimed=_jsonable(np.asarray(s.claim, dtype=float)),
+                          expected=_jsonable(ref), exact=False, engine="numeric",
+                          max_abs_diff=float(np.max(diff, initial=0.0)))
+
+
+# -- the judge ---------------------------------------------------------------------------------
+def _derive(problem: _Problem) -> tuple[sp.Basic | None, str | None, float]:
+    t0 = time.perf_counter()
+    var = problem.space.symbol(problem.wrt)  # type: ignore[arg-type]
+    try:
+        fn = mf.gradient if problem.task == "gradient" else mf.hessian
+        return fn(problem.f.expr, var, problem.space), None, time.perf_counter() - t0
+    except UnsupportedError as exc:
+        return None, str(exc), time.perf_counter() - t0
+
+
+def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
+                      let: str | Space | None, seed: int, scale: float) -> Verdict:
+    problem = _setup(task, f, wrt, claim, let, seed, scale)
+    truth, why_not, t_sym = _derive(problem)
+    names = _symbol_names(problem.space, problem.f.expr,
+                          problem.claim.expr if problem.claim else None, truth)
+    if problem.wrt not in names:
+        names = sorted({*names, problem.wrt})
+    f_c = compile_expr(problem.f.expr)
+    truth_c = compile_expr(truth) if truth is not None else None
+    claim_c = compile_expr(problem.claim.expr) if problem.claim is not None else None
+
+    notes: list[str] = []
+    evidence: list[Evidence] = []
+    counterexample: Counterexample | None = None
+    diagnoses: list[Diagnosis] = []
+    residual_text = None
+
+    # numeric engine (and the self-check of the matrix-form result)
+    t0 = time.perf_counter()
+    nsamples, nskipped = _numeric_samples(problem, f_c, claim_c, truth_c, names)
+    t_num = time.perf_counter() - t0
+    if nskipped:
+        notes.append("no point in the function's domain was found at "
+                     + "; ".join(nskipped) + " (numeric engine skipped those sizes)")
+    sizes_num = tuple(_size_names(s.sizes) for s in nsamples)
+    self_bad = [s for s in nsamples if s.truth_ok is False]
+    methods = sorted({s.numeric.method for s in nsamples})
+
+    # matrix-form engine
+    m_outcome: str
+    m_detail = ""
+    m_cx = None
+    samples: list[_Sample] = []
+    t1 = time.perf_counter()
+    if truth is None:
+        m_outcome = "unsupported"
+        m_detail = why_not or ""
+    elif claim_c is None:
+        m_outcome = "holds" if not self_bad else "undecided"
+        m_detail = f"derived {to_unicode(truth)}"
+    else:
+        samples, skipped = _exact_samples(problem, truth_c, claim_c, names)
+        if skipped:
+            notes.append("no admissible exact point at " + "; ".join(skipped))
+        if not samples:
+            m_outcome = "undecided"
+        else:
+            bad = [s for s in samples if not s.equal]
+            m_outcome = "fails" if bad else "holds"
+            exact_n = sum(s.exact for s in samples)
+            how = (f"exact rational comparison at {exact_n} random points"
+                   if exact_n == len(samples) else
+                   f"{exact_n} exact and {len(samples) - exact_n} floating-point comparisons")
+            proved = mf.is_zero(mf.canonical(
+                sp.MatAdd(truth, -problem.claim.expr)
+                if isinstance(truth, sp.MatrixExpr) and isinstance(problem.claim.expr,
+                                                                    sp.MatrixExpr)
+                else truth - problem.claim.expr, problem.space))
+            m_detail = (f"derived {to_unicode(truth)}; {how}"
+                        + ("; identical after canonical simplification" if proved else ""))
+            if bad:
+                m_cx = _counterexample_exact(problem, bad[0], "matrix-form")
+    if self_bad:
+        worst = max(self_bad, key=lambda s: s.truth_rel or 0.0)
+        notes.append(
+            f"the matrix-form result {to_unicode(truth)} disagrees with finite differences at "
+            f"{_fmt_sizes(worst.sizes)} (relative error {worst.truth_rel:.2g}): the matrix-form "
+            "engine is wrong here, or the function is not differentiable at that point")
+    t_m = time.perf_counter() - t1
+    evidence.append(Evidence(
+        engine="matrix-form", outcome=m_outcome,  # type: ignore[arg-type]
+        method="symbolic differentiation of matrix expressions at symbolic sizes",
+        checks=len(samples), sizes=_distinct_sizes(samples),
+        max_error=max((s.rel for s in samples), default=None) if samples else None,
+        detail=m_detail, counterexample=m_cx, seconds=t_sym + t_m))
+
+    # numeric engine's own verdict on the claim
+    if claim_c is None:
+        n_outcome = ("holds" if nsamples and not self_bad else
+                     "undecided" if not nsamples else "fails")
+        n_cx = None
+        n_detail = ("agrees with the matrix-form result" if nsamples and not self_bad
+                    else "disagrees with the matrix-form result" if self_bad else
+                    "no point in the domain")
+        n_err = max((s.truth_rel or 0.0 for s in nsamples), default=None)
+    else:
+        nbad = [s for s in nsamples if not s.claim_ok]
+        n_outcome = "undecided" if not nsamples else ("fails" if nbad else "holds")
+        n_cx = _counterexample_numeric(problem, max(nbad, key=lambda s: s.claim_rel)) \
+            if nbad else None
+        n_err = max((s.claim_rel for s in nsamples), default=None)
+        n_detail = (f"largest relative difference between claim and finite differences "
+                    f"{n_err:.2g}" if n_err is not None else "")
+    evidence.append(Evidence(
+        engine="numeric", outcome=n_outcome,  # type: ignore[arg-type]
+        method="; ".join(methods) or "finite differences",
+        checks=len(nsamples), sizes=sizes_num, max_error=n_err, detail=n_detail,
+        counterexample=n_cx, seconds=t_num))
+
+    # combine
+    agree = not self_bad and (m_outcome == n_outcome or m_outcome == "unsupported")
+    if claim_c is None:
+        outcome = "holds" if truth is not None and not self_bad and nsamples else "undecided"
+        if truth is None:
+            notes.append(f"matrix-form engine: {why_not}")
+    elif m_outcome == n_outcome and m_outcome in ("holds", "fails"):
+        outcome = m_outcome
+    elif m_outcome == "unsupported" and n_outcome == "fails":
+        outcome = "fails"
+        notes.append(f"matrix-form engine could not derive a result ({why_not}); the "
+                     "failure rests on the numeric counterexample")
+    elif m_outcome == "unsupported" and n_outcome == "holds":
+        outcome = "undecided"
+        notes.append(f"only numeric evidence (the matrix-form engine: {why_not}); "
+                     "finite differences agree with the claim")
+    else:
+        outcome = "undecided"
+        agree = False
+        notes.append(f"the engines disagree: matrix-form says {m_outcome}, numeric says "
+                     f"{n_outcome}")
+    if outcome == "fails":
+        counterexample = m_cx or n_cx
+        if truth is not None and not self_bad and samples:
+            diagnoses, residual_text = _diagnose(problem, truth, problem.claim.expr, samples,
+                                                 truth_c, claim_c, names)
+    return Verdict(
+        outcome=outcome,  # type: ignore[arg-type]
+        task=task,  # type: ignore[arg-type]
+        function=problem.f.text, wrt=problem.wrt,
+        claim=problem.claim.text if problem.claim else None,
+        declarations=problem.space.describe(
+            [n for n in problem.space.declarations if n in names] or None),
+        correct=truth if not self_bad else None,
+        correct_text=to_input(truth) if truth is not None and not self_bad else None,
+        residual_text=residual_text, diagnoses=tuple(diagnoses), evidence=tuple(evidence),
+        counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed,
+        extra={"correct_unicode": to_unicode(truth) if truth is not None else None,
+               "correct_latex": to_latex(truth) if truth is not None else None,
+               "function_latex": to_latex(problem.f.expr),
+               "claim_latex": to_latex(problem.claim.expr) if problem.claim else None,
+               "claim_unicode": to_unicode(problem.claim.expr) if problem.claim else None,
+               "function_unicode": to_unicode(problem.f.expr),
+               "wrt_kind": problem.space.get(problem.wrt).kind})
+
+
+def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
+                   seed: int = 0, scale: float = 1.0) -> Verdict:
+    """Check a claimed gradient ∇_wrt f (denominator layout: the shape of ``wrt``).
+
+    Parameters
+    ----------
+    f : str
+        A scalar expression in the numpy-like language, e.g. ``"norm(y - X @ w)**2"``.
+    wrt : str
+        The variable (a declared name; undeclared names are scalars).
+    claim : str, optional
+        The claimed gradient.  Without it the verdict reports the derived gradient,
+        cross-checked by finite differences.
+    let : str, optional
+        Declarations, e.g. ``"X: m x n; y: m; w: n"``.
+    seed : int
+        Seed of every random point; the same seed reproduces the same counterexample.
+    scale : float
+        Typical magnitude of the random floating-point data.
+
+    Examples
+    --------
+    >>> v = check_gradient("x.T @ A @ x", wrt="x", claim="2 * A @ x",
+    ...                    let="x: n; A: n x n, symmetric")
+    >>> v.outcome
+    'holds'
+    >>> v = check_gradient("norm(y - X @ w)**2", wrt="w", claim="-2 * X.T @ y + X.T @ X @ w",
+    ...                    let="X: m x n; y: m; w: n")
+    >>> v.outcome, v.correct_text
+    ('fails', '-2 * X.T @ y + 2 * X.T @ X @ w')
+    """
+    return _judge_derivative("gradient", f, wrt, claim, let, seed, scale)
+
+
+def check_hessian(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
+                  seed: int = 0, scale: float = 1.0) -> Verdict:
+    """Check a claimed Hessian ∇²_wrt f for a scalar or vector ``wrt``.
+
+    Examples
+    --------
+    >>> check_hessian("x.T @ A @ x", wrt="x", claim="2 * A", let="x: n; A: n x n").outcome
+    'fails'
+    >>> check_hessian("x.T @ A @ x", wrt="x", claim="A + A.T", let="x: n; A: n x n").outcome
+    'holds'
+    """
+    return _judge_derivative("hessian", f, wrt, claim, let, seed, scale)
+
+
+def _result(task: str, f: str, wrt: str, let: str | Space | None) -> Result:
+    problem = _setup(task, f, wrt, None, let, 0, 1.0)
+    truth, why_not, _ = _derive(problem)
+    if truth is None:
+        raise UnsupportedError(why_not or "cannot derive this")
+    return Result(truth, wrt, task, to_input(truth), to_unicode(truth), to_latex(truth))
+
+
+def gradient(f: str, *, wrt: str, let: str | Space | None = None) -> Result:
+    """The gradient of ``f`` with respect to ``wrt`` from the matrix-form engine.
+
+    Use :func:`check_gradient` without a claim for a result cross-checked by
+    finite differences.
+
+    >>> str(gradient("x.T @ A @ x", wrt="x", let="x: n; A: n x n"))
+    '(A.T + A) @ x'
+    """
+    return _result("gradient", f, wrt, let)
+
+
+def hessian(f: str, *, wrt: str, let: str | Space | None = None) -> Result:
+    """The Hessian of ``f`` with respect to a scalar or vector ``wrt``.
+
+    >>> str(hessian("norm(y - X @ w)**2", wrt="w", let="X: m x n; y: m; w: n"))
+    '2 * X.T @ X'
+    """
+    return _result("hessian", f, wrt, let)
+
+
+# -- identities ----------------------------------------------------------------------------
+def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int = 0
+                ) -> Verdict:
+    """Check the identity ``lhs == rhs`` at the declared shapes, for every size.
+
+    Engines: ``symbolic`` (canonical simplification of lhs − rhs: a proof when it
+    reaches zero), ``exact`` (random small-integer points at several sizes, in
+    rational arithmetic), and ``numeric`` (random floating-point points honouring
+    the assumptions).
+
+    >>> check_equal("(A @ B).T", "B.T @ A.T", let="A: m x k; B: k x n").outcome
+    'holds'
+    >>> check_equal("(A @ B).T", "A.T @ B.T", let="A: n x n; B: n x n").outcome
+    'fails'
+    """
+    space = _space(let)
+    pl = parse_expression(lhs, space)
+    pr = parse_expression(rhs, space)
+    if (pl.kind, tuple(pl.dims)) != (pr.kind, tuple(pr.dims)) and not (
+            pr.kind == "scalar" and pr.expr == 0):
+        raise ShapeError(f"the two sides have different shapes: {pl.text!r} is "
+                         f"{pl.shape_text}, {pr.text!r} is {pr.shape_text}",
+                         source=pr.text, col=1, what="right-hand side")
+    problem = _Problem(space, "equal", pl, None, pr, seed, 1.0)
+    names = _symbol_names(space, pl.expr, pr.expr)
+    lc, rc = compile_expr(pl.expr), compile_expr(pr.expr)
+    evidence: list[Evidence] = []
+
+    t0 = time.perf_counter()
+    diff = (sp.MatAdd(pl.expr, -pr.expr) if isinstance(pl.expr, sp.MatrixExpr)
+            and isinstance(pr.expr, sp.MatrixExpr) else pl.expr - pr.expr)
+    try:
+        canon = mf.canonical(diff, space, factor=False)
+        proved = mf.is_zero(canon)
+    except (UnsupportedError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+        canon, proved = None, False
+        sym_detail = f"simplification failed: {exc}"
+    else:
+        sym_detail = ("lhs − rhs simplifies to 0" if proved else
+                      f"lhs − rhs simplifies to {to_unicode(canon)} (not a proof either way)")
+    evidence.append(Evidence("symbolic", "holds" if proved else "undecided",
+                             "canonical simplification of lhs − rhs", detail=sym_detail,
+                             seconds=time.perf_counter() - t0))
+
+    t0 = time.perf_counter()
+    samples, skipped = _exact_samples(problem, lc, rc, names)
+    bad = [s for s in samples if not s.equal]
+    e_outcome = "undecided" if not samples else ("fails" if bad else "holds")
+    exact_n = sum(s.exact for s in samples)
+    cx = _counterexample_exact(problem, bad[0], "exact") if bad else None
+    evidence.append(Evidence(
+        "exact", e_outcome,  # type: ignore[arg-type]
+        "evaluation at random small-integer points in rational arithmetic",
+        checks=len(samples),
+        sizes=_distinct_sizes(samples),
+        max_error=max((s.rel for s in samples), default=None),
+        detail=f"{exact_n} exact, {len(samples) - exact_n} floating-point comparisons",
+        counterexample=cx, seconds=time.perf_counter() - t0))
+
+    t0 = time.perf_counter()
+    fsamples: list[tuple[dict, bool, float, Any, Any, dict]] = []
+    for si, sizes in enumerate(space.size_assignments()):
+        for attempt in range(RESAMPLE):
+            rng = np.random.default_rng([seed, si, attempt, 3])
+            try:
+                point = space.random_point(names, sizes, rng, exact=False)
+                lv = np.asarray(evaluate_float(lc, point, sizes), dtype=float)
+                rv = _shaped(evaluate_float(rc, point, sizes), lv)
+            except EvaluationError:
+                continue
+            cmp = compare(rv, lv, rtol=1e-9)
+            fsamples.append((sizes, cmp.ok, cmp.max_rel, lv, rv, point))
+            break
+    fbad = [s for s in fsamples if not s[1]]
+    f_outcome = "undecided" if not fsamples else ("fails" if fbad else "holds")
+    f_cx = None
+    if fbad:
+        sizes, _, _, lv, rv, point = fbad[0]
+        f_cx = Counterexample(seed, _size_names(sizes), {k: _jsonable(v) for k, v in
+                                                         point.items()},
+                              _jsonable(np.asarray(rv, dtype=float)), _jsonable(lv), False,
+                              "numeric", float(np.max(np.abs(np.asarray(rv, float) - lv))))
+    evidence.append(Evidence(
+        "numeric", f_outcome,  # type: ignore[arg-type]
+        "evaluation at random floating-point points (relative tolerance 1e-9)",
+        checks=len(fsamples), sizes=tuple(_size_names(s[0]) for s in fsamples),
+        max_error=max((s[2] for s in fsamples), default=None), counterexample=f_cx,
+        seconds=time.perf_counter() - t0))
+
+    notes = []
+    if skipped:
+        notes.append("no admissible exact point at " + "; ".join(skipped))
+    agree = True
+    if e_outcome == f_outcome and e_outcome in ("holds", "fails"):
+        outcome = e_outcome
+        if proved and outcome == "fails":  # the canonical form must not contradict evaluation
+            agree = False
+            outcome = "undecided"
+            notes.append("symbolic simplification says the sides are equal, evaluation "
+                         "says not: the engines disagree")
+    elif e_outcome == "fails" and bad and bad[0].exact:
+        outcome = "fails"  # an exact counterexample is a proof
+        if f_outcome == "holds":
+            notes.append("floating-point evaluation did not see the difference")
+    else:
+        outcome = "undecided"
+        agree = False
+        notes.append(f"the engines disagree: exact says {e_outcome}, numeric says {f_outcome}")
+    diagnoses: list[Diagnosis] = []
+    residual = None
+    if outcome == "fails":
+        diagnoses, residual = _diagnose(problem, pl.expr, pr.expr, samples, lc, rc, names)
+    return Verdict(
+        outcome=outcome, task="equal", function=pl.text, wrt=None,  # type: ignore[arg-type]
+        claim=pr.text, declarations=space.describe(
+            [n for n in space.declarations if n in names] or None),
+        correct=None, correct_text=None, residual_text=residual, diagnoses=tuple(diagnoses),
+        evidence=tuple(evidence), counterexample=cx or f_cx, agree=agree, notes=tuple(notes),
+        seed=seed, extra={"function_latex": to_latex(pl.expr), "claim_latex": to_latex(pr.expr),
+                          "function_unicode": to_unicode(pl.expr),
+                          "claim_unicode": to_unicode(pr.expr),
+                          "canonical_difference": to_unicode(canon) if canon is not None
+                          else None})

@@ -1,0 +1,75 @@
+"""All errors raised by symderiv, under one root.
+
+Every error that reaches a user carries a message that names the bad value and,
+for text input, where it is (``col`` is 1-based).  Bad arguments also subclass
+``ValueError`` so that callers who do not know symderiv can still catch them.
+The CLI maps ``exit_code`` to the process exit status.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DeclarationError",
+    "EvaluationError",
+    "InputTooLargeError",
+    "ParseError",
+    "ShapeError",
+    "SymderivError",
+    "UnsupportedError",
+]
+
+
+class SymderivError(Exception):
+    """Root of every symderiv error."""
+
+    exit_code = 2
+
+
+class ParseError(SymderivError, ValueError):
+    """User text that is not a valid expression or declaration.
+
+    ``source`` is the text, ``col`` the 1-based column of the offending
+    character (or ``None`` when the whole text is at fault).
+    """
+
+    def __init__(self, message: str, *, source: str = "", col: int | None = None,
+                 what: str = "expression") -> None:
+        self.message = message
+        self.source = source
+        self.col = col
+        self.what = what
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        if self.col is None or not self.source:
+            return f"{self.message} in {self.what} {self.source!r}" if self.source else self.message
+        return f"{self.message} at col {self.col} of {self.what} {self.source!r}"
+
+    def caret(self) -> str:
+        """The source with a caret under the offending column (for terminals)."""
+        if self.col is None or not self.source:
+            return ""
+        return f"  {self.source}\n  {' ' * (self.col - 1)}^"
+
+
+class ShapeError(ParseError):
+    """Operands whose shapes do not fit, caught before any calculus."""
+
+
+class DeclarationError(ParseError):
+    """A ``--let`` declaration that cannot be understood."""
+
+    def __init__(self, message: str, *, source: str = "", col: int | None = None) -> None:
+        super().__init__(message, source=source, col=col, what="declaration")
+
+
+class InputTooLargeError(ParseError):
+    """Input that would take unbounded time or memory (huge sizes, exponents, nesting)."""
+
+
+class UnsupportedError(SymderivError, ValueError):
+    """A well-formed request that symderiv cannot answer (say which and why)."""
+
+
+class EvaluationError(SymderivError, ArithmeticError):
+    """A point where an expression is not defined (singular matrix, log of a non-positive)."""

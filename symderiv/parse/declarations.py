@@ -1,0 +1,158 @@
+"""Shape declarations: ``"X: m x n; y: m; w: n"`` and ``"A: n×n, symmetric"``.
+
+Grammar (one declaration per ``;``)::
+
+    decl   := names ":" dims ("," assumption)*
+    names  := NAME ("," NAME)*
+    dims   := "scalar" | dim | dim ("x" | "×" | "*") dim
+    dim    := NAME | INTEGER
+
+Errors name the offending piece and its column in the whole text.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+from ..errors import DeclarationError, InputTooLargeError
+from ..space import ASSUMPTIONS, MAX_CONCRETE_DIM, Declaration, Space
+
+__all__ = ["RESERVED", "parse_declarations"]
+
+#: Names that cannot be declared: functions of the expression language and ``T``.
+RESERVED = frozenset(
+    {"trace", "det", "logdet", "inv", "norm", "exp", "log", "sqrt", "sum", "outer", "eye", "ones", "diag", "T"}
+)
+
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_ASSUMPTION_ALIASES = {
+    "spd": "positive definite",
+    "pd": "positive definite",
+    "positive-definite": "positive definite",
+    "positive definite": "positive definite",
+    "sym": "symmetric",
+}
+
+
+def _pieces(text: str, sep: str, start: int) -> list[tuple[str, int]]:
+    """Split on ``sep``, returning (stripped piece, 1-based column of its first char)."""
+    out = []
+    pos = 0
+    for raw in text.split(sep):
+        lead = len(raw) - len(raw.lstrip())
+        out.append((raw.strip(), start + pos + lead))
+        pos += len(raw) + len(sep)
+    return out
+
+
+def _check_name(name: str, col: int, source: str) -> None:
+    if not _IDENT.match(name) or keyword.iskeyword(name) or name.startswith("_"):
+        raise DeclarationError(f"{name!r} is not a valid name", source=source, col=col)
+    if name in RESERVED:
+        raise DeclarationError(f"{name!r} is reserved (a function of the expression language)",
+                               source=source, col=col)
+
+
+def _parse_dim(tok: str, col: int, source: str) -> str | int:
+    if tok.isdigit():
+        value = int(tok)
+        if value < 1:
+            raise DeclarationError("a dimension must be at least 1", source=source, col=col)
+        if value > MAX_CONCRETE_DIM:
+            raise InputTooLargeError(
+                f"dimension {value} is too large (concrete sizes up to {MAX_CONCRETE_DIM}; "
+                "use a symbol such as n for a size-generic claim)",
+                source=source, col=col, what="declaration")
+        return value
+    if not _IDENT.match(tok):
+        raise DeclarationError(f"{tok!r} is not a dimension (a name like n or a positive integer)",
+                               source=source, col=col)
+    return tok
+
+
+def parse_declarations(text: str | None, space: Space | None = None) -> Space:
+    """Parse ``--let`` text into a :class:`Space` (adding to ``space`` if given).
+
+    >>> sp = parse_declarations("X: m x n; y: m; w: n")
+    >>> sp.describe()
+    'X: m×n; y: m; w: n'
+    >>> parse_declarations("A: n x m, symmetric")
+    Traceback (most recent call last):
+    ...
+    symderiv.errors.DeclarationError: 'symmetric' needs a square matrix, but A is n×m at col 12 of declaration 'A: n x m, symmetric'
+    """
+    space = space if space is not None else Space()
+    if not text or not text.strip():
+        return space
+    if len(text) > 10_000:
+        raise InputTooLargeError("declarations longer than 10000 characters", what="declaration")
+    for decl_text, col in _pieces(text, ";", 1):
+        if not decl_text:
+            continue
+        if ":" not in decl_text:
+            raise DeclarationError("expected 'NAME: DIMS' (for example 'x: n' or 'A: n x n')",
+                                   source=text, col=col)
+        names_part, rest = decl_text.split(":", 1)
+        rest_col = col + len(names_part) + 1
+        names = _pieces(names_part, ",", col)
+        items = _pieces(rest, ",", rest_col)
+        dims_text, dims_col = items[0]
+        if not dims_text:
+            raise DeclarationError("missing dimensions after ':'", source=text, col=dims_col)
+        kind, dims = _parse_dims(dims_text, dims_col, text)
+        assumptions: set[str] = set()
+        found: list[tuple[str, int]] = []
+        for a_text, a_col in items[1:]:
+            key = " ".join(a_text.lower().split())
+            key = _ASSUMPTION_ALIASES.get(key, key)
+            if key not in ASSUMPTIONS:
+                known = ", ".join(sorted(ASSUMPTIONS))
+                raise DeclarationError(f"unknown assumption {a_text!r} (known: {known})",
+                                       source=text, col=a_col)
+            assumptions.add(key)
+            found.append((key, a_col))
+            if key == "positive definite":
+                assumptions.update({"symmetric", "invertible"})
+            if key == "orthogonal":
+                assumptions.add("invertible")
+        for name, ncol in names:
+            _check_name(name, ncol, text)
+            for a, a_col in found:
+                if kind not in ASSUMPTIONS[a]:
+                    raise DeclarationError(
+                        f"{a!r} applies to {' or '.join(ASSUMPTIONS[a])}s, but {name} is a {kind}",
+                        source=text, col=a_col)
+                if kind == "matrix" and dims[0] != dims[1]:
+                    shown = "×".join(str(d) for d in dims)
+                    raise DeclarationError(f"{a!r} needs a square matrix, but {name} is {shown}",
+                                           source=text, col=a_col)
+            space.declare(Declaration(name, kind, tuple(Space.dim(d) for d in dims),
+                                      frozenset(assumptions)))
+    return space
+
+
+def _parse_dims(dims_text: str, col: int, source: str) -> tuple[str, tuple[str | int, ...]]:
+    if dims_text.lower() == "scalar":
+        return "scalar", ()
+    spaced = dims_text.replace("×", " x ").replace("*", " x ")
+    spaced = re.sub(r"(?<=\d)x(?=\d)", " x ", spaced)  # 3x3
+    tokens = spaced.split()
+    # columns of the tokens in the original text, for error messages
+    cols, pos = [], 0
+    for tok in tokens:
+        found = dims_text.find(tok, pos)
+        cols.append(col + max(found, 0))
+        pos = max(found, 0) + len(tok)
+    if len(tokens) == 1:
+        return "vector", (_parse_dim(tokens[0], cols[0], source),)
+    if len(tokens) == 3 and tokens[1].lower() == "x":
+        return "matrix", (_parse_dim(tokens[0], cols[0], source),
+                          _parse_dim(tokens[2], cols[2], source))
+    if len(tokens) > 3 and all(t.lower() == "x" for t in tokens[1::2]):
+        raise DeclarationError(
+            f"{dims_text!r}: at most two dimensions (tensors are not supported)",
+            source=source, col=col)
+    raise DeclarationError(
+        f"cannot read dimensions {dims_text!r} (write 'scalar', 'n' or 'm x n')",
+        source=source, col=col)

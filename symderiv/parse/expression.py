@@ -1,0 +1,413 @@
+"""The numpy-like expression language, parsed with :mod:`ast` under a whitelist.
+
+``x.T @ A @ x``, ``norm(y - X @ w)**2``, ``sum((y - (w0 + w1*x))**2)``,
+``logdet(S)``.  Operators have NumPy's meaning: ``@`` is the matrix product,
+``* / **`` are elementwise with scalars broadcast, vectors are 1-D (``x.T`` is
+``x``; ``u @ v`` is a scalar), and a declared ``n x 1`` matrix is a column.
+
+Nothing here calls ``eval`` or ``sympify`` on user text: :func:`ast.parse`
+builds a syntax tree, and only the node types listed in ``_visit_*`` are
+accepted — anything else (attribute access other than ``.T``, subscripts,
+lambdas, keyword arguments, strings…) is rejected with its column.
+
+Results are SymPy matrix expressions with known shapes: a scalar is a SymPy
+``Expr`` (a ``1×1`` product is wrapped in ``Trace``), a vector an ``n×1``
+``MatrixExpr``, a matrix an ``m×n`` one.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from ..errors import InputTooLargeError, ParseError, ShapeError
+from ..space import MAX_CONCRETE_DIM, Kind, Space
+
+__all__ = ["FUNCTIONS", "Parsed", "parse_expression", "to_scalar"]
+
+MAX_LENGTH = 4000
+MAX_DEPTH = 60
+MAX_EXPONENT = 64
+MAX_CONSTANT = 10**15
+
+#: The functions of the language: name -> one-line description (for --help and errors).
+FUNCTIONS: dict[str, str] = {
+    "trace": "trace(M): sum of the diagonal of a square matrix",
+    "det": "det(M): determinant of a square matrix",
+    "logdet": "logdet(M): log of the determinant",
+    "inv": "inv(M): matrix inverse (1/s for a scalar)",
+    "norm": "norm(v): Euclidean norm of a vector (Frobenius for a matrix)",
+    "exp": "exp(.): exponential, elementwise on arrays",
+    "log": "log(.): natural logarithm, elementwise on arrays",
+    "sqrt": "sqrt(.): square root, elementwise on arrays",
+    "sum": "sum(.): sum of all entries",
+    "outer": "outer(u, v): outer product u vᵀ of two vectors",
+    "eye": "eye(n): the n×n identity matrix",
+    "ones": "ones(n) or ones(m, n): the all-ones vector or matrix",
+    "diag": "diag(v): the diagonal matrix with the vector v on its diagonal",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A parsed expression: the SymPy object, its kind and its dimensions."""
+
+    expr: sp.Basic
+    kind: Kind
+    dims: tuple[sp.Expr, ...]
+    text: str = ""
+
+    @property
+    def shape_text(self) -> str:
+        return "scalar" if self.kind == "scalar" else "×".join(str(d) for d in self.dims)
+
+
+def to_scalar(m: sp.MatrixExpr) -> sp.Expr:
+    """A ``1×1`` matrix expression as a scalar (its trace)."""
+    return sp.Trace(m)
+
+
+def _one(x: object) -> bool:
+    return x == 1
+
+
+class _Builder:
+    def __init__(self, text: str, space: Space) -> None:
+        self.text = text
+        self.space = space
+        self.names: set[str] = set()
+        self._byte_text = text.encode("utf-8")
+
+    # -- locations -------------------------------------------------------------
+    def col(self, node: ast.AST) -> int | None:
+        off = getattr(node, "col_offset", None)
+        if off is None:
+            return None
+        return len(self._byte_text[:off].decode("utf-8", errors="replace")) + 1
+
+    def src(self, node: ast.AST) -> str:
+        seg = ast.get_source_segment(self.text, node)
+        return seg if seg is not None else ast.dump(node)[:40]
+
+    def error(self, message: str, node: ast.AST, cls: type[ParseError] = ParseError) -> ParseError:
+        return cls(message, source=self.text, col=self.col(node))
+
+    # -- typed construction -----------------------------------------------------
+    def typed(self, expr: sp.Basic, kind: Kind, dims: tuple) -> Parsed:
+        # numpy semantics: a 1×1 result of @ between columns behaves as a scalar
+        if kind == "matrix" and _one(dims[0]) and _one(dims[1]):
+            return Parsed(to_scalar(expr), "scalar", ())
+        return Parsed(expr, kind, dims)
+
+    def shape_words(self, p: Parsed, node: ast.AST) -> str:
+        what = {"scalar": "a scalar", "vector": f"a vector of length {p.dims[0]}",
+                "matrix": f"a {p.shape_text} matrix"}[p.kind]
+        return f"{self.src(node)!r} is {what}"
+
+    def visit(self, node: ast.AST, depth: int = 0) -> Parsed:
+        if depth > MAX_DEPTH:
+            raise self.error(f"expression nested deeper than {MAX_DEPTH} levels", node,
+                             InputTooLargeError)
+        method = getattr(self, f"_visit_{type(node).__name__}", None)
+        if method is None:
+            raise self.error(self._not_allowed(node), node)
+        return method(node, depth + 1)
+
+    @staticmethod
+    def _not_allowed(node: ast.AST) -> str:
+        kind = type(node).__name__
+        hints = {
+            "Subscript": "indexing is not part of the language",
+            "Attribute": "only '.T' (transpose) may follow a name",
+            "Compare": "comparisons are not expressions to differentiate",
+            "Lambda": "lambdas are not allowed",
+            "BoolOp": "boolean operators are not allowed",
+            "List": "literal lists are not allowed; declare a symbol instead",
+            "Tuple": "tuples are not allowed",
+            "Call": "only the functions " + ", ".join(FUNCTIONS) + " can be called",
+            "NamedExpr": "assignment is not allowed",
+        }
+        return hints.get(kind, f"{kind} is not allowed in an expression")
+
+    # -- leaves -------------------------------------------------------------------
+    def _visit_Expression(self, node: ast.Expression, depth: int) -> Parsed:
+        return self.visit(node.body, depth)
+
+    def _visit_Constant(self, node: ast.Constant, depth: int) -> Parsed:
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise self.error(f"{self.src(node)} is not a number", node)
+        if isinstance(v, float) and v != v or v in (float("inf"), float("-inf")):
+            raise self.error("non-finite numbers are not allowed", node)
+        if abs(v) > MAX_CONSTANT:
+            raise self.error(f"constant {self.src(node)} is too large (limit 1e15)", node,
+                             InputTooLargeError)
+        # exact decimal value of the literal as written: 0.1 means 1/10
+        frac = Fraction(self.src(node)) if isinstance(v, float) else Fraction(v)
+        return Parsed(sp.Rational(frac.numerator, frac.denominator), "scalar", ())
+
+    def _visit_Name(self, node: ast.Name, depth: int) -> Parsed:
+        name = node.id
+        if name.startswith("_"):
+            raise self.error(f"name {name!r} is not allowed (names cannot start with '_')", node)
+        if name in FUNCTIONS:
+            raise self.error(f"{name!r} is a function; call it as {name}(...)", node)
+        if not name.isascii():
+            raise self.error(f"name {name!r} must be ASCII", node)
+        self.names.add(name)
+        decl = self.space.get(name)
+        return Parsed(self.space.symbol(name), decl.kind, decl.dims)
+
+    def _visit_Attribute(self, node: ast.Attribute, depth: int) -> Parsed:
+        if node.attr != "T":
+            raise self.error(f"'.{node.attr}' is not allowed: only '.T' (transpose) is", node)
+        inner = self.visit(node.value, depth)
+        if inner.kind == "matrix":
+            return Parsed(sp.Transpose(inner.expr).doit(deep=False), "matrix",
+                          (inner.dims[1], inner.dims[0]))
+        return inner  # 1-D vectors and scalars: .T changes nothing (as in NumPy)
+
+    # -- operators ---------------------------------------------------------------
+    def _visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Parsed:
+        inner = self.visit(node.operand, depth)
+        if isinstance(node.op, ast.USub):
+            return Parsed(-inner.expr, inner.kind, inner.dims)
+        if isinstance(node.op, ast.UAdd):
+            return inner
+        raise self.error(f"operator {type(node.op).__name__} is not allowed", node)
+
+    def _visit_BinOp(self, node: ast.BinOp, depth: int) -> Parsed:
+        left = self.visit(node.left, depth)
+        right = self.visit(node.right, depth)
+        op = type(node.op).__name__
+        handler = getattr(self, f"_op_{op}", None)
+        if handler is None:
+            raise self.error(f"operator {op} is not allowed (use + - * / ** @)", node)
+        return handler(node, left, right)
+
+    def _same_shape(self, node: ast.BinOp, a: Parsed, b: Parsed, sym: str) -> None:
+        if a.kind != b.kind or a.dims != b.dims:
+            raise self.error(
+                f"shapes do not match for '{sym}': {self.shape_words(a, node.left)}, "
+                f"{self.shape_words(b, node.right)}", node.right if b.kind != "scalar" else node,
+                ShapeError)
+
+    def _broadcast(self, s: Parsed, like: Parsed) -> sp.MatrixExpr:
+        rows, cols = (like.dims[0], 1) if like.kind == "vector" else like.dims
+        return s.expr * sp.OneMatrix(rows, cols)
+
+    def _op_Add(self, node: ast.BinOp, a: Parsed, b: Parsed, sign: int = 1) -> Parsed:
+        sym = "+" if sign == 1 else "-"
+        if a.kind == "scalar" and b.kind == "scalar":
+            return Parsed(a.expr + sign * b.expr, "scalar", ())
+        if a.kind == "scalar":
+            return Parsed(sp.MatAdd(self._broadcast(a, b), sign * b.expr), b.kind, b.dims)
+        if b.kind == "scalar":
+            return Parsed(sp.MatAdd(a.expr, sign * self._broadcast(b, a)), a.kind, a.dims)
+        self._same_shape(node, a, b, sym)
+        return Parsed(sp.MatAdd(a.expr, sign * b.expr), a.kind, a.dims)
+
+    def _op_Sub(self, node: ast.BinOp, a: Parsed, b: Parsed) -> Parsed:
+        return self._op_Add(node, a, b, sign=-1)
+
+    def _op_Mult(self, node: ast.BinOp, a: Parsed, b: Parsed) -> Parsed:
+        if a.kind == "scalar" or b.kind == "scalar":
+            kind, dims = (b.kind, b.dims) if a.kind == "scalar" else (a.kind, a.dims)
+            return Parsed(a.expr * b.expr, kind, dims)
+        self._same_shape(node, a, b, "*")
+        return Parsed(sp.HadamardProduct(a.expr, b.expr), a.kind, a.dims)
+
+    def _op_Div(self, node: ast.BinOp, a: Parsed, b: Parsed) -> Parsed:
+        if b.kind == "scalar":
+            if b.expr == 0:
+                raise self.error("division by zero", node.right)
+            if a.kind == "scalar":
+                return Parsed(a.expr / b.expr, "scalar", ())
+            return Parsed(a.expr * (1 / b.expr), a.kind, a.dims)
+        inv_b = sp.HadamardPower(b.expr, -1)
+        if a.kind == "scalar":
+            return Parsed(a.expr * inv_b, b.kind, b.dims)
+        self._same_shape(node, a, b, "/")
+        return Parsed(sp.HadamardProduct(a.expr, inv_b), a.kind, a.dims)
+
+    def _op_Pow(self, node: ast.BinOp, a: Parsed, b: Parsed) -> Parsed:
+        if b.kind != "scalar":
+            raise self.error("the exponent must be a scalar", node.right, ShapeError)
+        if b.expr.is_number and abs(b.expr) > MAX_EXPONENT:
+            raise self.error(f"exponent {self.src(node.right)} is too large "
+                             f"(limit {MAX_EXPONENT})", node.right, InputTooLargeError)
+        if a.kind == "scalar":
+            return Parsed(sp.Pow(a.expr, b.expr), "scalar", ())
+        # NumPy meaning: elementwise power
+        return Parsed(sp.HadamardPower(a.expr, b.expr), a.kind, a.dims)
+
+    def _op_MatMult(self, node: ast.BinOp, a: Parsed, b: Parsed) -> Parsed:
+        if a.kind == "scalar" or b.kind == "scalar":
+            bad = node.left if a.kind == "scalar" else node.right
+            raise self.error(f"'@' needs arrays, but {self.src(bad)!r} is a scalar (use '*')",
+                             bad, ShapeError)
+        inner_a = a.dims[-1]
+        inner_b = b.dims[0]
+        if inner_a != inner_b:
+            raise self.error(
+                f"shapes do not match for '@': {self.shape_words(a, node.left)}, "
+                f"{self.shape_words(b, node.right)} ({inner_a} ≠ {inner_b})",
+                node.right, ShapeError)
+        if a.kind == "vector" and b.kind == "vector":
+            return Parsed(to_scalar(sp.MatMul(a.expr.T, b.expr)), "scalar", ())
+        if a.kind == "vector":  # x @ B: a 1-D result, kept as a column Bᵀx
+            return Parsed(sp.MatMul(b.expr.T, a.expr), "vector", (b.dims[1],))
+        if b.kind == "vector":
+            return Parsed(sp.MatMul(a.expr, b.expr), "vector", (a.dims[0],))
+        return self.typed(sp.MatMul(a.expr, b.expr), "matrix", (a.dims[0], b.dims[1]))
+
+    # -- calls ---------------------------------------------------------------------
+    def _visit_Call(self, node: ast.Call, depth: int) -> Parsed:
+        if not isinstance(node.func, ast.Name):
+            raise self.error("only the functions " + ", ".join(FUNCTIONS) + " can be called",
+                             node)
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise self.error(f"unknown function {name!r} (known: {', '.join(FUNCTIONS)})",
+                             node.func)
+        if node.keywords:
+            raise self.error(f"{name}() takes no keyword arguments", node.keywords[0].value)
+        want = {"outer": (2,), "ones": (1, 2)}.get(name, (1,))
+        if len(node.args) not in want:
+            count = " or ".join(str(w) for w in want)
+            raise self.error(f"{name}() takes {count} argument{'s' if want[-1] > 1 else ''}, "
+                             f"got {len(node.args)}", node)
+        if name == "eye":
+            dim = self._dim_arg(node.args[0], name)
+            return Parsed(sp.Identity(dim), "matrix", (dim, dim))
+        if name == "ones":
+            dims = tuple(self._dim_arg(a, name) for a in node.args)
+            if len(dims) == 1:
+                return Parsed(sp.OneMatrix(dims[0], 1), "vector", dims)
+            return self.typed(sp.OneMatrix(*dims), "matrix", dims)
+        args = [self.visit(arg, depth) for arg in node.args]
+        return getattr(self, f"_fn_{name}")(node, *args)
+
+    def _dim_arg(self, arg: ast.AST, fname: str) -> sp.Expr:
+        if isinstance(arg, ast.Name) and not arg.id.startswith("_"):
+            return Space.dim(arg.id)
+        if (isinstance(arg, ast.Constant) and isinstance(arg.value, int)
+                and not isinstance(arg.value, bool) and 1 <= arg.value <= MAX_CONCRETE_DIM):
+            return sp.Integer(arg.value)
+        raise self.error(f"{fname}() takes dimensions: names such as n or integers "
+                         f"1..{MAX_CONCRETE_DIM}", arg)
+
+    def _need(self, node: ast.Call, p: Parsed, *kinds: str, square: bool = False) -> None:
+        name = node.func.id  # type: ignore[attr-defined]
+        if p.kind not in kinds:
+            raise self.error(f"{name}() needs a {' or '.join(kinds)}, but "
+                             f"{self.shape_words(p, node.args[0])}", node.args[0], ShapeError)
+        if square and p.kind == "matrix" and p.dims[0] != p.dims[1]:
+            raise self.error(f"{name}() needs a square matrix, but "
+                             f"{self.shape_words(p, node.args[0])}", node.args[0], ShapeError)
+
+    def _fn_trace(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "matrix", square=True)
+        return Parsed(sp.Trace(p.expr), "scalar", ())
+
+    def _fn_det(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "matrix", square=True)
+        return Parsed(sp.Determinant(p.expr), "scalar", ())
+
+    def _fn_logdet(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "matrix", square=True)
+        return Parsed(sp.log(sp.Determinant(p.expr)), "scalar", ())
+
+    def _fn_inv(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "matrix", "scalar", square=True)
+        if p.kind == "scalar":
+            return Parsed(1 / p.expr, "scalar", ())
+        return Parsed(sp.Inverse(p.expr), "matrix", p.dims)
+
+    def _fn_norm(self, node: ast.Call, p: Parsed) -> Parsed:
+        if p.kind == "scalar":
+            return Parsed(sp.sqrt(p.expr**2), "scalar", ())
+        return Parsed(sp.sqrt(sp.Trace(sp.MatMul(p.expr.T, p.expr))), "scalar", ())
+
+    def _elementwise(self, p: Parsed, fn: sp.FunctionClass) -> Parsed:
+        if p.kind == "scalar":
+            return Parsed(fn(p.expr), "scalar", ())
+        return Parsed(ElementwiseApplyFunction(sp.Lambda(_D, fn(_D)), p.expr), p.kind, p.dims)
+
+    def _fn_exp(self, node: ast.Call, p: Parsed) -> Parsed:
+        return self._elementwise(p, sp.exp)
+
+    def _fn_log(self, node: ast.Call, p: Parsed) -> Parsed:
+        return self._elementwise(p, sp.log)
+
+    def _fn_sqrt(self, node: ast.Call, p: Parsed) -> Parsed:
+        if p.kind == "scalar":
+            return Parsed(sp.sqrt(p.expr), "scalar", ())
+        return Parsed(sp.HadamardPower(p.expr, sp.Rational(1, 2)), p.kind, p.dims)
+
+    def _fn_sum(self, node: ast.Call, p: Parsed) -> Parsed:
+        if p.kind == "scalar":
+            return p
+        rows, cols = (p.dims[0], 1) if p.kind == "vector" else p.dims
+        total = sp.MatMul(sp.OneMatrix(1, rows), p.expr, sp.OneMatrix(cols, 1))
+        return Parsed(to_scalar(total), "scalar", ())
+
+    def _fn_diag(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "vector")
+        from sympy.matrices.expressions.diagonal import DiagMatrix
+
+        return Parsed(DiagMatrix(p.expr), "matrix", (p.dims[0], p.dims[0]))
+
+    def _fn_outer(self, node: ast.Call, u: Parsed, v: Parsed) -> Parsed:
+        for p, arg in ((u, node.args[0]), (v, node.args[1])):
+            if p.kind == "matrix" and p.dims[1] == 1:
+                continue  # a declared n×1 column
+            if p.kind != "vector":
+                raise self.error(f"outer() needs vectors, but {self.shape_words(p, arg)}", arg,
+                                 ShapeError)
+        return self.typed(sp.MatMul(u.expr, v.expr.T), "matrix", (u.dims[0], v.dims[0]))
+
+
+#: The dummy variable of elementwise functions (a fixed one keeps expressions comparable).
+_D = sp.Dummy("d", real=True)
+
+
+def parse_expression(text: str, space: Space | None = None) -> Parsed:
+    """Parse numpy-like ``text`` against the declarations in ``space``.
+
+    >>> from symderiv.parse import parse_declarations
+    >>> p = parse_expression("x.T @ A @ x", parse_declarations("x: n; A: n x n"))
+    >>> p.kind
+    'scalar'
+    >>> parse_expression("X @ y", parse_declarations("X: m x n; y: m"))
+    Traceback (most recent call last):
+    ...
+    symderiv.errors.ShapeError: shapes do not match for '@': 'X' is a m×n matrix, 'y' is a vector of length m (n ≠ m) at col 5 of expression 'X @ y'
+    """
+    space = space if space is not None else Space()
+    if not isinstance(text, str):
+        raise ParseError(f"expected an expression as text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise InputTooLargeError(f"expression longer than {MAX_LENGTH} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("empty expression")
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except SyntaxError as exc:
+        col = max(1, exc.offset) if exc.offset is not None else None
+        msg = (exc.msg or "invalid syntax").split(" (")[0]
+        raise ParseError(f"syntax error: {msg}", source=stripped, col=col) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise InputTooLargeError("expression is nested too deeply or too large",
+                                 source=stripped) from None
+    builder = _Builder(stripped, space)
+    try:
+        parsed = builder.visit(tree)
+    except RecursionError:
+        raise InputTooLargeError("expression is nested too deeply", source=stripped) from None
+    return Parsed(parsed.expr, parsed.kind, parsed.dims, stripped)

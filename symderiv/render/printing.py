@@ -1,0 +1,359 @@
+"""Expression printers: numpy-like input syntax, Unicode for terminals, LaTeX.
+
+One printer class per format, dispatching on ``_print_<ClassName>`` as SymPy's
+printers do.  :func:`to_input` writes the language that :mod:`symderiv.parse`
+reads, so a printed result can be pasted back as a claim.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.str import StrPrinter
+
+__all__ = ["to_input", "to_latex", "to_unicode"]
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _sum_operand(m: sp.MatrixExpr) -> sp.Basic | None:
+    """If m is 𝟙ᵀ v, vᵀ 𝟙 or 𝟙ᵀ M 𝟙 (a 1×1 sum of entries), return v or M."""
+    if not isinstance(m, sp.MatMul):
+        return None
+    coeff, mats = m.as_coeff_matrices()
+    if coeff != 1:
+        return None
+    mats = list(mats)
+    if len(mats) >= 2 and isinstance(mats[0], sp.OneMatrix) and mats[0].rows == 1:
+        inner = mats[1:]
+        if isinstance(inner[-1], sp.OneMatrix) and inner[-1].cols == 1 and len(inner) > 1:
+            inner = inner[:-1]
+        return inner[0] if len(inner) == 1 else sp.MatMul(*inner)
+    if len(mats) == 2 and isinstance(mats[1], sp.OneMatrix) and mats[1].cols == 1:
+        return mats[0].T.doit() if mats[0].rows == 1 else None
+    return None
+
+
+def _outer_split(mats: list[sp.Basic]) -> int | None:
+    """Index i such that mats[:i] is a column and mats[i:] a row (an outer product)."""
+    for i in range(1, len(mats)):
+        if mats[i - 1].shape[1] == 1 and mats[i].shape[0] == 1 and mats[0].shape[0] != 1:
+            return i
+    return None
+
+
+def _strip_parens(text: str) -> str:
+    """Drop one pair of parentheses that encloses the whole text."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and i < len(text) - 1:
+            return text
+    return text[1:-1]
+
+
+class NumpyPrinter(StrPrinter):
+    """The numpy-like input language: ``-2 * X.T @ y + 2 * X.T @ X @ w``.
+
+    A scalar written as a product (``x.T @ x``) is printed in parentheses so that
+    it binds as a unit (``1/(x.T @ x)``); :meth:`doprint` and function arguments
+    drop parentheses that enclose everything.
+    """
+
+    printmethod = "_symderiv_input"
+    matmul = " @ "
+    hadamard = " * "
+
+    def doprint(self, expr: sp.Basic) -> str:
+        return _strip_parens(super().doprint(expr))
+
+    def _arg(self, e: sp.Basic) -> str:
+        return _strip_parens(self._print(e))
+
+    def _print_exp(self, e: sp.exp) -> str:
+        return f"exp({self._arg(e.args[0])})"
+
+    def _print_Abs(self, e: sp.Abs) -> str:
+        return f"norm({self._arg(e.args[0])})"
+
+    def _print_Pow(self, e: sp.Pow, rational: bool = False) -> str:
+        base, ex = e.args
+        if ex == sp.Rational(1, 2):
+            return f"sqrt({self._arg(base)})"
+        if ex == sp.Rational(-1, 2):
+            return f"1/sqrt({self._arg(base)})"
+        if ex == -1:
+            return f"1/{self._wrap(base, PRECEDENCE['Pow'])}"
+        if ex.is_Rational and ex < 0:
+            return f"1/{self._wrap(base, PRECEDENCE['Pow'])}**{self._wrap(-ex, PRECEDENCE['Pow'] + 1)}"
+        return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}**{self._wrap(ex, PRECEDENCE['Pow'] + 1)}"
+
+    def _print_Mul(self, e: sp.Mul) -> str:
+        coeff, rest = e.as_coeff_Mul()
+        if coeff.is_Number and coeff < 0:
+            return "-" + self._print(-e)
+        return super()._print_Mul(e)
+
+    def _wrap(self, e: sp.Basic, level: int) -> str:
+        return self.parenthesize(e, level, strict=False)
+
+    def _print_MatrixSymbol(self, e: sp.MatrixSymbol) -> str:
+        return str(e.name)
+
+    def _print_Symbol(self, e: sp.Symbol) -> str:
+        return e.name
+
+    def _print_Transpose(self, e: sp.Transpose) -> str:
+        if isinstance(e.arg, sp.MatrixSymbol):
+            return f"{self._print(e.arg)}.T"
+        return f"({self._print(e.arg)}).T"
+
+    def _print_Inverse(self, e: sp.Inverse) -> str:
+        return f"inv({self._print(e.arg)})"
+
+    def _print_Determinant(self, e: sp.Determinant) -> str:
+        return f"det({self._print(e.arg)})"
+
+    def _print_log(self, e: sp.log) -> str:
+        if isinstance(e.args[0], sp.Determinant):
+            return f"logdet({self._arg(e.args[0].arg)})"
+        return f"log({self._arg(e.args[0])})"
+
+    def _print_Trace(self, e: sp.Trace) -> str:
+        if e.arg.shape == (1, 1):
+            summed = _sum_operand(e.arg)
+            if summed is not None:
+                return f"sum({self._arg(summed)})"
+            return f"({self._print(e.arg)})"
+        return f"trace({self._arg(e.arg)})"
+
+    def _print_Identity(self, e: sp.Identity) -> str:
+        return f"eye({self._print(e.rows)})"
+
+    def _print_ZeroMatrix(self, e: sp.ZeroMatrix) -> str:
+        return "0"
+
+    def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
+        if e.cols == 1:
+            return f"ones({self._print(e.rows)})"
+        return f"ones({self._print(e.rows)}, {self._print(e.cols)})"
+
+    def _print_DiagMatrix(self, e: sp.Basic) -> str:
+        return f"diag({self._arg(e.args[0])})"
+
+    def _print_HadamardProduct(self, e: sp.HadamardProduct) -> str:
+        return self.hadamard.join(self._wrap(a, PRECEDENCE["Mul"]) for a in e.args)
+
+    def _print_HadamardPower(self, e: sp.HadamardPower) -> str:
+        base, ex = e.args
+        if ex == sp.Rational(1, 2):
+            return f"sqrt({self._print(base)})"
+        return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}**{self._wrap(ex, PRECEDENCE['Pow'] + 1)}"
+
+    def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
+        return f"{type(e.function.expr).__name__}({self._print(e.expr)})"
+
+    def _factor_text(self, f: sp.Basic) -> str:
+        return self._wrap(f, PRECEDENCE["Mul"] + 1)
+
+    def _product(self, mats: list[sp.Basic]) -> str:
+        split = _outer_split(mats)
+        if split is not None:
+            left = mats[:split]
+            right = sp.Transpose(sp.MatMul(*mats[split:]) if len(mats) - split > 1
+                                 else mats[split]).doit()
+            lt = self._print(sp.MatMul(*left)) if len(left) > 1 else self._print(left[0])
+            return f"outer({lt}, {self._print(right)})"
+        return self.matmul.join(self._factor_text(m) for m in mats)
+
+    def _coeff_prefix(self, coeff: sp.Expr) -> str:
+        if coeff == 1:
+            return ""
+        if coeff == -1:
+            return "-"
+        text = self._print(coeff)
+        if isinstance(coeff, sp.Add):
+            text = f"({text})"
+        return f"{text}{self.scalar_times}"
+
+    scalar_times = " * "
+
+    def _print_MatMul(self, e: sp.MatMul) -> str:
+        coeff, mats = e.as_coeff_matrices()
+        return self._coeff_prefix(coeff) + self._product(list(mats))
+
+    def _print_MatAdd(self, e: sp.MatAdd) -> str:
+        terms = list(e.args)
+        terms.sort(key=_term_order)
+        out = ""
+        for i, t in enumerate(terms):
+            text = self._print(t)
+            if i == 0:
+                out = text
+            elif text.startswith("-"):
+                out += " - " + text[1:]
+            else:
+                out += " + " + text
+        return out
+
+
+def _term_order(t: sp.Basic) -> tuple[int, str]:
+    """Print terms in the order a person writes them: more factors last, negatives first wins ties."""
+    coeff, mats = (t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (1, [t]))
+    return (len(mats), str(mats))
+
+
+class UnicodePrinter(NumpyPrinter):
+    """Compact mathematical notation for terminals: ``-2 Xᵀy + 2 XᵀXw``."""
+
+    matmul = ""
+    hadamard = " ∘ "
+    scalar_times = " "
+
+    def _print_Transpose(self, e: sp.Transpose) -> str:
+        if isinstance(e.arg, sp.MatrixSymbol):
+            return f"{self._print(e.arg)}ᵀ"
+        return f"({self._print(e.arg)})ᵀ"
+
+    def _print_Inverse(self, e: sp.Inverse) -> str:
+        if isinstance(e.arg, sp.MatrixSymbol):
+            return f"{self._print(e.arg)}⁻¹"
+        if isinstance(e.arg, sp.Transpose) and isinstance(e.arg.arg, sp.MatrixSymbol):
+            return f"{self._print(e.arg.arg)}⁻ᵀ"
+        return f"({self._print(e.arg)})⁻¹"
+
+    def _print_Identity(self, e: sp.Identity) -> str:
+        return "I"
+
+    def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
+        return "𝟙"
+
+    def _print_Trace(self, e: sp.Trace) -> str:
+        if e.arg.shape == (1, 1):
+            summed = _sum_operand(e.arg)
+            if summed is not None:
+                return f"Σ({self._arg(summed)})"
+            return f"({self._print(e.arg)})"
+        return f"tr({self._arg(e.arg)})"
+
+    def _print_log(self, e: sp.log) -> str:
+        if isinstance(e.args[0], sp.Determinant):
+            return f"log det({self._print(e.args[0].arg)})"
+        return f"log({self._print(e.args[0])})"
+
+    def _print_Pow(self, e: sp.Pow, rational: bool = False) -> str:
+        base, ex = e.args
+        if ex == sp.Rational(1, 2):
+            return f"√({self._arg(base)})"
+        if ex.is_Integer and ex > 0:
+            return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}{str(ex).translate(_SUPERSCRIPT)}"
+        return super()._print_Pow(e, rational)
+
+    def _print_exp(self, e: sp.exp) -> str:
+        return f"exp({self._arg(e.args[0])})"
+
+
+    def _product(self, mats: list[sp.Basic]) -> str:
+        split = _outer_split(mats)
+        parts = [self._factor_text(m) for m in mats]
+        if split is None:
+            return "".join(parts)
+        return "".join(parts[:split]) + "".join(parts[split:])
+
+
+class MatrixLatexPrinter(LatexPrinter):
+    """LaTeX with ``^\\top`` transposes, ``\\log\\det`` and inner products for 1×1 traces."""
+
+    def _print_Pow(self, e: sp.Pow) -> str:
+        base, ex = e.args
+        if isinstance(base, sp.Trace) and base.arg.shape == (1, 1) and ex != sp.Rational(1, 2) \
+                and not (ex.is_Rational and ex < 0):
+            return rf"\left({self._print(base)}\right)^{{{self._print(ex)}}}"
+        return super()._print_Pow(e)
+
+    def _print_Transpose(self, e: sp.Transpose) -> str:
+        inner = self._print(e.arg)
+        if not isinstance(e.arg, sp.MatrixSymbol):
+            inner = rf"\left({inner}\right)"
+        return rf"{inner}^{{\top}}"
+
+    def _print_Inverse(self, e: sp.Inverse) -> str:
+        if isinstance(e.arg, sp.Transpose) and isinstance(e.arg.arg, sp.MatrixSymbol):
+            return rf"{self._print(e.arg.arg)}^{{-\top}}"
+        inner = self._print(e.arg)
+        if not isinstance(e.arg, sp.MatrixSymbol):
+            inner = rf"\left({inner}\right)"
+        return rf"{inner}^{{-1}}"
+
+    def _print_Trace(self, e: sp.Trace) -> str:
+        if e.arg.shape == (1, 1):
+            summed = _sum_operand(e.arg)
+            if summed is not None:
+                return rf"\mathbf{{1}}^{{\top}} {self._print(summed)}"
+            return self._print(e.arg)
+        return rf"\operatorname{{tr}}\left({self._print(e.arg)}\right)"
+
+    def _print_log(self, e: sp.log, exp: str | None = None) -> str:
+        if isinstance(e.args[0], sp.Determinant):
+            out = rf"\log\det {self._print(e.args[0].arg)}"
+        else:
+            out = rf"\log\left({self._print(e.args[0])}\right)"
+        return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
+
+    def _print_Determinant(self, e: sp.Determinant, exp: str | None = None) -> str:
+        out = rf"\det {self._print(e.arg)}"
+        return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
+
+    def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
+        return r"\mathbf{1}"
+
+    def _print_Identity(self, e: sp.Identity) -> str:
+        return "I"
+
+    def _print_DiagMatrix(self, e: sp.Basic) -> str:
+        return rf"\operatorname{{diag}}\left({self._print(e.args[0])}\right)"
+
+    def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
+        name = type(e.function.expr).__name__
+        return rf"\{name}\left({self._print(e.expr)}\right)"
+
+    def _print_MatAdd(self, e: sp.MatAdd) -> str:
+        terms = sorted(e.args, key=_term_order)
+        out = ""
+        for i, t in enumerate(terms):
+            text = self._print(t)
+            if i and not text.startswith("-"):
+                out += " + "
+            elif i:
+                out += " - "
+                text = text[1:].lstrip()
+            out += text
+        return out
+
+
+_NUMPY = NumpyPrinter({"order": "none"})
+_UNICODE = UnicodePrinter({"order": "none"})
+_LATEX = MatrixLatexPrinter({"mat_symbol_style": "plain"})
+
+
+def to_input(e: sp.Basic) -> str:
+    """The expression in symderiv's numpy-like input language."""
+    return _NUMPY.doprint(e)
+
+
+def to_unicode(e: sp.Basic) -> str:
+    """Compact Unicode notation: ``2 XᵀXw``."""
+    return _UNICODE.doprint(e)
+
+
+def to_latex(e: sp.Basic) -> str:
+    """LaTeX math (no delimiters)."""
+    return _LATEX.doprint(e)
+
+
+def precedence_of(e: sp.Basic) -> int:
+    return precedence(e)
