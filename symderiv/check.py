@@ -335,6 +335,18 @@ def _squeeze(value: Any, ref: np.ndarray) -> np.ndarray:
 
 
 # -- diagnosis -----------------------------------------------------------------------------
+def _diag(kind: str, template: str, *exprs: sp.Basic) -> Diagnosis:
+    """A diagnosis whose ``{}`` slots are expressions, spelled in Unicode and in LaTeX."""
+    from .render.latex import _tex_escape
+
+    text = template.format(*(to_unicode(e) for e in exprs))
+    pieces = template.split("{}")
+    latex = _tex_escape(pieces[0])
+    for e, piece in zip(exprs, pieces[1:], strict=True):
+        latex += f"${to_latex(e)}$" + _tex_escape(piece)
+    return Diagnosis(kind, text, latex)
+
+
 def _ratio(samples: list[_Sample]) -> Fraction | float | None:
     """The constant c with claim = c·truth at every sample, if there is one."""
     ratio = None
@@ -384,28 +396,25 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
     ratio = _ratio(samples)
     if ratio is not None and ratio != 1:
         if ratio == -1:
-            diags.append(Diagnosis("sign", "the sign is wrong: the claim is −1 × the correct "
-                                           "result"))
+            diags.append(_diag("sign", "the sign is wrong: the claim is −1 × the correct result"))
         elif ratio == 0:
-            diags.append(Diagnosis("scalar factor", "the claim is zero where the correct "
-                                                    "result is not"))
+            diags.append(_diag("scalar factor", "the claim is zero where the correct result is not"))
         else:
             r = Fraction(ratio).limit_denominator(1000) if not isinstance(ratio, Fraction) \
                 else ratio
-            diags.append(Diagnosis("scalar factor",
-                                   f"off by a constant factor: the claim is {r} × the correct "
-                                   f"result (it should be multiplied by {1 / r})"))
+            diags.append(_diag("scalar factor",
+                               f"off by a constant factor: the claim is {r} × the correct "
+                               f"result (it should be multiplied by {1 / r})"))
     if not diags and all(np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
                          and np.shape(s.truth)[1] > 1 or np.ndim(s.truth) == 2
                          and np.shape(s.truth) == (1, 1) for s in samples) and any(
             np.shape(s.truth)[0] > 1 for s in samples):
         if all(_eq(s.claim, np.asarray(s.truth).T, s.exact) for s in samples):
-            diags.append(Diagnosis("transpose", "the claim is the transpose of the correct "
-                                                "result"))
+            diags.append(_diag("transpose", "the claim is the transpose of the correct result"))
     if not diags:
         sym_only = _symmetric_only(problem, truth_c, claim_c, names)
         if sym_only:
-            diags.append(Diagnosis(
+            diags.append(_diag(
                 "symmetric only",
                 f"right only if {' and '.join(sym_only)} "
                 f"{'is' if len(sym_only) == 1 else 'are'} symmetric — declare it "
@@ -415,7 +424,7 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
         ok_with_one = [s.equal for s in samples if 1 in s.sizes.values()]
         ok_without = [s.equal for s in samples if 1 not in s.sizes.values()]
         if ok_with_one and all(ok_with_one) and ok_without and not all(ok_without):
-            diags.append(Diagnosis(
+            diags.append(_diag(
                 "dimension 1 only",
                 "right only when a dimension is 1 (where transposes and orders of products "
                 "cannot be told apart); wrong at larger sizes"))
@@ -428,18 +437,16 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
                    and truth_terms[k] != claim_terms[k]]
         if len(missing) + len(extra) + len(changed) <= 3:
             for k in changed:
-                diags.append(Diagnosis(
+                diags.append(_diag(
                     "coefficient",
-                    f"the term {to_unicode(k)} has coefficient {claim_terms[k]} in the claim, "
-                    f"but {truth_terms[k]} in the correct result"))
+                    f"the term {{}} has coefficient {claim_terms[k]} in the claim, "
+                    f"but {truth_terms[k]} in the correct result", k))
             for k in missing:
-                diags.append(Diagnosis("missing term",
-                                       f"missing term {to_unicode(truth_terms[k] * k)}"))
+                diags.append(_diag("missing term", "missing term {}", truth_terms[k] * k))
             for k in extra:
-                diags.append(Diagnosis("extra term",
-                                       f"extra term {to_unicode(claim_terms[k] * k)}"))
+                diags.append(_diag("extra term", "extra term {}", claim_terms[k] * k))
     if not diags and residual_text:
-        diags.append(Diagnosis("residual", f"correct − claim = {residual_text}"))
+        diags.append(_diag("residual", "correct − claim = {}", residual))
     return diags, residual_text
 
 

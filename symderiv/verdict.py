@@ -74,6 +74,7 @@ class Diagnosis:
 
     kind: str
     message: str
+    latex: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}

@@ -71,6 +71,11 @@ def to_scalar(m: sp.MatrixExpr) -> sp.Expr:
     return sp.Trace(m)
 
 
+def _matmul(*factors: sp.Basic) -> sp.MatrixExpr:
+    """A flat product (``-2*X.T*y``, not ``(-2*X.T)*y``): nested products are merged."""
+    return sp.MatMul(*factors, evaluate=True)
+
+
 def _one(x: object) -> bool:
     return x == 1
 
@@ -167,7 +172,7 @@ class _Builder:
             raise self.error(f"'.{node.attr}' is not allowed: only '.T' (transpose) is", node)
         inner = self.visit(node.value, depth)
         if inner.kind == "matrix":
-            return Parsed(sp.Transpose(inner.expr).doit(deep=False), "matrix",
+            return Parsed(sp.Transpose(inner.expr), "matrix",
                           (inner.dims[1], inner.dims[0]))
         return inner  # 1-D vectors and scalars: .T changes nothing (as in NumPy)
 
@@ -258,12 +263,12 @@ class _Builder:
                 f"{self.shape_words(b, node.right)} ({inner_a} ≠ {inner_b})",
                 node.right, ShapeError)
         if a.kind == "vector" and b.kind == "vector":
-            return Parsed(to_scalar(sp.MatMul(a.expr.T, b.expr)), "scalar", ())
+            return Parsed(to_scalar(_matmul(a.expr.T, b.expr)), "scalar", ())
         if a.kind == "vector":  # x @ B: a 1-D result, kept as a column Bᵀx
-            return Parsed(sp.MatMul(b.expr.T, a.expr), "vector", (b.dims[1],))
+            return Parsed(_matmul(b.expr.T, a.expr), "vector", (b.dims[1],))
         if b.kind == "vector":
-            return Parsed(sp.MatMul(a.expr, b.expr), "vector", (a.dims[0],))
-        return self.typed(sp.MatMul(a.expr, b.expr), "matrix", (a.dims[0], b.dims[1]))
+            return Parsed(_matmul(a.expr, b.expr), "vector", (a.dims[0],))
+        return self.typed(_matmul(a.expr, b.expr), "matrix", (a.dims[0], b.dims[1]))
 
     # -- calls ---------------------------------------------------------------------
     def _visit_Call(self, node: ast.Call, depth: int) -> Parsed:
@@ -353,7 +358,7 @@ class _Builder:
         if p.kind == "scalar":
             return p
         rows, cols = (p.dims[0], 1) if p.kind == "vector" else p.dims
-        total = sp.MatMul(sp.OneMatrix(1, rows), p.expr, sp.OneMatrix(cols, 1))
+        total = _matmul(sp.OneMatrix(1, rows), p.expr, sp.OneMatrix(cols, 1))
         return Parsed(to_scalar(total), "scalar", ())
 
     def _fn_diag(self, node: ast.Call, p: Parsed) -> Parsed:
@@ -369,7 +374,7 @@ class _Builder:
             if p.kind != "vector":
                 raise self.error(f"outer() needs vectors, but {self.shape_words(p, arg)}", arg,
                                  ShapeError)
-        return self.typed(sp.MatMul(u.expr, v.expr.T), "matrix", (u.dims[0], v.dims[0]))
+        return self.typed(_matmul(u.expr, v.expr.T), "matrix", (u.dims[0], v.dims[0]))
 
 
 #: The dummy variable of elementwise functions (a fixed one keeps expressions comparable).

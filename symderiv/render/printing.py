@@ -201,10 +201,11 @@ class NumpyPrinter(StrPrinter):
         return out
 
 
-def _term_order(t: sp.Basic) -> tuple[int, str]:
+def _term_order(t: sp.Basic) -> tuple[int, int, str]:
     """Print terms in the order a person writes them: more factors last, negatives first wins ties."""
     coeff, mats = (t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (1, [t]))
-    return (len(mats), str(mats))
+    text = str(list(mats))
+    return (len(mats), text.count(".T") + text.count("**(-1)"), text)
 
 
 class UnicodePrinter(NumpyPrinter):

@@ -1,0 +1,216 @@
+"""The ``symderiv`` command: a thin shell over the library.
+
+Exit codes: 0 the claim holds, 1 it fails, 2 bad input or usage, 3 undecided.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .errors import ParseError, SymderivError
+from .parse.expression import FUNCTIONS
+from .verdict import Verdict
+
+LANGUAGE_HELP = """\b
+Expressions are numpy-like:
+  @ matrix product   .T transpose   + - * / ** elementwise (scalars broadcast)
+  vectors are 1-D:   x.T @ A @ x is a scalar;  u @ v is the dot product
+  functions: """ + ", ".join(FUNCTIONS) + """
+\b
+Declarations (--let) are separated by ';':
+  NAME[, NAME]: scalar | n | m x n  [, ASSUMPTION ...]
+  assumptions: symmetric, positive definite, invertible, diagonal,
+               orthogonal (matrices); positive (scalars)
+  undeclared names are real scalars; 'a: n x 1' declares a column.
+"""
+
+EXIT_HELP = """\b
+Exit codes: 0 holds, 1 fails, 2 bad input or usage, 3 undecided,
+            4 internal error (a bug in symderiv: please report it).
+"""
+
+
+def _fail_input(exc: SymderivError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    if isinstance(exc, ParseError) and exc.caret():
+        click.echo(exc.caret(), err=True)
+    sys.exit(exc.exit_code)
+
+
+def _run(fn: Callable[[], Verdict], fmt: str) -> None:
+    try:
+        verdict = fn()
+    except SymderivError as exc:
+        _fail_input(exc)
+        return
+    except (RecursionError, MemoryError):
+        click.echo("Error: the input is too large or too deeply nested to check", err=True)
+        sys.exit(2)
+    except Exception as exc:  # a bug in symderiv: say so plainly, without a traceback
+        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it "
+                   "with the command line", err=True)
+        sys.exit(4)
+    if fmt == "json":
+        from .render.json import render_verdict as render
+        click.echo(render(verdict))
+    elif fmt == "latex":
+        from .render.latex import render_verdict as render_tex
+        click.echo(render_tex(verdict))
+    else:
+        click.echo(str(verdict))
+    sys.exit(verdict.exit_code)
+
+
+def _output_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--latex", "fmt", flag_value="latex",
+                     help="Print a LaTeX fragment (the claim and the verdict).")(f)
+    f = click.option("--json", "fmt", flag_value="json",
+                     help="Print the verdict as JSON (top-level key 'verdict').")(f)
+    f = click.option("--text", "fmt", flag_value="text", default=True, hidden=True)(f)
+    f = click.option("--seed", type=int, default=0, show_default=True,
+                     help="Seed of the random points; the same seed reproduces a "
+                          "counterexample.")(f)
+    f = click.option("--let", "let", default="", metavar="DECLS",
+                     help="Shapes and assumptions, e.g. \"X: m x n; y: m; w: n\".")(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=LANGUAGE_HELP + "\n" + EXIT_HELP)
+@click.version_option(package_name="symderiv")
+def main() -> None:
+    """Check hand derivations by machine, with evidence.
+
+    Give a function, a variable and your claimed gradient or Hessian; symderiv
+    derives the true one symbolically (at symbolic sizes), checks your claim
+    exactly at random points of several sizes, cross-checks everything with
+    finite differences, and says holds / fails / undecided. A failure comes
+    with the correct result, what is wrong with the claim, and a counterexample
+    you can reproduce.
+
+    \b
+    Examples:
+      symderiv grad "norm(y - X @ w)**2" --wrt w --let "X: m x n; y: m; w: n" \\
+          --claim "-2 * X.T @ y + X.T @ X @ w"
+      symderiv hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n" --claim "2 * A"
+      symderiv equal "(A @ B).T" "B.T @ A.T" --let "A: m x k; B: k x n"
+      symderiv demo
+    """
+
+
+@main.command("grad")
+@click.argument("function")
+@click.option("--wrt", required=True, metavar="NAME", help="The variable to differentiate by.")
+@click.option("--claim", default=None, metavar="EXPR",
+              help="Your gradient. Without it, the gradient is derived and printed.")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="Magnitude of the random floating-point data.")
+@_output_options
+def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: str, seed: int,
+             fmt: str) -> None:
+    """Check (or derive) the gradient of a scalar FUNCTION.
+
+    The gradient has the shape of the variable (denominator layout): for
+    w: n it is a vector of length n, for X: m x n an m x n matrix.
+
+    \b
+    Examples:
+      symderiv grad "x.T @ A @ x" --wrt x --let "x: n; A: n x n, symmetric" --claim "2 * A @ x"
+      symderiv grad "logdet(S)" --wrt S --let "S: n x n, positive definite" --claim "inv(S).T"
+      symderiv grad "x.T @ A @ x" --wrt x --let "x: n; A: n x n"
+    """
+    from .check import check_gradient
+
+    _run(lambda: check_gradient(function, wrt=wrt, claim=claim, let=let, seed=seed, scale=scale),
+         fmt)
+
+
+@main.command("hessian")
+@click.argument("function")
+@click.option("--wrt", required=True, metavar="NAME",
+              help="The variable (a scalar or a vector).")
+@click.option("--claim", default=None, metavar="EXPR",
+              help="Your Hessian. Without it, the Hessian is derived and printed.")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="Magnitude of the random floating-point data.")
+@_output_options
+def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float, let: str, seed: int,
+                fmt: str) -> None:
+    """Check (or derive) the Hessian of a scalar FUNCTION.
+
+    \b
+    Examples:
+      symderiv hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n" --claim "2 * A"
+      symderiv hessian "norm(y - X @ w)**2" --wrt w --let "X: m x n; y: m; w: n"
+    """
+    from .check import check_hessian
+
+    _run(lambda: check_hessian(function, wrt=wrt, claim=claim, let=let, seed=seed, scale=scale),
+         fmt)
+
+
+@main.command("equal")
+@click.argument("lhs")
+@click.argument("rhs")
+@_output_options
+def equal_cmd(lhs: str, rhs: str, let: str, seed: int, fmt: str) -> None:
+    """Check the identity LHS = RHS for every size the declarations allow.
+
+    \b
+    Examples:
+      symderiv equal "(A @ B).T" "B.T @ A.T" --let "A: m x k; B: k x n"
+      symderiv equal "norm(y - X @ w)**2" "(y - X @ w).T @ (y - X @ w)" --let "X: m x n; y: m; w: n"
+    """
+    from .check import check_equal
+
+    _run(lambda: check_equal(lhs, rhs, let=let, seed=seed), fmt)
+
+
+@main.command("demo")
+@click.option("-v", "--verbose", is_flag=True, help="Print each verdict in full.")
+def demo_cmd(verbose: bool) -> None:
+    """Run the examples of the two source talks and show each verdict.
+
+    Every claim from talk A (Hessian of a quadratic form, the least-squares
+    gradient and its textbook erratum) and talk B (the regression loss's
+    partial derivatives) is checked; the command exits 0 when each one gets
+    the verdict it should.
+    """
+    from .check import check_equal, check_gradient, check_hessian
+    from .examples import SEED_EXAMPLES
+
+    wrong = 0
+    for ex in SEED_EXAMPLES:
+        if ex.task == "equal":
+            v = check_equal(ex.f, ex.claim or "", let=ex.let)
+        else:
+            fn = check_gradient if ex.task == "gradient" else check_hessian
+            v = fn(ex.f, wrt=ex.wrt or "", claim=ex.claim, let=ex.let)
+        ok = v.outcome == ex.expected
+        wrong += not ok
+        mark = {"holds": "✓", "fails": "✗", "undecided": "?"}[v.outcome]
+        click.echo(f"{mark} {v.outcome:<9} {ex.source}" + ("" if ok else
+                                                           f"   <-- expected {ex.expected}"))
+        click.echo(f"    $ symderiv {' '.join(_quote(a) for a in ex.argv())}")
+        if v.outcome == "fails":
+            if v.correct_text:
+                click.echo(f"    correct: {v.extra.get('correct_unicode')}")
+            for d in v.diagnoses[:1]:
+                click.echo(f"    why: {d.message}")
+        if verbose:
+            click.echo("\n".join("    " + ln for ln in str(v).splitlines()))
+    click.echo(f"\n{len(SEED_EXAMPLES) - wrong} of {len(SEED_EXAMPLES)} examples got the "
+               "expected verdict")
+    sys.exit(0 if wrong == 0 else 1)
+
+
+def _quote(arg: str) -> str:
+    return arg if arg.replace("-", "").replace("_", "").isalnum() else f'"{arg}"'
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,82 @@
+"""The seed examples of the two source talks (``shared/seeds.md``), as data.
+
+``symderiv demo`` runs them, the test suite checks each one, and the tutorial
+shows them.  Each names its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SEED_EXAMPLES", "SeedExample"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeedExample:
+    """One claim from the talks and the verdict symderiv must reach."""
+
+    source: str
+    task: str  # "gradient" | "hessian" | "equal"
+    f: str
+    let: str
+    claim: str | None
+    expected: str  # "holds" | "fails"
+    wrt: str | None = None
+    note: str = ""
+
+    def argv(self) -> list[str]:
+        """The ``symderiv`` command line that checks this example."""
+        if self.task == "equal":
+            return ["equal", self.f, self.claim or "", "--let", self.let]
+        cmd = "grad" if self.task == "gradient" else "hessian"
+        out = [cmd, self.f, "--wrt", self.wrt or "", "--let", self.let]
+        if self.claim is not None:
+            out += ["--claim", self.claim]
+        return out
+
+
+SEED_EXAMPLES: tuple[SeedExample, ...] = (
+    SeedExample("talk A4: ∇(xᵀAx) = 2Ax for symmetric A", "gradient", "x.T @ A @ x",
+                "x: n; A: n x n, symmetric", "2 * A @ x", "holds", "x"),
+    SeedExample("talk A4: ∇²(xᵀAx) = 2A for symmetric A", "hessian", "x.T @ A @ x",
+                "x: n; A: n x n, symmetric", "2 * A", "holds", "x"),
+    SeedExample("talk A4: without symmetry ∇(xᵀAx) = (A + Aᵀ)x", "gradient", "x.T @ A @ x",
+                "x: n; A: n x n", "(A + A.T) @ x", "holds", "x"),
+    SeedExample("talk A4: without symmetry ∇²(xᵀAx) = A + Aᵀ, not 2A", "hessian", "x.T @ A @ x",
+                "x: n; A: n x n", "2 * A", "fails", "x",
+                "right only for symmetric A"),
+    SeedExample("talk A4: ∂f/∂x_k = 2 Σ_i a_ki x_i, i.e. 2Ax, needs symmetry", "gradient",
+                "x.T @ A @ x", "x: n; A: n x n", "2 * A @ x", "fails", "x"),
+    SeedExample("talk A5: E = ‖y − Xw‖² = (y − Xw)ᵀ(y − Xw)", "equal", "norm(y - X @ w)**2",
+                "X: m x n; y: m; w: n", "(y - X @ w).T @ (y - X @ w)", "holds"),
+    SeedExample("talk A5: (y − Xw)ᵀ(y − Xw) = yᵀy − yᵀXw − wᵀXᵀy + wᵀXᵀXw", "equal",
+                "(y - X @ w).T @ (y - X @ w)", "X: m x n; y: m; w: n",
+                "y.T @ y - y.T @ X @ w - w.T @ X.T @ y + w.T @ X.T @ X @ w", "holds"),
+    SeedExample("talk A5: ∇(yᵀXw) = Xᵀy", "gradient", "y.T @ X @ w", "X: m x n; y: m; w: n",
+                "X.T @ y", "holds", "w"),
+    SeedExample("talk A5: ∇(wᵀXᵀy) = Xᵀy", "gradient", "w.T @ X.T @ y", "X: m x n; y: m; w: n",
+                "X.T @ y", "holds", "w"),
+    SeedExample("talk A5: ∇(wᵀXᵀXw) = 2XᵀXw", "gradient", "w.T @ X.T @ X @ w",
+                "X: m x n; w: n", "2 * X.T @ X @ w", "holds", "w"),
+    SeedExample("talk A5: ∇E = −2Xᵀy + 2XᵀXw", "gradient", "norm(y - X @ w)**2",
+                "X: m x n; y: m; w: n", "-2 * X.T @ y + 2 * X.T @ X @ w", "holds", "w"),
+    SeedExample("talk A5: the textbook erratum ∇E = −2Xᵀy + XᵀXw", "gradient",
+                "norm(y - X @ w)**2", "X: m x n; y: m; w: n", "-2 * X.T @ y + X.T @ X @ w",
+                "fails", "w", "the factor 2 of XᵀXw is missing"),
+    SeedExample("talk B: ∂L/∂w0 = Σ −2 (y_i − f_w(x_i))", "gradient",
+                "sum((y - (w0 + w1*x))**2)", "x: n; y: n", "sum(-2 * (y - (w0 + w1*x)))",
+                "holds", "w0"),
+    SeedExample("talk B: ∂L/∂w1 = Σ −2 (y_i − f_w(x_i)) x_i", "gradient",
+                "sum((y - (w0 + w1*x))**2)", "x: n; y: n", "sum(-2 * (y - (w0 + w1*x)) * x)",
+                "holds", "w1"),
+    SeedExample("talk B: with the ½ the factor 2 goes", "gradient",
+                "sum((y - (w0 + w1*x))**2) / 2", "x: n; y: n", "sum(-(y - (w0 + w1*x)) * x)",
+                "holds", "w1"),
+    SeedExample("talk B: forgetting the inner derivative x_i of the chain rule", "gradient",
+                "sum((y - (w0 + w1*x))**2)", "x: n; y: n", "sum(-2 * (y - (w0 + w1*x)))",
+                "fails", "w1"),
+    SeedExample("issue 2: d logdet(S)/dS = S⁻ᵀ (SymPy 1.14 says 0)", "gradient", "logdet(S)",
+                "S: n x n, positive definite", "inv(S).T", "holds", "S"),
+    SeedExample("issue 2: (AB)ᵀ = BᵀAᵀ", "equal", "(A @ B).T", "A: m x k; B: k x n",
+                "B.T @ A.T", "holds"),
+)

@@ -1,0 +1,70 @@
+"""LaTeX printer: a verdict as a fragment (or a standalone document) of a worked solution."""
+
+from __future__ import annotations
+
+from ..verdict import Verdict
+
+__all__ = ["render_verdict"]
+
+_WORD = {"holds": "holds", "fails": "fails", "undecided": "is undecided"}
+
+
+def _tex_escape(text: str) -> str:
+    out = text
+    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
+                 ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\~{}"),
+                 ("^", r"\^{}")):
+        out = out.replace(a, b)
+    return out
+
+
+def _wrt_symbol(v: Verdict) -> str:
+    op = r"\nabla" if v.task == "gradient" else r"\nabla^{2}"
+    return rf"{op}_{{{v.wrt}}} f"
+
+
+def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = False) -> str:
+    """LaTeX for the claim and the verdict; ``math_only`` gives one display-math line."""
+    f = v.extra.get("function_latex", "")
+    claim = v.extra.get("claim_latex")
+    correct = v.extra.get("correct_latex")
+    if v.task == "equal":
+        rel = "=" if v.outcome == "holds" else (r"\neq" if v.outcome == "fails" else r"\overset{?}{=}")
+        math = rf"{f} {rel} {claim}"
+    else:
+        rel = "=" if v.outcome == "holds" else (r"\neq" if v.outcome == "fails" else r"\overset{?}{=}")
+        math = rf"{_wrt_symbol(v)} {rel} {claim}" if claim else rf"{_wrt_symbol(v)} = {correct}"
+    if math_only:
+        return math
+    lines = [f"% symderiv: {v.task} check, verdict: {v.outcome}"]
+    if v.task != "equal":
+        lines.append(rf"Let $f = {f}$, where {_tex_escape(v.declarations) or 'all symbols are scalars'}.")
+    else:
+        lines.append(rf"Where {_tex_escape(v.declarations) or 'all symbols are scalars'}:")
+    lines.append(r"\[ " + math + r" \]")
+    lines.append(rf"\textbf{{The claim {_WORD[v.outcome]}.}}")
+    if v.outcome == "fails" and correct and v.task != "equal":
+        lines.append(r"The correct result is")
+        lines.append(rf"\[ {_wrt_symbol(v)} = {correct}. \]")
+    if v.outcome == "fails" and v.diagnoses:
+        lines.append(r"\begin{itemize}")
+        for d in v.diagnoses:
+            lines.append(rf"  \item {d.latex or _tex_escape(d.message)}")
+        lines.append(r"\end{itemize}")
+    cx = v.counterexample
+    if cx is not None and v.outcome != "holds":
+        sizes = ", ".join(f"${k} = {n}$" for k, n in cx.sizes.items()) or "the declared sizes"
+        lines.append(rf"Counterexample at {sizes} (seed {cx.seed}): "
+                     + ", ".join(rf"$\mathtt{{{_tex_escape(k)}}} = "
+                                 rf"\mathtt{{{_tex_escape(str(val))}}}$"
+                                 for k, val in cx.values.items())
+                     + rf"; claimed $\mathtt{{{_tex_escape(str(cx.claimed))}}}$, "
+                       rf"correct $\mathtt{{{_tex_escape(str(cx.expected))}}}$.")
+    engines = "; ".join(f"{e.engine}: {e.outcome}" for e in v.evidence)
+    lines.append(rf"\emph{{Evidence}} ({'engines agree' if v.agree else 'engines disagree'}): "
+                 rf"{_tex_escape(engines)}.")
+    body = "\n".join(lines)
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            + body + "\n\\end{document}\n")
