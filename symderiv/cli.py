@@ -41,19 +41,27 @@ def _fail_input(exc: SymderivError) -> None:
     sys.exit(exc.exit_code)
 
 
+class _Group(click.Group):
+    """Turns every error into one line on stderr and an exit code — never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except SymderivError as exc:
+            _fail_input(exc)
+        except (RecursionError, MemoryError):
+            click.echo("Error: the input is too large or too deeply nested to check", err=True)
+            sys.exit(2)
+        except Exception as exc:  # a bug in symderiv: say so plainly
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report "
+                       "it with the command line", err=True)
+            sys.exit(4)
+
+
 def _run(fn: Callable[[], Verdict], fmt: str) -> None:
-    try:
-        verdict = fn()
-    except SymderivError as exc:
-        _fail_input(exc)
-        return
-    except (RecursionError, MemoryError):
-        click.echo("Error: the input is too large or too deeply nested to check", err=True)
-        sys.exit(2)
-    except Exception as exc:  # a bug in symderiv: say so plainly, without a traceback
-        click.echo(f"Error: internal error ({type(exc).__name__}: {exc}); please report it "
-                   "with the command line", err=True)
-        sys.exit(4)
+    verdict = fn()
     if fmt == "json":
         from .render.json import render_verdict as render
         click.echo(render(verdict))
@@ -79,7 +87,7 @@ def _output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
              epilog=LANGUAGE_HELP + "\n" + EXIT_HELP)
 @click.version_option(package_name="symderiv")
 def main() -> None:

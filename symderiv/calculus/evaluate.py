@@ -290,7 +290,15 @@ def _compile(e: sp.Basic) -> Compiled:  # noqa: C901 - one dispatch table, kept 
         return sym
     if isinstance(e, sp.Symbol):
         name = e.name
-        return lambda p, s, b: p[name]
+
+        def scalar(p: Point, s: Sizes, b: Any) -> Any:
+            if name in p:
+                return p[name]
+            for dim, value in s.items():  # a dimension used as a number, as in 2·n·w0
+                if dim.name == name:
+                    return b.const(sp.Integer(value))
+            raise KeyError(name)
+        return scalar
     if isinstance(e, sp.Rational):
         value = e
         return lambda p, s, b: b.const(value)
