@@ -139,6 +139,14 @@ def _check_claim_shape(space: Space, claim: Parsed, wrt: str, task: str) -> None
             source=claim.text, col=1, what="claim")
 
 
+def _zero_as(p: Parsed, kind: str, dims: tuple) -> Parsed:
+    """The claim "0" as the zero of the expected shape."""
+    if p.kind != "scalar" or p.expr != 0 or kind == "scalar":
+        return p
+    shape = (dims[0], 1) if kind == "vector" else dims
+    return Parsed(sp.ZeroMatrix(*shape), kind, dims, p.text)  # type: ignore[arg-type]
+
+
 def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Space | None,
            seed: int, scale: float) -> _Problem:
     space = _space(let)
@@ -163,6 +171,8 @@ def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Spa
         pc = parse_expression(claim, space)
         if wrt is not None:
             _check_claim_shape(space, pc, wrt, task)
+            kind, dims = _expected_shape(space, wrt, task)
+            pc = _zero_as(pc, kind, dims)
     problem = _Problem(space, task, pf, wrt, pc, seed, scale)
     return problem
 
@@ -766,6 +776,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         raise ShapeError(f"the two sides have different shapes: {pl.text!r} is "
                          f"{pl.shape_text}, {pr.text!r} is {pr.shape_text}",
                          source=pr.text, col=1, what="right-hand side")
+    pr = _zero_as(pr, pl.kind, pl.dims)
     problem = _Problem(space, "equal", pl, None, pr, seed, 1.0)
     names = _symbol_names(space, pl.expr, pr.expr)
     lc, rc = compile_expr(pl.expr), compile_expr(pr.expr)

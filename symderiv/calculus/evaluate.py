@@ -362,6 +362,21 @@ def _compile(e: sp.Basic) -> Compiled:  # noqa: C901 - one dispatch table, kept 
                 out = out * f(p, s, b)
             return out
         return had
+    if isinstance(e, sp.MatPow):
+        base, k = _compile(e.base), e.exp
+        if not (k.is_Integer):
+            raise UnsupportedError(f"cannot evaluate the matrix power {e}")
+        power = int(k)
+
+        def matpow(p: Point, s: Sizes, b: Any) -> Any:
+            m = base(p, s, b)
+            if power < 0:
+                m = b.inv(m)
+            out = m
+            for _ in range(abs(power) - 1):
+                out = b.matmul(out, m)
+            return out if power != 0 else b.eye(m.shape[-1])
+        return matpow
     if isinstance(e, sp.Pow | sp.HadamardPower):
         base, ex = _compile(e.args[0]), _compile(e.args[1])
         return lambda p, s, b: b.pow(base(p, s, b), ex(p, s, b))

@@ -43,6 +43,15 @@ def _mm(*factors: sp.Basic) -> sp.Basic:
     return sp.MatMul(*kept).doit(deep=False)
 
 
+def _unpow(m: sp.MatPow) -> sp.MatrixExpr:
+    """Aᵏ as the product A·A·…·A (k a nonzero integer; negative powers through A⁻¹)."""
+    k = m.exp
+    if not k.is_Integer or k == 0:
+        raise UnsupportedError(f"no differentiation rule for the matrix power {m}")
+    base = m.base if k > 0 else sp.Inverse(m.base)
+    return sp.MatMul(*([base] * abs(int(k))), evaluate=False) if abs(int(k)) > 1 else base
+
+
 def _add(terms: list[sp.Basic | None]) -> sp.Basic | None:
     live = [t for t in terms if t is not None]
     if not live:
@@ -129,6 +138,8 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
                 new_adj = coeff * new_adj
             terms.append(_back(a, new_adj, x))
         return _add(terms)
+    if isinstance(m, sp.MatPow):
+        return _back(_unpow(m), adj, x)
     if isinstance(m, sp.Inverse):  # d(A⁻¹) = −A⁻¹ dA A⁻¹
         c = m
         return _back(m.arg, -_mm(c.T, adj, c.T), x)
@@ -215,6 +226,8 @@ def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
     if isinstance(e, sp.Inverse):
         g = _fwd(e.arg, s)
         return None if g is None else -_mm(e, g, e)
+    if isinstance(e, sp.MatPow):
+        return _fwd(_unpow(e), s)
     if isinstance(e, sp.HadamardProduct):
         terms = []
         for i, a in enumerate(e.args):

@@ -55,7 +55,7 @@ def _batch(point: Mapping[str, Any], k: int, dtype: type) -> dict[str, np.ndarra
 def evaluate_float(fc: Compiled, point: Mapping[str, Any], sizes: Mapping[sp.Symbol, int]
                    ) -> np.ndarray | float:
     """Evaluate at one float point; matrices come back 2-D, scalars as float."""
-    with np.errstate(all="raise"):
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         try:
             out = fc(_batch(point, 1, float), sizes, Batched(1))
         except FloatingPointError as exc:
@@ -68,7 +68,7 @@ def evaluate_float(fc: Compiled, point: Mapping[str, Any], sizes: Mapping[sp.Sym
 
 def _eval_batch(fc: Compiled, batch: dict[str, np.ndarray], sizes: Mapping[sp.Symbol, int],
                 k: int, dtype: type) -> np.ndarray:
-    with np.errstate(all="raise"):
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         try:
             out = np.asarray(fc(batch, sizes, Batched(k, dtype=dtype)))
         except FloatingPointError as exc:

@@ -7,6 +7,8 @@ reads, so a printed result can be pasted back as a claim.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.printing.latex import LatexPrinter
@@ -145,6 +147,13 @@ class NumpyPrinter(StrPrinter):
     def _print_DiagMatrix(self, e: sp.Basic) -> str:
         return f"diag({self._arg(e.args[0])})"
 
+    def _print_MatPow(self, e: sp.MatPow) -> str:
+        k = e.exp
+        if k.is_Integer and k != 0:
+            base = e.base if k > 0 else sp.Inverse(e.base)
+            return self._product([base] * abs(int(k)))
+        return f"{self._wrap(e.base, PRECEDENCE['Pow'] + 1)}**{self._print(k)}"
+
     def _print_HadamardProduct(self, e: sp.HadamardProduct) -> str:
         return self.hadamard.join(self._wrap(a, PRECEDENCE["Mul"]) for a in e.args)
 
@@ -229,6 +238,12 @@ class UnicodePrinter(NumpyPrinter):
 
     def _print_Identity(self, e: sp.Identity) -> str:
         return "I"
+
+    def _print_MatPow(self, e: sp.MatPow) -> str:
+        k = e.exp
+        if k.is_Integer:
+            return f"{self._wrap(e.base, PRECEDENCE['Pow'] + 1)}{str(k).translate(_SUPERSCRIPT)}"
+        return super()._print_MatPow(e)
 
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
         return "𝟙"
@@ -347,8 +362,10 @@ def to_input(e: sp.Basic) -> str:
 
 
 def to_unicode(e: sp.Basic) -> str:
-    """Compact Unicode notation: ``2 XᵀXw``."""
-    return _UNICODE.doprint(e)
+    """Compact Unicode notation: ``2 XᵀXw``, ``2·w0·Σ(x∘²)``."""
+    text = _UNICODE.doprint(e)
+    text = re.sub(r"\*\*(\d+)", lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+    return text.replace("**", "^").replace("*", "·")
 
 
 def to_latex(e: sp.Basic) -> str:

@@ -1,0 +1,185 @@
+"""The judge: verdicts, counterexamples, diagnoses, and engines that check each other."""
+
+import json
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import symderiv
+from symderiv import ShapeError, check_equal, check_gradient, check_hessian
+from symderiv.calculus import matrix as mf
+
+LS = "X: m x n; y: m; w: n"
+ERRATUM = "-2 * X.T @ y + X.T @ X @ w"  # talk A5: the textbook's gradient, factor 2 missing
+
+
+def _as_array(value):
+    return np.array(value, dtype=float)
+
+
+class TestLeastSquaresErratum:
+    """Talk A5: a published book printed ∇E = −2Xᵀy + XᵀXw."""
+
+    verdict = check_gradient("norm(y - X @ w)**2", wrt="w", claim=ERRATUM, let=LS)
+
+    def test_fails_with_the_correct_gradient(self):
+        assert self.verdict.outcome == "fails"
+        assert self.verdict.exit_code == 1
+        assert self.verdict.correct_text == "-2 * X.T @ y + 2 * X.T @ X @ w"
+
+    def test_says_how_it_is_wrong(self):
+        kinds = [d.kind for d in self.verdict.diagnoses]
+        assert kinds == ["coefficient"]
+        assert "XᵀXw" in self.verdict.diagnoses[0].message
+        assert self.verdict.residual_text == "XᵀXw"
+
+    def test_counterexample_is_real(self):
+        cx = self.verdict.counterexample
+        x, y, w = (_as_array(cx.values[k]) for k in "Xyw")
+        x = x.reshape(cx.sizes["m"], cx.sizes["n"])
+        true = -2 * x.T @ y + 2 * x.T @ x @ w
+        claimed = -2 * x.T @ y + x.T @ x @ w
+        np.testing.assert_allclose(true, _as_array(cx.expected))
+        np.testing.assert_allclose(claimed, _as_array(cx.claimed))
+        assert not np.allclose(true, claimed)
+
+    def test_counterexample_is_reproducible_from_the_seed(self):
+        again = check_gradient("norm(y - X @ w)**2", wrt="w", claim=ERRATUM, let=LS,
+                               seed=self.verdict.seed)
+        assert again.counterexample == self.verdict.counterexample
+
+    def test_both_engines_agree(self):
+        assert self.verdict.agree
+        assert [e.outcome for e in self.verdict.evidence] == ["fails", "fails"]
+
+    def test_json_has_verdict_correct_evidence_counterexample(self):
+        data = json.loads(json.dumps(self.verdict.to_dict()))
+        assert data["verdict"] == "fails"
+        assert data["correct"]["input"] == "-2 * X.T @ y + 2 * X.T @ X @ w"
+        assert {e["engine"] for e in data["engines"]} == {"matrix-form", "numeric"}
+        assert data["counterexample"]["seed"] == 0
+
+
+@pytest.mark.parametrize(("claim", "kind"), [
+    ("2 * X.T @ y - 2 * X.T @ X @ w", "sign"),
+    ("-X.T @ y + X.T @ X @ w", "scalar factor"),
+    ("-2 * X.T @ y", "missing term"),
+    ("-2 * X.T @ y + 2 * X.T @ X @ w + w", "extra term"),
+])
+def test_diagnosis_kinds_least_squares(claim, kind):
+    v = check_gradient("norm(y - X @ w)**2", wrt="w", claim=claim, let=LS)
+    assert v.outcome == "fails"
+    assert kind in [d.kind for d in v.diagnoses]
+
+
+def test_diagnosis_transpose():
+    v = check_gradient("trace(A @ X)", wrt="X", claim="A", let="X: n x n; A: n x n")
+    assert [d.kind for d in v.diagnoses] == ["transpose"]
+
+
+def test_diagnosis_symmetric_only_names_the_matrix():
+    v = check_gradient("x.T @ A @ x + x.T @ B @ x", wrt="x", claim="2 * A @ x + (B + B.T) @ x",
+                       let="x: n; A: n x n; B: n x n")
+    assert v.diagnoses[0].kind == "symmetric only"
+    assert "right only if A is symmetric" in v.diagnoses[0].message
+
+
+def test_diagnosis_dimension_one_only():
+    v = check_equal("(A @ B).T", "A.T @ B.T", let="A: n x n; B: n x n")
+    assert v.outcome == "fails"
+    assert v.diagnoses[0].kind == "dimension 1 only"
+
+
+def test_data_at_scale_1e3_does_not_fail_a_correct_gradient():
+    v = check_gradient("norm(y - X @ w)**2", wrt="w", claim="2 * X.T @ (X @ w - y)", let=LS,
+                       scale=1e3)
+    assert v.outcome == "holds"
+    assert v.evidence[1].max_error < 1e-9
+
+
+def test_tiny_scale_still_catches_a_wrong_gradient():
+    v = check_gradient("norm(y - X @ w)**2", wrt="w", claim=ERRATUM, let=LS, scale=1e-3)
+    assert v.outcome == "fails"
+
+
+def test_no_claim_derives_and_cross_checks():
+    v = check_gradient("x.T @ A @ x", wrt="x", let="x: n; A: n x n")
+    assert v.outcome == "holds" and v.claim is None
+    assert v.correct_text == "(A + A.T) @ x"
+    assert v.evidence[1].detail == "agrees with the matrix-form result"
+
+
+def test_claim_of_wrong_shape_is_a_located_error():
+    with pytest.raises(ShapeError, match="denominator layout"):
+        check_gradient("norm(y - X @ w)**2", wrt="w", claim="X @ w", let=LS)
+
+
+def test_function_must_be_scalar():
+    with pytest.raises(ShapeError, match="scalar-valued"):
+        check_gradient("X @ w", wrt="w", let=LS)
+
+
+def test_zero_claim_for_a_vector_gradient():
+    assert check_gradient("a @ a", wrt="x", claim="0", let="a: n; x: n").outcome == "holds"
+
+
+def test_engines_disagree_when_the_cas_is_wrong(monkeypatch):
+    """A wrong matrix-form result is caught by finite differences, never trusted."""
+    real = mf.gradient
+
+    def broken(f, x, space=None):
+        return sp.MatMul(2, real(f, x, space))  # a CAS bug: twice the true gradient
+
+    monkeypatch.setattr(mf, "gradient", broken)
+    v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
+    assert v.outcome == "undecided"
+    assert not v.agree
+    assert v.exit_code == 3
+    assert any("matrix-form engine is wrong" in note for note in v.notes)
+    assert v.correct is None  # a suspect result is not offered as the correct one
+
+
+def test_unsupported_matrix_form_falls_back_to_numeric_failure(monkeypatch):
+    def unsupported(f, x, space=None):
+        raise symderiv.UnsupportedError("no rule")
+
+    monkeypatch.setattr(mf, "gradient", unsupported)
+    v = check_gradient("x.T @ A @ x", wrt="x", claim="2 * A @ x", let="x: n; A: n x n")
+    assert v.outcome == "fails"
+    assert v.counterexample.engine == "numeric"
+    ok = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
+    assert ok.outcome == "undecided"
+
+
+def test_hessian_of_least_squares():
+    assert check_hessian("norm(y - X @ w)**2", wrt="w", claim="2 * X.T @ X",
+                         let=LS).outcome == "holds"
+
+
+def test_hessian_wrong_variant_fails():
+    v = check_hessian("norm(y - X @ w)**2", wrt="w", claim="X.T @ X", let=LS)
+    assert v.outcome == "fails"
+    assert v.diagnoses[0].kind == "scalar factor"
+
+
+def test_logdet_needs_domain_points_and_finds_them():
+    v = check_gradient("logdet(A)", wrt="A", claim="inv(A).T", let="A: n x n")
+    assert v.outcome == "holds"
+
+
+def test_verdict_renders_in_every_format():
+    v = check_gradient("x.T @ A @ x", wrt="x", claim="2 * A @ x", let="x: n; A: n x n")
+    text = str(v)
+    assert text.startswith("✗ FAILS")
+    assert "counterexample" in text and "--seed 0" in text
+    assert v._repr_latex_().startswith("$")
+    from symderiv.render.latex import render_verdict
+
+    tex = render_verdict(v, standalone=True)
+    assert "\\documentclass" in tex and "\\nabla_{x} f" in tex
+
+
+def test_equal_with_different_shapes_is_a_shape_error():
+    with pytest.raises(ShapeError, match="different shapes"):
+        check_equal("A", "A.T", let="A: m x n")

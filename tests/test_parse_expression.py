@@ -1,0 +1,123 @@
+"""The numpy-like expression language: meaning, shapes and hostile input."""
+
+import pytest
+import sympy as sp
+
+from symderiv import (
+    InputTooLargeError,
+    ParseError,
+    ShapeError,
+    parse_declarations,
+    parse_expression,
+)
+
+LS = parse_declarations("X: m x n; y: m; w: n; A: n x n; a: n x 1; b: n x 1")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("x.T @ A @ x", "scalar"),
+    ("w @ w", "scalar"),
+    ("X @ w", "vector"),
+    ("w @ X.T", "vector"),
+    ("X.T @ X", "matrix"),
+    ("a @ b.T", "matrix"),      # n×1 columns: an outer product
+    ("a.T @ b", "scalar"),      # 1×1 behaves as a scalar, as in NumPy broadcasting
+    ("norm(y - X @ w)**2", "scalar"),
+    ("sum((y - (w0 + w1*y))**2)", "scalar"),
+    ("y / 2 + 1", "vector"),
+    ("exp(w) * w", "vector"),
+    ("outer(w, w)", "matrix"),
+    ("eye(n) + A", "matrix"),
+    ("trace(A) * A", "matrix"),
+    ("ones(n) @ w", "scalar"),
+    ("diag(w) @ w", "vector"),
+])
+def test_kinds(text, kind):
+    space = parse_declarations("x: n; X: m x n; y: m; w: n; A: n x n; a: n x 1; b: n x 1")
+    assert parse_expression(text, space).kind == kind
+
+
+def test_vectors_are_one_dimensional_so_transpose_changes_nothing():
+    space = parse_declarations("x: n; A: n x n")
+    left = parse_expression("x.T @ A @ x", space).expr
+    right = parse_expression("x @ A @ x", space).expr
+    assert left == right
+
+
+def test_norm_squared_is_the_inner_product():
+    space = parse_declarations("v: n")
+    assert parse_expression("norm(v)**2", space).expr == parse_expression("v @ v", space).expr
+
+
+def test_decimal_literals_are_exact():
+    assert parse_expression("0.1").expr == sp.Rational(1, 10)
+
+
+def test_elementwise_power_follows_numpy():
+    space = parse_declarations("A: n x n")
+    assert isinstance(parse_expression("A**2", space).expr, sp.HadamardPower)
+
+
+@pytest.mark.parametrize(("text", "fragment", "col"), [
+    ("X @ y", "shapes do not match for '@'", 5),
+    ("y + w", "shapes do not match for '+'", 5),
+    ("2 @ w", "is a scalar (use '*')", 1),
+    ("trace(X)", "needs a square matrix", 7),
+    ("det(w)", "needs a matrix", 5),
+    ("w ** w", "exponent must be a scalar", 6),
+])
+def test_shape_errors_are_caught_before_calculus(text, fragment, col):
+    with pytest.raises(ShapeError) as info:
+        parse_expression(text, LS)
+    assert fragment in str(info.value)
+    assert info.value.col == col
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("__import__('os')", "unknown function '__import__'"),
+    ("().__class__", "only '.T'"),
+    ("x.__class__", "only '.T'"),
+    ("w.shape", "only '.T'"),
+    ("X[0]", "indexing"),
+    ("lambda: 1", "lambdas"),
+    ("open('f')", "unknown function 'open'"),
+    ("'abc'", "not a number"),
+    ("x if y else z", "not allowed"),
+    ("[1, 2]", "literal lists"),
+    ("1 +", "syntax error"),
+    ("", "empty expression"),
+    ("norm(x, 2)", "takes 1 argument"),
+    ("exp(x=1)", "keyword"),
+    ("_secret", "cannot start with '_'"),
+    ("trace", "is a function"),
+    ("x < y", "comparisons"),
+    ("1 // 2", "operator FloorDiv"),
+    ("True", "not a number"),
+])
+def test_code_and_junk_are_refused(text, fragment):
+    with pytest.raises(ParseError) as info:
+        parse_expression(text, LS)
+    assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["x**1000", "2**100000", "1" * 30, "(" * 1000 + "x" + ")" * 1000,
+                                  "-" * 3000 + "x", "exp(" * 100 + "x" + ")" * 100,
+                                  "x" + " + x" * 2000])
+def test_resource_bombs_are_refused(text):
+    with pytest.raises(ParseError):
+        parse_expression(text)
+
+
+def test_redundant_parentheses_are_harmless():
+    assert parse_expression("(" * 100 + "x" + ")" * 100).expr == sp.Symbol("x", real=True)
+
+
+def test_giant_constant_is_refused():
+    with pytest.raises(InputTooLargeError):
+        parse_expression("10000000000000000000 * x")
+
+
+def test_non_ascii_column_is_in_characters():
+    with pytest.raises(ParseError) as info:
+        parse_expression("ä + (")
+    assert info.value.col is not None

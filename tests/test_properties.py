@@ -1,0 +1,117 @@
+"""Property tests (Hypothesis): the engines against each other and against finite differences."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from symderiv import check_gradient, check_hessian, gradient, parse_declarations
+from symderiv.calculus.evaluate import compile_expr
+from symderiv.calculus.numeric import compare, evaluate_float, numeric_gradient
+
+finite = st.floats(min_value=-10, max_value=10, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def quadratic_form_point(draw):
+    n = draw(st.integers(min_value=1, max_value=5))
+    a = draw(arrays(np.float64, (n, n), elements=finite))
+    if draw(st.booleans()):
+        a = a + a.T
+    x = draw(arrays(np.float64, (n,), elements=finite))
+    return n, a, x
+
+
+QF = gradient("x.T @ A @ x", wrt="x", let="x: n; A: n x n")
+QF_SPACE = parse_declarations("x: n; A: n x n")
+QF_F = compile_expr(QF_SPACE and __import__("symderiv").parse_expression("x.T @ A @ x",
+                                                                         QF_SPACE).expr)
+QF_G = compile_expr(QF.expr)
+
+
+@given(quadratic_form_point())
+def test_matrix_form_gradient_of_quadratic_form_matches_finite_differences(case):
+    """For random (symmetric or not) A and random sizes, ∇xᵀAx from the engine = FD."""
+    n, a, x = case
+    sizes = {QF_SPACE.dim_symbols[0]: n}
+    point = {"A": a, "x": x}
+    num = numeric_gradient(QF_F, point, "x", sizes)
+    engine = evaluate_float(QF_G, point, sizes)[:, 0]
+    assert compare(engine, num.value, num.error, rtol=1e-9).ok
+
+
+CORRECT = {
+    "gradient": ("(A + A.T) @ x", ["2 * A @ x", "A @ x + A @ x.T", "-(A + A.T) @ x",
+                                   "(A + A.T) @ x / 2", "A.T @ x"]),
+    "hessian": ("A + A.T", ["2 * A", "-(A + A.T)", "A", "A.T"]),
+}
+
+
+@given(st.sampled_from(["gradient", "hessian"]), st.data(), st.integers(0, 2**16))
+def test_perturbed_claims_fail_and_correct_claims_hold(task, data, seed):
+    """Dropping a factor 2, a transpose or a sign turns a correct claim into a failure."""
+    correct, wrongs = CORRECT[task]
+    wrong = data.draw(st.sampled_from(wrongs))
+    check = check_gradient if task == "gradient" else check_hessian
+    let = "x: n; A: n x n"
+    assert check("x.T @ A @ x", wrt="x", claim=correct, let=let, seed=seed).outcome == "holds"
+    v = check("x.T @ A @ x", wrt="x", claim=wrong, let=let, seed=seed)
+    assert v.outcome == "fails"
+    assert v.counterexample is not None and v.agree
+
+
+# -- random well-shaped expressions -----------------------------------------------------
+LET = "x: n; a: n; A: n x n; B: n x n; c: scalar"
+
+
+def _vector(depth):
+    leaves = st.sampled_from(["x", "a", "A @ x", "x @ B"])
+    if depth == 0:
+        return leaves
+    sub = _vector(depth - 1)
+    mat = _matrix(depth - 1)
+    return st.one_of(
+        leaves,
+        st.builds(lambda m, v: f"({m}) @ ({v})", mat, sub),
+        st.builds(lambda u, v: f"({u}) + ({v})", sub, sub),
+        st.builds(lambda u, v: f"({u}) * ({v})", sub, sub),
+        st.builds(lambda k, v: f"{k} * ({v})", st.sampled_from(["2", "c", "-1"]), sub),
+    )
+
+
+def _matrix(depth):
+    leaves = st.sampled_from(["A", "B", "A.T", "outer(x, a)"])
+    if depth == 0:
+        return leaves
+    sub = _matrix(depth - 1)
+    return st.one_of(leaves,
+                     st.builds(lambda m, k: f"({m}) @ ({k})", sub, sub),
+                     st.builds(lambda m, k: f"({m}) + ({k})", sub, sub),
+                     st.builds(lambda m: f"({m}).T", sub))
+
+
+def scalar_expressions():
+    v, m = _vector(2), _matrix(1)
+    return st.one_of(
+        st.builds(lambda u, w: f"({u}) @ ({w})", v, v),
+        st.builds(lambda u, k, w: f"({u}) @ ({k}) @ ({w})", v, m, v),
+        st.builds(lambda k: f"trace({k})", m),
+        st.builds(lambda u: f"norm({u})**2", v),
+        st.builds(lambda u, w: f"exp(({u}) @ ({w}) / 50)", v, v),
+        st.builds(lambda u: f"sum(({u})**2)", v),
+    )
+
+
+@given(scalar_expressions(), st.sampled_from(["x", "A", "c"]))
+def test_random_expressions_engines_agree(f, wrt):
+    """Random polynomial matrix expressions: the matrix-form gradient agrees with FD."""
+    v = check_gradient(f, wrt=wrt, let=LET)
+    assert v.outcome == "holds", str(v)
+    assert v.agree
+
+
+@given(scalar_expressions())
+def test_random_expressions_hessians_agree(f):
+    v = check_hessian(f, wrt="x", let=LET)
+    assert v.outcome in ("holds", "undecided"), str(v)
+    assert v.agree or v.outcome == "undecided"
