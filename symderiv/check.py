@@ -408,16 +408,17 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
         if ratio == -1:
             diags.append(_diag("sign", "the sign is wrong: the claim is −1 × the correct result"))
         elif ratio == 0:
-            diags.append(_diag("scalar factor", "the claim is zero where the correct result is not"))
+            diags.append(_diag("scalar factor",
+                               "the claim is zero where the correct result is not"))
         else:
             r = Fraction(ratio).limit_denominator(1000) if not isinstance(ratio, Fraction) \
                 else ratio
             diags.append(_diag("scalar factor",
                                f"off by a constant factor: the claim is {r} × the correct "
                                f"result (it should be multiplied by {1 / r})"))
-    if not diags and all(np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
-                         and np.shape(s.truth)[1] > 1 or np.ndim(s.truth) == 2
-                         and np.shape(s.truth) == (1, 1) for s in samples) and any(
+    if not diags and all((np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
+                         and np.shape(s.truth)[1] > 1) or (np.ndim(s.truth) == 2
+                         and np.shape(s.truth) == (1, 1)) for s in samples) and any(
             np.shape(s.truth)[0] > 1 for s in samples):
         if all(_eq(s.claim, np.asarray(s.truth).T, s.exact) for s in samples):
             diags.append(_diag("transpose", "the claim is the transpose of the correct result"))
@@ -612,9 +613,13 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         n_outcome = ("holds" if nsamples and not self_bad else
                      "undecided" if not nsamples else "fails")
         n_cx = None
-        n_detail = ("agrees with the matrix-form result" if nsamples and not self_bad
-                    else "disagrees with the matrix-form result" if self_bad else
-                    "no point in the domain")
+        if not nsamples:
+            n_detail = "no point in the domain"
+        elif truth is None:
+            n_detail = "derived numerically only (no matrix-form result to compare)"
+        else:
+            n_detail = ("disagrees with the matrix-form result" if self_bad
+                        else "agrees with the matrix-form result")
         n_err = max((s.truth_rel or 0.0 for s in nsamples), default=None)
     else:
         nbad = [s for s in nsamples if not s.claim_ok]
@@ -739,7 +744,7 @@ def gradient(f: str, *, wrt: str, let: str | Space | None = None) -> Result:
     finite differences.
 
     >>> str(gradient("x.T @ A @ x", wrt="x", let="x: n; A: n x n"))
-    '(A.T + A) @ x'
+    '(A + A.T) @ x'
     """
     return _result("gradient", f, wrt, let)
 

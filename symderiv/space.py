@@ -186,7 +186,9 @@ class Space:
         def draw(*shp: int) -> np.ndarray:
             if exact:
                 ints = rng.integers(-3, 4, size=shp)
-                return np.vectorize(Fraction, otypes=[object])(ints) if ints.size else ints.astype(object)
+                if not ints.size:
+                    return ints.astype(object)
+                return np.vectorize(Fraction, otypes=[object])(ints)
             return rng.standard_normal(shp) * scale
 
         if decl.kind == "scalar":
@@ -228,7 +230,8 @@ class Space:
                 if "symmetric" in a:
                     m = m + m.T
             else:
-                raise EvaluationError(f"could not draw an invertible {rows}×{rows} value for {name}")
+                raise EvaluationError(
+                    f"could not draw an invertible {rows}×{rows} value for {name}")
         return m
 
     def random_point(self, names: list[str], sizes: dict[sp.Symbol, int],

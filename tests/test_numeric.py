@@ -35,7 +35,7 @@ def test_hessian_of_quadratic_form_matches_formula():
 def test_non_analytic_point_falls_back_to_richardson():
     # norm(x - x0) of a scalar: |x| has no complex-step derivative continuation issue,
     # but the error estimate must stay honest
-    space, fc, dims = _setup("norm(c)**3", "", {})
+    _space, fc, dims = _setup("norm(c)**3", "", {})
     num = numeric_gradient(fc, {"c": 0.7}, "c", dims)
     assert abs(float(num.value) - 3 * 0.7**2) < 1e-8
 

@@ -91,7 +91,7 @@ def _matrix(depth):
 
 
 def scalar_expressions():
-    v, m = _vector(2), _matrix(1)
+    v, m = _vector(1), _matrix(1)
     return st.one_of(
         st.builds(lambda u, w: f"({u}) @ ({w})", v, v),
         st.builds(lambda u, k, w: f"({u}) @ ({k}) @ ({w})", v, m, v),

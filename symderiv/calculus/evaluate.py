@@ -277,7 +277,7 @@ def compile_expr(expr: sp.Basic) -> Compiled:
     return _compile(expr)
 
 
-def _compile(e: sp.Basic) -> Compiled:  # noqa: C901 - one dispatch table, kept together
+def _compile(e: sp.Basic) -> Compiled:
     if isinstance(e, sp.MatrixSymbol):
         name = str(e.name)
 

@@ -138,11 +138,11 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
                 new_adj = coeff * new_adj
             terms.append(_back(a, new_adj, x))
         return _add(terms)
-    if isinstance(m, sp.MatPow):
-        return _back(_unpow(m), adj, x)
-    if isinstance(m, sp.Inverse):  # d(A⁻¹) = −A⁻¹ dA A⁻¹
+    if isinstance(m, sp.Inverse):  # d(A⁻¹) = −A⁻¹ dA A⁻¹ (Inverse subclasses MatPow: first)
         c = m
         return _back(m.arg, -_mm(c.T, adj, c.T), x)
+    if isinstance(m, sp.MatPow):
+        return _back(_unpow(m), adj, x)
     if isinstance(m, sp.HadamardProduct):
         terms = []
         for i, a in enumerate(m.args):
@@ -162,7 +162,7 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
 
 
 def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr:
-    (d,) = m.function.variables
+    (_d,) = m.function.variables
     body = m.function.expr
     if isinstance(body, sp.exp):
         return m
@@ -233,7 +233,7 @@ def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
         for i, a in enumerate(e.args):
             g = _fwd(a, s)
             if g is not None:
-                terms.append(sp.HadamardProduct(*(e.args[:i] + (g,) + e.args[i + 1:])).doit())
+                terms.append(sp.HadamardProduct(*((*e.args[:i], g, *e.args[i + 1:]))).doit())
         return _add(terms)
     if isinstance(e, sp.HadamardPower):
         base, ex = e.args
@@ -301,10 +301,30 @@ def _assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
     return rules
 
 
+#: Expressions with more nodes than this are not expanded: distributing products of sums
+#: grows them exponentially, and such results are read by machines, not people.
+EXPAND_LIMIT = 160
+
+
+def _small(e: sp.Basic, limit: int = EXPAND_LIMIT) -> bool:
+    for count, _ in enumerate(sp.preorder_traversal(e)):
+        if count > limit:
+            return False
+    return True
+
+
+def _expand(e: sp.Basic) -> sp.Basic:
+    """Distribute products over sums only: no exp(a + b) → exp(a)exp(b), no multinomials."""
+    if not _small(e):
+        return e
+    return e.expand(deep=True, mul=True, multinomial=False, power_exp=False, power_base=False,
+                    log=False, basic=False)
+
+
 def _expand_traces(e: sp.Basic) -> sp.Basic:
     """tr(A + B) → tr A + tr B, tr(cA) → c tr A, and one orientation for tr of a 1×1."""
     if isinstance(e, sp.Trace):
-        inner = _expand_traces(e.arg).expand()
+        inner = _expand(_expand_traces(e.arg))
         if isinstance(inner, sp.MatAdd):
             return sp.Add(*(_expand_traces(sp.Trace(t)) for t in inner.args))
         if isinstance(inner, sp.MatMul):
@@ -413,7 +433,7 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
             out = out.xreplace(rules)
         out = _simplify_ones(out)
         out = _expand_traces(out)
-        out = out.expand()
+        out = _expand(out)
         if isinstance(out, sp.MatrixExpr):
             out = out.doit()
     if factor:
@@ -428,68 +448,101 @@ def is_zero(e: sp.Basic) -> bool:
 
 # -- linear extraction: L(v) = M v  →  M -----------------------------------------------------
 def extract_linear(e: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
-    """Given a column expression linear in the vector ``v``, return M with e = M v."""
-    n = v.shape[0]
-    terms = e.args if isinstance(e, sp.MatAdd) else (e,)
-    out: list[sp.Basic] = []
-    for t in terms:
-        out.append(_extract_term(t, v, n))
-    return sp.MatAdd(*out).doit() if len(out) > 1 else out[0]
+    """Given a column expression linear in the vector ``v``, return M with e = M v.
+
+    Recursive on the structure: for a product L·G·R around the factor G that holds v,
+    M = tr(R)·L·M_G; for a Hadamard product a∘G, M = diag(a)·M_G; a scalar factor s(v)
+    inside a coefficient is a row r with s = r v (tr(L G R) = tr(R L G)).
+    """
+    out = _lin_col(e, v)
+    return sp.MatAdd(*out.args).doit() if isinstance(out, sp.MatAdd) else out
 
 
-def _extract_term(t: sp.Basic, v: sp.MatrixSymbol, n: sp.Expr) -> sp.Basic:
-    if t == v:
-        return sp.Identity(n)
-    if isinstance(t, sp.MatMul):
-        coeff, mats = t.as_coeff_matrices()
+def _cannot(e: sp.Basic) -> UnsupportedError:
+    return UnsupportedError(f"cannot write {e} as a matrix times a vector")
+
+
+def _one_holding(items: list[sp.Basic], v: sp.MatrixSymbol, whole: sp.Basic) -> int:
+    idx = [i for i, f in enumerate(items) if f.has(v)]
+    if len(idx) != 1:
+        raise _cannot(whole)
+    return idx[0]
+
+
+def _tr(factors: list[sp.Basic]) -> sp.Expr:
+    return sp.Trace(_mm(*factors)) if factors else sp.Integer(1)
+
+
+def _lin_col(e: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
+    """M with e = M v, for a column e linear in v."""
+    if e == v:
+        return sp.Identity(v.shape[0])
+    if isinstance(e, sp.MatAdd):
+        parts = [_lin_col(t, v) for t in e.args if t.has(v)]
+        if len(parts) != sum(1 for t in e.args if not mf_is_zero_like(t)):
+            raise _cannot(e)  # a term without v: not linear
+        return sp.MatAdd(*parts) if len(parts) > 1 else parts[0]
+    if isinstance(e, sp.MatMul):
+        coeff, mats = e.as_coeff_matrices()
         mats = list(mats)
-    elif isinstance(t, sp.HadamardProduct):
-        coeff, mats = sp.Integer(1), [t]
-    else:
-        raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
-    if coeff.has(v):
-        # the v-dependence sits in a scalar factor tr(Q): tr(L v R) = (R L) v, tr(L vᵀ R) = (R L)ᵀ v
-        factors = sp.Mul.make_args(coeff)
-        idx = [i for i, f in enumerate(factors) if f.has(v)]
-        if len(idx) != 1 or not isinstance(factors[idx[0]], sp.Trace):
-            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
-        rest_coeff = sp.Mul(*(f for i, f in enumerate(factors) if i != idx[0]))
-        q = factors[idx[0]].arg
-        q_coeff, q_mats = q.as_coeff_matrices() if isinstance(q, sp.MatMul) else (1, [q])
-        q_mats = list(q_mats)
-        if v in q_mats:
-            i = q_mats.index(v)
-            row = _mm(*q_mats[i + 1:], *q_mats[:i]) if len(q_mats) > 1 else None
-        elif v.T in q_mats:
-            i = q_mats.index(v.T)
-            row = _mm(*q_mats[i + 1:], *q_mats[:i]).T if len(q_mats) > 1 else None
-        else:
-            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
-        if row is None:
-            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
-        return (rest_coeff * q_coeff) * _mm(*mats, row)
-    if v in mats:
-        i = mats.index(v)
-        left, right = mats[:i], mats[i + 1:]
-        scale = sp.Trace(_mm(*right)) if right else sp.Integer(1)
-        base = _mm(*left) if left else sp.Identity(n)
-        return (coeff * scale) * base
-    if v.T in mats:
-        i = mats.index(v.T)
-        left, right = mats[:i], mats[i + 1:]
-        if not left or not right:
-            raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
-        return coeff * _mm(_mm(*left), _mm(*right).T)
-    if len(mats) == 1 and isinstance(mats[0], sp.HadamardProduct):
-        parts = []
-        for a in mats[0].args:
-            c, m = _split_coeff(a)
-            coeff, parts = coeff * c, [*parts, m]
-        if v in parts:
-            others = [a for a in parts if a != v]
-            diag = sp.HadamardProduct(*others).doit() if len(others) > 1 else others[0]
-            if not diag.has(v):
-                from sympy.matrices.expressions.diagonal import DiagMatrix
+        if coeff.has(v):
+            factors = list(sp.Mul.make_args(coeff))
+            i = _one_holding(factors, v, e)
+            rest = sp.Mul(*(f for j, f in enumerate(factors) if j != i))
+            if any(m.has(v) for m in mats):
+                raise _cannot(e)
+            return rest * _mm(_mm(*mats), _lin_row(factors[i], v))
+        i = _one_holding(mats, v, e)
+        left, g, right = mats[:i], mats[i], mats[i + 1:]
+        if g.shape[1] == 1:  # L·G·R with R 1×1
+            inner = _lin_col(g, v)
+            core = _mm(*left, inner) if left else inner
+            return (coeff * _tr(right)) * core
+        if g.shape[0] == 1 and left:  # L·(G·R) with G·R a scalar s(v)
+            return coeff * _mm(_mm(*left), _lin_row(sp.Trace(_mm(g, *right)), v))
+        raise _cannot(e)
+    if isinstance(e, sp.HadamardProduct):
+        i = _one_holding(list(e.args), v, e)
+        others = [a for j, a in enumerate(e.args) if j != i]
+        diag = others[0] if len(others) == 1 else sp.HadamardProduct(*others)
+        from sympy.matrices.expressions.diagonal import DiagMatrix
 
-                return coeff * DiagMatrix(diag)
-    raise UnsupportedError(f"cannot write {t} as a matrix times a vector")
+        return _mm(DiagMatrix(diag), _lin_col(e.args[i], v))
+    raise _cannot(e)
+
+
+def mf_is_zero_like(t: sp.Basic) -> bool:
+    return isinstance(t, sp.ZeroMatrix)
+
+
+def _lin_row(s: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
+    """Row r with s = r v, for a scalar s linear in v."""
+    if isinstance(s, sp.Add):
+        parts = [_lin_row(t, v) for t in s.args]
+        return sp.MatAdd(*parts)
+    if isinstance(s, sp.Mul):
+        factors = list(s.args)
+        i = _one_holding(factors, v, s)
+        rest = sp.Mul(*(f for j, f in enumerate(factors) if j != i))
+        return rest * _lin_row(factors[i], v)
+    if isinstance(s, sp.Trace):
+        q = s.arg
+        if isinstance(q, sp.MatAdd):
+            return sp.MatAdd(*(_lin_row(sp.Trace(t), v) for t in q.args if t.has(v)))
+        coeff, mats = q.as_coeff_matrices() if isinstance(q, sp.MatMul) else (1, [q])
+        mats = list(mats)
+        if coeff.has(v):
+            return sp.Trace(_mm(*mats)) * _lin_row(coeff, v)
+        i = _one_holding(mats, v, s)
+        left, g, right = mats[:i], mats[i], mats[i + 1:]
+        if g.shape[1] == 1:  # tr(L G R) = tr(R)·L·G with L 1×q
+            inner = _lin_col(g, v)
+            if not left:
+                raise _cannot(s)
+            return (coeff * _tr(right)) * _mm(*left, inner)
+        if g.shape[0] == 1:  # tr(L Gᵀ R) = tr(L)·Rᵀ·G
+            inner = _lin_col(g.T.doit(), v)
+            if not right:
+                raise _cannot(s)
+            return (coeff * _tr(left)) * _mm(_mm(*right).T, inner)
+    raise _cannot(s)

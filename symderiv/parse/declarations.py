@@ -22,7 +22,8 @@ __all__ = ["RESERVED", "parse_declarations"]
 
 #: Names that cannot be declared: functions of the expression language and ``T``.
 RESERVED = frozenset(
-    {"trace", "det", "logdet", "inv", "norm", "exp", "log", "sqrt", "sum", "outer", "eye", "ones", "diag", "T"}
+    {"trace", "det", "logdet", "inv", "norm", "exp", "log", "sqrt", "sum", "outer", "eye",
+     "ones", "diag", "T"}
 )
 
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -77,10 +78,10 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
     >>> sp = parse_declarations("X: m x n; y: m; w: n")
     >>> sp.describe()
     'X: m×n; y: m; w: n'
-    >>> parse_declarations("A: n x m, symmetric")
+    >>> parse_declarations("A: n x m, symmetric")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symderiv.errors.DeclarationError: 'symmetric' needs a square matrix, but A is n×m at col 12 of declaration 'A: n x m, symmetric'
+    symderiv.errors.DeclarationError: 'symmetric' needs a square matrix, but A is n×m at col 11...
     """
     space = space if space is not None else Space()
     if not text or not text.strip():

@@ -6,6 +6,7 @@ from ..verdict import Verdict
 
 __all__ = ["render_verdict"]
 
+_REL = {"holds": "=", "fails": r"\neq", "undecided": r"\overset{?}{=}"}
 _WORD = {"holds": "holds", "fails": "fails", "undecided": "is undecided"}
 
 
@@ -15,7 +16,7 @@ def _tex_escape(text: str) -> str:
                  ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\~{}"),
                  ("^", r"\^{}")):
         out = out.replace(a, b)
-    return out
+    return out.replace("×", r"$\times$").replace("−", "-")
 
 
 def _wrt_symbol(v: Verdict) -> str:
@@ -29,16 +30,17 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
     claim = v.extra.get("claim_latex")
     correct = v.extra.get("correct_latex")
     if v.task == "equal":
-        rel = "=" if v.outcome == "holds" else (r"\neq" if v.outcome == "fails" else r"\overset{?}{=}")
+        rel = _REL[v.outcome]
         math = rf"{f} {rel} {claim}"
     else:
-        rel = "=" if v.outcome == "holds" else (r"\neq" if v.outcome == "fails" else r"\overset{?}{=}")
+        rel = _REL[v.outcome]
         math = rf"{_wrt_symbol(v)} {rel} {claim}" if claim else rf"{_wrt_symbol(v)} = {correct}"
     if math_only:
         return math
     lines = [f"% symderiv: {v.task} check, verdict: {v.outcome}"]
     if v.task != "equal":
-        lines.append(rf"Let $f = {f}$, where {_tex_escape(v.declarations) or 'all symbols are scalars'}.")
+        where = _tex_escape(v.declarations) or "all symbols are scalars"
+        lines.append(rf"Let $f = {f}$, where {where}.")
     else:
         lines.append(rf"Where {_tex_escape(v.declarations) or 'all symbols are scalars'}:")
     lines.append(r"\[ " + math + r" \]")

@@ -91,11 +91,12 @@ class NumpyPrinter(StrPrinter):
         if ex == -1:
             return f"1/{self._wrap(base, PRECEDENCE['Pow'])}"
         if ex.is_Rational and ex < 0:
-            return f"1/{self._wrap(base, PRECEDENCE['Pow'])}**{self._wrap(-ex, PRECEDENCE['Pow'] + 1)}"
+            power = self._wrap(-ex, PRECEDENCE["Pow"] + 1)
+            return f"1/{self._wrap(base, PRECEDENCE['Pow'])}**{power}"
         return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}**{self._wrap(ex, PRECEDENCE['Pow'] + 1)}"
 
     def _print_Mul(self, e: sp.Mul) -> str:
-        coeff, rest = e.as_coeff_Mul()
+        coeff, _rest = e.as_coeff_Mul()
         if coeff.is_Number and coeff < 0:
             return "-" + self._print(-e)
         return super()._print_Mul(e)
@@ -211,8 +212,8 @@ class NumpyPrinter(StrPrinter):
 
 
 def _term_order(t: sp.Basic) -> tuple[int, int, str]:
-    """Print terms in the order a person writes them: more factors last, negatives first wins ties."""
-    coeff, mats = (t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (1, [t]))
+    """Order terms as a person writes them: fewer factors first, then fewer transposes."""
+    _coeff, mats = (t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (1, [t]))
     text = str(list(mats))
     return (len(mats), text.count(".T") + text.count("**(-1)"), text)
 
