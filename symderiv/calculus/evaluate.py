@@ -344,7 +344,7 @@ def _compile(e: sp.Basic) -> Compiled:
                 out = b.matmul(out, f(p, s, b))
             return b.smul(c(p, s, b), out) if c is not None else out
         return matmul
-    if isinstance(e, sp.Mul):
+    if isinstance(e, sp.Mul | sp.HadamardProduct):  # scalar or elementwise: both are `*`
         parts = [_compile(a) for a in e.args]
 
         def mul(p: Point, s: Sizes, b: Any) -> Any:
@@ -353,15 +353,6 @@ def _compile(e: sp.Basic) -> Compiled:
                 out = out * f(p, s, b)
             return out
         return mul
-    if isinstance(e, sp.HadamardProduct):
-        parts = [_compile(a) for a in e.args]
-
-        def had(p: Point, s: Sizes, b: Any) -> Any:
-            out = parts[0](p, s, b)
-            for f in parts[1:]:
-                out = out * f(p, s, b)
-            return out
-        return had
     if isinstance(e, sp.MatPow):
         base, k = _compile(e.base), e.exp
         if not (k.is_Integer):

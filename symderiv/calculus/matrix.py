@@ -67,6 +67,19 @@ def _ident(m: sp.MatrixExpr) -> sp.Identity:
     return sp.Identity(m.rows)
 
 
+_UNARY = (sp.exp, sp.log, sp.Abs)
+
+
+def _unary_derivative(e: sp.Expr) -> sp.Expr:
+    """f'(u) for e = f(u), f one of exp, log, |·| (the chain rule's outer factor)."""
+    u = e.args[0]
+    if isinstance(e, sp.exp):
+        return e
+    if isinstance(e, sp.log):
+        return 1 / u
+    return sp.sign(u)
+
+
 # -- reverse mode (matrix / vector variable) -------------------------------------------
 def _grad_scalar(e: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
     """∇ₓ e for a scalar expression e, or None when e does not depend on x."""
@@ -90,15 +103,9 @@ def _grad_scalar(e: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
             return None if g is None else e * g
         g = _grad_scalar(base, x)
         return None if g is None else (ex * base ** (ex - 1)) * g
-    if isinstance(e, sp.exp):
+    if isinstance(e, _UNARY):
         g = _grad_scalar(e.args[0], x)
-        return None if g is None else e * g
-    if isinstance(e, sp.log):
-        g = _grad_scalar(e.args[0], x)
-        return None if g is None else g / e.args[0]
-    if isinstance(e, sp.Abs):
-        g = _grad_scalar(e.args[0], x)
-        return None if g is None else sp.sign(e.args[0]) * g
+        return None if g is None else _unary_derivative(e) * g
     if isinstance(e, sp.Trace):
         return _back(e.arg, _ident(e.arg), x)
     if isinstance(e, sp.Determinant):
@@ -205,15 +212,9 @@ def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
             return None if g is None else e * g
         g = _fwd(base, s)
         return None if g is None else ex * base ** (ex - 1) * g
-    if isinstance(e, sp.exp):
+    if isinstance(e, _UNARY):
         g = _fwd(e.args[0], s)
-        return None if g is None else e * g
-    if isinstance(e, sp.log):
-        g = _fwd(e.args[0], s)
-        return None if g is None else g / e.args[0]
-    if isinstance(e, sp.Abs):
-        g = _fwd(e.args[0], s)
-        return None if g is None else sp.sign(e.args[0]) * g
+        return None if g is None else _unary_derivative(e) * g
     if isinstance(e, sp.Trace):
         g = _fwd(e.arg, s)
         return None if g is None else sp.Trace(g)
