@@ -108,6 +108,9 @@ def test_random_expressions_engines_agree(f, wrt):
     v = check_gradient(f, wrt=wrt, let=LET)
     assert v.outcome == "holds", str(v)
     assert v.agree
+    # the printed result is valid input and means the same thing
+    again = check_gradient(f, wrt=wrt, claim=v.correct_text, let=LET)
+    assert again.outcome == "holds", str(again)
 
 
 @given(scalar_expressions())

@@ -38,6 +38,59 @@ def _sum_operand(m: sp.MatrixExpr) -> sp.Basic | None:
     return None
 
 
+def _norm_operand(m: sp.MatrixExpr) -> sp.Basic | None:
+    """If m is vᵀv (a 1×1 product of a column with its own transpose), return v."""
+    if not isinstance(m, sp.MatMul):
+        return None
+    coeff, mats = m.as_coeff_matrices()
+    if coeff != 1:
+        return None
+    if len(mats) == 2:
+        first, second = mats
+    elif len(mats) > 2 and mats[0].shape == (1, mats[0].shape[1]):
+        return None  # a longer chain such as xᵀAx reads better as it is
+    else:
+        return None
+    if second.shape[1] == 1 and sp.Transpose(second).doit() == first:
+        return second
+    return None
+
+
+def _trace_norm(e: sp.Basic) -> sp.Basic | None:
+    """v when e is tr(vᵀv) = ‖v‖²."""
+    if isinstance(e, sp.Trace) and e.arg.shape == (1, 1):
+        return _norm_operand(e.arg)
+    return None
+
+
+def _pull_inner_products(mats: list[sp.Basic]) -> tuple[list[sp.Expr], list[sp.Basic]]:
+    """Split a product into its inner products (row … column, 1×1: scalars) and the rest.
+
+    ``a aᵀ x xᵀ x`` becomes the scalars aᵀx, xᵀx and the spine ``a``, so that what
+    remains has at most one column-then-row boundary (an outer product).
+    """
+    scalars: list[sp.Expr] = []
+    mats = list(mats)
+    changed = True
+    while changed:
+        changed = False
+        for i, m in enumerate(mats):
+            if m.shape[0] != 1:
+                continue
+            j = next((k for k in range(i, len(mats)) if mats[k].shape[1] == 1), None)
+            if j is None or (i == 0 and j == len(mats) - 1):
+                continue
+            scalars.append(sp.Trace(_chain(mats[i:j + 1])))
+            mats = mats[:i] + mats[j + 1:]
+            changed = True
+            break
+    return scalars, mats
+
+
+def _chain(mats: list[sp.Basic]) -> sp.Basic:
+    return mats[0] if len(mats) == 1 else sp.MatMul(*mats)
+
+
 def _outer_split(mats: list[sp.Basic]) -> int | None:
     """Index i such that mats[:i] is a column and mats[i:] a row (an outer product)."""
     for i in range(1, len(mats)):
@@ -69,6 +122,7 @@ class NumpyPrinter(StrPrinter):
     printmethod = "_symderiv_input"
     matmul = " @ "
     hadamard = " * "
+    sum_name, trace_name, logdet_name = "sum", "trace", "logdet"
 
     def doprint(self, expr: sp.Basic) -> str:
         return _strip_parens(super().doprint(expr))
@@ -82,8 +136,18 @@ class NumpyPrinter(StrPrinter):
     def _print_Abs(self, e: sp.Abs) -> str:
         return f"norm({self._arg(e.args[0])})"
 
+    def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
+        """‖v‖ᵖ in this printer's notation (p a nonzero rational)."""
+        text = f"norm({self._arg(v)})"
+        if p < 0:
+            return "1/" + self.norm_power(v, -p)
+        return text if p == 1 else f"{text}**{self._wrap(p, PRECEDENCE['Pow'] + 1)}"
+
     def _print_Pow(self, e: sp.Pow, rational: bool = False) -> str:
         base, ex = e.args
+        normed = _trace_norm(base)
+        if normed is not None and ex.is_Rational:
+            return self.norm_power(normed, 2 * ex)
         if ex == sp.Rational(1, 2):
             return f"sqrt({self._arg(base)})"
         if ex == sp.Rational(-1, 2):
@@ -123,16 +187,22 @@ class NumpyPrinter(StrPrinter):
 
     def _print_log(self, e: sp.log) -> str:
         if isinstance(e.args[0], sp.Determinant):
-            return f"logdet({self._arg(e.args[0].arg)})"
+            return f"{self.logdet_name}({self._arg(e.args[0].arg)})"
         return f"log({self._arg(e.args[0])})"
 
     def _print_Trace(self, e: sp.Trace) -> str:
         if e.arg.shape == (1, 1):
             summed = _sum_operand(e.arg)
             if summed is not None:
-                return f"sum({self._arg(summed)})"
+                return f"{self.sum_name}({self._arg(summed)})"
+            normed = _norm_operand(e.arg)
+            if normed is not None:
+                return self.norm_squared(normed)
             return f"({self._print(e.arg)})"
-        return f"trace({self._arg(e.arg)})"
+        return f"{self.trace_name}({self._arg(e.arg)})"
+
+    def norm_squared(self, v: sp.Basic) -> str:
+        return f"norm({self._arg(v)})**2"
 
     def _print_Identity(self, e: sp.Identity) -> str:
         return f"eye({self._print(e.rows)})"
@@ -194,7 +264,12 @@ class NumpyPrinter(StrPrinter):
 
     def _print_MatMul(self, e: sp.MatMul) -> str:
         coeff, mats = e.as_coeff_matrices()
-        return self._coeff_prefix(coeff) + self._product(list(mats))
+        scalars, spine = _pull_inner_products(list(mats))
+        for sc in scalars:  # vectors are 1-D in the input language: a @ a.T is a scalar there
+            coeff = coeff * sc
+        if not spine:
+            return self._print(coeff)
+        return self._coeff_prefix(coeff) + self._product(spine)
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
         terms = list(e.args)
@@ -224,6 +299,10 @@ class UnicodePrinter(NumpyPrinter):
     matmul = ""
     hadamard = " ∘ "
     scalar_times = " "
+    sum_name, trace_name, logdet_name = "Σ", "tr", "log det"
+
+    def norm_squared(self, v: sp.Basic) -> str:
+        return f"‖{self._arg(v)}‖²"
 
     def _print_Transpose(self, e: sp.Transpose) -> str:
         if isinstance(e.arg, sp.MatrixSymbol):
@@ -249,21 +328,20 @@ class UnicodePrinter(NumpyPrinter):
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
         return "𝟙"
 
-    def _print_Trace(self, e: sp.Trace) -> str:
-        if e.arg.shape == (1, 1):
-            summed = _sum_operand(e.arg)
-            if summed is not None:
-                return f"Σ({self._arg(summed)})"
-            return f"({self._print(e.arg)})"
-        return f"tr({self._arg(e.arg)})"
 
-    def _print_log(self, e: sp.log) -> str:
-        if isinstance(e.args[0], sp.Determinant):
-            return f"log det({self._print(e.args[0].arg)})"
-        return f"log({self._print(e.args[0])})"
+    def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
+        if p < 0:
+            return "1/" + self.norm_power(v, -p)
+        text = f"‖{self._arg(v)}‖"
+        if p == 1:
+            return text
+        return text + (str(p).translate(_SUPERSCRIPT) if p.is_Integer else f"^({p})")
 
     def _print_Pow(self, e: sp.Pow, rational: bool = False) -> str:
         base, ex = e.args
+        normed = _trace_norm(base)
+        if normed is not None and ex.is_Rational:
+            return self.norm_power(normed, 2 * ex)
         if ex == sp.Rational(1, 2):
             return f"√({self._arg(base)})"
         if ex.is_Integer and ex > 0:
@@ -287,6 +365,12 @@ class MatrixLatexPrinter(LatexPrinter):
 
     def _print_Pow(self, e: sp.Pow) -> str:
         base, ex = e.args
+        normed = _trace_norm(base)
+        if normed is not None and ex.is_Rational:
+            p = 2 * ex
+            norm = rf"\left\| {self._print(normed)} \right\|"
+            power = norm if abs(p) == 1 else rf"{norm}^{{{self._print(abs(p))}}}"
+            return power if p > 0 else rf"\frac{{1}}{{{power}}}"
         if isinstance(base, sp.Trace) and base.arg.shape == (1, 1) and ex != sp.Rational(1, 2) \
                 and not (ex.is_Rational and ex < 0):
             return rf"\left({self._print(base)}\right)^{{{self._print(ex)}}}"
@@ -311,6 +395,9 @@ class MatrixLatexPrinter(LatexPrinter):
             summed = _sum_operand(e.arg)
             if summed is not None:
                 return rf"\mathbf{{1}}^{{\top}} {self._print(summed)}"
+            normed = _norm_operand(e.arg)
+            if normed is not None:
+                return rf"\left\| {self._print(normed)} \right\|^{{2}}"
             return self._print(e.arg)
         return rf"\operatorname{{tr}}\left({self._print(e.arg)}\right)"
 
