@@ -85,6 +85,10 @@ class _Problem:
     seed: int
     scale: float
     names: list[str] = field(default_factory=list)
+    used: set[sp.Symbol] | None = None
+
+    def sizes(self) -> list[dict[sp.Symbol, int]]:
+        return self.space.size_assignments(self.used)
 
 
 def _space(let: str | Space | None) -> Space:
@@ -106,6 +110,20 @@ def _symbol_names(space: Space, *exprs: sp.Basic) -> list[str]:
                 names.add(s.name)
     names.discard("_v")
     return sorted(names)
+
+
+def _used_dims(space: Space, names: list[str], *exprs: sp.Basic | None) -> set[sp.Symbol]:
+    """The symbolic dimensions that the named symbols and the expressions involve."""
+    used: set[sp.Symbol] = set()
+    for n in names:
+        used.update(d for d in space.get(n).dims if isinstance(d, sp.Symbol))
+    for e in exprs:
+        if e is None:
+            continue
+        for atom in e.atoms(sp.Identity, sp.OneMatrix, sp.ZeroMatrix, sp.MatrixSymbol):
+            used.update(s for s in atom.shape if isinstance(s, sp.Symbol))
+        used.update(s for s in e.free_symbols if s in space.dim_symbols)
+    return used
 
 
 def _expected_shape(space: Space, wrt: str, task: str) -> tuple[str, tuple]:
@@ -229,23 +247,56 @@ class _Sample:
     rel: float
 
 
+UNDEFINED = "undefined"
+
+
 def _compare_at(truth_c: Compiled, claim_c: Compiled, point: dict[str, Any],
-                sizes: dict[sp.Symbol, int]) -> _Sample:
-    """Exactly where possible; else floats with a tight tolerance."""
+                sizes: dict[sp.Symbol, int], *, symmetric: bool = False) -> _Sample:
+    """Exactly where possible; else floats with a tight tolerance.
+
+    Where the reference (``truth_c``) is undefined the point is not admissible
+    (EvaluationError propagates and the caller draws another); where only the
+    claim is undefined, the claim fails there.  With ``symmetric`` (an identity),
+    either side being undefined while the other is defined is a failure.
+    """
     try:
-        t = _exact_value(truth_c, point, sizes)
-        c = _shaped(_exact_value(claim_c, point, sizes), t)
+        return _compare_with(point, sizes, truth_c, claim_c, exact=True, symmetric=symmetric)
+    except NotExact:
+        return _compare_with(point, sizes, truth_c, claim_c, exact=False, symmetric=symmetric)
+
+
+def _compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: Compiled,
+                  claim_c: Compiled, *, exact: bool, symmetric: bool) -> _Sample:
+    values = point if exact else _as_float(point)
+
+    def value(fc: Compiled) -> Any:
+        if exact:
+            return _exact_value(fc, values, sizes)
+        return np.asarray(evaluate_float(fc, values, sizes), dtype=float)
+
+    try:
+        t = value(truth_c)
+    except EvaluationError:
+        if not symmetric:
+            raise
+        t = UNDEFINED
+    try:
+        c = value(claim_c)
+    except EvaluationError:
+        if t is UNDEFINED:
+            raise  # neither side is defined here: not an admissible point
+        c = UNDEFINED
+    if t is UNDEFINED or c is UNDEFINED:
+        return _Sample(sizes, point, t, c, exact, False, float("inf"))
+    c = _shaped(c, t)
+    if exact:
         diff = np.asarray(t - c, dtype=object)
         equal = all(d == 0 for d in np.ravel(diff))
         scale = max((abs(float(x)) for x in np.ravel(t)), default=0.0)
         worst = max((abs(float(d)) for d in np.ravel(diff)), default=0.0)
         return _Sample(sizes, point, t, c, True, equal, worst / scale if scale else worst)
-    except NotExact:
-        fpoint = _as_float(point)
-        t = np.asarray(evaluate_float(truth_c, fpoint, sizes), dtype=float)
-        c = _shaped(evaluate_float(claim_c, fpoint, sizes), t)
-        cmp = compare(c, t, rtol=1e-9)
-        return _Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
+    cmp = compare(c, t, rtol=1e-9)
+    return _Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
 
 
 def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
@@ -254,7 +305,7 @@ def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
     """Compare at EXACT_POINTS random small-integer points per size assignment."""
     samples: list[_Sample] = []
     skipped: list[str] = []
-    for si, sizes in enumerate(problem.space.size_assignments()):
+    for si, sizes in enumerate(problem.sizes()):
         got = 0
         for attempt in range(RESAMPLE):
             if got == EXACT_POINTS:
@@ -264,7 +315,8 @@ def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
                 point = problem.space.random_point(names, sizes, rng, exact=True)
                 if override is not None:
                     override(point)
-                samples.append(_compare_at(truth_c, claim_c, point, sizes))
+                samples.append(_compare_at(truth_c, claim_c, point, sizes,
+                                           symmetric=problem.task == "equal"))
                 got += 1
             except EvaluationError:
                 continue
@@ -308,7 +360,7 @@ def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
     wrt = problem.wrt
     assert wrt is not None
     derive = numeric_gradient if problem.task == "gradient" else numeric_hessian
-    for si, sizes in enumerate(problem.space.size_assignments()):
+    for si, sizes in enumerate(problem.sizes()):
         for attempt in range(RESAMPLE):
             rng = np.random.default_rng([problem.seed, si, attempt, 2])
             try:
@@ -319,9 +371,14 @@ def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
                 ref = np.asarray(num.value)
                 claim_v = claim_ok = claim_rel = None
                 if claim_c is not None:
-                    claim_v = _shaped(_squeeze(evaluate_float(claim_c, point, sizes), ref), ref)
-                    cmp = compare(claim_v, ref, num.error, rtol=rtol)
-                    claim_ok, claim_rel = cmp.ok, cmp.max_rel
+                    try:
+                        claim_v = _shaped(_squeeze(evaluate_float(claim_c, point, sizes), ref),
+                                          ref)
+                    except EvaluationError:  # f is differentiable here, the claim undefined
+                        claim_v, claim_ok, claim_rel = UNDEFINED, False, float("inf")
+                    else:
+                        cmp = compare(claim_v, ref, num.error, rtol=rtol)
+                        claim_ok, claim_rel = cmp.ok, cmp.max_rel
                 truth_v = truth_ok = truth_rel = None
                 if truth_c is not None:
                     truth_v = _shaped(_squeeze(evaluate_float(truth_c, point, sizes), ref), ref)
@@ -361,6 +418,8 @@ def _ratio(samples: list[_Sample]) -> Fraction | float | None:
     """The constant c with claim = c·truth at every sample, if there is one."""
     ratio = None
     for s in samples:
+        if isinstance(s.truth, str) or isinstance(s.claim, str):
+            return None
         for t, c in zip(np.ravel(s.truth), np.ravel(s.claim), strict=True):
             if t == 0:
                 if c != 0:
@@ -398,6 +457,17 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
               samples: list[_Sample], truth_c: Compiled, claim_c: Compiled,
               names: list[str]) -> tuple[list[Diagnosis], str | None]:
     diags: list[Diagnosis] = []
+    undefined = next((s for s in samples
+                      if isinstance(s.truth, str) or isinstance(s.claim, str)), None)
+    if undefined is not None:
+        side, other = (("the claim", "the correct result") if problem.task != "equal"
+                       else ("the right-hand side", "the left-hand side"))
+        if isinstance(undefined.truth, str):
+            side, other = other, side
+        where = ", ".join(f"{k} = {_jsonable(v)}" for k, v in undefined.point.items())
+        return [_diag("domain", f"{side} is undefined at {where}, where {other} is defined "
+                                "(declare assumptions, e.g. 'positive', to restrict the "
+                                "domain)")], None
     residual = mf.canonical(sp.MatAdd(truth, -claim) if isinstance(truth, sp.MatrixExpr)
                             and isinstance(claim, sp.MatrixExpr) else truth - claim,
                             problem.space, factor=False)
@@ -462,6 +532,8 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
 
 
 def _eq(a: Any, b: Any, exact: bool) -> bool:
+    if isinstance(a, str) or isinstance(b, str):
+        return False
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
         return False
@@ -501,23 +573,27 @@ def _symmetric_only(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
 
 
 # -- counterexamples ------------------------------------------------------------------------
+def _max_diff(a: Any, b: Any) -> float | None:
+    if isinstance(a, str) or isinstance(b, str):
+        return None  # one side is undefined there
+    diff = np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
+    return float(np.max(diff, initial=0.0))
+
+
 def _counterexample_exact(problem: _Problem, s: _Sample, engine: str) -> Counterexample:
-    diff = np.abs(np.asarray(s.truth, dtype=float) - np.asarray(s.claim, dtype=float))
     return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes),
                           values={k: _jsonable(v) for k, v in s.point.items()},
-                          claimed=_jsonable(np.asarray(s.claim)),
-                          expected=_jsonable(np.asarray(s.truth)), exact=s.exact,
-                          engine=engine, max_abs_diff=float(np.max(diff, initial=0.0)))
+                          claimed=_jsonable(s.claim), expected=_jsonable(s.truth),
+                          exact=s.exact, engine=engine, max_abs_diff=_max_diff(s.truth, s.claim))
 
 
 def _counterexample_numeric(problem: _Problem, s: _NumSample) -> Counterexample:
     ref = np.asarray(s.numeric.value)
-    diff = np.abs(np.asarray(s.claim, dtype=float) - ref)
+    claim = s.claim if isinstance(s.claim, str) else np.asarray(s.claim, dtype=float)
     return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes),
                           values={k: _jsonable(v) for k, v in s.point.items()},
-                          claimed=_jsonable(np.asarray(s.claim, dtype=float)),
-                          expected=_jsonable(ref), exact=False, engine="numeric",
-                          max_abs_diff=float(np.max(diff, initial=0.0)))
+                          claimed=_jsonable(claim), expected=_jsonable(ref), exact=False,
+                          engine="numeric", max_abs_diff=_max_diff(claim, ref))
 
 
 # -- the judge ---------------------------------------------------------------------------------
@@ -539,6 +615,8 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                           problem.claim.expr if problem.claim else None, truth)
     if problem.wrt not in names:
         names = sorted({*names, problem.wrt})
+    problem.used = _used_dims(problem.space, names, problem.f.expr, truth,
+                              problem.claim.expr if problem.claim else None)
     f_c = compile_expr(problem.f.expr)
     truth_c = compile_expr(truth) if truth is not None else None
     claim_c = compile_expr(problem.claim.expr) if problem.claim is not None else None
@@ -784,6 +862,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     pr = _zero_as(pr, pl.kind, pl.dims)
     problem = _Problem(space, "equal", pl, None, pr, seed, 1.0)
     names = _symbol_names(space, pl.expr, pr.expr)
+    problem.used = _used_dims(space, names, pl.expr, pr.expr)
     lc, rc = compile_expr(pl.expr), compile_expr(pr.expr)
     evidence: list[Evidence] = []
 
@@ -819,33 +898,25 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         counterexample=cx, seconds=time.perf_counter() - t0))
 
     t0 = time.perf_counter()
-    fsamples: list[tuple[dict, bool, float, Any, Any, dict]] = []
-    for si, sizes in enumerate(space.size_assignments()):
+    fsamples: list[_Sample] = []
+    for si, sizes in enumerate(problem.sizes()):
         for attempt in range(RESAMPLE):
             rng = np.random.default_rng([seed, si, attempt, 3])
             try:
                 point = space.random_point(names, sizes, rng, exact=False)
-                lv = np.asarray(evaluate_float(lc, point, sizes), dtype=float)
-                rv = _shaped(evaluate_float(rc, point, sizes), lv)
+                fsamples.append(_compare_with(point, sizes, lc, rc, exact=False,
+                                              symmetric=True))
             except EvaluationError:
                 continue
-            cmp = compare(rv, lv, rtol=1e-9)
-            fsamples.append((sizes, cmp.ok, cmp.max_rel, lv, rv, point))
             break
-    fbad = [s for s in fsamples if not s[1]]
+    fbad = [s for s in fsamples if not s.equal]
     f_outcome = "undecided" if not fsamples else ("fails" if fbad else "holds")
-    f_cx = None
-    if fbad:
-        sizes, _, _, lv, rv, point = fbad[0]
-        f_cx = Counterexample(seed, _size_names(sizes), {k: _jsonable(v) for k, v in
-                                                         point.items()},
-                              _jsonable(np.asarray(rv, dtype=float)), _jsonable(lv), False,
-                              "numeric", float(np.max(np.abs(np.asarray(rv, float) - lv))))
+    f_cx = _counterexample_exact(problem, fbad[0], "numeric") if fbad else None
     evidence.append(Evidence(
         "numeric", f_outcome,  # type: ignore[arg-type]
         "evaluation at random floating-point points (relative tolerance 1e-9)",
-        checks=len(fsamples), sizes=tuple(_size_names(s[0]) for s in fsamples),
-        max_error=max((s[2] for s in fsamples), default=None), counterexample=f_cx,
+        checks=len(fsamples), sizes=_distinct_sizes(fsamples),
+        max_error=max((s.rel for s in fsamples), default=None), counterexample=f_cx,
         seconds=time.perf_counter() - t0))
 
     notes = []

@@ -85,6 +85,8 @@ class Space:
     """A set of declarations; undeclared names are real scalars."""
 
     declarations: dict[str, Declaration] = field(default_factory=dict)
+    #: dimensions named only inside expressions, as in eye(k)
+    extra_dims: dict[str, sp.Symbol] = field(default_factory=dict)
     _symbols: dict[str, sp.Basic] = field(default_factory=dict, repr=False)
 
     # -- building ---------------------------------------------------------------
@@ -128,6 +130,8 @@ class Space:
             for d in decl.dims:
                 if isinstance(d, sp.Symbol):
                     seen.setdefault(d.name, d)
+        for name, d in self.extra_dims.items():
+            seen.setdefault(name, d)
         return list(seen.values())
 
     def vector_names(self) -> frozenset[str]:
@@ -138,30 +142,33 @@ class Space:
         return "; ".join(self.get(n).describe() for n in names)
 
     # -- concrete sizes ---------------------------------------------------------
-    def size_assignments(self, *, max_dim: int = 4) -> list[dict[sp.Symbol, int]]:
+    def size_assignments(self, used: set[sp.Symbol] | None = None
+                         ) -> list[dict[sp.Symbol, int]]:
         """Concrete values for the symbolic dimensions to check at.
 
-        Always all-ones (where transposes hide), all-equal sizes 2 and 3, and —
-        with two or more dimensions — distinct sizes, so that non-square shapes
-        are exercised in both orientations.  Constraints such as a square
-        ``m×m`` matrix are kept because each symbol gets one value.
+        All ones (where transposes hide), all equal to 2 and to 3, distinct sizes in
+        both orders (so non-square shapes are exercised both ways), and one size
+        larger than every integer dimension declared — a claim such as
+        det(XᵀX) = 0 for X: n×5 is true for n < 5 only.  The number of assignments
+        does not grow with the number of dimensions.  ``used`` restricts the
+        dimensions to those the expressions involve.
         """
-        dims = self.dim_symbols
+        dims = [d for d in self.dim_symbols if used is None or d in used]
         if not dims:
             return [{}]
         k = len(dims)
+        fixed = [int(d) for decl in self.declarations.values() for d in decl.dims
+                 if isinstance(d, sp.Integer)]
+        big = max([5, *(f + 1 for f in fixed)])
         out: list[tuple[int, ...]] = [(1,) * k, (2,) * k, (3,) * k]
         if k >= 2:
-            pool = list(range(2, max(max_dim, k + 1) + 1))
-            distinct = list(itertools.islice(itertools.permutations(pool, k), 0, None))
-            # the two "most non-square" orientations first, then a spread of the rest
-            out.append(tuple(sorted(pool[:k], reverse=True)))
-            out.append(tuple(sorted(pool[:k])))
-            out.extend(distinct[:: max(1, len(distinct) // 3)][:2])
+            out.append(tuple(4 - i % 3 for i in range(k)))  # 4, 3, 2, 4, …
+            out.append(tuple(2 + i % 3 for i in range(k)))  # 2, 3, 4, 2, …
             out.append((1,) + (3,) * (k - 1))
             out.append((3,) * (k - 1) + (1,))
         else:
             out.append((4,))
+        out.append((big,) * k)
         seen: list[tuple[int, ...]] = []
         for t in out:
             if t not in seen:

@@ -31,7 +31,7 @@ class Counterexample:
     expected: Any
     exact: bool
     engine: str
-    max_abs_diff: float
+    max_abs_diff: float | None
 
     def to_dict(self) -> dict[str, Any]:
         return {"seed": self.seed, "sizes": self.sizes, "values": self.values,

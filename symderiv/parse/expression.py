@@ -299,7 +299,10 @@ class _Builder:
 
     def _dim_arg(self, arg: ast.AST, fname: str) -> sp.Expr:
         if isinstance(arg, ast.Name) and not arg.id.startswith("_"):
-            return Space.dim(arg.id)
+            dim = Space.dim(arg.id)
+            if dim not in self.space.dim_symbols:
+                self.space.extra_dims[arg.id] = dim
+            return dim
         if (isinstance(arg, ast.Constant) and isinstance(arg.value, int)
                 and not isinstance(arg.value, bool) and 1 <= arg.value <= MAX_CONCRETE_DIM):
             return sp.Integer(arg.value)

@@ -28,14 +28,17 @@ def _sizes(s: dict[str, int]) -> str:
 def _counterexample(cx: Counterexample, task: str) -> list[str]:
     kind = "exact" if cx.exact else "floating point"
     lines = [f"counterexample ({kind}, from the {cx.engine} engine; "
-             f"reproduce with --seed {cx.seed})",
-             f"    sizes    {_sizes(cx.sizes)}"]
+             f"reproduce with --seed {cx.seed})"]
+    if cx.sizes:
+        lines.append(f"    sizes    {_sizes(cx.sizes)}")
     for name, value in cx.values.items():
         lines.append(f"    {name:<8} {format_value(value)}")
-    what = "rhs" if task == "equal" else "claimed"
-    truth = "lhs" if task == "equal" else "correct"
-    lines.append(f"    {what:<8} {format_value(cx.claimed)}")
-    lines.append(f"    {truth:<8} {format_value(cx.expected)}")
+    if task == "equal":
+        lines.append(f"    {'lhs':<8} {format_value(cx.expected)}")
+        lines.append(f"    {'rhs':<8} {format_value(cx.claimed)}")
+    else:
+        lines.append(f"    {'claimed':<8} {format_value(cx.claimed)}")
+        lines.append(f"    {'correct':<8} {format_value(cx.expected)}")
     return lines
 
 
