@@ -132,7 +132,7 @@ def _expected_shape(space: Space, wrt: str, task: str) -> tuple[str, tuple]:
         return decl.kind, decl.dims
     if decl.kind == "scalar":
         return "scalar", ()
-    n = decl.dims[0]
+    n = decl.dims[0]  # a vector, or an n×1 column
     return "matrix", (n, n)
 
 
@@ -140,21 +140,30 @@ def _check_claim_shape(space: Space, claim: Parsed, wrt: str, task: str) -> None
     kind, dims = _expected_shape(space, wrt, task)
     if claim.kind == "scalar" and claim.expr == 0:
         return  # "0" stands for the zero of any shape
-    if (claim.kind, tuple(claim.dims)) != (kind, tuple(dims)):
-        want = "a scalar" if kind == "scalar" else (
-            f"a vector of length {dims[0]}" if kind == "vector"
-            else f"a {'×'.join(map(str, dims))} matrix")
-        have = "a scalar" if claim.kind == "scalar" else (
-            f"a vector of length {claim.dims[0]}" if claim.kind == "vector"
-            else f"a {claim.shape_text} matrix")
-        what = "gradient" if task == "gradient" else "Hessian"
-        raise ShapeError(
-            f"the claimed {what} is {have}, but the {what} with respect to "
-            f"{space.get(wrt).describe()} is {want} (denominator layout: same shape as "
-            f"{wrt})" if task == "gradient" else
-            f"the claimed {what} is {have}, but the {what} with respect to "
-            f"{space.get(wrt).describe()} is {want}",
-            source=claim.text, col=1, what="claim")
+    if (claim.kind, tuple(claim.dims)) == (kind, tuple(dims)):
+        return
+    what = "gradient" if task == "gradient" else "Hessian"
+    message = (f"the claimed {what} is {_shape_words(claim.kind, claim.dims)}, but the {what} "
+               f"with respect to {space.get(wrt).describe()} is {_shape_words(kind, dims)}")
+    if task == "gradient":
+        message += f" (denominator layout: the shape of {wrt})"
+        if kind == "matrix" and claim.kind == "matrix" and tuple(claim.dims) == dims[::-1]:
+            message += "; the claim has the transposed shape — numerator layout? try its .T"
+    raise ShapeError(message, source=claim.text, col=1, what="claim")
+
+
+def _article(text: str) -> str:
+    """'a' or 'an' before a size such as 'm×n' (said 'em by en')."""
+    return "an" if text[:1].lower() in "aefhilmnorsx8" else "a"
+
+
+def _shape_words(kind: str, dims: tuple) -> str:
+    if kind == "scalar":
+        return "a scalar"
+    if kind == "vector":
+        return f"a vector of length {dims[0]}"
+    shown = "×".join(map(str, dims))
+    return f"{_article(shown)} {shown} matrix"
 
 
 def _zero_as(p: Parsed, kind: str, dims: tuple) -> Parsed:
@@ -180,7 +189,11 @@ def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Spa
                              f"{'a vector' if pf.kind == 'vector' else 'a matrix'} "
                              f"({pf.shape_text}); take norm(), sum() or trace() of it",
                              source=pf.text, col=1, what="function")
-        if task == "hessian" and space.get(wrt).kind == "matrix":
+        if wrt in {d.name for d in space.dim_symbols}:
+            raise ShapeError(f"{wrt!r} is a dimension, not a variable", source=wrt, col=1,
+                             what="--wrt")
+        decl = space.get(wrt)
+        if task == "hessian" and decl.kind == "matrix" and decl.dims[1] != 1:
             raise UnsupportedError(
                 f"the Hessian with respect to the matrix {wrt} is a 4-index tensor; "
                 "symderiv computes Hessians with respect to scalars and vectors")
@@ -605,6 +618,11 @@ def _derive(problem: _Problem) -> tuple[sp.Basic | None, str | None, float]:
         return fn(problem.f.expr, var, problem.space), None, time.perf_counter() - t0
     except UnsupportedError as exc:
         return None, str(exc), time.perf_counter() - t0
+    except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
+        # a failure inside the CAS must not take the verdict down: the numeric engine
+        # still decides, and the failure is reported as evidence
+        return None, f"the symbolic computation failed ({type(exc).__name__}: {exc})", \
+            time.perf_counter() - t0
 
 
 def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
@@ -615,13 +633,18 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                           problem.claim.expr if problem.claim else None, truth)
     if problem.wrt not in names:
         names = sorted({*names, problem.wrt})
+    if not problem.f.expr.has(problem.space.symbol(problem.wrt)):
+        notes_pre = [f"f does not depend on {problem.wrt}: its derivative is zero "
+                     "(is --wrt spelled as in f?)"]
+    else:
+        notes_pre = []
     problem.used = _used_dims(problem.space, names, problem.f.expr, truth,
                               problem.claim.expr if problem.claim else None)
     f_c = compile_expr(problem.f.expr)
     truth_c = compile_expr(truth) if truth is not None else None
     claim_c = compile_expr(problem.claim.expr) if problem.claim is not None else None
 
-    notes: list[str] = []
+    notes: list[str] = list(notes_pre)
     evidence: list[Evidence] = []
     counterexample: Counterexample | None = None
     diagnoses: list[Diagnosis] = []
@@ -714,7 +737,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         counterexample=n_cx, seconds=t_num))
 
     # combine
-    agree = not self_bad and (m_outcome == n_outcome or m_outcome == "unsupported")
+    agree = not self_bad and {m_outcome, n_outcome} != {"holds", "fails"}
     if claim_c is None:
         outcome = "holds" if truth is not None and not self_bad and nsamples else "undecided"
         if truth is None:
@@ -731,9 +754,13 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                      "finite differences agree with the claim")
     else:
         outcome = "undecided"
-        agree = False
-        notes.append(f"the engines disagree: matrix-form says {m_outcome}, numeric says "
-                     f"{n_outcome}")
+        if {m_outcome, n_outcome} == {"holds", "fails"}:
+            agree = False
+            notes.append(f"the engines disagree: matrix-form says {m_outcome}, numeric says "
+                         f"{n_outcome}")
+        else:
+            notes.append(f"not enough evidence: matrix-form says {m_outcome}, numeric says "
+                         f"{n_outcome}")
     if outcome == "fails":
         counterexample = m_cx or n_cx
         if truth is not None and not self_bad and samples:

@@ -58,7 +58,16 @@ class _Group(click.Group):
 
 
 def _run(fn: Callable[[], Verdict], fmt: str) -> None:
-    verdict = fn()
+    try:
+        verdict = fn()
+    except SymderivError as exc:
+        if fmt == "json":  # scripts reading stdout still get JSON
+            import json
+
+            click.echo(json.dumps({"verdict": "error", "error": str(exc),
+                                   "col": getattr(exc, "col", None),
+                                   "exit_code": exc.exit_code}))
+        raise
     if fmt == "json":
         from .render.json import render_verdict as render
         click.echo(render(verdict))
@@ -71,17 +80,27 @@ def _run(fn: Callable[[], Verdict], fmt: str) -> None:
 
 
 def _output_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--latex", "fmt", flag_value="latex",
+    f = click.option("--latex", "latex_out", is_flag=True,
                      help="Print a LaTeX fragment (the claim and the verdict).")(f)
-    f = click.option("--json", "fmt", flag_value="json",
+    f = click.option("--json", "json_out", is_flag=True,
                      help="Print the verdict as JSON (top-level key 'verdict').")(f)
-    f = click.option("--text", "fmt", flag_value="text", default=True, hidden=True)(f)
-    f = click.option("--seed", type=int, default=0, show_default=True,
+    f = click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
                      help="Seed of the random points; the same seed reproduces a "
                           "counterexample.")(f)
-    f = click.option("--let", "let", default="", metavar="DECLS",
-                     help="Shapes and assumptions, e.g. \"X: m x n; y: m; w: n\".")(f)
+    f = click.option("--let", "let", multiple=True, metavar="DECLS",
+                     help="Shapes and assumptions, e.g. \"X: m x n; y: m; w: n\" "
+                          "(may be repeated).")(f)
     return f
+
+
+def _lets(let: tuple[str, ...]) -> str:
+    return "; ".join(part for part in let if part.strip())
+
+
+def _format(json_out: bool, latex_out: bool) -> str:
+    if json_out and latex_out:
+        raise click.UsageError("choose one of --json and --latex")
+    return "json" if json_out else "latex" if latex_out else "text"
 
 
 @click.group(cls=_Group,
@@ -113,11 +132,11 @@ def main() -> None:
 @click.option("--wrt", required=True, metavar="NAME", help="The variable to differentiate by.")
 @click.option("--claim", default=None, metavar="EXPR",
               help="Your gradient. Without it, the gradient is derived and printed.")
-@click.option("--scale", type=float, default=1.0, show_default=True,
+@click.option("--scale", type=click.FloatRange(1e-6, 1e6), default=1.0, show_default=True,
               help="Magnitude of the random floating-point data.")
 @_output_options
-def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: str, seed: int,
-             fmt: str) -> None:
+def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: tuple[str, ...],
+             seed: int, json_out: bool, latex_out: bool) -> None:
     """Check (or derive) the gradient of a scalar FUNCTION.
 
     The gradient has the shape of the variable (denominator layout): for
@@ -131,7 +150,9 @@ def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: str,
     """
     from .check import check_gradient
 
-    _run(lambda: check_gradient(function, wrt=wrt, claim=claim, let=let, seed=seed, scale=scale),
+    fmt = _format(json_out, latex_out)
+    decls = _lets(let)
+    _run(lambda: check_gradient(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale),
          fmt)
 
 
@@ -141,11 +162,11 @@ def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: str,
               help="The variable (a scalar or a vector).")
 @click.option("--claim", default=None, metavar="EXPR",
               help="Your Hessian. Without it, the Hessian is derived and printed.")
-@click.option("--scale", type=float, default=1.0, show_default=True,
+@click.option("--scale", type=click.FloatRange(1e-6, 1e6), default=1.0, show_default=True,
               help="Magnitude of the random floating-point data.")
 @_output_options
-def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float, let: str, seed: int,
-                fmt: str) -> None:
+def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float,
+                let: tuple[str, ...], seed: int, json_out: bool, latex_out: bool) -> None:
     """Check (or derive) the Hessian of a scalar FUNCTION.
 
     \b
@@ -155,7 +176,9 @@ def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float, let: s
     """
     from .check import check_hessian
 
-    _run(lambda: check_hessian(function, wrt=wrt, claim=claim, let=let, seed=seed, scale=scale),
+    fmt = _format(json_out, latex_out)
+    decls = _lets(let)
+    _run(lambda: check_hessian(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale),
          fmt)
 
 
@@ -163,7 +186,8 @@ def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float, let: s
 @click.argument("lhs")
 @click.argument("rhs")
 @_output_options
-def equal_cmd(lhs: str, rhs: str, let: str, seed: int, fmt: str) -> None:
+def equal_cmd(lhs: str, rhs: str, let: tuple[str, ...], seed: int, json_out: bool,
+              latex_out: bool) -> None:
     """Check the identity LHS = RHS for every size the declarations allow.
 
     \b
@@ -173,7 +197,7 @@ def equal_cmd(lhs: str, rhs: str, let: str, seed: int, fmt: str) -> None:
     """
     from .check import check_equal
 
-    _run(lambda: check_equal(lhs, rhs, let=let, seed=seed), fmt)
+    _run(lambda: check_equal(lhs, rhs, let=_lets(let), seed=seed), _format(json_out, latex_out))
 
 
 @main.command("demo")

@@ -183,3 +183,79 @@ def test_verdict_renders_in_every_format():
 def test_equal_with_different_shapes_is_a_shape_error():
     with pytest.raises(ShapeError, match="different shapes"):
         check_equal("A", "A.T", let="A: m x n")
+
+
+# -- regressions from the adversarial review -------------------------------------------------
+def test_many_dimensions_stay_bounded():
+    let = "; ".join(f"M{i}: n{2 * i} x n{2 * i + 1}" for i in range(8))
+    space = symderiv.parse_declarations(let)
+    assert len(space.size_assignments()) <= 8
+    assert check_gradient("x", wrt="x", let=let).outcome == "holds"
+
+
+def test_sizes_go_beyond_every_integer_dimension():
+    # det(XᵀX) = 0 for X: n×5 holds for n < 5 only
+    v = check_equal("det(X.T @ X)", "0", let="X: n x 5")
+    assert v.outcome == "fails"
+    assert v.counterexample.sizes["n"] > 5
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "let"), [
+    ("log(x**2)", "2*log(x)", ""),
+    ("sqrt(x*y)", "sqrt(x) * sqrt(y)", ""),
+    ("logdet(A @ A)", "2 * logdet(A)", "A: n x n, invertible"),
+])
+def test_a_side_undefined_where_the_other_is_defined_fails(lhs, rhs, let):
+    v = check_equal(lhs, rhs, let=let)
+    assert v.outcome == "fails"
+    assert v.diagnoses[0].kind == "domain"
+    assert "undefined" in (v.counterexample.claimed, v.counterexample.expected)
+
+
+def test_declared_positivity_restricts_the_domain():
+    assert check_equal("log(x*y)", "log(x) + log(y)",
+                       let="x, y: scalar, positive").outcome == "holds"
+
+
+def test_dimensions_named_only_in_eye_and_ones():
+    assert check_equal("trace(eye(n))", "n").outcome == "holds"
+    assert check_equal("norm(ones(n))**2", "n").outcome == "holds"
+
+
+def test_hessian_with_respect_to_a_declared_column():
+    v = check_hessian("x.T @ A @ x", wrt="x", claim="A + A.T", let="x: n x 1; A: n x n")
+    assert v.outcome == "holds"
+
+
+def test_absolute_value_of_a_scalar():
+    assert check_gradient("norm(s)", wrt="s", claim="s / norm(s)").outcome == "holds"
+    assert check_gradient("sqrt(x**2)", wrt="x", claim="1").outcome == "fails"
+
+
+def test_tiny_gradients_are_not_waved_through():
+    assert check_gradient("1e-12 * x", wrt="x", claim="0").outcome == "fails"
+
+
+def test_diag_both_ways():
+    assert check_gradient("x @ diag(d) @ x", wrt="d", claim="x**2",
+                          let="x: n; d: n").outcome == "holds"
+    assert check_gradient("trace(diag(diag(X)) @ A)", wrt="X", claim="diag(diag(A))",
+                          let="X: n x n; A: n x n").outcome == "holds"
+    assert check_hessian("x @ diag(x) @ x", wrt="x", let="x: n").correct_text == "6 * diag(x)"
+
+
+def test_wrt_must_be_a_variable_not_a_dimension():
+    with pytest.raises(ShapeError, match="is a dimension"):
+        check_gradient("sum(x) * 2", wrt="n", let="x: n")
+
+
+def test_wrt_missing_from_the_function_is_noted():
+    v = check_gradient("x @ x", wrt="y", let="x: n")
+    assert any("does not depend on y" in note for note in v.notes)
+
+
+def test_unsupported_is_not_a_disagreement(monkeypatch):
+    monkeypatch.setattr(mf, "gradient", lambda f, x, space=None: (_ for _ in ()).throw(
+        symderiv.UnsupportedError("no rule")))
+    v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
+    assert v.outcome == "undecided" and v.agree

@@ -142,3 +142,27 @@ def test_real_subprocess_like_a_user():
                          check=False)
     assert bad.returncode == 2
     assert bad.stderr.startswith("Error:") and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["grad", "x", "--wrt", "x", "--seed", "-1"], "--seed"),
+    (["grad", "x", "--wrt", "x", "--json", "--latex"], "choose one of --json and --latex"),
+    (["grad", "x", "--wrt", "x", "--scale", "0"], "--scale"),
+])
+def test_option_values_are_validated(args, fragment):
+    r = run(*args)
+    assert r.exit_code == 2
+    assert fragment in r.output
+
+
+def test_json_errors_are_json():
+    r = run("grad", "X @ w", "--wrt", "w", "--let", "X: m x n; w: n", "--json")
+    assert r.exit_code == 2
+    data = json.loads(r.stdout)
+    assert data["verdict"] == "error" and data["col"] == 1
+
+
+def test_let_may_be_repeated():
+    r = run("grad", "x @ A @ x", "--wrt", "x", "--let", "x: n", "--let", "A: n x n, symmetric",
+            "--claim", "2 * A @ x")
+    assert r.exit_code == 0

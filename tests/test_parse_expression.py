@@ -121,3 +121,20 @@ def test_non_ascii_column_is_in_characters():
     with pytest.raises(ParseError) as info:
         parse_expression("ä + (")
     assert info.value.col is not None
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("((x**64)**64)**64", "too large"),
+    ("log(-1) * x", "undefined"),
+    ("sqrt(-1)", "undefined"),
+    ("log(0) * x", "undefined"),
+    ("inv(A - A)", "zero matrix"),
+    ("logdet(A - A)", "zero matrix"),
+    ("ａ * b", "not allowed"),
+    ("x # comment", "comments"),
+    ("1e-400 * x", "too small"),
+    ("x; y", "one line"),
+])
+def test_values_and_characters_that_cannot_be_meant(text, fragment):
+    with pytest.raises(ParseError, match=fragment):
+        parse_expression(text, LS)

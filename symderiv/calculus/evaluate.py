@@ -159,6 +159,8 @@ class Exact:
     def func(name: str, value: Any) -> Any:
         if name == "Abs":
             return abs(value)
+        if name == "sign":
+            return Fraction((value > 0) - (value < 0))
         if name == "exp" and value == 0:
             return Fraction(1)
         if name == "log" and value == 1:
@@ -166,6 +168,10 @@ class Exact:
         if name == "log" and value <= 0:
             raise EvaluationError("log of a non-positive number")
         raise NotExact(name)
+
+    @staticmethod
+    def diagonal(m: np.ndarray) -> np.ndarray:
+        return np.array([[m[i, i]] for i in range(m.shape[0])], dtype=object)
 
     @staticmethod
     def diag(v: np.ndarray) -> np.ndarray:
@@ -249,7 +255,13 @@ class Batched:
         if name == "Abs":
             # analytic continuation along the real axis keeps the complex step valid
             return np.where(np.real(value) < 0, -value, value)
+        if name == "sign":  # locally constant away from 0
+            return np.sign(np.real(value)).astype(value.dtype)
         raise UnsupportedError(f"cannot evaluate {name}")
+
+    @staticmethod
+    def diagonal(m: np.ndarray) -> np.ndarray:
+        return np.diagonal(m, axis1=-2, axis2=-1)[..., None].copy()
 
     def diag(self, v: np.ndarray) -> np.ndarray:
         n = v.shape[1]
@@ -379,13 +391,16 @@ def _compile(e: sp.Basic) -> Compiled:
         if fname not in ("exp", "log"):
             raise UnsupportedError(f"cannot evaluate the elementwise function {fname}")
         return lambda p, s, b: _elementwise(b, fname, inner(p, s, b))
-    if isinstance(e, sp.exp | sp.log | sp.Abs):
+    if isinstance(e, sp.exp | sp.log | sp.Abs | sp.sign):
         fname = type(e).__name__
         inner = _compile(e.args[0])
         return lambda p, s, b: b.func(fname, inner(p, s, b))
     if type(e).__name__ == "DiagMatrix":
         inner = _compile(e.args[0])
         return lambda p, s, b: b.diag(inner(p, s, b))
+    if type(e).__name__ == "DiagonalOf":
+        inner = _compile(e.args[0])
+        return lambda p, s, b: b.diagonal(inner(p, s, b))
     raise UnsupportedError(f"cannot evaluate {type(e).__name__}: {e}")
 
 

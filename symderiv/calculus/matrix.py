@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
 from ..space import Space
@@ -165,6 +166,10 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
         return _back(base, sp.HadamardProduct(adj, local).doit(), x)
     if isinstance(m, ElementwiseApplyFunction):
         return _back(m.expr, sp.HadamardProduct(adj, _elementwise_derivative(m)).doit(), x)
+    if isinstance(m, DiagMatrix):  # ⟨G, diag(u)⟩ = ⟨diagonal of G, u⟩
+        return _back(m.args[0], DiagonalOf(adj), x)
+    if isinstance(m, DiagonalOf):
+        return _back(m.args[0], DiagMatrix(adj), x)
     raise UnsupportedError(f"no differentiation rule for {type(m).__name__} ({m})")
 
 
@@ -246,6 +251,9 @@ def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
     if isinstance(e, ElementwiseApplyFunction):
         g = _fwd(e.expr, s)
         return None if g is None else sp.HadamardProduct(_elementwise_derivative(e), g).doit()
+    if isinstance(e, DiagMatrix | DiagonalOf):
+        g = _fwd(e.args[0], s)
+        return None if g is None else type(e)(g)
     if isinstance(e, sp.MatrixSymbol | sp.OneMatrix | sp.Identity | sp.ZeroMatrix):
         return None
     raise UnsupportedError(f"no differentiation rule for {type(e).__name__} ({e})")
@@ -379,6 +387,10 @@ def _simplify_ones(e: sp.Basic) -> sp.Basic:
         return coeff * body if coeff != 1 else body
     if isinstance(e, sp.HadamardPower) and isinstance(args[0], sp.OneMatrix):
         return args[0]
+    if isinstance(e, DiagonalOf) and isinstance(args[0], sp.Identity):
+        return sp.OneMatrix(args[0].rows, 1)
+    if isinstance(e, DiagMatrix) and isinstance(args[0], sp.OneMatrix):
+        return sp.Identity(args[0].rows)
     if isinstance(e, sp.MatMul):
         coeff, mats = sp.MatMul(*args).as_coeff_matrices() if len(args) > 1 else (1, args)
         merged: list[sp.Basic] = []
@@ -501,13 +513,24 @@ def _lin_col(e: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
             return (coeff * _tr(right)) * core
         if g.shape[0] == 1 and left:  # L·(G·R) with G·R a scalar s(v)
             return coeff * _mm(_mm(*left), _lin_row(sp.Trace(_mm(g, *right)), v))
+        if isinstance(g, DiagMatrix) and right and _mm(*right).shape[1] == 1:
+            # diag(u)·r = u∘r = diag(r)·u
+            r = _mm(*right)
+            core = _mm(DiagMatrix(r), _lin_col(g.args[0], v))
+            return coeff * (_mm(*left, core) if left else core)
+        raise _cannot(e)
+    if isinstance(e, DiagonalOf) and isinstance(e.args[0], sp.MatMul):
+        # diagonal of an outer product a·bᵀ is a∘b
+        coeff, mats = e.args[0].as_coeff_matrices()
+        for k in range(1, len(mats)):
+            left, right = _mm(*mats[:k]), _mm(*mats[k:])
+            if left.shape[1] == 1 and right.shape[0] == 1:
+                return coeff * _lin_col(sp.HadamardProduct(left, right.T.doit()), v)
         raise _cannot(e)
     if isinstance(e, sp.HadamardProduct):
         i = _one_holding(list(e.args), v, e)
         others = [a for j, a in enumerate(e.args) if j != i]
         diag = others[0] if len(others) == 1 else sp.HadamardProduct(*others)
-        from sympy.matrices.expressions.diagonal import DiagMatrix
-
         return _mm(DiagMatrix(diag), _lin_col(e.args[i], v))
     raise _cannot(e)
 

@@ -193,14 +193,14 @@ class Comparison:
 
 def compare(claim: np.ndarray, ref: np.ndarray, err: np.ndarray | float = 0.0, *,
             rtol: float = 1e-7) -> Comparison:
-    """Scale-aware comparison: |claim − ref| ≤ rtol·scale + 10·err + 1e-12, scale = max |·|."""
+    """Scale-aware comparison: |claim − ref| ≤ rtol·scale + 10·err, scale = max |·|."""
     claim = np.asarray(claim, dtype=float)
     ref = np.asarray(ref, dtype=float)
     if claim.shape != ref.shape:
         claim = claim.reshape(ref.shape)
     diff = np.abs(claim - ref)
     scale = max(float(np.max(np.abs(ref), initial=0.0)), float(np.max(np.abs(claim), initial=0.0)))
-    tol = rtol * scale + 10 * np.asarray(err) + 1e-12
+    tol = rtol * scale + 10 * np.asarray(err) + 1e-300
     bad = diff > tol
     worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.size else ()
     max_abs = float(np.max(diff, initial=0.0))

@@ -48,7 +48,7 @@ FUNCTIONS: dict[str, str] = {
     "outer": "outer(u, v): outer product u vᵀ of two vectors",
     "eye": "eye(n): the n×n identity matrix",
     "ones": "ones(n) or ones(m, n): the all-ones vector or matrix",
-    "diag": "diag(v): the diagonal matrix with the vector v on its diagonal",
+    "diag": "diag(v): the diagonal matrix with v on its diagonal; diag(M): M's diagonal",
 }
 
 
@@ -74,6 +74,10 @@ def to_scalar(m: sp.MatrixExpr) -> sp.Expr:
 def _matmul(*factors: sp.Basic) -> sp.MatrixExpr:
     """A flat product (``-2*X.T*y``, not ``(-2*X.T)*y``): nested products are merged."""
     return sp.MatMul(*factors, evaluate=True)
+
+
+def _is_zero_matrix(e: sp.Basic) -> bool:
+    return isinstance(e.doit(), sp.ZeroMatrix)
 
 
 def _one(x: object) -> bool:
@@ -109,8 +113,9 @@ class _Builder:
         return Parsed(expr, kind, dims)
 
     def shape_words(self, p: Parsed, node: ast.AST) -> str:
+        article = "an" if p.shape_text[:1].lower() in "aefhilmnorsx8" else "a"
         what = {"scalar": "a scalar", "vector": f"a vector of length {p.dims[0]}",
-                "matrix": f"a {p.shape_text} matrix"}[p.kind]
+                "matrix": f"{article} {p.shape_text} matrix"}[p.kind]
         return f"{self.src(node)!r} is {what}"
 
     def visit(self, node: ast.AST, depth: int = 0) -> Parsed:
@@ -120,7 +125,23 @@ class _Builder:
         method = getattr(self, f"_visit_{type(node).__name__}", None)
         if method is None:
             raise self.error(self._not_allowed(node), node)
-        return method(node, depth + 1)
+        result = method(node, depth + 1)
+        self._check_value(result, node)
+        return result
+
+    def _check_value(self, p: Parsed, node: ast.AST) -> None:
+        """Constants must be finite reals; powers (after SymPy combines them) stay bounded."""
+        e = p.expr
+        if p.kind == "scalar" and e.is_number and (e.is_finite is False
+                                                   or e.is_extended_real is False
+                                                   or e.has(sp.zoo, sp.nan)):
+            raise self.error(f"{self.src(node)!r} is undefined (not a finite real number)",
+                             node)
+        for power in e.atoms(sp.Pow):
+            ex = power.exp
+            if ex.is_number and abs(ex) > MAX_EXPONENT:
+                raise self.error(f"exponent {ex} in {self.src(node)!r} is too large "
+                                 f"(limit {MAX_EXPONENT})", node, InputTooLargeError)
 
     @staticmethod
     def _not_allowed(node: ast.AST) -> str:
@@ -153,6 +174,9 @@ class _Builder:
                              InputTooLargeError)
         # exact decimal value of the literal as written: 0.1 means 1/10
         frac = Fraction(self.src(node)) if isinstance(v, float) else Fraction(v)
+        if frac and (frac.denominator > MAX_CONSTANT or abs(frac) < Fraction(1, MAX_CONSTANT)):
+            raise self.error(f"constant {self.src(node)} is too small or too finely given "
+                             "(limit 1e-15)", node, InputTooLargeError)
         return Parsed(sp.Rational(frac.numerator, frac.denominator), "scalar", ())
 
     def _visit_Name(self, node: ast.Name, depth: int) -> Parsed:
@@ -328,12 +352,20 @@ class _Builder:
 
     def _fn_logdet(self, node: ast.Call, p: Parsed) -> Parsed:
         self._need(node, p, "matrix", square=True)
+        if _is_zero_matrix(p.expr):
+            raise self.error(f"{self.src(node.args[0])!r} is the zero matrix: its logdet is "
+                             "undefined", node.args[0])
         return Parsed(sp.log(sp.Determinant(p.expr)), "scalar", ())
 
     def _fn_inv(self, node: ast.Call, p: Parsed) -> Parsed:
         self._need(node, p, "matrix", "scalar", square=True)
         if p.kind == "scalar":
+            if p.expr == 0:
+                raise self.error("inv(0) is undefined", node.args[0])
             return Parsed(1 / p.expr, "scalar", ())
+        if _is_zero_matrix(p.expr):
+            raise self.error(f"{self.src(node.args[0])!r} is the zero matrix, which has no "
+                             "inverse", node.args[0])
         return Parsed(sp.Inverse(p.expr), "matrix", p.dims)
 
     def _fn_norm(self, node: ast.Call, p: Parsed) -> Parsed:
@@ -365,9 +397,12 @@ class _Builder:
         return Parsed(to_scalar(total), "scalar", ())
 
     def _fn_diag(self, node: ast.Call, p: Parsed) -> Parsed:
-        self._need(node, p, "vector")
-        from sympy.matrices.expressions.diagonal import DiagMatrix
+        """As numpy.diag: a vector's diagonal matrix, or a square matrix's diagonal."""
+        from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
+        self._need(node, p, "vector", "matrix", square=True)
+        if p.kind == "matrix":
+            return Parsed(DiagonalOf(p.expr), "vector", (p.dims[0],))
         return Parsed(DiagMatrix(p.expr), "matrix", (p.dims[0], p.dims[0]))
 
     def _fn_outer(self, node: ast.Call, u: Parsed, v: Parsed) -> Parsed:
@@ -394,7 +429,7 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
     >>> parse_expression("X @ y", parse_declarations("X: m x n; y: m"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symderiv.errors.ShapeError: shapes do not match for '@': 'X' is a m×n matrix, ... at col 5...
+    symderiv.errors.ShapeError: shapes do not match for '@': 'X' is an m×n matrix, ... at col 5...
     """
     space = space if space is not None else Space()
     if not isinstance(text, str):
@@ -404,6 +439,16 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty expression")
+    for i, ch in enumerate(stripped):
+        if not ch.isascii() or (not ch.isprintable() and ch != " "):
+            raise ParseError(f"character {ch!r} is not allowed (names and operators are ASCII)",
+                             source=stripped, col=i + 1)
+        if ch == "#":
+            raise ParseError("comments ('#') are not allowed in an expression",
+                             source=stripped, col=i + 1)
+        if ch in "\n\r;":
+            raise ParseError("an expression is one line (no ';' or line breaks)",
+                             source=stripped, col=i + 1)
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:

@@ -218,6 +218,8 @@ class NumpyPrinter(StrPrinter):
     def _print_DiagMatrix(self, e: sp.Basic) -> str:
         return f"diag({self._arg(e.args[0])})"
 
+    _print_DiagonalOf = _print_DiagMatrix
+
     def _print_MatPow(self, e: sp.MatPow) -> str:
         k = e.exp
         if k.is_Integer and k != 0:
@@ -420,6 +422,8 @@ class MatrixLatexPrinter(LatexPrinter):
 
     def _print_DiagMatrix(self, e: sp.Basic) -> str:
         return rf"\operatorname{{diag}}\left({self._print(e.args[0])}\right)"
+
+    _print_DiagonalOf = _print_DiagMatrix
 
     def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
         name = type(e.function.expr).__name__
