@@ -774,7 +774,8 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         declarations=problem.space.describe(
             [n for n in problem.space.declarations if n in names] or None),
         correct=truth if not self_bad else None,
-        correct_text=to_input(truth) if truth is not None and not self_bad else None,
+        correct_text=(to_input(truth, mf.assumption_rules(problem.space))
+                      if truth is not None and not self_bad else None),
         residual_text=residual_text, diagnoses=tuple(diagnoses), evidence=tuple(evidence),
         counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed,
         extra={"correct_unicode": to_unicode(truth) if truth is not None else None,
@@ -839,7 +840,8 @@ def _result(task: str, f: str, wrt: str, let: str | Space | None) -> Result:
     truth, why_not, _ = _derive(problem)
     if truth is None:
         raise UnsupportedError(why_not or "cannot derive this")
-    return Result(truth, wrt, task, to_input(truth), to_unicode(truth), to_latex(truth))
+    return Result(truth, wrt, task, to_input(truth, mf.assumption_rules(problem.space)),
+                  to_unicode(truth), to_latex(truth))
 
 
 def gradient(f: str, *, wrt: str, let: str | Space | None = None) -> Result:

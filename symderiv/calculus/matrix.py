@@ -28,7 +28,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 from ..errors import UnsupportedError
 from ..space import Space
 
-__all__ = ["canonical", "extract_linear", "gradient", "hessian", "is_zero"]
+__all__ = ["assumption_rules", "canonical", "extract_linear", "gradient", "hessian", "is_zero"]
 
 Var = sp.Symbol | sp.MatrixSymbol
 
@@ -295,7 +295,7 @@ def hessian(f: sp.Expr, x: Var, space: Space | None = None) -> sp.Basic:
 
 
 # -- canonical form -----------------------------------------------------------------------
-def _assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
+def assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
     rules: dict[sp.Basic, sp.Basic] = {}
     if space is None:
         return rules
@@ -434,7 +434,7 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
     Apply the declared assumptions (Aᵀ = A for symmetric A, Q⁻¹ = Qᵀ for orthogonal Q),
     expand products over sums, collect equal terms, and factor a common right vector.
     """
-    rules = _assumption_rules(space)
+    rules = assumption_rules(space)
     prev = None
     out = e
     for _ in range(6):

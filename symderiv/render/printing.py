@@ -120,6 +120,8 @@ class NumpyPrinter(StrPrinter):
     """
 
     printmethod = "_symderiv_input"
+    #: rewrites (Aᵀ → A for symmetric A) for the transposes the printer itself makes
+    rules: dict[sp.Basic, sp.Basic] = {}  # noqa: RUF012 - replaced per instance, never mutated
     matmul = " @ "
     hadamard = " * "
     sum_name, trace_name, logdet_name = "sum", "trace", "logdet"
@@ -247,7 +249,7 @@ class NumpyPrinter(StrPrinter):
         if split is not None:
             left = mats[:split]
             right = sp.Transpose(sp.MatMul(*mats[split:]) if len(mats) - split > 1
-                                 else mats[split]).doit()
+                                 else mats[split]).doit().xreplace(self.rules)
             lt = self._print(sp.MatMul(*left)) if len(left) > 1 else self._print(left[0])
             return f"outer({lt}, {self._print(right)})"
         return self.matmul.join(self._factor_text(m) for m in mats)
@@ -448,9 +450,17 @@ _UNICODE = UnicodePrinter({"order": "none"})
 _LATEX = MatrixLatexPrinter({"mat_symbol_style": "plain"})
 
 
-def to_input(e: sp.Basic) -> str:
-    """The expression in symderiv's numpy-like input language."""
-    return _NUMPY.doprint(e)
+def to_input(e: sp.Basic, rules: dict[sp.Basic, sp.Basic] | None = None) -> str:
+    """The expression in symderiv's numpy-like input language.
+
+    ``rules`` (from the declared assumptions) simplify the transposes that writing an
+    outer product with 1-D vectors requires: ``outer(inv(S) @ x, inv(S) @ x)``.
+    """
+    if not rules:
+        return _NUMPY.doprint(e)
+    printer = NumpyPrinter({"order": "none"})
+    printer.rules = rules
+    return printer.doprint(e)
 
 
 def to_unicode(e: sp.Basic) -> str:
