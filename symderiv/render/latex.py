@@ -19,6 +19,24 @@ def _tex_escape(text: str) -> str:
     return out.replace("×", r"$\times$").replace("−", "-")
 
 
+def _declarations(text: str) -> str:
+    """'X: m×n; y: m, positive' as '$X \\in \\mathbb{R}^{m \\times n}$, $y \\in ...$ (positive)'."""
+    if not text:
+        return "all symbols are scalars"
+    out = []
+    for decl in text.split("; "):
+        name, _, rest = decl.partition(": ")
+        dims, *assumptions = rest.split(", ")
+        times = r" \times "
+        space = r"\mathbb{R}" if dims == "scalar" else (
+            rf"\mathbb{{R}}^{{{dims.replace('×', times)}}}")
+        item = rf"${name} \in {space}$"
+        if assumptions:
+            item += " (" + ", ".join(assumptions) + ")"
+        out.append(item)
+    return ", ".join(out)
+
+
 def _wrt_symbol(v: Verdict) -> str:
     op = r"\nabla" if v.task == "gradient" else r"\nabla^{2}"
     return rf"{op}_{{{v.wrt}}} f"
@@ -39,10 +57,9 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
         return math
     lines = [f"% symderiv: {v.task} check, verdict: {v.outcome}"]
     if v.task != "equal":
-        where = _tex_escape(v.declarations) or "all symbols are scalars"
-        lines.append(rf"Let $f = {f}$, where {where}.")
+        lines.append(rf"Let $f = {f}$, where {_declarations(v.declarations)}.")
     else:
-        lines.append(rf"Where {_tex_escape(v.declarations) or 'all symbols are scalars'}:")
+        lines.append(rf"Where {_declarations(v.declarations)}:")
     lines.append(r"\[ " + math + r" \]")
     lines.append(rf"\textbf{{The claim {_WORD[v.outcome]}.}}")
     if v.outcome == "fails" and correct and v.task != "equal":

@@ -86,7 +86,8 @@ def render_verdict(v: Verdict) -> str:
         for d in v.diagnoses:
             lines.append(f"    • {d.message}")
         if v.residual_text and not any(d.kind == "residual" for d in v.diagnoses):
-            lines.append(f"    correct − claim = {v.residual_text}")
+            label = "lhs − rhs" if v.task == "equal" else "correct − claim"
+            lines.append(f"    {label} = {v.residual_text}")
     if v.counterexample is not None and v.outcome != "holds":
         lines.extend("  " + ln for ln in _counterexample(v.counterexample, v.task))
     lines.append(f"  engines ({'agree' if v.agree else 'DISAGREE'})")
