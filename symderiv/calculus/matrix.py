@@ -436,7 +436,7 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
     """
     rules = assumption_rules(space)
     prev = None
-    out = e
+    out, norms = _protect_norms(e)
     for _ in range(6):
         if out == prev:
             break
@@ -451,7 +451,34 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
             out = out.doit()
     if factor:
         out = _factor_right(out)
-    return out
+    return out.xreplace(norms) if norms else out
+
+
+def norm_operand(m: sp.Basic) -> sp.Basic | None:
+    """v when m is the 1×1 product vᵀv (so tr m = ‖v‖²), else None."""
+    if not isinstance(m, sp.MatMul):
+        return None
+    coeff, mats = m.as_coeff_matrices()
+    if coeff != 1 or len(mats) != 2:
+        return None
+    first, second = mats
+    if second.shape[1] == 1 and sp.Transpose(second).doit() == first:
+        return second
+    return None
+
+
+def _protect_norms(e: sp.Basic) -> tuple[sp.Basic, dict[sp.Basic, sp.Basic]]:
+    """Stand-ins for ‖v‖ᵖ with p not even (‖Xw − y‖ stays a norm, not √ of 4 terms)."""
+    found = {}
+    for power in e.atoms(sp.Pow):
+        base, ex = power.args
+        if (isinstance(base, sp.Trace) and base.arg.shape == (1, 1)
+                and norm_operand(base.arg) is not None and not ex.is_integer
+                and isinstance(norm_operand(base.arg), sp.MatAdd)):
+            found[power] = sp.Dummy("norm", positive=True)
+    if not found:
+        return e, {}
+    return e.xreplace(found), {d: p for p, d in found.items()}
 
 
 def is_zero(e: sp.Basic) -> bool:

@@ -11,6 +11,8 @@ import re
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+
+from ..calculus.matrix import norm_operand
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
@@ -38,28 +40,10 @@ def _sum_operand(m: sp.MatrixExpr) -> sp.Basic | None:
     return None
 
 
-def _norm_operand(m: sp.MatrixExpr) -> sp.Basic | None:
-    """If m is vᵀv (a 1×1 product of a column with its own transpose), return v."""
-    if not isinstance(m, sp.MatMul):
-        return None
-    coeff, mats = m.as_coeff_matrices()
-    if coeff != 1:
-        return None
-    if len(mats) == 2:
-        first, second = mats
-    elif len(mats) > 2 and mats[0].shape == (1, mats[0].shape[1]):
-        return None  # a longer chain such as xᵀAx reads better as it is
-    else:
-        return None
-    if second.shape[1] == 1 and sp.Transpose(second).doit() == first:
-        return second
-    return None
-
-
 def _trace_norm(e: sp.Basic) -> sp.Basic | None:
     """v when e is tr(vᵀv) = ‖v‖²."""
     if isinstance(e, sp.Trace) and e.arg.shape == (1, 1):
-        return _norm_operand(e.arg)
+        return norm_operand(e.arg)
     return None
 
 
@@ -197,7 +181,7 @@ class NumpyPrinter(StrPrinter):
             summed = _sum_operand(e.arg)
             if summed is not None:
                 return f"{self.sum_name}({self._arg(summed)})"
-            normed = _norm_operand(e.arg)
+            normed = norm_operand(e.arg)
             if normed is not None:
                 return self.norm_squared(normed)
             return f"({self._print(e.arg)})"
@@ -399,7 +383,7 @@ class MatrixLatexPrinter(LatexPrinter):
             summed = _sum_operand(e.arg)
             if summed is not None:
                 return rf"\mathbf{{1}}^{{\top}} {self._print(summed)}"
-            normed = _norm_operand(e.arg)
+            normed = norm_operand(e.arg)
             if normed is not None:
                 return rf"\left\| {self._print(normed)} \right\|^{{2}}"
             return self._print(e.arg)
