@@ -11,11 +11,11 @@ import re
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
-
-from ..calculus.matrix import norm_operand
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
+
+from ..calculus.matrix import norm_operand
 
 __all__ = ["to_input", "to_latex", "to_unicode"]
 
