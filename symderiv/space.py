@@ -104,6 +104,10 @@ class Space:
     def symbol(self, name: str) -> sp.Basic:
         """The SymPy object standing for ``name`` (cached, so identities hold)."""
         sym = self._symbols.get(name)
+        if sym is None and name not in self.declarations:
+            for dim in self.dim_symbols:  # an undeclared dimension name used as a number
+                if dim.name == name:
+                    return dim
         if sym is None:
             decl = self.get(name)
             if decl.kind == "scalar":

@@ -130,6 +130,12 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
                                            source=text, col=a_col)
             space.declare(Declaration(name, kind, tuple(Space.dim(d) for d in dims),
                                       frozenset(assumptions)))
+    dims = {d.name for d in space.dim_symbols}
+    clash = sorted(dims & set(space.declarations))
+    if clash:
+        name = clash[0]
+        raise DeclarationError(f"{name!r} is used both as a dimension and as a declared symbol",
+                               source=text, col=text.find(f"{name}:") + 1 or None)
     return space
 
 

@@ -40,6 +40,17 @@ def _sum_operand(m: sp.MatrixExpr) -> sp.Basic | None:
     return None
 
 
+def _scaled_one(m: sp.Basic) -> sp.Expr | None:
+    """c when m is c·𝟙 with 𝟙 the 1×1 all-ones matrix (a scalar in disguise)."""
+    if isinstance(m, sp.OneMatrix) and m.shape == (1, 1):
+        return sp.Integer(1)
+    if isinstance(m, sp.MatMul):
+        coeff, mats = m.as_coeff_matrices()
+        if len(mats) == 1 and isinstance(mats[0], sp.OneMatrix) and mats[0].shape == (1, 1):
+            return coeff
+    return None
+
+
 def _trace_norm(e: sp.Basic) -> sp.Basic | None:
     """v when e is tr(vᵀv) = ‖v‖²."""
     if isinstance(e, sp.Trace) and e.arg.shape == (1, 1):
@@ -178,6 +189,8 @@ class NumpyPrinter(StrPrinter):
 
     def _print_Trace(self, e: sp.Trace) -> str:
         if e.arg.shape == (1, 1):
+            if _scaled_one(e.arg) is not None:
+                return self._print(_scaled_one(e.arg))
             summed = _sum_operand(e.arg)
             if summed is not None:
                 return f"{self.sum_name}({self._arg(summed)})"
@@ -197,6 +210,8 @@ class NumpyPrinter(StrPrinter):
         return "0"
 
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
+        if e.shape == (1, 1):
+            return "1"
         if e.cols == 1:
             return f"ones({self._print(e.rows)})"
         return f"ones({self._print(e.rows)}, {self._print(e.cols)})"
@@ -314,7 +329,7 @@ class UnicodePrinter(NumpyPrinter):
         return super()._print_MatPow(e)
 
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
-        return "𝟙"
+        return "1" if e.shape == (1, 1) else "𝟙"
 
 
     def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
@@ -380,6 +395,8 @@ class MatrixLatexPrinter(LatexPrinter):
 
     def _print_Trace(self, e: sp.Trace) -> str:
         if e.arg.shape == (1, 1):
+            if _scaled_one(e.arg) is not None:
+                return self._print(_scaled_one(e.arg))
             summed = _sum_operand(e.arg)
             if summed is not None:
                 return rf"\mathbf{{1}}^{{\top}} {self._print(summed)}"
@@ -401,7 +418,7 @@ class MatrixLatexPrinter(LatexPrinter):
         return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
 
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
-        return r"\mathbf{1}"
+        return "1" if e.shape == (1, 1) else r"\mathbf{1}"
 
     def _print_Identity(self, e: sp.Identity) -> str:
         return "I"
