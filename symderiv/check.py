@@ -41,7 +41,7 @@ from .calculus.numeric import (
     numeric_gradient,
     numeric_hessian,
 )
-from .errors import EvaluationError, ShapeError, UnsupportedError
+from .errors import EvaluationError, OutOfRangeError, ShapeError, UnsupportedError
 from .parse import Parsed, parse_declarations, parse_expression
 from .render.printing import to_input, to_latex, to_unicode
 from .space import Space
@@ -93,7 +93,9 @@ class _Problem:
 
 def _space(let: str | Space | None) -> Space:
     if isinstance(let, Space):
-        return let
+        return let.copy()
+    if let is not None and not isinstance(let, str):
+        raise TypeError(f"let= takes declarations as text or a Space, not {type(let).__name__}")
     return parse_declarations(let)
 
 
@@ -289,12 +291,16 @@ def _compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: C
 
     try:
         t = value(truth_c)
+    except OutOfRangeError:
+        raise  # defined, but not representable: not an admissible point
     except EvaluationError:
         if not symmetric:
             raise
         t = UNDEFINED
     try:
         c = value(claim_c)
+    except OutOfRangeError:
+        raise
     except EvaluationError:
         if t is UNDEFINED:
             raise  # neither side is defined here: not an admissible point
@@ -325,7 +331,9 @@ def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
                 break
             rng = np.random.default_rng([problem.seed, si, attempt, 1])
             try:
-                point = problem.space.random_point(names, sizes, rng, exact=True)
+                # the first point small (a readable counterexample), the next wide
+                point = problem.space.random_point(names, sizes, rng, exact=True,
+                                                   wide=got > 0)
                 if override is not None:
                     override(point)
                 samples.append(_compare_at(truth_c, claim_c, point, sizes,
@@ -387,6 +395,8 @@ def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
                     try:
                         claim_v = _shaped(_squeeze(evaluate_float(claim_c, point, sizes), ref),
                                           ref)
+                    except OutOfRangeError:
+                        raise
                     except EvaluationError:  # f is differentiable here, the claim undefined
                         claim_v, claim_ok, claim_rel = UNDEFINED, False, float("inf")
                     else:
@@ -494,11 +504,15 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
             diags.append(_diag("scalar factor",
                                "the claim is zero where the correct result is not"))
         else:
-            r = Fraction(ratio).limit_denominator(1000) if not isinstance(ratio, Fraction) \
-                else ratio
-            diags.append(_diag("scalar factor",
-                               f"off by a constant factor: the claim is {r} × the correct "
-                               f"result (it should be multiplied by {1 / r})"))
+            r = ratio if isinstance(ratio, Fraction) else Fraction(ratio).limit_denominator(1000)
+            if r != 0 and abs(float(r) - float(ratio)) <= 1e-9 * abs(float(ratio)):
+                diags.append(_diag("scalar factor",
+                                   f"off by a constant factor: the claim is {r} × the correct "
+                                   f"result (it should be multiplied by {1 / r})"))
+            else:
+                diags.append(_diag("scalar factor",
+                                   f"off by a constant factor: the claim is {float(ratio):.6g} "
+                                   "× the correct result"))
     if not diags and all((np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
                          and np.shape(s.truth)[1] > 1) or (np.ndim(s.truth) == 2
                          and np.shape(s.truth) == (1, 1)) for s in samples) and any(
@@ -641,7 +655,12 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     problem.used = _used_dims(problem.space, names, problem.f.expr, truth,
                               problem.claim.expr if problem.claim else None)
     f_c = compile_expr(problem.f.expr)
-    truth_c = compile_expr(truth) if truth is not None else None
+    truth_c = None
+    if truth is not None:
+        try:
+            truth_c = compile_expr(truth)
+        except UnsupportedError as exc:  # a result we cannot evaluate cannot be checked
+            truth, why_not = None, f"its result cannot be evaluated ({exc})"
     claim_c = compile_expr(problem.claim.expr) if problem.claim is not None else None
 
     notes: list[str] = list(notes_pre)
@@ -762,7 +781,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
             notes.append(f"not enough evidence: matrix-form says {m_outcome}, numeric says "
                          f"{n_outcome}")
     if outcome == "fails":
-        counterexample = m_cx or n_cx
+        counterexample = n_cx if self_bad else (m_cx or n_cx)
         if truth is not None and not self_bad and samples:
             diagnoses, residual_text = _diagnose(problem, truth, problem.claim.expr, samples,
                                                  truth_c, claim_c, names)
@@ -778,8 +797,9 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                       if truth is not None and not self_bad else None),
         residual_text=residual_text, diagnoses=tuple(diagnoses), evidence=tuple(evidence),
         counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed,
-        extra={"correct_unicode": to_unicode(truth) if truth is not None else None,
-               "correct_latex": to_latex(truth) if truth is not None else None,
+        extra={"correct_unicode": to_unicode(truth) if truth is not None and not self_bad
+               else None,
+               "correct_latex": to_latex(truth) if truth is not None and not self_bad else None,
                "function_latex": to_latex(problem.f.expr),
                "claim_latex": to_latex(problem.claim.expr) if problem.claim else None,
                "claim_unicode": to_unicode(problem.claim.expr) if problem.claim else None,
@@ -901,7 +921,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     try:
         canon = mf.canonical(diff, space, factor=False)
         proved = mf.is_zero(canon)
-    except (UnsupportedError, TypeError, ValueError) as exc:  # pragma: no cover - defensive
+    except (UnsupportedError, ArithmeticError, TypeError, ValueError, RecursionError) as exc:
         canon, proved = None, False
         sym_detail = f"simplification failed: {exc}"
     else:
@@ -951,7 +971,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     notes = []
     if skipped:
         notes.append("no admissible exact point at " + "; ".join(skipped))
-    agree = True
+    agree = {e_outcome, f_outcome} != {"holds", "fails"}
     if e_outcome == f_outcome and e_outcome in ("holds", "fails"):
         outcome = e_outcome
         if proved and outcome == "fails":  # the canonical form must not contradict evaluation
@@ -962,11 +982,19 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     elif e_outcome == "fails" and bad and bad[0].exact:
         outcome = "fails"  # an exact counterexample is a proof
         if f_outcome == "holds":
-            notes.append("floating-point evaluation did not see the difference")
-    else:
+            notes.append("the engines disagree: floating-point evaluation did not see the "
+                         "difference, but the exact counterexample proves it")
+    elif proved and "fails" not in (e_outcome, f_outcome):
+        outcome = "holds"  # the symbolic proof decides where sampling could not
+        notes.append(f"decided by the symbolic proof (exact says {e_outcome}, numeric says "
+                     f"{f_outcome})")
+    elif {e_outcome, f_outcome} == {"holds", "fails"}:
         outcome = "undecided"
-        agree = False
         notes.append(f"the engines disagree: exact says {e_outcome}, numeric says {f_outcome}")
+    else:
+        outcome = "fails" if "fails" in (e_outcome, f_outcome) else "undecided"
+        notes.append(f"not enough evidence from one engine: exact says {e_outcome}, numeric "
+                     f"says {f_outcome}")
     diagnoses: list[Diagnosis] = []
     residual = None
     if outcome == "fails":

@@ -12,6 +12,7 @@ __all__ = [
     "DeclarationError",
     "EvaluationError",
     "InputTooLargeError",
+    "OutOfRangeError",
     "ParseError",
     "ShapeError",
     "SymderivError",
@@ -73,3 +74,7 @@ class UnsupportedError(SymderivError, ValueError):
 
 class EvaluationError(SymderivError, ArithmeticError):
     """A point where an expression is not defined (singular matrix, log of a non-positive)."""
+
+
+class OutOfRangeError(EvaluationError):
+    """A point where an expression is defined but floating point cannot represent it."""

@@ -90,6 +90,10 @@ class Space:
     _symbols: dict[str, sp.Basic] = field(default_factory=dict, repr=False)
 
     # -- building ---------------------------------------------------------------
+    def copy(self) -> Space:
+        """An independent copy: checks never change the caller's Space."""
+        return Space(dict(self.declarations), dict(self.extra_dims))
+
     def declare(self, decl: Declaration) -> None:
         self.declarations[decl.name] = decl
         self._symbols.pop(decl.name, None)
@@ -185,18 +189,21 @@ class Space:
 
     # -- random instances -------------------------------------------------------
     def random_value(self, name: str, sizes: dict[sp.Symbol, int], rng: np.random.Generator,
-                     *, exact: bool, scale: float = 1.0) -> object:
+                     *, exact: bool, scale: float = 1.0, wide: bool = False) -> object:
         """A random value for ``name`` honouring its assumptions.
 
         Exact values are small integers (as ``Fraction``) so that a counterexample
-        can be read and typed back; float values are normal with the given scale.
+        can be read and typed back — or, with ``wide``, integers up to 1000, so that a
+        polynomial identity cannot hold at every drawn point by accident (its roots
+        would have to include them); float values are normal with the given scale.
         """
+        bound = 1000 if wide else 3
         decl = self.get(name)
         shape = self.concrete_shape(name, sizes)
 
         def draw(*shp: int) -> np.ndarray:
             if exact:
-                ints = rng.integers(-3, 4, size=shp)
+                ints = rng.integers(-bound, bound + 1, size=shp)
                 if not ints.size:
                     return ints.astype(object)
                 return np.vectorize(Fraction, otypes=[object])(ints)
@@ -204,8 +211,8 @@ class Space:
 
         if decl.kind == "scalar":
             if exact:
-                lo = 1 if "positive" in decl.assumptions else -3
-                v = int(rng.integers(lo, 4))
+                lo = 1 if "positive" in decl.assumptions else -bound
+                v = int(rng.integers(lo, bound + 1))
                 return Fraction(v if v != 0 else 2)
             v = float(rng.standard_normal()) * scale
             return abs(v) + 0.1 * scale if "positive" in decl.assumptions else v
@@ -247,8 +254,9 @@ class Space:
 
     def random_point(self, names: list[str], sizes: dict[sp.Symbol, int],
                      rng: np.random.Generator, *, exact: bool,
-                     scale: float = 1.0) -> dict[str, object]:
-        return {n: self.random_value(n, sizes, rng, exact=exact, scale=scale) for n in names}
+                     scale: float = 1.0, wide: bool = False) -> dict[str, object]:
+        return {n: self.random_value(n, sizes, rng, exact=exact, scale=scale, wide=wide)
+                for n in names}
 
 
 def _eye(n: int, exact: bool) -> np.ndarray:

@@ -17,12 +17,14 @@ def test_all_is_explicit_and_importable():
     assert public - set(symderiv.__all__) <= modules
 
 
-@pytest.mark.parametrize("fn", [symderiv.check_gradient, symderiv.check_hessian,
-                                symderiv.gradient, symderiv.hessian, symderiv.check_equal])
-def test_flags_are_keyword_only(fn):
-    params = list(inspect.signature(fn).parameters.values())
-    positional = [p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD]
-    assert len(positional) <= 2
+@pytest.mark.parametrize(("fn", "positional"), [
+    (symderiv.check_gradient, ["f"]), (symderiv.check_hessian, ["f"]),
+    (symderiv.gradient, ["f"]), (symderiv.hessian, ["f"]),
+    (symderiv.check_equal, ["lhs", "rhs"]),
+])
+def test_flags_are_keyword_only(fn, positional):
+    params = inspect.signature(fn).parameters.values()
+    assert [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD] == positional
 
 
 def test_verdict_is_frozen():

@@ -259,3 +259,48 @@ def test_unsupported_is_not_a_disagreement(monkeypatch):
         symderiv.UnsupportedError("no rule")))
     v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
     assert v.outcome == "undecided" and v.agree
+
+
+# -- regressions from the code review -----------------------------------------------------------
+def test_tiny_constant_factor_is_diagnosed_not_crashed():
+    v = check_gradient("exp(x)", wrt="x", claim="exp(x)/10000")
+    assert v.outcome == "fails" and v.diagnoses[0].kind == "scalar factor"
+
+
+def test_irrational_constants_are_fine():
+    assert check_gradient("sqrt(2)*x", wrt="x", claim="sqrt(2)").outcome == "holds"
+    assert check_equal("log(2)*x", "x*log(2)").outcome == "holds"
+
+
+def test_a_space_passed_in_is_not_changed():
+    space = symderiv.parse_declarations("x: n")
+    check_equal("trace(eye(k))", "k", let=space)
+    assert space.extra_dims == {}
+
+
+def test_wide_points_catch_polynomials_with_small_roots():
+    v = check_equal("x**6", "x**6 + (x-1)*(x-2)*(x-3)*(x+1)*(x+2)*(x+3)")
+    assert v.outcome == "fails"
+
+
+def test_overflow_is_not_mistaken_for_an_undefined_claim():
+    v = check_gradient("log(1 + exp(a @ x))", wrt="x", claim="1/(1 + exp(-(a @ x))) * a",
+                       let="x: n; a: n")
+    assert v.outcome == "holds"
+
+
+def test_equal_disagreement_is_reported():
+    v = check_equal("x + 1e-12*y", "x")
+    assert v.outcome == "fails"  # the exact counterexample proves it
+    assert not v.agree
+
+
+def test_orthogonal_and_symmetric_together_are_refused():
+    with pytest.raises(symderiv.DeclarationError, match="not supported"):
+        symderiv.parse_declarations("Q: n x n, orthogonal, symmetric")
+
+
+def test_dimension_and_symbol_with_one_name_are_refused():
+    with pytest.raises(symderiv.DeclarationError, match="both as a dimension"):
+        symderiv.parse_declarations("x: n; n: scalar")
+    assert check_equal("sum(ones(n))", "n").evidence[0].outcome == "holds"  # proved

@@ -32,12 +32,18 @@ def test_hessian_of_quadratic_form_matches_formula():
     assert compare(num.value, pt["A"] + pt["A"].T, num.error, rtol=1e-6).ok
 
 
-def test_non_analytic_point_falls_back_to_richardson():
-    # norm(x - x0) of a scalar: |x| has no complex-step derivative continuation issue,
-    # but the error estimate must stay honest
+def test_complex_step_through_abs_is_exact_away_from_zero():
     _space, fc, dims = _setup("norm(c)**3", "", {})
-    num = numeric_gradient(fc, {"c": 0.7}, "c", dims)
-    assert abs(float(num.value) - 3 * 0.7**2) < 1e-8
+    num = numeric_gradient(fc, {"c": -0.7}, "c", dims)
+    assert abs(float(num.value) - (-3 * 0.7**2)) < 1e-12
+    assert "complex step" in num.method
+
+
+def test_kink_falls_back_to_richardson_with_an_honest_error():
+    # |c| at c = 0 has no derivative: the complex step and central differences disagree
+    _space, fc, dims = _setup("norm(c)", "", {})
+    num = numeric_gradient(fc, {"c": 0.0}, "c", dims)
+    assert num.method == "central differences with Richardson extrapolation"
 
 
 def test_error_estimate_is_small_but_positive_for_exp():
@@ -46,6 +52,7 @@ def test_error_estimate_is_small_but_positive_for_exp():
     num = numeric_gradient(fc, pt, "x", dims)
     expect = np.exp(pt["a"] @ pt["x"]) * pt["a"]
     assert compare(num.value, expect, num.error, rtol=1e-10).ok
+    assert np.all(num.error > 0) and np.all(num.error < 1e-10 * np.abs(expect).max())
 
 
 @pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])

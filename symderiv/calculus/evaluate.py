@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from ..errors import EvaluationError, UnsupportedError
+from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 
 __all__ = ["Batched", "Exact", "NotExact", "compile_expr", "exact_det", "exact_inv"]
 
@@ -95,7 +95,9 @@ class Exact:
     name = "exact"
 
     @staticmethod
-    def const(value: sp.Rational) -> Fraction:
+    def const(value: sp.Expr) -> Fraction:
+        if not value.is_Rational:
+            raise NotExact(f"the constant {value} is irrational")
         return Fraction(int(value.p), int(value.q))
 
     @staticmethod
@@ -246,7 +248,7 @@ class Batched:
     def func(name: str, value: np.ndarray) -> np.ndarray:
         if name == "exp":
             if np.any(np.real(value) > 700):
-                raise EvaluationError("exp overflows")
+                raise OutOfRangeError("exp overflows")
             return np.exp(value)
         if name == "log":
             if np.any(np.real(value) <= 0):
@@ -315,9 +317,10 @@ def _compile(e: sp.Basic) -> Compiled:
         value = e
         return lambda p, s, b: b.const(value)
     if e.is_number and not e.free_symbols and not isinstance(e, sp.MatrixExpr):
-        if isinstance(e, sp.Float):
-            return lambda p, s, b: b.const(sp.Rational(e)) if b.name == "exact" else b.const(e)
-        raise UnsupportedError(f"cannot evaluate the constant {e}")
+        if e.is_extended_real is False or e.is_finite is False:
+            raise UnsupportedError(f"the constant {e} is not a finite real number")
+        value = sp.Rational(e) if isinstance(e, sp.Float) else e
+        return lambda p, s, b: b.const(value)  # √2, log 2: exact raises NotExact
     if isinstance(e, sp.Identity):
         n = e.rows
         return lambda p, s, b: b.eye(_dim(n, s))

@@ -580,7 +580,7 @@ def _lin_row(s: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
         q = s.arg
         if isinstance(q, sp.MatAdd):
             return sp.MatAdd(*(_lin_row(sp.Trace(t), v) for t in q.args if t.has(v)))
-        coeff, mats = q.as_coeff_matrices() if isinstance(q, sp.MatMul) else (1, [q])
+        coeff, mats = q.as_coeff_matrices() if isinstance(q, sp.MatMul) else (sp.Integer(1), [q])
         mats = list(mats)
         if coeff.has(v):
             return sp.Trace(_mm(*mats)) * _lin_row(coeff, v)

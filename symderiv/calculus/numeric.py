@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, UnsupportedError
+from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 from .evaluate import Batched, Compiled
 
 __all__ = ["NumericDerivative", "compare", "evaluate_float", "numeric_gradient",
@@ -40,6 +40,13 @@ class NumericDerivative:
     value: np.ndarray
     error: np.ndarray
     method: str
+
+
+def _float_error(exc: FloatingPointError) -> EvaluationError:
+    """Division by zero is a point outside the domain; overflow is only out of range."""
+    if "divide" in str(exc):
+        return EvaluationError(f"floating-point error ({exc})")
+    return OutOfRangeError(f"floating-point error ({exc})")
 
 
 def _batch(point: Mapping[str, Any], k: int, dtype: type) -> dict[str, np.ndarray]:
@@ -59,10 +66,10 @@ def evaluate_float(fc: Compiled, point: Mapping[str, Any], sizes: Mapping[sp.Sym
         try:
             out = fc(_batch(point, 1, float), sizes, Batched(1))
         except FloatingPointError as exc:
-            raise EvaluationError(f"floating-point error ({exc})") from None
+            raise _float_error(exc) from None
     out = np.asarray(out)
     if not np.all(np.isfinite(out)):
-        raise EvaluationError("the value is not finite here")
+        raise OutOfRangeError("the value is not finite here")
     return out[0]
 
 
@@ -72,17 +79,19 @@ def _eval_batch(fc: Compiled, batch: dict[str, np.ndarray], sizes: Mapping[sp.Sy
         try:
             out = np.asarray(fc(batch, sizes, Batched(k, dtype=dtype)))
         except FloatingPointError as exc:
-            raise EvaluationError(f"floating-point error ({exc})") from None
+            raise _float_error(exc) from None
     if out.shape != (k,):
         raise UnsupportedError("the function is not scalar-valued")
     if not np.all(np.isfinite(out)):
-        raise EvaluationError("the function is not finite near this point")
+        raise OutOfRangeError("the function is not finite near this point")
     return out
 
 
 def _grads(fc: Compiled, points: list[dict[str, Any]], wrt: str,
-           sizes: Mapping[sp.Symbol, int], *, complex_step: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Gradients at several base points: (values, error estimates), shape (P, *wrt_shape)."""
+           sizes: Mapping[sp.Symbol, int], *, complex_step: bool
+           ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Gradients at several base points: values and error estimates, shape (P, *wrt_shape),
+    and whether the complex step (rather than central differences) gave them."""
     base = np.asarray(points[0][wrt], dtype=float)
     shape = base.shape if base.ndim else ()
     e_count = int(np.prod(shape)) if shape else 1
@@ -122,18 +131,19 @@ def _grads(fc: Compiled, points: list[dict[str, Any]], wrt: str,
     fmag = np.max(np.abs(vals), axis=-1)
     err = np.abs(rich - d2) + 1e-15 * fmag / hs
     value = rich
+    used_cs = False
     if complex_step:
         try:
             cs_vals = stencil([CS_STEP * 1j], complex)
             cs = cs_vals.imag.reshape(p_count, e_count) / (CS_STEP * x_scale)
             agree = np.abs(cs - rich) <= 10 * err + 1e-9 * np.maximum(np.abs(cs), 1.0)
             if np.all(agree):
-                value = cs
+                value, used_cs = cs, True
                 err = 1e-14 * np.maximum(np.abs(cs), fmag)
         except (UnsupportedError, EvaluationError, FloatingPointError, TypeError):
             pass
     out_shape = (p_count, *shape)
-    return value.reshape(out_shape), err.reshape(out_shape)
+    return value.reshape(out_shape), err.reshape(out_shape), used_cs
 
 
 def _vector_names(points: list[dict[str, Any]]) -> set[str]:
@@ -143,10 +153,10 @@ def _vector_names(points: list[dict[str, Any]]) -> set[str]:
 def numeric_gradient(fc: Compiled, point: Mapping[str, Any], wrt: str,
                      sizes: Mapping[sp.Symbol, int]) -> NumericDerivative:
     """∇f at ``point`` (values as NumPy arrays; vectors 1-D)."""
-    value, err = _grads(fc, [dict(point)], wrt, sizes, complex_step=True)
-    method = "complex step, checked by Richardson-extrapolated central differences"
-    if np.all(err <= 1e-13 * np.maximum(np.abs(value), 1)):
-        return NumericDerivative(value[0], err[0], method)
+    value, err, used_cs = _grads(fc, [dict(point)], wrt, sizes, complex_step=True)
+    if used_cs:
+        return NumericDerivative(value[0], err[0], "complex step, checked by "
+                                 "Richardson-extrapolated central differences")
     return NumericDerivative(value[0], err[0],
                              "central differences with Richardson extrapolation")
 
@@ -167,7 +177,7 @@ def numeric_hessian(fc: Compiled, point: Mapping[str, Any], wrt: str,
             p = dict(point)
             p[wrt] = x.reshape(x0.shape) if x0.ndim else float(x[0])
             pts.append(p)
-    g, gerr = _grads(fc, pts, wrt, sizes, complex_step=True)
+    g, gerr, _ = _grads(fc, pts, wrt, sizes, complex_step=True)
     g = g.reshape(n, 4, n)
     gerr = gerr.reshape(n, 4, n)
     hs = np.asarray(steps)[:, None]

@@ -117,6 +117,11 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
                 assumptions.update({"symmetric", "invertible"})
             if key == "orthogonal":
                 assumptions.add("invertible")
+        if "orthogonal" in assumptions and assumptions & {"symmetric", "diagonal"}:
+            other = sorted(assumptions & {"symmetric", "diagonal"})[0]
+            raise DeclarationError(f"'orthogonal' together with {other!r} is not supported "
+                                   "(random instances could not honour both)",
+                                   source=text, col=rest_col)
         for name, ncol in names:
             _check_name(name, ncol, text)
             for a, a_col in found:

@@ -18,6 +18,7 @@ Results are SymPy matrix expressions with known shapes: a scalar is a SymPy
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -270,6 +271,12 @@ class _Builder:
             raise self.error(f"exponent {self.src(node.right)} is too large "
                              f"(limit {MAX_EXPONENT})", node.right, InputTooLargeError)
         if a.kind == "scalar":
+            if a.expr.is_number and b.expr.is_number and a.expr != 0:
+                # |b|·log2|a| bits: 9**64**64… would make SymPy compute a giant integer
+                size = abs(float(b.expr)) * abs(math.log2(abs(float(sp.re(a.expr)) or 1.0)))
+                if not size <= 4096:
+                    raise self.error(f"{self.src(node)!r} is too large to compute",
+                                     node, InputTooLargeError)
             return Parsed(sp.Pow(a.expr, b.expr), "scalar", ())
         # NumPy meaning: elementwise power
         return Parsed(sp.HadamardPower(a.expr, b.expr), a.kind, a.dims)

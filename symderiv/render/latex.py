@@ -52,7 +52,12 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
         math = rf"{f} {rel} {claim}"
     else:
         rel = _REL[v.outcome]
-        math = rf"{_wrt_symbol(v)} {rel} {claim}" if claim else rf"{_wrt_symbol(v)} = {correct}"
+        if claim:
+            math = rf"{_wrt_symbol(v)} {rel} {claim}"
+        elif correct:
+            math = rf"{_wrt_symbol(v)} = {correct}"
+        else:
+            math = rf"{_wrt_symbol(v)} = \text{{(no verified result)}}"
     if math_only:
         return math
     lines = [f"% symderiv: {v.task} check, verdict: {v.outcome}"]
