@@ -44,7 +44,7 @@ from .calculus.numeric import (
 from .errors import EvaluationError, OutOfRangeError, ShapeError, UnsupportedError
 from .parse import Parsed, parse_declarations, parse_expression
 from .render.printing import to_input, to_latex, to_unicode
-from .space import Space
+from .space import Declaration, Space
 from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 
 __all__ = ["Result", "check_equal", "check_gradient", "check_hessian", "gradient", "hessian"]
@@ -64,8 +64,14 @@ class Result:
     wrt: str
     task: str
     text: str
-    unicode: str
-    latex: str
+
+    @property
+    def unicode(self) -> str:
+        return to_unicode(self.expr)
+
+    @property
+    def latex(self) -> str:
+        return to_latex(self.expr)
 
     def __str__(self) -> str:
         return self.text
@@ -126,6 +132,11 @@ def _used_dims(space: Space, names: list[str], *exprs: sp.Basic | None) -> set[s
             used.update(s for s in atom.shape if isinstance(s, sp.Symbol))
         used.update(s for s in e.free_symbols if s in space.dim_symbols)
     return used
+
+
+def _declarations(space: Space, names: list[str]) -> tuple[Declaration, ...]:
+    """The declarations of the symbols in use, in declaration order."""
+    return tuple(d for n, d in space.declarations.items() if n in names)
 
 
 def _expected_shape(space: Space, wrt: str, task: str) -> tuple[str, tuple]:
@@ -426,15 +437,8 @@ def _squeeze(value: Any, ref: np.ndarray) -> np.ndarray:
 
 # -- diagnosis -----------------------------------------------------------------------------
 def _diag(kind: str, template: str, *exprs: sp.Basic) -> Diagnosis:
-    """A diagnosis whose ``{}`` slots are expressions, spelled in Unicode and in LaTeX."""
-    from .render.latex import _tex_escape
-
-    text = template.format(*(to_unicode(e) for e in exprs))
-    pieces = template.split("{}")
-    latex = _tex_escape(pieces[0])
-    for e, piece in zip(exprs, pieces[1:], strict=True):
-        latex += f"${to_latex(e)}$" + _tex_escape(piece)
-    return Diagnosis(kind, text, latex)
+    """A diagnosis whose ``{}`` slots are expressions (the printers spell them)."""
+    return Diagnosis(kind, template, tuple(exprs))
 
 
 def _ratio(samples: list[_Sample]) -> Fraction | float | None:
@@ -478,7 +482,7 @@ def _terms(e: sp.Basic) -> dict[sp.Basic, sp.Expr] | None:
 
 def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
               samples: list[_Sample], truth_c: Compiled, claim_c: Compiled,
-              names: list[str]) -> tuple[list[Diagnosis], str | None]:
+              names: list[str]) -> tuple[list[Diagnosis], sp.Basic | None]:
     diags: list[Diagnosis] = []
     undefined = next((s for s in samples
                       if isinstance(s.truth, str) or isinstance(s.claim, str)), None)
@@ -494,7 +498,7 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
     residual = mf.canonical(sp.MatAdd(truth, -claim) if isinstance(truth, sp.MatrixExpr)
                             and isinstance(claim, sp.MatrixExpr) else truth - claim,
                             problem.space, factor=False)
-    residual_text = to_unicode(residual) if not mf.is_zero(residual) else None
+    residual_out = None if mf.is_zero(residual) else residual
 
     ratio = _ratio(samples)
     if ratio is not None and ratio != 1:
@@ -553,9 +557,10 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
                 diags.append(_diag("missing term", "missing term {}", truth_terms[k] * k))
             for k in extra:
                 diags.append(_diag("extra term", "extra term {}", claim_terms[k] * k))
-    if not diags and residual_text:
-        diags.append(_diag("residual", "correct − claim = {}", residual))
-    return diags, residual_text
+    if not diags and residual_out is not None:
+        label = "lhs − rhs" if problem.task == "equal" else "correct − claim"
+        diags.append(_diag("residual", label + " = {}", residual))
+    return diags, residual_out
 
 
 def _eq(a: Any, b: Any, exact: bool) -> bool:
@@ -667,7 +672,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     evidence: list[Evidence] = []
     counterexample: Counterexample | None = None
     diagnoses: list[Diagnosis] = []
-    residual_text = None
+    residual = None
 
     # numeric engine (and the self-check of the matrix-form result)
     t0 = time.perf_counter()
@@ -783,28 +788,22 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     if outcome == "fails":
         counterexample = n_cx if self_bad else (m_cx or n_cx)
         if truth is not None and not self_bad and samples:
-            diagnoses, residual_text = _diagnose(problem, truth, problem.claim.expr, samples,
-                                                 truth_c, claim_c, names)
+            diagnoses, residual = _diagnose(problem, truth, problem.claim.expr, samples,
+                                            truth_c, claim_c, names)
     return Verdict(
         outcome=outcome,  # type: ignore[arg-type]
         task=task,  # type: ignore[arg-type]
         function=problem.f.text, wrt=problem.wrt,
         claim=problem.claim.text if problem.claim else None,
-        declarations=problem.space.describe(
-            [n for n in problem.space.declarations if n in names] or None),
+        declarations=_declarations(problem.space, names),
+        function_expr=problem.f.expr,
+        claim_expr=problem.claim.expr if problem.claim else None,
+        wrt_kind=problem.space.get(problem.wrt).kind,
         correct=truth if not self_bad else None,
         correct_text=(to_input(truth, mf.assumption_rules(problem.space))
                       if truth is not None and not self_bad else None),
-        residual_text=residual_text, diagnoses=tuple(diagnoses), evidence=tuple(evidence),
-        counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed,
-        extra={"correct_unicode": to_unicode(truth) if truth is not None and not self_bad
-               else None,
-               "correct_latex": to_latex(truth) if truth is not None and not self_bad else None,
-               "function_latex": to_latex(problem.f.expr),
-               "claim_latex": to_latex(problem.claim.expr) if problem.claim else None,
-               "claim_unicode": to_unicode(problem.claim.expr) if problem.claim else None,
-               "function_unicode": to_unicode(problem.f.expr),
-               "wrt_kind": problem.space.get(problem.wrt).kind})
+        residual=residual, diagnoses=tuple(diagnoses), evidence=tuple(evidence),
+        counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed)
 
 
 def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
@@ -860,8 +859,7 @@ def _result(task: str, f: str, wrt: str, let: str | Space | None) -> Result:
     truth, why_not, _ = _derive(problem)
     if truth is None:
         raise UnsupportedError(why_not or "cannot derive this")
-    return Result(truth, wrt, task, to_input(truth, mf.assumption_rules(problem.space)),
-                  to_unicode(truth), to_latex(truth))
+    return Result(truth, wrt, task, to_input(truth, mf.assumption_rules(problem.space)))
 
 
 def gradient(f: str, *, wrt: str, let: str | Space | None = None) -> Result:
@@ -1001,12 +999,8 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         diagnoses, residual = _diagnose(problem, pl.expr, pr.expr, samples, lc, rc, names)
     return Verdict(
         outcome=outcome, task="equal", function=pl.text, wrt=None,  # type: ignore[arg-type]
-        claim=pr.text, declarations=space.describe(
-            [n for n in space.declarations if n in names] or None),
-        correct=None, correct_text=None, residual_text=residual, diagnoses=tuple(diagnoses),
+        claim=pr.text, declarations=_declarations(space, names),
+        function_expr=pl.expr, claim_expr=pr.expr,
+        residual=residual, diagnoses=tuple(diagnoses),
         evidence=tuple(evidence), counterexample=cx or f_cx, agree=agree, notes=tuple(notes),
-        seed=seed, extra={"function_latex": to_latex(pl.expr), "claim_latex": to_latex(pr.expr),
-                          "function_unicode": to_unicode(pl.expr),
-                          "claim_unicode": to_unicode(pr.expr),
-                          "canonical_difference": to_unicode(canon) if canon is not None
-                          else None})
+        seed=seed)

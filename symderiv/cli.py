@@ -5,6 +5,7 @@ Exit codes: 0 the claim holds, 1 it fails, 2 bad input or usage, 3 undecided.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ import click
 from .errors import ParseError, SymderivError
 from .parse.expression import FUNCTIONS
 from .verdict import Verdict
+
+__all__ = ["main"]
 
 LANGUAGE_HELP = """\b
 Expressions are numpy-like:
@@ -49,6 +52,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:  # the reader went away (| head): nothing more to say
+            sys.stderr.close()
+            sys.exit(0)
         except SymderivError as exc:
             _fail_input(exc)
         except Exception as exc:  # a bug in symderiv: say so plainly
@@ -210,25 +216,21 @@ def demo_cmd(verbose: bool) -> None:
     partial derivatives) is checked; the command exits 0 when each one gets
     the verdict it should.
     """
-    from .check import check_equal, check_gradient, check_hessian
-    from .examples import SEED_EXAMPLES
+    from .examples import SEED_EXAMPLES, check_example
+    from .render.printing import to_unicode
 
     wrong = 0
     for ex in SEED_EXAMPLES:
-        if ex.task == "equal":
-            v = check_equal(ex.f, ex.claim or "", let=ex.let)
-        else:
-            fn = check_gradient if ex.task == "gradient" else check_hessian
-            v = fn(ex.f, wrt=ex.wrt or "", claim=ex.claim, let=ex.let)
+        v = check_example(ex)
         ok = v.outcome == ex.expected
         wrong += not ok
         mark = {"holds": "✓", "fails": "✗", "undecided": "?"}[v.outcome]
         click.echo(f"{mark} {v.outcome:<9} {ex.source}" + ("" if ok else
                                                            f"   <-- expected {ex.expected}"))
-        click.echo(f"    $ symderiv {' '.join(_quote(a) for a in ex.argv())}")
+        click.echo(f"    $ symderiv {shlex.join(ex.argv())}")
         if v.outcome == "fails":
             if v.correct_text:
-                click.echo(f"    correct: {v.extra.get('correct_unicode')}")
+                click.echo(f"    correct: {to_unicode(v.correct)}")
             for d in v.diagnoses[:1]:
                 click.echo(f"    why: {d.message}")
         if verbose:
@@ -236,10 +238,6 @@ def demo_cmd(verbose: bool) -> None:
     click.echo(f"\n{len(SEED_EXAMPLES) - wrong} of {len(SEED_EXAMPLES)} examples got the "
                "expected verdict")
     sys.exit(0 if wrong == 0 else 1)
-
-
-def _quote(arg: str) -> str:
-    return arg if arg.replace("-", "").replace("_", "").isalnum() else f'"{arg}"'
 
 
 if __name__ == "__main__":  # pragma: no cover

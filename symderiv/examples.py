@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["SEED_EXAMPLES", "SeedExample"]
+from .verdict import Verdict
+
+__all__ = ["SEED_EXAMPLES", "SeedExample", "check_example"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +82,14 @@ SEED_EXAMPLES: tuple[SeedExample, ...] = (
     SeedExample("issue 2: (AB)ᵀ = BᵀAᵀ", "equal", "(A @ B).T", "A: m x k; B: k x n",
                 "B.T @ A.T", "holds"),
 )
+
+
+def check_example(example: SeedExample, *, seed: int = 0) -> Verdict:
+    """Check one example with the library (what ``symderiv demo`` and the tests run)."""
+    from .check import check_equal, check_gradient, check_hessian
+
+    if example.task == "equal":
+        return check_equal(example.f, example.claim or "", let=example.let, seed=seed)
+    check = check_gradient if example.task == "gradient" else check_hessian
+    return check(example.f, wrt=example.wrt or "", claim=example.claim, let=example.let,
+                 seed=seed)

@@ -6,8 +6,10 @@ text, JSON or LaTeX (``str(verdict)`` and ``verdict._repr_latex_()`` call them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
+
+from .space import Declaration
 
 __all__ = ["Counterexample", "Diagnosis", "Evidence", "Verdict"]
 
@@ -68,13 +70,23 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
-    """How a claim is wrong: ``kind`` is one of ``scalar factor``, ``sign``, ``transpose``,
-    ``symmetric only``, ``dimension 1 only``, ``missing term``, ``extra term``,
-    ``coefficient``, ``residual``."""
+    """How a claim is wrong.
+
+    ``kind`` is one of ``scalar factor``, ``sign``, ``transpose``, ``symmetric only``,
+    ``dimension 1 only``, ``missing term``, ``extra term``, ``coefficient``,
+    ``residual``, ``domain``.  ``template`` is a sentence whose ``{}`` slots are the
+    expressions in ``exprs``; printers spell them (``message`` is the Unicode one).
+    """
 
     kind: str
-    message: str
-    latex: str = ""
+    template: str
+    exprs: tuple[Any, ...] = ()
+
+    @property
+    def message(self) -> str:
+        from .render.printing import to_unicode
+
+        return self.template.format(*(to_unicode(e) for e in self.exprs))
 
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
@@ -95,21 +107,34 @@ class Verdict:
     function: str
     wrt: str | None
     claim: str | None
-    declarations: str
+    declarations: tuple[Declaration, ...] = ()
+    function_expr: Any = None
+    claim_expr: Any = None
+    wrt_kind: str | None = None
     correct: Any = None
     correct_text: str | None = None
-    residual_text: str | None = None
+    residual: Any = None
     diagnoses: tuple[Diagnosis, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     counterexample: Counterexample | None = None
     agree: bool = True
     notes: tuple[str, ...] = ()
     seed: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def holds(self) -> bool:
         return self.outcome == "holds"
+
+    @property
+    def residual_text(self) -> str | None:
+        """correct − claim (lhs − rhs for an identity), simplified, in Unicode."""
+        from .render.printing import to_unicode
+
+        return None if self.residual is None else to_unicode(self.residual)
+
+    @property
+    def declarations_text(self) -> str:
+        return "; ".join(d.describe() for d in self.declarations)
 
     @property
     def exit_code(self) -> int:

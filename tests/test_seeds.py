@@ -3,20 +3,16 @@
 import pytest
 from click.testing import CliRunner
 
-from symderiv import check_equal, check_gradient, check_hessian
+from symderiv import check_gradient, check_hessian
 from symderiv.cli import main
-from symderiv.examples import SEED_EXAMPLES
+from symderiv.examples import SEED_EXAMPLES, check_example
 
 IDS = [ex.source for ex in SEED_EXAMPLES]
 
 
 @pytest.mark.parametrize("example", SEED_EXAMPLES, ids=IDS)
 def test_library_verdict(example):
-    if example.task == "equal":
-        v = check_equal(example.f, example.claim, let=example.let)
-    else:
-        check = check_gradient if example.task == "gradient" else check_hessian
-        v = check(example.f, wrt=example.wrt, claim=example.claim, let=example.let)
+    v = check_example(example)
     assert v.outcome == example.expected, str(v)
     assert v.agree
     if example.expected == "fails":

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..verdict import Verdict
+from .printing import to_latex, to_unicode
 
 __all__ = ["render_verdict", "verdict_to_dict"]
 
@@ -14,15 +15,15 @@ def verdict_to_dict(v: Verdict) -> dict[str, Any]:
     """Plain data: the verdict, the correct result, the evidence and the counterexample."""
     correct = None
     if v.correct_text is not None:
-        correct = {"input": v.correct_text, "unicode": v.extra.get("correct_unicode"),
-                   "latex": v.extra.get("correct_latex")}
+        correct = {"input": v.correct_text, "unicode": to_unicode(v.correct),
+                   "latex": to_latex(v.correct)}
     return {
         "verdict": v.outcome,
         "task": v.task,
         "function": v.function,
         "wrt": v.wrt,
         "claim": v.claim,
-        "declarations": v.declarations,
+        "declarations": v.declarations_text,
         "correct": correct,
         "residual": v.residual_text,
         "diagnoses": [d.to_dict() for d in v.diagnoses],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..verdict import Verdict
+from ..space import Declaration
+from ..verdict import Diagnosis, Verdict
+from .printing import to_latex
 
 __all__ = ["render_verdict"]
 
@@ -19,22 +21,30 @@ def _tex_escape(text: str) -> str:
     return out.replace("×", r"$\times$").replace("−", "-")
 
 
-def _declarations(text: str) -> str:
-    """'X: m×n; y: m, positive' as '$X \\in \\mathbb{R}^{m \\times n}$, $y \\in ...$ (positive)'."""
-    if not text:
+def _declarations(decls: tuple[Declaration, ...]) -> str:
+    """Declarations as $X \\in \\mathbb{R}^{m \\times n}$ (assumptions in words)."""
+    if not decls:
         return "all symbols are scalars"
     out = []
-    for decl in text.split("; "):
-        name, _, rest = decl.partition(": ")
-        dims, *assumptions = rest.split(", ")
-        times = r" \times "
-        space = r"\mathbb{R}" if dims == "scalar" else (
-            rf"\mathbb{{R}}^{{{dims.replace('×', times)}}}")
-        item = rf"${name} \in {space}$"
-        if assumptions:
-            item += " (" + ", ".join(assumptions) + ")"
+    for d in decls:
+        if d.kind == "scalar":
+            space = r"\mathbb{R}"
+        else:
+            space = r"\mathbb{R}^{" + r" \times ".join(str(x) for x in d.dims) + "}"
+        item = rf"${d.name} \in {space}$"
+        if d.assumptions:
+            item += " (" + ", ".join(sorted(d.assumptions)) + ")"
         out.append(item)
     return ", ".join(out)
+
+
+def _diagnosis(d: Diagnosis) -> str:
+    """The diagnosis sentence with its expressions in math mode."""
+    pieces = d.template.split("{}")
+    out = _tex_escape(pieces[0])
+    for e, piece in zip(d.exprs, pieces[1:], strict=True):
+        out += f"${to_latex(e)}$" + _tex_escape(piece)
+    return out
 
 
 def _wrt_symbol(v: Verdict) -> str:
@@ -44,9 +54,9 @@ def _wrt_symbol(v: Verdict) -> str:
 
 def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = False) -> str:
     """LaTeX for the claim and the verdict; ``math_only`` gives one display-math line."""
-    f = v.extra.get("function_latex", "")
-    claim = v.extra.get("claim_latex")
-    correct = v.extra.get("correct_latex")
+    f = to_latex(v.function_expr) if v.function_expr is not None else _tex_escape(v.function)
+    claim = to_latex(v.claim_expr) if v.claim_expr is not None else None
+    correct = to_latex(v.correct) if v.correct is not None else None
     if v.task == "equal":
         rel = _REL[v.outcome]
         math = rf"{f} {rel} {claim}"
@@ -73,7 +83,7 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
     if v.outcome == "fails" and v.diagnoses:
         lines.append(r"\begin{itemize}")
         for d in v.diagnoses:
-            lines.append(rf"  \item {d.latex or _tex_escape(d.message)}")
+            lines.append(rf"  \item {_diagnosis(d)}")
         lines.append(r"\end{itemize}")
     cx = v.counterexample
     if cx is not None and v.outcome != "holds":

@@ -12,7 +12,7 @@ import re
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.printing.latex import LatexPrinter
-from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from ..calculus.matrix import norm_operand
@@ -356,11 +356,7 @@ class UnicodePrinter(NumpyPrinter):
 
 
     def _product(self, mats: list[sp.Basic]) -> str:
-        split = _outer_split(mats)
-        parts = [self._factor_text(m) for m in mats]
-        if split is None:
-            return "".join(parts)
-        return "".join(parts[:split]) + "".join(parts[split:])
+        return "".join(self._factor_text(m) for m in mats)  # juxtaposition: xxᵀ reads right
 
 
 class MatrixLatexPrinter(LatexPrinter):
@@ -474,7 +470,3 @@ def to_unicode(e: sp.Basic) -> str:
 def to_latex(e: sp.Basic) -> str:
     """LaTeX math (no delimiters)."""
     return _LATEX.doprint(e)
-
-
-def precedence_of(e: sp.Basic) -> int:
-    return precedence(e)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..verdict import Counterexample, Evidence, Verdict
+from .printing import to_unicode
 
 __all__ = ["format_value", "render_verdict"]
 
@@ -62,24 +63,25 @@ def render_verdict(v: Verdict) -> str:
                  if v.outcome == "holds" else f"{head} — {task}"]
     else:
         lines = [f"{_HEAD[v.outcome]} — {task} check"]
-    fu = v.extra.get("function_unicode") or v.function
+    fu = to_unicode(v.function_expr) if v.function_expr is not None else v.function
+    claim_u = to_unicode(v.claim_expr) if v.claim_expr is not None else v.claim
     if v.task == "equal":
         lines.append(f"  lhs      {v.function}    ({fu})")
-        lines.append(f"  rhs      {v.claim}    ({v.extra.get('claim_unicode') or v.claim})")
+        lines.append(f"  rhs      {v.claim}    ({claim_u})")
     else:
         lines.append(f"  f        {v.function}")
         op = "∇" if v.task == "gradient" else "∇²"
-        kind = v.extra.get("wrt_kind")
+        kind = v.wrt_kind
         layout = " (denominator layout: same shape as " + str(v.wrt) + ")" \
             if v.task == "gradient" and kind != "scalar" else ""
         lines.append(f"  {op}_{v.wrt} f{layout}")
     if v.declarations:
-        lines.append(f"  where    {v.declarations}")
+        lines.append(f"  where    {v.declarations_text}")
     if v.task != "equal":
         if v.claim is not None:
-            lines.append(f"  claim    {v.extra.get('claim_unicode') or v.claim}")
+            lines.append(f"  claim    {claim_u}")
         if v.correct_text is not None:
-            lines.append(f"  correct  {v.extra.get('correct_unicode')}")
+            lines.append(f"  correct  {to_unicode(v.correct)}")
             lines.append(f"           as input: {v.correct_text}")
     if v.outcome == "fails" and (v.diagnoses or v.residual_text):
         lines.append("  what is wrong")
