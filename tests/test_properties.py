@@ -1,6 +1,7 @@
 """Property tests (Hypothesis): the engines against each other and against finite differences."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -107,6 +108,7 @@ def scalar_expressions():
     )
 
 
+@pytest.mark.slow
 @given(scalar_expressions(), st.sampled_from(["x", "A", "c"]))
 def test_random_expressions_engines_agree(f, wrt):
     """Random polynomial matrix expressions: the matrix-form gradient agrees with FD."""
@@ -118,6 +120,7 @@ def test_random_expressions_engines_agree(f, wrt):
     assert again.outcome == "holds", str(again)
 
 
+@pytest.mark.slow
 @given(scalar_expressions())
 def test_random_expressions_hessians_agree(f):
     v = check_hessian(f, wrt="x", let=LET)
