@@ -23,6 +23,7 @@ whose result contradicts finite differences.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from .calculus.numeric import (
     numeric_gradient,
     numeric_hessian,
 )
-from .errors import EvaluationError, OutOfRangeError, ShapeError, UnsupportedError
+from .errors import ArgumentError, EvaluationError, OutOfRangeError, ShapeError, UnsupportedError
 from .parse import Parsed, parse_declarations, parse_expression
 from .render.printing import to_input, to_latex, to_unicode
 from .space import Declaration, Space
@@ -187,6 +188,35 @@ def _zero_as(p: Parsed, kind: str, dims: tuple) -> Parsed:
     return Parsed(sp.ZeroMatrix(*shape), kind, dims, p.text)  # type: ignore[arg-type]
 
 
+def _dimension_witness(canon: sp.Basic, space: Space
+                       ) -> tuple[dict[sp.Symbol, int], sp.Expr] | None:
+    """Sizes where lhs − rhs ≠ 0, when it is a polynomial in the dimensions alone.
+
+    Such a difference can vanish at finitely many sizes only, so checking a few sizes
+    proves nothing; a size where it is nonzero disproves the identity.
+    """
+    dims = set(space.dim_symbols)
+    if isinstance(canon, sp.MatrixExpr) or not canon.free_symbols <= dims \
+            or not canon.free_symbols or not canon.is_polynomial(*canon.free_symbols):
+        return None
+    ordered = sorted(canon.free_symbols, key=lambda d: d.name)
+    for value in range(1, 64):
+        sizes = dict.fromkeys(ordered, value)
+        at = canon.subs(sizes)
+        if at != 0:
+            return sizes, at
+    return None
+
+
+def _validate(seed: object, scale: object) -> None:
+    """The API checks what the CLI's option types check."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ArgumentError(f"seed must be an integer in 0..2**32-1, not {seed!r}")
+    if isinstance(scale, bool) or not isinstance(scale, int | float) \
+            or not 1e-6 <= float(scale) <= 1e6:
+        raise ArgumentError(f"scale must be a number between 1e-6 and 1e6, not {scale!r}")
+
+
 def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Space | None,
            seed: int, scale: float) -> _Problem:
     space = _space(let)
@@ -276,6 +306,13 @@ class _Sample:
 UNDEFINED = "undefined"
 
 
+def _to_float(q: Fraction) -> float:
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf")
+
+
 def _compare_at(truth_c: Compiled, claim_c: Compiled, point: dict[str, Any],
                 sizes: dict[sp.Symbol, int], *, symmetric: bool = False) -> _Sample:
     """Exactly where possible; else floats with a tight tolerance.
@@ -322,9 +359,10 @@ def _compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: C
     if exact:
         diff = np.asarray(t - c, dtype=object)
         equal = all(d == 0 for d in np.ravel(diff))
-        scale = max((abs(float(x)) for x in np.ravel(t)), default=0.0)
-        worst = max((abs(float(d)) for d in np.ravel(diff)), default=0.0)
-        return _Sample(sizes, point, t, c, True, equal, worst / scale if scale else worst)
+        scale = max((abs(Fraction(x)) for x in np.ravel(t)), default=Fraction(0))
+        worst = max((abs(Fraction(d)) for d in np.ravel(diff)), default=Fraction(0))
+        rel = worst / scale if scale else worst
+        return _Sample(sizes, point, t, c, True, equal, _to_float(rel))
     cmp = compare(c, t, rtol=1e-9)
     return _Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
 
@@ -609,7 +647,8 @@ def _max_diff(a: Any, b: Any) -> float | None:
     if isinstance(a, str) or isinstance(b, str):
         return None  # one side is undefined there
     diff = np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float))
-    return float(np.max(diff, initial=0.0))
+    worst = float(np.max(diff, initial=0.0))
+    return worst if math.isfinite(worst) else None
 
 
 def _counterexample_exact(problem: _Problem, s: _Sample, engine: str) -> Counterexample:
@@ -646,6 +685,7 @@ def _derive(problem: _Problem) -> tuple[sp.Basic | None, str | None, float]:
 
 def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                       let: str | Space | None, seed: int, scale: float) -> Verdict:
+    _validate(seed, scale)
     problem = _setup(task, f, wrt, claim, let, seed, scale)
     truth, why_not, t_sym = _derive(problem)
     names = _symbol_names(problem.space, problem.f.expr,
@@ -898,6 +938,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     >>> check_equal("(A @ B).T", "A.T @ B.T", let="A: n x n; B: n x n").outcome
     'fails'
     """
+    _validate(seed, 1.0)
     space = _space(let)
     pl = parse_expression(lhs, space)
     pr = parse_expression(rhs, space)
@@ -925,7 +966,13 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     else:
         sym_detail = ("lhs − rhs simplifies to 0" if proved else
                       f"lhs − rhs simplifies to {to_unicode(canon)} (not a proof either way)")
-    evidence.append(Evidence("symbolic", "holds" if proved else "undecided",
+    sym_outcome = "holds" if proved else "undecided"
+    witness = _dimension_witness(canon, space) if canon is not None and not proved else None
+    if witness is not None:
+        sym_outcome = "fails"
+        sym_detail = (f"lhs − rhs = {to_unicode(canon)}, a nonzero polynomial in the "
+                      f"dimensions: {witness[1]} at {_fmt_sizes(witness[0])}")
+    evidence.append(Evidence("symbolic", sym_outcome,  # type: ignore[arg-type]
                              "canonical simplification of lhs − rhs", detail=sym_detail,
                              seconds=time.perf_counter() - t0))
 
@@ -970,7 +1017,13 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     if skipped:
         notes.append("no admissible exact point at " + "; ".join(skipped))
     agree = {e_outcome, f_outcome} != {"holds", "fails"}
-    if e_outcome == f_outcome and e_outcome in ("holds", "fails"):
+    if sym_outcome == "fails":
+        outcome = "fails"  # a nonzero polynomial in the dimensions is a proof
+        agree = e_outcome == "fails"
+        if e_outcome != "fails":
+            notes.append("the engines disagree: the sampled sizes missed it, but the "
+                         "difference is a nonzero polynomial in the dimensions")
+    elif e_outcome == f_outcome and e_outcome in ("holds", "fails"):
         outcome = e_outcome
         if proved and outcome == "fails":  # the canonical form must not contradict evaluation
             agree = False

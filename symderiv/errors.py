@@ -9,6 +9,7 @@ The CLI maps ``exit_code`` to the process exit status.
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
     "DeclarationError",
     "EvaluationError",
     "InputTooLargeError",
@@ -24,6 +25,10 @@ class SymderivError(Exception):
     """Root of every symderiv error."""
 
     exit_code = 2
+
+
+class ArgumentError(SymderivError, ValueError):
+    """An argument of the wrong kind or out of range (a seed, a scale)."""
 
 
 class ParseError(SymderivError, ValueError):

@@ -212,8 +212,7 @@ class Space:
         if decl.kind == "scalar":
             if exact:
                 lo = 1 if "positive" in decl.assumptions else -bound
-                v = int(rng.integers(lo, bound + 1))
-                return Fraction(v if v != 0 else 2)
+                return Fraction(int(rng.integers(lo, bound + 1)))
             v = float(rng.standard_normal()) * scale
             return abs(v) + 0.1 * scale if "positive" in decl.assumptions else v
         if decl.kind == "vector":
@@ -277,7 +276,9 @@ def _det(m: np.ndarray, exact: bool) -> object:
 
 
 def _random_orthogonal(n: int, rng: np.random.Generator, *, exact: bool) -> np.ndarray:
-    """Cayley transform Q = (I − K)(I + K)⁻¹ of a skew-symmetric K: rational and orthogonal."""
+    """D·(I − K)(I + K)⁻¹: the Cayley transform of a skew-symmetric K (rational, det +1)
+    times a random diagonal of ±1, so that reflections (det −1) are drawn too."""
+    signs = rng.choice([-1, 1], size=n)
     ints = rng.integers(-2, 3, size=(n, n))
     k = np.triu(ints, 1)
     k = k - k.T
@@ -286,6 +287,6 @@ def _random_orthogonal(n: int, rng: np.random.Generator, *, exact: bool) -> np.n
 
         kk = np.vectorize(Fraction, otypes=[object])(k) if n else k.astype(object)
         eye = _eye(n, True)
-        return (eye - kk) @ exact_inv(eye + kk)
+        return (signs[:, None] * ((eye - kk) @ exact_inv(eye + kk))).astype(object)
     kf = k.astype(float)
-    return (np.eye(n) - kf) @ np.linalg.inv(np.eye(n) + kf)
+    return signs[:, None] * ((np.eye(n) - kf) @ np.linalg.inv(np.eye(n) + kf))

@@ -6,6 +6,7 @@ text, JSON or LaTeX (``str(verdict)`` and ``verdict._repr_latex_()`` call them).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -62,9 +63,11 @@ class Evidence:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
+        finite = self.max_error is not None and math.isfinite(self.max_error)
         return {"engine": self.engine, "outcome": self.outcome, "method": self.method,
-                "checks": self.checks, "sizes": list(self.sizes), "max_error": self.max_error,
-                "detail": self.detail, "seconds": round(self.seconds, 4),
+                "checks": self.checks, "sizes": list(self.sizes),
+                "max_error": self.max_error if finite else None,
+                "detail": self.detail,
                 "counterexample": self.counterexample.to_dict() if self.counterexample else None}
 
 

@@ -143,6 +143,8 @@ class Exact:
 
     @staticmethod
     def pow(base: Any, exp: Fraction) -> Any:
+        if abs(exp) > 64:  # a drawn exponent: exact powers would grow without bound
+            raise NotExact("exponent too large for exact arithmetic")
         if exp.denominator == 1:
             if isinstance(base, np.ndarray):
                 if exp < 0 and any(v == 0 for v in base.flat):

@@ -201,7 +201,7 @@ class NumpyPrinter(StrPrinter):
         return f"{self.trace_name}({self._arg(e.arg)})"
 
     def norm_squared(self, v: sp.Basic) -> str:
-        return f"norm({self._arg(v)})**2"
+        return f"(norm({self._arg(v)})**2)"  # parenthesised: (norm(x)**2)**s
 
     def _print_Identity(self, e: sp.Identity) -> str:
         return f"eye({self._print(e.rows)})"
