@@ -9,6 +9,7 @@
 
 from .check import Result, check_equal, check_gradient, check_hessian, gradient, hessian
 from .errors import (
+    ArgumentError,
     DeclarationError,
     EvaluationError,
     InputTooLargeError,
@@ -24,6 +25,7 @@ from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentError",
     "Counterexample",
     "Declaration",
     "DeclarationError",

@@ -34,7 +34,7 @@ import numpy as np
 import sympy as sp
 
 from .calculus import matrix as mf
-from .calculus.evaluate import Compiled, Exact, NotExact, compile_expr
+from .calculus.evaluate import Compiled, Exact, NotExact, Precise, compile_expr
 from .calculus.numeric import (
     NumericDerivative,
     compare,
@@ -275,6 +275,9 @@ def _jsonable(v: Any) -> Any:
         return int(v) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
     if isinstance(v, np.floating | float):
         return float(v)
+    if type(v).__name__ == "mpf":  # 60-digit values: a float when it fits, else the digits
+        f = _to_float_mp(v)
+        return f if math.isfinite(f) and (f != 0 or v == 0) else str(v)
     if isinstance(v, np.integer | int):
         return int(v)
     return v
@@ -328,14 +331,20 @@ def _compare_at(truth_c: Compiled, claim_c: Compiled, point: dict[str, Any],
         return _compare_with(point, sizes, truth_c, claim_c, exact=False, symmetric=symmetric)
 
 
+PRECISE_RTOL = 1e-40
+
+
 def _compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: Compiled,
                   claim_c: Compiled, *, exact: bool, symmetric: bool) -> _Sample:
-    values = point if exact else _as_float(point)
+    """Compare at one point: rationally (``exact``), else in 60-digit arithmetic where
+    the point is exact but the values are not, else (float points) in float64."""
+    backend: Any = Exact() if exact else (Precise() if _is_exact_point(point) else None)
 
     def value(fc: Compiled) -> Any:
-        if exact:
-            return _exact_value(fc, values, sizes)
-        return np.asarray(evaluate_float(fc, values, sizes), dtype=float)
+        if backend is None:
+            return np.asarray(evaluate_float(fc, point, sizes), dtype=float)
+        out = fc(point, sizes, backend)
+        return out if isinstance(out, np.ndarray) else np.asarray(out, dtype=object)
 
     try:
         t = value(truth_c)
@@ -356,37 +365,58 @@ def _compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: C
     if t is UNDEFINED or c is UNDEFINED:
         return _Sample(sizes, point, t, c, exact, False, float("inf"))
     c = _shaped(c, t)
+    if backend is None:
+        cmp = compare(c, t, rtol=1e-9)
+        return _Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
+    diff = np.asarray(t - c, dtype=object)
+    scale = max((abs(x) for x in np.ravel(t)), default=0)
+    worst = max((abs(d) for d in np.ravel(diff)), default=0)
+    rel = worst / scale if scale else worst
     if exact:
-        diff = np.asarray(t - c, dtype=object)
-        equal = all(d == 0 for d in np.ravel(diff))
-        scale = max((abs(Fraction(x)) for x in np.ravel(t)), default=Fraction(0))
-        worst = max((abs(Fraction(d)) for d in np.ravel(diff)), default=Fraction(0))
-        rel = worst / scale if scale else worst
-        return _Sample(sizes, point, t, c, True, equal, _to_float(rel))
-    cmp = compare(c, t, rtol=1e-9)
-    return _Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
+        return _Sample(sizes, point, t, c, True, worst == 0, _to_float(Fraction(rel)))
+    return _Sample(sizes, point, t, c, False, rel <= PRECISE_RTOL, _to_float_mp(rel))
+
+
+def _is_exact_point(point: dict[str, Any]) -> bool:
+    return all(isinstance(v, Fraction) or (isinstance(v, np.ndarray) and v.dtype == object)
+               for v in point.values())
+
+
+def _to_float_mp(x: Any) -> float:
+    try:
+        return float(x)
+    except (OverflowError, ValueError):
+        return float("inf")
 
 
 def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
                    names: list[str], *, override: Callable[[dict[str, Any]], None] | None = None,
                    ) -> tuple[list[_Sample], list[str]]:
-    """Compare at EXACT_POINTS random small-integer points per size assignment."""
+    """Compare at EXACT_POINTS random integer points per size assignment.
+
+    The first point has small entries (a counterexample people can read); the next
+    are wide (up to 1000), so that a polynomial identity cannot hold at every drawn
+    point by accident — unless the values turned out not to be rational: exp and log
+    at wide points would need thousands of digits to survive cancellation.
+    """
     samples: list[_Sample] = []
     skipped: list[str] = []
     for si, sizes in enumerate(problem.sizes()):
         got = 0
+        rational = True
         for attempt in range(RESAMPLE):
             if got == EXACT_POINTS:
                 break
             rng = np.random.default_rng([problem.seed, si, attempt, 1])
             try:
-                # the first point small (a readable counterexample), the next wide
                 point = problem.space.random_point(names, sizes, rng, exact=True,
-                                                   wide=got > 0)
+                                                   wide=got > 0 and rational)
                 if override is not None:
                     override(point)
-                samples.append(_compare_at(truth_c, claim_c, point, sizes,
-                                           symmetric=problem.task == "equal"))
+                sample = _compare_at(truth_c, claim_c, point, sizes,
+                                     symmetric=problem.task == "equal")
+                samples.append(sample)
+                rational = rational and sample.exact
                 got += 1
             except EvaluationError:
                 continue
@@ -493,8 +523,8 @@ def _ratio(samples: list[_Sample]) -> Fraction | float | None:
             r = c / t
             if ratio is None:
                 ratio = r
-            elif (s.exact and r != ratio) or (not s.exact and abs(float(r) - float(ratio))
-                                                  > 1e-9 * max(1.0, abs(float(ratio)))):
+            elif (s.exact and r != ratio) or (not s.exact and not abs(r - ratio)
+                                                  <= 1e-9 * max(1, abs(ratio))):
                 return None
     return ratio
 
@@ -531,8 +561,9 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
             side, other = other, side
         where = ", ".join(f"{k} = {_jsonable(v)}" for k, v in undefined.point.items())
         return [_diag("domain", f"{side} is undefined at {where}, where {other} is defined "
-                                "(declare assumptions, e.g. 'positive', to restrict the "
-                                "domain)")], None
+                                "(declare assumptions to restrict the domain: 'positive' for "
+                                "scalars; 'invertible' or 'positive definite' for matrices)")],\
+            None
     residual = mf.canonical(sp.MatAdd(truth, -claim) if isinstance(truth, sp.MatrixExpr)
                             and isinstance(claim, sp.MatrixExpr) else truth - claim,
                             problem.space, factor=False)
@@ -546,14 +577,16 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
             diags.append(_diag("scalar factor",
                                "the claim is zero where the correct result is not"))
         else:
-            r = ratio if isinstance(ratio, Fraction) else Fraction(ratio).limit_denominator(1000)
-            if r != 0 and abs(float(r) - float(ratio)) <= 1e-9 * abs(float(ratio)):
+            fr = _to_float_mp(ratio)
+            r = ratio if isinstance(ratio, Fraction) else (
+                Fraction(fr).limit_denominator(1000) if math.isfinite(fr) else Fraction(0))
+            if r != 0 and abs(float(r) - fr) <= 1e-9 * abs(fr):
                 diags.append(_diag("scalar factor",
                                    f"off by a constant factor: the claim is {r} × the correct "
                                    f"result (it should be multiplied by {1 / r})"))
             else:
                 diags.append(_diag("scalar factor",
-                                   f"off by a constant factor: the claim is {float(ratio):.6g} "
+                                   f"off by a constant factor: the claim is {fr:.6g} "
                                    "× the correct result"))
     if not diags and all((np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
                          and np.shape(s.truth)[1] > 1) or (np.ndim(s.truth) == 2
@@ -749,7 +782,8 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
             exact_n = sum(s.exact for s in samples)
             how = (f"exact rational comparison at {exact_n} random points"
                    if exact_n == len(samples) else
-                   f"{exact_n} exact and {len(samples) - exact_n} floating-point comparisons")
+                   f"{exact_n} exact and {len(samples) - exact_n} 60-digit comparisons "
+                   "(exp, log or roots are not rational)")
             proved = mf.is_zero(mf.canonical(
                 sp.MatAdd(truth, -problem.claim.expr)
                 if isinstance(truth, sp.MatrixExpr) and isinstance(problem.claim.expr,
@@ -988,7 +1022,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         checks=len(samples),
         sizes=_distinct_sizes(samples),
         max_error=max((s.rel for s in samples), default=None),
-        detail=f"{exact_n} exact, {len(samples) - exact_n} floating-point comparisons",
+        detail=f"{exact_n} exact, {len(samples) - exact_n} 60-digit comparisons",
         counterexample=cx, seconds=time.perf_counter() - t0))
 
     t0 = time.perf_counter()
@@ -1025,7 +1059,11 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
                          "difference is a nonzero polynomial in the dimensions")
     elif e_outcome == f_outcome and e_outcome in ("holds", "fails"):
         outcome = e_outcome
-        if proved and outcome == "fails":  # the canonical form must not contradict evaluation
+        domain = any(isinstance(s.truth, str) or isinstance(s.claim, str) for s in bad)
+        if proved and outcome == "fails" and domain:
+            notes.append("symbolic simplification cancels without regard to where each side "
+                         "is defined; evaluation shows a point where only one side is")
+        elif proved and outcome == "fails":  # the canonical form must not contradict evaluation
             agree = False
             outcome = "undecided"
             notes.append("symbolic simplification says the sides are equal, evaluation "

@@ -12,7 +12,8 @@ def test_all_is_explicit_and_importable():
     for name in symderiv.__all__:
         assert hasattr(symderiv, name), name
     public = {n for n in dir(symderiv) if not n.startswith("_")}
-    modules = {"calculus", "check", "errors", "parse", "render", "space", "verdict", "examples",
+    modules = {"calculus", "check", "errors", "forms", "parse", "render", "space", "verdict",
+               "examples",
                "cli"}
     assert public - set(symderiv.__all__) <= modules
 

@@ -304,3 +304,66 @@ def test_dimension_and_symbol_with_one_name_are_refused():
     with pytest.raises(symderiv.DeclarationError, match="both as a dimension"):
         symderiv.parse_declarations("x: n; n: scalar")
     assert check_equal("sum(ones(n))", "n").evidence[0].outcome == "holds"  # proved
+
+
+# -- regressions from the second review -----------------------------------------------------------
+def test_orthogonal_samples_include_reflections():
+    assert check_equal("det(Q)", "1", let="Q: n x n, orthogonal").outcome == "fails"
+    assert check_equal("det(Q)**2", "1", let="Q: n x n, orthogonal").outcome == "holds"
+
+
+def test_a_polynomial_in_the_dimension_is_disproved_symbolically():
+    v = check_equal("(n-1)*(n-2)*(n-3)*(n-4)*(n-5)", "0", let="x: n")
+    assert v.outcome == "fails"
+    assert v.evidence[0].outcome == "fails"
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("exp(-1000*x**2)", "2*exp(-1000*x**2)"),
+    ("exp(800*x)", "exp(799*x)"),
+    ("exp(-800*x**2)", "0"),
+])
+def test_overflow_and_underflow_are_not_evidence(lhs, rhs):
+    assert check_equal(lhs, rhs).outcome == "fails"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "let"), [
+    ("exp(log(x))", "x", ""),
+    ("sqrt(x)**2", "x", ""),
+    ("inv(outer(x, x)) @ outer(x, x)", "eye(n)", "x: n"),
+])
+def test_cancellations_do_not_hide_the_domain(lhs, rhs, let):
+    v = check_equal(lhs, rhs, let=let)
+    assert v.outcome == "fails"
+    assert v.diagnoses[0].kind == "domain"
+
+
+def test_declared_domain_makes_them_hold():
+    assert check_equal("exp(log(x))", "x", let="x: scalar, positive").outcome == "holds"
+    assert check_equal("inv(A) @ A", "eye(n)", let="A: n x n, invertible").outcome == "holds"
+
+
+def test_variable_exponents_do_not_blow_up():
+    assert check_equal("x**y", "x**y").outcome == "holds"
+    assert check_gradient("sum(x**s)", wrt="x", claim="s*x**(s-1)", let="x: n").outcome \
+        in ("holds", "undecided")
+
+
+def test_json_is_strict_and_reproducible():
+    import json as _json
+
+    v = check_equal("log(x**2)", "2*log(x)")
+    text = _json.dumps(v.to_dict(), allow_nan=False)
+    again = _json.dumps(check_equal("log(x**2)", "2*log(x)").to_dict(), allow_nan=False)
+    assert text == again
+
+
+@pytest.mark.parametrize("kwargs", [{"seed": -1}, {"seed": None}, {"seed": True},
+                                    {"scale": "big"}, {"scale": float("nan")}, {"scale": 0}])
+def test_api_arguments_are_checked(kwargs):
+    with pytest.raises(symderiv.ArgumentError):
+        check_gradient("x @ x", wrt="x", let="x: n", **kwargs)
+
+
+def test_large_concrete_sizes_do_not_crash():
+    assert check_equal("det(A @ B)", "det(A) * det(B)", let="A, B: 12 x 12").outcome == "holds"

@@ -25,7 +25,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 
-__all__ = ["Batched", "Exact", "NotExact", "compile_expr", "exact_det", "exact_inv"]
+__all__ = ["Batched", "Exact", "NotExact", "Precise", "compile_expr", "exact_det", "exact_inv"]
 
 
 class NotExact(Exception):
@@ -93,6 +93,7 @@ class Exact:
     """Rational arithmetic; a point maps names to Fractions or object arrays of Fractions."""
 
     name = "exact"
+    batched = False
 
     @staticmethod
     def const(value: sp.Expr) -> Fraction:
@@ -186,10 +187,102 @@ class Exact:
         return out
 
 
+class Precise(Exact):
+    """Multiprecision floating point (mpmath, 60 digits) over object arrays.
+
+    Where exact arithmetic stops (exp, log, irrational roots), this keeps going
+    without the range limits of float64: exp(−1000) is not 0 and exp(800) is not ∞,
+    so such values stay evidence instead of being dropped or compared as 0 = 0.
+    """
+
+    name = "mp"
+    digits = 60
+
+    def __init__(self) -> None:
+        import mpmath
+
+        self.mpmath = mpmath.MPContext()  # a private context: the global precision is left alone
+        self.mpmath.dps = self.digits
+
+    def scalar(self, v: Any) -> Any:
+        if isinstance(v, Fraction):
+            return self.mpmath.mpf(v.numerator) / v.denominator
+        return self.mpmath.mpf(v)
+
+    def const(self, value: sp.Expr) -> Any:  # type: ignore[override]
+        if value.is_Rational:
+            return self.mpmath.mpf(int(value.p)) / int(value.q)
+        return self.mpmath.mpf(str(sp.N(value, self.digits + 5)))
+
+    def full(self, rows: int, cols: int, value: int) -> np.ndarray:  # type: ignore[override]
+        out = np.empty((rows, cols), dtype=object)
+        out.fill(self.mpmath.mpf(value))
+        return out
+
+    def eye(self, n: int) -> np.ndarray:
+        out = self.full(n, n, 0)
+        for i in range(n):
+            out[i, i] = self.mpmath.mpf(1)
+        return out
+
+    def array(self, value: Any) -> np.ndarray:  # type: ignore[override]
+        arr = np.asarray(value, dtype=object)
+        return np.vectorize(self.scalar, otypes=[object])(arr) if arr.size else arr
+
+    def trace(self, a: np.ndarray) -> Any:  # type: ignore[override]
+        return sum((a[i, i] for i in range(a.shape[0])), self.mpmath.mpf(0))
+
+    def _matrix(self, a: np.ndarray) -> Any:
+        return self.mpmath.matrix(a.tolist())
+
+    def det(self, a: np.ndarray) -> Any:  # type: ignore[override]
+        return self.mpmath.det(self._matrix(a))
+
+    def inv(self, a: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        m = self._matrix(a)
+        if abs(self.mpmath.det(m)) <= self.mpmath.mpf(10) ** (-self.digits // 2) * max(
+                1, self.mpmath.mnorm(m, 1)) ** m.rows:
+            raise EvaluationError("singular matrix")
+        inv = self.mpmath.inverse(m)
+        return np.array(inv.tolist(), dtype=object)
+
+    def pow(self, base: Any, exp: Any) -> Any:  # type: ignore[override]
+        def one(b: Any) -> Any:
+            if b == 0 and exp < 0:
+                raise EvaluationError("division by zero")
+            if b < 0 and exp != int(exp):
+                raise EvaluationError("fractional power of a negative number")
+            return b ** exp
+        if isinstance(base, np.ndarray):
+            return np.vectorize(one, otypes=[object])(base)
+        return one(base)
+
+    def func(self, name: str, value: Any) -> Any:  # type: ignore[override]
+        if name == "exp":
+            return self.mpmath.exp(value)
+        if name == "log":
+            if value <= 0:
+                raise EvaluationError("log of a non-positive number")
+            return self.mpmath.log(value)
+        if name == "Abs":
+            return abs(value)
+        if name == "sign":
+            return self.mpmath.mpf((value > 0) - (value < 0))
+        raise UnsupportedError(f"cannot evaluate {name}")
+
+    def diag(self, v: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        n = v.shape[0]
+        out = self.full(n, n, 0)
+        for i in range(n):
+            out[i, i] = v[i, 0]
+        return out
+
+
 class Batched:
     """Float (or complex, for the complex step) arithmetic over a leading batch axis."""
 
     name = "float"
+    batched = True
 
     def __init__(self, batch: int, *, dtype: type = float) -> None:
         self.batch = batch
@@ -299,8 +392,8 @@ def _compile(e: sp.Basic) -> Compiled:
 
         def sym(p: Point, s: Sizes, b: Any) -> Any:
             v = p[name]
-            if b.name == "exact":
-                arr = np.asarray(v, dtype=object)
+            if not b.batched:
+                arr = b.array(v) if b.name == "mp" else np.asarray(v, dtype=object)
                 return arr.reshape(-1, 1) if arr.ndim == 1 else arr
             return v  # batched points are built with their final (K, r, c) shape
         return sym
@@ -309,7 +402,7 @@ def _compile(e: sp.Basic) -> Compiled:
 
         def scalar(p: Point, s: Sizes, b: Any) -> Any:
             if name in p:
-                return p[name]
+                return b.scalar(p[name]) if b.name == "mp" else p[name]
             for dim, value in s.items():  # a dimension used as a number, as in 2·n·w0
                 if dim.name == name:
                     return b.const(sp.Integer(value))
@@ -410,6 +503,6 @@ def _compile(e: sp.Basic) -> Compiled:
 
 
 def _elementwise(b: Any, fname: str, value: Any) -> Any:
-    if b.name == "exact":
+    if not b.batched:
         return np.vectorize(lambda v: b.func(fname, v), otypes=[object])(value)
     return b.func(fname, value)

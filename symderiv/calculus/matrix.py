@@ -26,6 +26,7 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
+from ..forms import norm_operand
 from ..space import Space
 
 __all__ = ["assumption_rules", "canonical", "extract_linear", "gradient", "hessian", "is_zero"]
@@ -449,19 +450,6 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
     if factor:
         out = _factor_right(out)
     return out.xreplace(norms) if norms else out
-
-
-def norm_operand(m: sp.Basic) -> sp.Basic | None:
-    """v when m is the 1×1 product vᵀv (so tr m = ‖v‖²), else None."""
-    if not isinstance(m, sp.MatMul):
-        return None
-    coeff, mats = m.as_coeff_matrices()
-    if coeff != 1 or len(mats) != 2:
-        return None
-    first, second = mats
-    if second.shape[1] == 1 and sp.Transpose(second).doit() == first:
-        return second
-    return None
 
 
 def _protect_norms(e: sp.Basic) -> tuple[sp.Basic, dict[sp.Basic, sp.Basic]]:

@@ -62,7 +62,8 @@ def _batch(point: Mapping[str, Any], k: int, dtype: type) -> dict[str, np.ndarra
 def evaluate_float(fc: Compiled, point: Mapping[str, Any], sizes: Mapping[sp.Symbol, int]
                    ) -> np.ndarray | float:
     """Evaluate at one float point; matrices come back 2-D, scalars as float."""
-    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+    # underflow raises here: 0 = 0 after underflow would be agreement without evidence
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="raise"):
         try:
             out = fc(_batch(point, 1, float), sizes, Batched(1))
         except FloatingPointError as exc:

@@ -26,6 +26,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..errors import InputTooLargeError, ParseError, ShapeError
+from ..forms import is_nonnegative
 from ..space import MAX_CONCRETE_DIM, Kind, Space
 
 __all__ = ["FUNCTIONS", "Parsed", "parse_expression", "to_scalar"]
@@ -73,8 +74,17 @@ def to_scalar(m: sp.MatrixExpr) -> sp.Expr:
 
 
 def _matmul(*factors: sp.Basic) -> sp.MatrixExpr:
-    """A flat product (``-2*X.T*y``, not ``(-2*X.T)*y``): nested products are merged."""
-    return sp.MatMul(*factors, evaluate=True)
+    """A flat product (``-2*X.T*y``, not ``(-2*X.T)*y``): nested products are merged.
+
+    Nothing cancels here — inv(A) @ A stays, so that it is undefined where A is singular.
+    """
+    flat: list[sp.Basic] = []
+    for f in factors:
+        flat.extend(f.args if isinstance(f, sp.MatMul) else (f,))
+    scalars = [f for f in flat if not isinstance(f, sp.MatrixExpr)]
+    mats = [f for f in flat if isinstance(f, sp.MatrixExpr)]
+    coeff = sp.Mul(*scalars)
+    return sp.MatMul(*([coeff] if coeff != 1 else []), *mats)
 
 
 def _is_zero_matrix(e: sp.Basic) -> bool:
@@ -277,7 +287,10 @@ class _Builder:
                 if not size <= 4096:
                     raise self.error(f"{self.src(node)!r} is too large to compute",
                                      node, InputTooLargeError)
-            return Parsed(sp.Pow(a.expr, b.expr), "scalar", ())
+            # sqrt(x)**2 stays as written: it is undefined for x < 0 (norm(v)**2 is fine)
+            fractional = (isinstance(a.expr, sp.Pow) and not a.expr.exp.is_integer
+                          and not is_nonnegative(a.expr.base))
+            return Parsed(sp.Pow(a.expr, b.expr, evaluate=not fractional), "scalar", ())
         # NumPy meaning: elementwise power
         return Parsed(sp.HadamardPower(a.expr, b.expr), a.kind, a.dims)
 
@@ -382,7 +395,8 @@ class _Builder:
 
     def _elementwise(self, p: Parsed, fn: sp.FunctionClass) -> Parsed:
         if p.kind == "scalar":
-            return Parsed(fn(p.expr), "scalar", ())
+            # exp(log(x)) stays as written: it is undefined for x ≤ 0, unlike x
+            return Parsed(fn(p.expr, evaluate=p.expr.is_number), "scalar", ())
         return Parsed(ElementwiseApplyFunction(sp.Lambda(_D, fn(_D)), p.expr), p.kind, p.dims)
 
     def _fn_exp(self, node: ast.Call, p: Parsed) -> Parsed:
@@ -393,7 +407,8 @@ class _Builder:
 
     def _fn_sqrt(self, node: ast.Call, p: Parsed) -> Parsed:
         if p.kind == "scalar":
-            return Parsed(sp.sqrt(p.expr), "scalar", ())
+            return Parsed(sp.Pow(p.expr, sp.Rational(1, 2), evaluate=p.expr.is_number),
+                          "scalar", ())
         return Parsed(sp.HadamardPower(p.expr, sp.Rational(1, 2)), p.kind, p.dims)
 
     def _fn_sum(self, node: ast.Call, p: Parsed) -> Parsed:

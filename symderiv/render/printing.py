@@ -15,7 +15,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-from ..calculus.matrix import norm_operand
+from ..forms import norm_operand
 
 __all__ = ["to_input", "to_latex", "to_unicode"]
 

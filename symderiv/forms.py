@@ -1,0 +1,27 @@
+"""Shapes of SymPy expressions that every layer recognises (no calculus, no printing)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = ["is_nonnegative", "norm_operand"]
+
+
+def norm_operand(m: sp.Basic) -> sp.Basic | None:
+    """v when m is the 1×1 product vᵀv (so tr m = ‖v‖²), else None."""
+    if not isinstance(m, sp.MatMul):
+        return None
+    coeff, mats = m.as_coeff_matrices()
+    if coeff != 1 or len(mats) != 2:
+        return None
+    first, second = mats
+    if second.shape[1] == 1 and sp.Transpose(second).doit() == first:
+        return second
+    return None
+
+
+def is_nonnegative(e: sp.Basic) -> bool:
+    """True when e ≥ 0 is known: SymPy's assumptions, or tr(vᵀv) = ‖v‖²."""
+    if e.is_nonnegative:
+        return True
+    return isinstance(e, sp.Trace) and e.arg.shape == (1, 1) and norm_operand(e.arg) is not None
