@@ -39,7 +39,7 @@ ASSUMPTIONS: dict[str, tuple[Kind, ...]] = {
 }
 
 #: Largest concrete dimension a declaration may use: checks build dense instances.
-MAX_CONCRETE_DIM = 64
+MAX_CONCRETE_DIM = 32
 
 Dim = sp.Symbol | sp.Integer
 
