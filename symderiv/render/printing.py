@@ -51,6 +51,19 @@ def _scaled_one(m: sp.Basic) -> sp.Expr | None:
     return None
 
 
+def _scalar_form(e: sp.Trace) -> tuple[str, sp.Basic]:
+    """How a trace reads: of a 1×1 it is a constant, a sum 𝟙ᵀv, a squared norm vᵀv, or
+    an inner product; otherwise a real trace."""
+    if e.arg.shape != (1, 1):
+        return "trace", e.arg
+    for kind, find in (("constant", _scaled_one), ("sum", _sum_operand),
+                       ("norm", norm_operand)):
+        operand = find(e.arg)
+        if operand is not None:
+            return kind, operand
+    return "inner", e.arg
+
+
 def _trace_norm(e: sp.Basic) -> sp.Basic | None:
     """v when e is tr(vᵀv) = ‖v‖²."""
     if isinstance(e, sp.Trace) and e.arg.shape == (1, 1):
@@ -188,16 +201,15 @@ class NumpyPrinter(StrPrinter):
         return f"log({self._arg(e.args[0])})"
 
     def _print_Trace(self, e: sp.Trace) -> str:
-        if e.arg.shape == (1, 1):
-            if _scaled_one(e.arg) is not None:
-                return self._print(_scaled_one(e.arg))
-            summed = _sum_operand(e.arg)
-            if summed is not None:
-                return f"{self.sum_name}({self._arg(summed)})"
-            normed = norm_operand(e.arg)
-            if normed is not None:
-                return self.norm_squared(normed)
-            return f"({self._print(e.arg)})"
+        kind, operand = _scalar_form(e)
+        if kind == "constant":
+            return self._print(operand)
+        if kind == "sum":
+            return f"{self.sum_name}({self._arg(operand)})"
+        if kind == "norm":
+            return self.norm_squared(operand)
+        if kind == "inner":
+            return f"({self._print(operand)})"
         return f"{self.trace_name}({self._arg(e.arg)})"
 
     def norm_squared(self, v: sp.Basic) -> str:
@@ -390,16 +402,15 @@ class MatrixLatexPrinter(LatexPrinter):
         return rf"{inner}^{{-1}}"
 
     def _print_Trace(self, e: sp.Trace) -> str:
-        if e.arg.shape == (1, 1):
-            if _scaled_one(e.arg) is not None:
-                return self._print(_scaled_one(e.arg))
-            summed = _sum_operand(e.arg)
-            if summed is not None:
-                return rf"\mathbf{{1}}^{{\top}} {self._print(summed)}"
-            normed = norm_operand(e.arg)
-            if normed is not None:
-                return rf"\left\| {self._print(normed)} \right\|^{{2}}"
-            return self._print(e.arg)
+        kind, operand = _scalar_form(e)
+        if kind == "constant":
+            return self._print(operand)
+        if kind == "sum":
+            return rf"\mathbf{{1}}^{{\top}} {self._print(operand)}"
+        if kind == "norm":
+            return rf"\left\| {self._print(operand)} \right\|^{{2}}"
+        if kind == "inner":
+            return self._print(operand)
         return rf"\operatorname{{tr}}\left({self._print(e.arg)}\right)"
 
     def _print_log(self, e: sp.log, exp: str | None = None) -> str:
