@@ -367,3 +367,28 @@ def test_api_arguments_are_checked(kwargs):
 
 def test_large_concrete_sizes_do_not_crash():
     assert check_equal("det(A @ B)", "det(A) * det(B)", let="A, B: 12 x 12").outcome == "holds"
+
+
+def test_latex_documents_compile(tmp_path):
+    """Every kind of verdict renders to LaTeX that pdflatex accepts (CI installs it)."""
+    import shutil
+    import subprocess
+
+    from symderiv.render.latex import render_verdict
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (.ci/run installs texlive-latex-base)")
+    verdicts = [
+        check_gradient("norm(y - X @ w)**2", wrt="w", claim=ERRATUM, let=LS),
+        check_hessian("x.T @ A @ x", wrt="x", claim="2 * A", let="x: n; A: n x n"),
+        check_equal("log(x**2)", "2*log(x)"),
+        check_gradient("logdet(S)", wrt="S", claim="inv(S).T", let="S: n x n, positive definite"),
+        check_hessian("log(sum(exp(x)))", wrt="x", let="x: n"),
+        check_equal("(A @ B).T", "A.T @ B.T", let="A: n x n; B: n x n"),
+    ]
+    for i, v in enumerate(verdicts):
+        (tmp_path / f"v{i}.tex").write_text(render_verdict(v, standalone=True), encoding="utf-8")
+        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                               f"v{i}.tex"], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert proc.returncode == 0, proc.stdout[-2000:]

@@ -88,16 +88,21 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
     cx = v.counterexample
     if cx is not None and v.outcome != "holds":
         sizes = ", ".join(f"${k} = {n}$" for k, n in cx.sizes.items()) or "the declared sizes"
+        if v.task == "equal":
+            first, first_value, second, second_value = "lhs", cx.expected, "rhs", cx.claimed
+        else:
+            first, first_value, second, second_value = "claimed", cx.claimed, "correct", \
+                cx.expected
         lines.append(rf"Counterexample at {sizes} (seed {cx.seed}): "
                      + ", ".join(rf"$\mathtt{{{_tex_escape(k)}}} = "
                                  rf"\mathtt{{{_tex_escape(str(val))}}}$"
                                  for k, val in cx.values.items())
-                     + rf"; claimed $\mathtt{{{_tex_escape(str(cx.claimed))}}}$, "
-                       rf"correct $\mathtt{{{_tex_escape(str(cx.expected))}}}$.")
+                     + rf"; {first} $\mathtt{{{_tex_escape(str(first_value))}}}$, "
+                       rf"{second} $\mathtt{{{_tex_escape(str(second_value))}}}$.")
     engines = "; ".join(f"{e.engine}: {e.outcome}" for e in v.evidence)
     lines.append(rf"\emph{{Evidence}} ({'engines agree' if v.agree else 'engines disagree'}): "
                  rf"{_tex_escape(engines)}.")
-    body = "\n".join(lines)
+    body = "\n".join(lines) + "\n"
     if not standalone:
         return body
     return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
