@@ -227,6 +227,11 @@ def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Spa
         wrt = str(wrt).strip()
         if not wrt.isidentifier() or wrt.startswith("_"):
             raise ShapeError(f"{wrt!r} is not a variable name", source=wrt, col=1, what="--wrt")
+        if pf.kind == "vector" and pf.dims[0] == 1:
+            raise ShapeError("the function is a vector of length 1: a row (1×n, such as the "
+                             "transpose of an n×1 column) times a 1-D vector; declare the "
+                             "column as 1-D ('a: n') to make it a scalar",
+                             source=pf.text, col=1, what="function")
         if pf.kind != "scalar":
             raise ShapeError(f"the function must be scalar-valued, but it is "
                              f"{'a vector' if pf.kind == 'vector' else 'a matrix'} "
@@ -595,6 +600,13 @@ def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
         if all(_eq(s.claim, np.asarray(s.truth).T, s.exact) for s in samples):
             diags.append(_diag("transpose", "the claim is the transpose of the correct result"))
     if not diags:
+        flipped = _transposed_matrix(problem, samples, claim_c, names)
+        if flipped:
+            diags.append(_diag(
+                "transpose",
+                f"the claim has {flipped}ᵀ where the correct result has {flipped} (with 1-D "
+                f"vectors, y @ {flipped} means {flipped}ᵀy; write {flipped} @ y)"))
+    if not diags:
         sym_only = _symmetric_only(problem, truth_c, claim_c, names)
         if sym_only:
             diags.append(_diag(
@@ -643,6 +655,33 @@ def _eq(a: Any, b: Any, exact: bool) -> bool:
     if exact:
         return all(x == y for x, y in zip(np.ravel(a), np.ravel(b), strict=True))
     return compare(a.astype(float), b.astype(float), rtol=1e-9).ok
+
+
+def _transposed_matrix(problem: _Problem, samples: list[_Sample], claim_c: Compiled,
+                       names: list[str]) -> str | None:
+    """A square matrix M such that the claim, with M replaced by Mᵀ, is right."""
+    exact = [s for s in samples if s.exact and not isinstance(s.truth, str)]
+    if not exact:
+        return None
+    for name in names:
+        decl = problem.space.get(name)
+        if not decl.square or "symmetric" in decl.assumptions:
+            continue
+        ok = True
+        for s in exact:
+            point = dict(s.point)
+            point[name] = np.asarray(point[name]).T
+            try:
+                c = _shaped(_exact_value(claim_c, point, s.sizes), s.truth)
+            except (EvaluationError, NotExact):
+                ok = False
+                break
+            if not _eq(c, s.truth, True):
+                ok = False
+                break
+        if ok:
+            return name
+    return None
 
 
 def _symmetric_only(problem: _Problem, truth_c: Compiled, claim_c: Compiled,

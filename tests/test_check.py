@@ -392,3 +392,23 @@ def test_latex_documents_compile(tmp_path):
                                f"v{i}.tex"], cwd=tmp_path, capture_output=True, text=True,
                               timeout=120, check=False)
         assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+# -- regressions from the third review ------------------------------------------------------------
+def test_the_one_dimensional_transpose_pitfall_is_named():
+    v = check_gradient("x @ A @ y", wrt="x", claim="y @ A", let="x: n; y: n; A: n x n")
+    assert v.outcome == "fails"
+    assert v.diagnoses[0].kind == "transpose"
+    assert "y @ A means Aᵀy" in v.diagnoses[0].message
+
+
+def test_relative_error_against_a_zero_reference_is_not_one():
+    v = check_hessian("norm(x)", wrt="x", claim="eye(n)/norm(x) - outer(x, x)/norm(x)**3",
+                      let="x: n")
+    assert v.outcome == "holds"
+    assert v.evidence[1].max_error < 1e-4
+
+
+def test_a_row_times_a_vector_explains_itself():
+    with pytest.raises(ShapeError, match="vector of length 1"):
+        check_gradient("a.T @ x", wrt="x", let="a: n x 1; x: n")

@@ -204,7 +204,11 @@ class Comparison:
 
 def compare(claim: np.ndarray, ref: np.ndarray, err: np.ndarray | float = 0.0, *,
             rtol: float = 1e-7) -> Comparison:
-    """Scale-aware comparison: |claim − ref| ≤ rtol·scale + 10·err, scale = max |·|."""
+    """Scale-aware comparison: |claim − ref| ≤ rtol·scale + 10·err, scale = max |·|.
+
+    ``max_rel`` is relative to the scale, or to the error estimate's equivalent scale
+    when the reference is itself about 0 (a relative error of 1 against 0 means nothing).
+    """
     claim = np.asarray(claim, dtype=float)
     ref = np.asarray(ref, dtype=float)
     if claim.shape != ref.shape:
@@ -215,6 +219,7 @@ def compare(claim: np.ndarray, ref: np.ndarray, err: np.ndarray | float = 0.0, *
     bad = diff > tol
     worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.size else ()
     max_abs = float(np.max(diff, initial=0.0))
+    scale = max(scale, 10 * float(np.max(np.asarray(err), initial=0.0)) / rtol)
     return Comparison(ok=not bool(np.any(bad)), max_abs=max_abs,
                       max_rel=max_abs / scale if scale else (0.0 if max_abs == 0 else np.inf),
                       worst=tuple(int(i) for i in worst))
