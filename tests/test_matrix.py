@@ -78,3 +78,10 @@ def test_extract_linear_reads_matrix_from_linear_form():
     form = sp.MatAdd(sp.MatMul(a, v), sp.MatMul(sp.Trace(sp.MatMul(u.T, v)), u))
     got = mf.extract_linear(form, v)
     assert mf.is_zero(mf.canonical(sp.MatAdd(got, -a, -sp.MatMul(u, u.T))))
+
+
+def test_orthogonal_products_cancel():
+    # ‖Qx‖² = ‖x‖² for orthogonal Q, so its gradient is 2x
+    assert str(gradient("norm(Q @ x)**2", wrt="x", let="Q: n x n, orthogonal; x: n")) == "2 * x"
+    assert str(gradient("trace(Q.T @ A @ Q)", wrt="A",
+                        let="Q: n x n, orthogonal; A: n x n")) == "eye(n)"

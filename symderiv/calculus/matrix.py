@@ -308,6 +308,34 @@ def assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
     return rules
 
 
+def _cancel_orthogonal(e: sp.Basic, space: Space | None) -> sp.Basic:
+    """QᵀQ = QQᵀ = I for a declared orthogonal Q, wherever the two stand side by side."""
+    if space is None:
+        return e
+    qs = {space.symbol(n) for n, d in space.declarations.items()
+          if "orthogonal" in d.assumptions}
+    if not qs:
+        return e
+
+    def cancel(m: sp.Basic) -> sp.Basic:
+        if not isinstance(m, sp.MatMul):
+            return m
+        coeff, mats = m.as_coeff_matrices()
+        out: list[sp.Basic] = []
+        for f in mats:
+            if out and any({out[-1], f} == {q, q.T} for q in qs):
+                out.pop()
+                continue
+            out.append(f)
+        if len(out) == len(mats):
+            return m
+        if not out:
+            return coeff * sp.Identity(m.rows)
+        return coeff * _mm(*out) if coeff != 1 else _mm(*out)
+
+    return e.replace(lambda m: isinstance(m, sp.MatMul), cancel)
+
+
 #: Expressions with more nodes than this are not expanded: distributing products of sums
 #: grows them exponentially, and such results are read by machines, not people.
 EXPAND_LIMIT = 160
@@ -442,6 +470,7 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
         out = out.doit()
         if rules:
             out = out.xreplace(rules)
+            out = _cancel_orthogonal(out, space)
         out = _simplify_ones(out)
         out = _expand_traces(out)
         out = _expand(out)
