@@ -84,7 +84,7 @@ def test_shape_errors_are_caught_before_calculus(text, fragment, col):
     ("'abc'", "not a number"),
     ("x if y else z", "not allowed"),
     ("[1, 2]", "literal lists"),
-    ("1 +", "syntax error"),
+    ("1 +", "ends too early"),
     ("", "empty expression"),
     ("norm(x, 2)", "takes 1 argument"),
     ("exp(x=1)", "keyword"),
@@ -138,3 +138,9 @@ def test_non_ascii_column_is_in_characters():
 def test_values_and_characters_that_cannot_be_meant(text, fragment):
     with pytest.raises(ParseError, match=fragment):
         parse_expression(text, LS)
+
+
+def test_incomplete_input_points_at_its_end():
+    with pytest.raises(ParseError) as info:
+        parse_expression("x +")
+    assert info.value.col == 3

@@ -474,8 +474,10 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        col = max(1, exc.offset) if exc.offset is not None else None
+        col = exc.offset
         msg = (exc.msg or "invalid syntax").split(" (")[0]
+        if not col or col > len(stripped):  # Python reports 0 when the input ran out
+            col, msg = len(stripped), "the expression ends too early"
         raise ParseError(f"syntax error: {msg}", source=stripped, col=col) from None
     except (RecursionError, MemoryError, ValueError):
         raise InputTooLargeError("expression is nested too deeply or too large",
