@@ -37,9 +37,14 @@ Exit codes: 0 holds, 1 fails, 2 bad input or usage, 3 undecided,
 """
 
 
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 def _fail_input(exc: SymderivError) -> None:
+    """One line for scripts; on a terminal, the source with a caret under the column too."""
     click.echo(f"Error: {exc}", err=True)
-    if isinstance(exc, ParseError) and exc.caret():
+    if isinstance(exc, ParseError) and exc.caret() and _stderr_is_terminal():
         click.echo(exc.caret(), err=True)
     sys.exit(exc.exit_code)
 
@@ -133,16 +138,32 @@ def main() -> None:
     """
 
 
+def _derivative_options(what: str, variable_help: str) -> Callable[..., Any]:
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = _output_options(f)
+        f = click.option("--scale", type=click.FloatRange(1e-6, 1e6), default=1.0,
+                         show_default=True,
+                         help="Magnitude of the random floating-point data.")(f)
+        f = click.option("--claim", default=None, metavar="EXPR",
+                         help=f"Your {what}. Without it, the {what} is derived and printed.")(f)
+        f = click.option("--wrt", required=True, metavar="NAME", help=variable_help)(f)
+        return click.argument("function")(f)
+    return decorate
+
+
+def _check_derivative(task: str, function: str, wrt: str, claim: str | None, scale: float,
+                      let: tuple[str, ...], seed: int, json_out: bool, latex_out: bool) -> None:
+    from .check import check_gradient, check_hessian
+
+    check = check_gradient if task == "gradient" else check_hessian
+    fmt = _format(json_out, latex_out)
+    decls = _lets(let)
+    _run(lambda: check(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale), fmt)
+
+
 @main.command("grad")
-@click.argument("function")
-@click.option("--wrt", required=True, metavar="NAME", help="The variable to differentiate by.")
-@click.option("--claim", default=None, metavar="EXPR",
-              help="Your gradient. Without it, the gradient is derived and printed.")
-@click.option("--scale", type=click.FloatRange(1e-6, 1e6), default=1.0, show_default=True,
-              help="Magnitude of the random floating-point data.")
-@_output_options
-def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: tuple[str, ...],
-             seed: int, json_out: bool, latex_out: bool) -> None:
+@_derivative_options("gradient", "The variable to differentiate by.")
+def grad_cmd(**options: Any) -> None:
     """Check (or derive) the gradient of a scalar FUNCTION.
 
     The gradient has the shape of the variable (denominator layout): for
@@ -154,25 +175,12 @@ def grad_cmd(function: str, wrt: str, claim: str | None, scale: float, let: tupl
       symderiv grad "logdet(S)" --wrt S --let "S: n x n, positive definite" --claim "inv(S).T"
       symderiv grad "x.T @ A @ x" --wrt x --let "x: n; A: n x n"
     """
-    from .check import check_gradient
-
-    fmt = _format(json_out, latex_out)
-    decls = _lets(let)
-    _run(lambda: check_gradient(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale),
-         fmt)
+    _check_derivative("gradient", **options)
 
 
 @main.command("hessian")
-@click.argument("function")
-@click.option("--wrt", required=True, metavar="NAME",
-              help="The variable (a scalar or a vector).")
-@click.option("--claim", default=None, metavar="EXPR",
-              help="Your Hessian. Without it, the Hessian is derived and printed.")
-@click.option("--scale", type=click.FloatRange(1e-6, 1e6), default=1.0, show_default=True,
-              help="Magnitude of the random floating-point data.")
-@_output_options
-def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float,
-                let: tuple[str, ...], seed: int, json_out: bool, latex_out: bool) -> None:
+@_derivative_options("Hessian", "The variable (a scalar or a vector).")
+def hessian_cmd(**options: Any) -> None:
     """Check (or derive) the Hessian of a scalar FUNCTION.
 
     \b
@@ -180,12 +188,7 @@ def hessian_cmd(function: str, wrt: str, claim: str | None, scale: float,
       symderiv hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n" --claim "2 * A"
       symderiv hessian "norm(y - X @ w)**2" --wrt w --let "X: m x n; y: m; w: n"
     """
-    from .check import check_hessian
-
-    fmt = _format(json_out, latex_out)
-    decls = _lets(let)
-    _run(lambda: check_hessian(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale),
-         fmt)
+    _check_derivative("hessian", **options)
 
 
 @main.command("equal")

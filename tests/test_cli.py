@@ -109,10 +109,21 @@ def test_bad_input_is_one_located_line_and_exit_2(args, fragment):
     assert r.exception is None or isinstance(r.exception, SystemExit)
 
 
-def test_parse_errors_show_a_caret():
+def test_parse_errors_are_one_line_for_scripts():
     r = run("grad", "x + (y * ", "--wrt", "x")
     assert r.exit_code == 2
-    assert "^" in r.output.splitlines()[-1]
+    assert len(r.output.splitlines()) == 1
+    assert r.output.startswith("Error: ") and "at col" in r.output
+
+
+def test_parse_errors_show_a_caret_on_a_terminal(monkeypatch):
+    import symderiv.cli as cli
+
+    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    r = run("grad", "x + (y * ", "--wrt", "x")
+    assert r.exit_code == 2
+    lines = r.output.splitlines()
+    assert lines[-1].strip() == "^" and lines[-2].strip() == "x + (y *"
 
 
 def test_help_teaches_the_language():
