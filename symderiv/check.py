@@ -44,6 +44,7 @@ from .calculus.numeric import (
 )
 from .errors import ArgumentError, EvaluationError, OutOfRangeError, ShapeError, UnsupportedError
 from .parse import Parsed, parse_declarations, parse_expression
+from .parse.expression import shape_words
 from .render.printing import to_input, to_latex, to_unicode
 from .space import Declaration, Space
 from .verdict import Counterexample, Diagnosis, Evidence, Verdict
@@ -157,27 +158,13 @@ def _check_claim_shape(space: Space, claim: Parsed, wrt: str, task: str) -> None
     if (claim.kind, tuple(claim.dims)) == (kind, tuple(dims)):
         return
     what = "gradient" if task == "gradient" else "Hessian"
-    message = (f"the claimed {what} is {_shape_words(claim.kind, claim.dims)}, but the {what} "
-               f"with respect to {space.get(wrt).describe()} is {_shape_words(kind, dims)}")
+    message = (f"the claimed {what} is {shape_words(claim.kind, claim.dims)}, but the {what} "
+               f"with respect to {space.get(wrt).describe()} is {shape_words(kind, dims)}")
     if task == "gradient":
         message += f" (denominator layout: the shape of {wrt})"
         if kind == "matrix" and claim.kind == "matrix" and tuple(claim.dims) == dims[::-1]:
             message += "; the claim has the transposed shape — numerator layout? try its .T"
     raise ShapeError(message, source=claim.text, col=1, what="claim")
-
-
-def _article(text: str) -> str:
-    """'a' or 'an' before a size such as 'm×n' (said 'em by en')."""
-    return "an" if text[:1].lower() in "aefhilmnorsx8" else "a"
-
-
-def _shape_words(kind: str, dims: tuple) -> str:
-    if kind == "scalar":
-        return "a scalar"
-    if kind == "vector":
-        return f"a vector of length {dims[0]}"
-    shown = "×".join(map(str, dims))
-    return f"{_article(shown)} {shown} matrix"
 
 
 def _zero_as(p: Parsed, kind: str, dims: tuple) -> Parsed:

@@ -17,14 +17,12 @@ import re
 
 from ..errors import DeclarationError, InputTooLargeError
 from ..space import ASSUMPTIONS, MAX_CONCRETE_DIM, Declaration, Space
+from .expression import FUNCTIONS
 
 __all__ = ["RESERVED", "parse_declarations"]
 
 #: Names that cannot be declared: functions of the expression language and ``T``.
-RESERVED = frozenset(
-    {"trace", "det", "logdet", "inv", "norm", "exp", "log", "sqrt", "sum", "outer", "eye",
-     "ones", "diag", "T"}
-)
+RESERVED = frozenset(FUNCTIONS) | {"T"}
 
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _ASSUMPTION_ALIASES = {

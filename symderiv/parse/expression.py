@@ -29,7 +29,7 @@ from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..forms import is_nonnegative
 from ..space import MAX_CONCRETE_DIM, Kind, Space
 
-__all__ = ["FUNCTIONS", "Parsed", "parse_expression", "to_scalar"]
+__all__ = ["FUNCTIONS", "Parsed", "parse_expression", "shape_words", "to_scalar"]
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 60
@@ -71,6 +71,17 @@ class Parsed:
 def to_scalar(m: sp.MatrixExpr) -> sp.Expr:
     """A ``1×1`` matrix expression as a scalar (its trace)."""
     return sp.Trace(m)
+
+
+def shape_words(kind: str, dims: tuple) -> str:
+    """'a scalar', 'a vector of length n', 'an m×n matrix' (said 'em by en')."""
+    if kind == "scalar":
+        return "a scalar"
+    if kind == "vector":
+        return f"a vector of length {dims[0]}"
+    shown = "×".join(map(str, dims))
+    article = "an" if shown[:1].lower() in "aefhilmnorsx8" else "a"
+    return f"{article} {shown} matrix"
 
 
 def _matmul(*factors: sp.Basic) -> sp.MatrixExpr:
@@ -124,10 +135,7 @@ class _Builder:
         return Parsed(expr, kind, dims)
 
     def shape_words(self, p: Parsed, node: ast.AST) -> str:
-        article = "an" if p.shape_text[:1].lower() in "aefhilmnorsx8" else "a"
-        what = {"scalar": "a scalar", "vector": f"a vector of length {p.dims[0]}",
-                "matrix": f"{article} {p.shape_text} matrix"}[p.kind]
-        return f"{self.src(node)!r} is {what}"
+        return f"{self.src(node)!r} is {shape_words(p.kind, p.dims)}"
 
     def visit(self, node: ast.AST, depth: int = 0) -> Parsed:
         if depth > MAX_DEPTH:
