@@ -540,97 +540,139 @@ def _terms(e: sp.Basic) -> dict[sp.Basic, sp.Expr] | None:
     return out
 
 
+@dataclass(slots=True)
+class _Case:
+    """What the diagnosis detectors look at: a failing claim and its evaluations."""
+
+    problem: _Problem
+    truth: sp.Basic
+    claim: sp.Basic
+    samples: list[_Sample]
+    truth_c: Compiled
+    claim_c: Compiled
+    names: list[str]
+    residual: sp.Basic | None = None
+
+
 def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
               samples: list[_Sample], truth_c: Compiled, claim_c: Compiled,
               names: list[str]) -> tuple[list[Diagnosis], sp.Basic | None]:
-    diags: list[Diagnosis] = []
-    undefined = next((s for s in samples
-                      if isinstance(s.truth, str) or isinstance(s.claim, str)), None)
-    if undefined is not None:
-        side, other = (("the claim", "the correct result") if problem.task != "equal"
-                       else ("the right-hand side", "the left-hand side"))
-        if isinstance(undefined.truth, str):
-            side, other = other, side
-        where = ", ".join(f"{k} = {_jsonable(v)}" for k, v in undefined.point.items())
-        return [_diag("domain", f"{side} is undefined at {where}, where {other} is defined "
-                                "(declare assumptions to restrict the domain: 'positive' for "
-                                "scalars; 'invertible' or 'positive definite' for matrices)")],\
-            None
+    """How the claim is wrong: the first detector, in order of specificity, that explains it.
+
+    A domain failure explains everything on its own; otherwise the residual correct − claim
+    (lhs − rhs) is returned too and is the last resort.
+    """
+    case = _Case(problem, truth, claim, samples, truth_c, claim_c, names)
+    domain = _detect_domain(case)
+    if domain:
+        return domain, None
     residual = mf.canonical(sp.MatAdd(truth, -claim) if isinstance(truth, sp.MatrixExpr)
                             and isinstance(claim, sp.MatrixExpr) else truth - claim,
                             problem.space, factor=False)
-    residual_out = None if mf.is_zero(residual) else residual
+    case.residual = None if mf.is_zero(residual) else residual
+    for detect in (_detect_factor, _detect_transpose, _detect_transposed_matrix,
+                   _detect_symmetric_only, _detect_dimension_one, _detect_terms,
+                   _detect_residual):
+        found = detect(case)
+        if found:
+            return found, case.residual
+    return [], case.residual
 
-    ratio = _ratio(samples)
-    if ratio is not None and ratio != 1:
-        if ratio == -1:
-            diags.append(_diag("sign", "the sign is wrong: the claim is −1 × the correct result"))
-        elif ratio == 0:
-            diags.append(_diag("scalar factor",
-                               "the claim is zero where the correct result is not"))
-        else:
-            fr = _to_float_mp(ratio)
-            r = ratio if isinstance(ratio, Fraction) else (
-                Fraction(fr).limit_denominator(1000) if math.isfinite(fr) else Fraction(0))
-            if r != 0 and abs(float(r) - fr) <= 1e-9 * abs(fr):
-                diags.append(_diag("scalar factor",
-                                   f"off by a constant factor: the claim is {r} × the correct "
-                                   f"result (it should be multiplied by {1 / r})"))
-            else:
-                diags.append(_diag("scalar factor",
-                                   f"off by a constant factor: the claim is {fr:.6g} "
-                                   "× the correct result"))
-    if not diags and all((np.ndim(s.truth) == 2 and np.shape(s.truth)[0] == np.shape(s.truth)[1]
-                         and np.shape(s.truth)[1] > 1) or (np.ndim(s.truth) == 2
-                         and np.shape(s.truth) == (1, 1)) for s in samples) and any(
-            np.shape(s.truth)[0] > 1 for s in samples):
-        if all(_eq(s.claim, np.asarray(s.truth).T, s.exact) for s in samples):
-            diags.append(_diag("transpose", "the claim is the transpose of the correct result"))
-    if not diags:
-        flipped = _transposed_matrix(problem, samples, claim_c, names)
-        if flipped:
-            diags.append(_diag(
-                "transpose",
-                f"the claim has {flipped}ᵀ where the correct result has {flipped} (with 1-D "
-                f"vectors, y @ {flipped} means {flipped}ᵀy; write {flipped} @ y)"))
-    if not diags:
-        sym_only = _symmetric_only(problem, truth_c, claim_c, names)
-        if sym_only:
-            diags.append(_diag(
-                "symmetric only",
-                f"right only if {' and '.join(sym_only)} "
-                f"{'is' if len(sym_only) == 1 else 'are'} symmetric — declare it "
-                f"(\"{sym_only[0]}: ..., symmetric\") if it is; otherwise the transpose terms "
-                "are missing"))
-    if not diags:
-        ok_with_one = [s.equal for s in samples if 1 in s.sizes.values()]
-        ok_without = [s.equal for s in samples if 1 not in s.sizes.values()]
-        if ok_with_one and all(ok_with_one) and ok_without and not all(ok_without):
-            diags.append(_diag(
-                "dimension 1 only",
-                "right only when a dimension is 1 (where transposes and orders of products "
-                "cannot be told apart); wrong at larger sizes"))
-    truth_terms = _terms(mf.canonical(truth, problem.space, factor=False))
-    claim_terms = _terms(mf.canonical(claim, problem.space, factor=False))
-    if truth_terms is not None and claim_terms is not None and not diags:
-        missing = [k for k in truth_terms if k not in claim_terms]
-        extra = [k for k in claim_terms if k not in truth_terms]
-        changed = [k for k in truth_terms if k in claim_terms
-                   and truth_terms[k] != claim_terms[k]]
-        if len(missing) + len(extra) + len(changed) <= 3:
-            for k in changed:
-                diags.append(_diag(
-                    "coefficient",
-                    f"the term {{}} has coefficient {claim_terms[k]} in the claim, "
-                    f"but {truth_terms[k]} in the correct result", k))
-            for k in missing:
-                diags.append(_diag("missing term", "missing term {}", truth_terms[k] * k))
-            for k in extra:
-                diags.append(_diag("extra term", "extra term {}", claim_terms[k] * k))
-    if not diags and residual_out is not None:
-        label = "lhs − rhs" if problem.task == "equal" else "correct − claim"
-        diags.append(_diag("residual", label + " = {}", residual))
-    return diags, residual_out
+
+def _detect_domain(case: _Case) -> list[Diagnosis]:
+    undefined = next((s for s in case.samples
+                      if isinstance(s.truth, str) or isinstance(s.claim, str)), None)
+    if undefined is None:
+        return []
+    side, other = (("the claim", "the correct result") if case.problem.task != "equal"
+                   else ("the right-hand side", "the left-hand side"))
+    if isinstance(undefined.truth, str):
+        side, other = other, side
+    where = ", ".join(f"{k} = {_jsonable(v)}" for k, v in undefined.point.items())
+    return [_diag("domain", f"{side} is undefined at {where}, where {other} is defined "
+                            "(declare assumptions to restrict the domain: 'positive' for "
+                            "scalars; 'invertible' or 'positive definite' for matrices)")]
+
+
+def _detect_factor(case: _Case) -> list[Diagnosis]:
+    ratio = _ratio(case.samples)
+    if ratio is None or ratio == 1:
+        return []
+    if ratio == -1:
+        return [_diag("sign", "the sign is wrong: the claim is −1 × the correct result")]
+    if ratio == 0:
+        return [_diag("scalar factor", "the claim is zero where the correct result is not")]
+    fr = _to_float_mp(ratio)
+    r = ratio if isinstance(ratio, Fraction) else (
+        Fraction(fr).limit_denominator(1000) if math.isfinite(fr) else Fraction(0))
+    if r != 0 and abs(float(r) - fr) <= 1e-9 * abs(fr):
+        return [_diag("scalar factor", f"off by a constant factor: the claim is {r} × the "
+                                       f"correct result (it should be multiplied by {1 / r})")]
+    return [_diag("scalar factor",
+                  f"off by a constant factor: the claim is {fr:.6g} × the correct result")]
+
+
+def _detect_transpose(case: _Case) -> list[Diagnosis]:
+    shapes = [np.shape(s.truth) for s in case.samples]
+    square = all(len(sh) == 2 and sh[0] == sh[1] for sh in shapes)
+    if not square or not any(sh[0] > 1 for sh in shapes):
+        return []
+    if all(_eq(s.claim, np.asarray(s.truth).T, s.exact) for s in case.samples):
+        return [_diag("transpose", "the claim is the transpose of the correct result")]
+    return []
+
+
+def _detect_transposed_matrix(case: _Case) -> list[Diagnosis]:
+    m = _transposed_matrix(case.problem, case.samples, case.claim_c, case.names)
+    if not m:
+        return []
+    return [_diag("transpose", f"the claim has {m}ᵀ where the correct result has {m} (with "
+                               f"1-D vectors, y @ {m} means {m}ᵀy; write {m} @ y)")]
+
+
+def _detect_symmetric_only(case: _Case) -> list[Diagnosis]:
+    sym_only = _symmetric_only(case.problem, case.truth_c, case.claim_c, case.names)
+    if not sym_only:
+        return []
+    return [_diag("symmetric only",
+                  f"right only if {' and '.join(sym_only)} "
+                  f"{'is' if len(sym_only) == 1 else 'are'} symmetric — declare it "
+                  f"(\"{sym_only[0]}: ..., symmetric\") if it is; otherwise the transpose "
+                  "terms are missing")]
+
+
+def _detect_dimension_one(case: _Case) -> list[Diagnosis]:
+    ok_with_one = [s.equal for s in case.samples if 1 in s.sizes.values()]
+    ok_without = [s.equal for s in case.samples if 1 not in s.sizes.values()]
+    if ok_with_one and all(ok_with_one) and ok_without and not all(ok_without):
+        return [_diag("dimension 1 only",
+                      "right only when a dimension is 1 (where transposes and orders of "
+                      "products cannot be told apart); wrong at larger sizes")]
+    return []
+
+
+def _detect_terms(case: _Case) -> list[Diagnosis]:
+    truth_terms = _terms(mf.canonical(case.truth, case.problem.space, factor=False))
+    claim_terms = _terms(mf.canonical(case.claim, case.problem.space, factor=False))
+    if truth_terms is None or claim_terms is None:
+        return []
+    missing = [k for k in truth_terms if k not in claim_terms]
+    extra = [k for k in claim_terms if k not in truth_terms]
+    changed = [k for k in truth_terms if k in claim_terms and truth_terms[k] != claim_terms[k]]
+    if len(missing) + len(extra) + len(changed) > 3:
+        return []
+    return ([_diag("coefficient", f"the term {{}} has coefficient {claim_terms[k]} in the claim, "
+                                  f"but {truth_terms[k]} in the correct result", k)
+             for k in changed]
+            + [_diag("missing term", "missing term {}", truth_terms[k] * k) for k in missing]
+            + [_diag("extra term", "extra term {}", claim_terms[k] * k) for k in extra])
+
+
+def _detect_residual(case: _Case) -> list[Diagnosis]:
+    if case.residual is None:
+        return []
+    label = "lhs − rhs" if case.problem.task == "equal" else "correct − claim"
+    return [_diag("residual", label + " = {}", case.residual)]
 
 
 def _eq(a: Any, b: Any, exact: bool) -> bool:
