@@ -391,30 +391,46 @@ def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
     point by accident — unless the values turned out not to be rational: exp and log
     at wide points would need thousands of digits to survive cancellation.
     """
-    samples: list[_Sample] = []
+    symmetric = problem.task == "equal"
+
+    def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
+                earlier: list[_Sample]) -> _Sample:
+        rational = all(s.exact for s in earlier)
+        point = problem.space.random_point(names, sizes, rng, exact=True,
+                                           wide=bool(earlier) and rational)
+        if override is not None:
+            override(point)
+        return _compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
+
+    return _sample_sizes(problem, measure, want=EXACT_POINTS, stream=1)
+
+
+def _sample_sizes(problem: _Problem,
+                  measure: Callable[[dict[sp.Symbol, int], np.random.Generator, list[Any]], Any],
+                  *, want: int, stream: int) -> tuple[list[Any], list[str]]:
+    """Run ``measure`` at ``want`` admissible random points per size assignment.
+
+    A point where the function is undefined or out of range (EvaluationError) is drawn
+    again, up to RESAMPLE times; sizes with no admissible point are returned as skipped.
+    The generator is seeded by (seed, size index, attempt, stream), so every engine's
+    points are reproducible and independent of the others'.
+    """
+    results: list[Any] = []
     skipped: list[str] = []
     for si, sizes in enumerate(problem.sizes()):
-        got = 0
-        rational = True
+        got: list[Any] = []
         for attempt in range(RESAMPLE):
-            if got == EXACT_POINTS:
+            if len(got) == want:
                 break
-            rng = np.random.default_rng([problem.seed, si, attempt, 1])
+            rng = np.random.default_rng([problem.seed, si, attempt, stream])
             try:
-                point = problem.space.random_point(names, sizes, rng, exact=True,
-                                                   wide=got > 0 and rational)
-                if override is not None:
-                    override(point)
-                sample = _compare_at(truth_c, claim_c, point, sizes,
-                                     symmetric=problem.task == "equal")
-                samples.append(sample)
-                rational = rational and sample.exact
-                got += 1
+                got.append(measure(sizes, rng, got))
             except EvaluationError:
                 continue
-        if got == 0:
+        if not got:
             skipped.append(_fmt_sizes(sizes))
-    return samples, skipped
+        results.extend(got)
+    return results, skipped
 
 
 def _distinct_sizes(samples: list[Any]) -> tuple[dict[str, int], ...]:
@@ -447,45 +463,36 @@ class _NumSample:
 def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
                      truth_c: Compiled | None, names: list[str]
                      ) -> tuple[list[_NumSample], list[str]]:
-    samples: list[_NumSample] = []
-    skipped: list[str] = []
     wrt = problem.wrt
     assert wrt is not None
     derive = numeric_gradient if problem.task == "gradient" else numeric_hessian
-    for si, sizes in enumerate(problem.sizes()):
-        for attempt in range(RESAMPLE):
-            rng = np.random.default_rng([problem.seed, si, attempt, 2])
+
+    def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
+                earlier: list[_NumSample]) -> _NumSample:
+        point = problem.space.random_point(names, sizes, rng, exact=False, scale=problem.scale)
+        num = derive(f_c, point, wrt, sizes)
+        rtol = 1e-8 if "complex" in num.method and problem.task == "gradient" else 1e-5
+        ref = np.asarray(num.value)
+        claim_v = claim_ok = claim_rel = None
+        if claim_c is not None:
             try:
-                point = problem.space.random_point(names, sizes, rng, exact=False,
-                                                   scale=problem.scale)
-                num = derive(f_c, point, wrt, sizes)
-                rtol = 1e-8 if "complex" in num.method and problem.task == "gradient" else 1e-5
-                ref = np.asarray(num.value)
-                claim_v = claim_ok = claim_rel = None
-                if claim_c is not None:
-                    try:
-                        claim_v = _shaped(_squeeze(evaluate_float(claim_c, point, sizes), ref),
-                                          ref)
-                    except OutOfRangeError:
-                        raise
-                    except EvaluationError:  # f is differentiable here, the claim undefined
-                        claim_v, claim_ok, claim_rel = UNDEFINED, False, float("inf")
-                    else:
-                        cmp = compare(claim_v, ref, num.error, rtol=rtol)
-                        claim_ok, claim_rel = cmp.ok, cmp.max_rel
-                truth_v = truth_ok = truth_rel = None
-                if truth_c is not None:
-                    truth_v = _shaped(_squeeze(evaluate_float(truth_c, point, sizes), ref), ref)
-                    cmp = compare(truth_v, ref, num.error, rtol=rtol)
-                    truth_ok, truth_rel = cmp.ok, cmp.max_rel
-                samples.append(_NumSample(sizes, point, num, claim_v, bool(claim_ok),
-                                          claim_rel or 0.0, truth_v, truth_ok, truth_rel))
-                break
-            except EvaluationError:
-                continue
-        else:
-            skipped.append(_fmt_sizes(sizes))
-    return samples, skipped
+                claim_v = _shaped(_squeeze(evaluate_float(claim_c, point, sizes), ref), ref)
+            except OutOfRangeError:
+                raise
+            except EvaluationError:  # f is differentiable here, the claim undefined
+                claim_v, claim_ok, claim_rel = UNDEFINED, False, float("inf")
+            else:
+                cmp = compare(claim_v, ref, num.error, rtol=rtol)
+                claim_ok, claim_rel = cmp.ok, cmp.max_rel
+        truth_v = truth_ok = truth_rel = None
+        if truth_c is not None:
+            truth_v = _shaped(_squeeze(evaluate_float(truth_c, point, sizes), ref), ref)
+            cmp = compare(truth_v, ref, num.error, rtol=rtol)
+            truth_ok, truth_rel = cmp.ok, cmp.max_rel
+        return _NumSample(sizes, point, num, claim_v, bool(claim_ok), claim_rel or 0.0,
+                          truth_v, truth_ok, truth_rel)
+
+    return _sample_sizes(problem, measure, want=1, stream=2)
 
 
 def _squeeze(value: Any, ref: np.ndarray) -> np.ndarray:
@@ -1094,17 +1101,12 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         counterexample=cx, seconds=time.perf_counter() - t0))
 
     t0 = time.perf_counter()
-    fsamples: list[_Sample] = []
-    for si, sizes in enumerate(problem.sizes()):
-        for attempt in range(RESAMPLE):
-            rng = np.random.default_rng([seed, si, attempt, 3])
-            try:
-                point = space.random_point(names, sizes, rng, exact=False)
-                fsamples.append(_compare_with(point, sizes, lc, rc, exact=False,
-                                              symmetric=True))
-            except EvaluationError:
-                continue
-            break
+    def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
+                earlier: list[_Sample]) -> _Sample:
+        point = space.random_point(names, sizes, rng, exact=False)
+        return _compare_with(point, sizes, lc, rc, exact=False, symmetric=True)
+
+    fsamples, _ = _sample_sizes(problem, measure, want=1, stream=3)
     fbad = [s for s in fsamples if not s.equal]
     f_outcome = "undecided" if not fsamples else ("fails" if fbad else "holds")
     f_cx = _counterexample_exact(problem, fbad[0], "numeric") if fbad else None
