@@ -121,9 +121,6 @@ class Space:
             self._symbols[name] = sym
         return sym
 
-    def name_of(self, sym: sp.Basic) -> str:
-        return str(sym.name) if isinstance(sym, sp.MatrixSymbol) else str(sym)
-
     @staticmethod
     def dim(text: str | int) -> Dim:
         if isinstance(text, int) or str(text).isdigit():
@@ -141,9 +138,6 @@ class Space:
         for name, d in self.extra_dims.items():
             seen.setdefault(name, d)
         return list(seen.values())
-
-    def vector_names(self) -> frozenset[str]:
-        return frozenset(n for n, d in self.declarations.items() if d.kind == "vector")
 
     def describe(self, names: list[str] | None = None) -> str:
         names = names if names is not None else list(self.declarations)
