@@ -446,6 +446,14 @@ def _compile(e: sp.Basic) -> Compiled:
     if isinstance(e, sp.MatMul):
         coeff, mats = e.as_coeff_matrices()
         c = _compile(coeff) if coeff != 1 else None
+        if len(mats) == 2 and mats[1].shape[1] == 1 and sp.Transpose(mats[1]).doit() == mats[0]:
+            col = _compile(mats[1])  # vᵀv: backends with a `gram` square each entry once
+
+            def gram(p: Point, s: Sizes, b: Any) -> Any:
+                v = col(p, s, b)
+                out = b.gram(v) if hasattr(b, "gram") else b.matmul(b.transpose(v), v)
+                return b.smul(c(p, s, b), out) if c is not None else out
+            return gram
         ms = [_compile(m) for m in mats]
 
         def matmul(p: Point, s: Sizes, b: Any) -> Any:
