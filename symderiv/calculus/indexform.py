@@ -1,0 +1,725 @@
+"""Index form at symbolic size: Σ_i Σ_j a_ij x_i x_j, differentiated entry by entry.
+
+A scalar matrix expression becomes a sum of :class:`Term` objects — a coefficient,
+a product of entries (``a_ij``, ``x_i``, scalars) and Kronecker deltas, and the
+indices summed over, each running from 1 to a symbolic dimension.  On that form
+this module does what the talk does by hand:
+
+* :func:`differentiate` by a generic entry x_k (the product rule: each occurrence
+  x_i contributes δ_ik), and :func:`resolve_deltas` (Σ_i a_ki δ_il = a_kl);
+* :func:`case_split`, the talk's way with a term quadratic in the variable: only the
+  cases i = k, j = k (or both) depend on x_k, and :func:`absorb` puts the diagonal
+  term back into the sum (2 a_kk x_k + 2 Σ_{i≠k} a_ki x_i = 2 Σ_i a_ki x_i);
+* :func:`use_symmetry` (a_ik = a_ki for a declared symmetric A) and :func:`collect`
+  (like terms up to the names of summed indices);
+* :func:`to_matrix`, which reads a result back as a matrix expression:
+  2 Σ_i a_ki x_i is (2Ax)_k, so ∇f = 2Ax.
+
+Everything here is exact and works for every size at once; :func:`evaluate` gives
+the value at a concrete size, which is how the worked solutions are checked.
+The form covers polynomial expressions (products, sums, transposes, traces,
+norms squared, Hadamard products, diag); others raise :class:`UnsupportedError`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
+
+from ..errors import UnsupportedError
+from ..space import Space
+
+__all__ = [
+    "Bound", "Delta", "Entry", "Group", "Index", "IndexExpr", "Term", "absorb", "case_split",
+    "collect", "differentiate", "evaluate", "expand", "resolve_deltas", "tidy", "to_index",
+    "to_matrix", "use_symmetry",
+]
+
+DUMMY_NAMES = ("i", "j", "p", "q", "r", "s", "t", "u", "v")
+MAX_RENAME = 6  # terms with more summed indices are collected without renaming
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """An index running from 1 to ``dim``."""
+
+    name: str
+    dim: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry of a declared symbol: ``x_i``, ``a_ij``, or a scalar (no indices)."""
+
+    base: str
+    indices: tuple[Index, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """The Kronecker delta δ_ab: 1 where a = b, else 0."""
+
+    a: Index
+    b: Index
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A summation Σ_index, leaving out the values ``excluded`` (Σ_{i≠k})."""
+
+    index: Index
+    excluded: tuple[Index, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A parenthesised sum raised to a power, as in Σ_i (y_i − Σ_j x_ij w_j)²."""
+
+    expr: IndexExpr
+    power: int
+
+
+Factor = Entry | Delta | Group
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """coeff · Π factors, summed over ``sums``."""
+
+    coeff: Any
+    factors: tuple[Factor, ...] = ()
+    sums: tuple[Bound, ...] = ()
+
+    @property
+    def summed(self) -> set[Index]:
+        return {b.index for b in self.sums}
+
+
+@dataclass(frozen=True, slots=True)
+class IndexExpr:
+    """A sum of terms; the empty sum is 0."""
+
+    terms: tuple[Term, ...] = ()
+
+    def __add__(self, other: IndexExpr) -> IndexExpr:
+        return IndexExpr(self.terms + other.terms)
+
+    def scaled(self, c: Any) -> IndexExpr:
+        return IndexExpr(tuple(replace(t, coeff=t.coeff * c) for t in self.terms))
+
+
+ZERO = IndexExpr()
+ONE_TERM = Term(sp.Integer(1))
+
+
+# -- from matrix expressions ------------------------------------------------------------------
+class _Fresh:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, dim: Any) -> Index:
+        self.count += 1
+        return Index(f"_{self.count}", dim)
+
+
+def _product(*parts: IndexExpr) -> IndexExpr:
+    out = [ONE_TERM]
+    for part in parts:
+        out = [Term(a.coeff * b.coeff, a.factors + b.factors, a.sums + b.sums)
+               for a in out for b in part.terms]
+    return IndexExpr(tuple(out))
+
+
+def _summed(e: IndexExpr, *indices: Index | None) -> IndexExpr:
+    bounds = tuple(Bound(i) for i in indices if i is not None)
+    return IndexExpr(tuple(replace(t, sums=bounds + t.sums) for t in e.terms))
+
+
+def _unsupported(e: sp.Basic) -> UnsupportedError:
+    return UnsupportedError(
+        f"the index form covers polynomial expressions (products, sums, transposes, traces, "
+        f"squared norms, Hadamard products, diag); not {type(e).__name__}")
+
+
+def to_index(expr: sp.Basic, space: Space, *, nested: bool = False) -> IndexExpr:
+    """The index form of a scalar expression: xᵀAx ↦ Σ_i Σ_j a_ij x_i x_j.
+
+    With ``nested``, a squared norm stays a sum of squares, ‖y − Xw‖² ↦
+    Σ_i (y_i − Σ_j x_ij w_j)², instead of being multiplied out.
+    """
+    return tidy(_scalar(expr, space, _Fresh(), nested))
+
+
+def _scalar(e: sp.Basic, space: Space, fresh: _Fresh, nested: bool) -> IndexExpr:
+    if isinstance(e, sp.Trace):
+        m = e.arg
+        if nested and isinstance(m, sp.MatMul):
+            coeff, mats = m.as_coeff_matrices()
+            if len(mats) == 2 and mats[1].shape[1] == 1 \
+                    and sp.Transpose(mats[1]).doit() == mats[0]:
+                i = fresh(mats[1].rows) if mats[1].rows != 1 else None
+                inner = _entry(mats[1], i, None, space, fresh)
+                return _summed(_product(_scalar(coeff, space, fresh, nested),
+                                        IndexExpr((Term(sp.Integer(1),
+                                                        (Group(inner, 2),)),))), i)
+        if m.shape == (1, 1):
+            return _entry(m, None, None, space, fresh, nested)
+        i = fresh(m.rows)
+        return _summed(_entry(m, i, i, space, fresh), i)
+    if isinstance(e, sp.Add):
+        out = ZERO
+        for a in e.args:
+            out = out + _scalar(a, space, fresh, nested)
+        return out
+    if isinstance(e, sp.Mul):
+        return _product(*(_scalar(a, space, fresh, nested) for a in e.args))
+    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp >= 0:
+        return _product(*(_scalar(e.base, space, fresh, nested) for _ in range(int(e.exp))))
+    if isinstance(e, sp.Symbol):
+        if e in space.dim_symbols:
+            return IndexExpr((Term(e),))
+        return IndexExpr((Term(sp.Integer(1), (Entry(e.name),)),))
+    if e.is_number and not isinstance(e, sp.MatrixExpr):
+        return IndexExpr((Term(e),)) if e != 0 else ZERO
+    raise _unsupported(e)
+
+
+def _position(i: Index | None) -> tuple[Index, ...]:
+    return () if i is None else (i,)
+
+
+def _entry(m: sp.Basic, r: Index | None, c: Index | None, space: Space,
+           fresh: _Fresh, nested: bool = False) -> IndexExpr:
+    """Entry (r, c) of the matrix m; None stands for a dimension of size 1."""
+    if isinstance(m, sp.MatrixSymbol):
+        if m.cols == 1:
+            idx = _position(r)
+        else:
+            idx = (r if r is not None else Index("1", 1), c if c is not None else Index("1", 1))
+        return IndexExpr((Term(sp.Integer(1), (Entry(str(m.name), idx),)),))
+    if isinstance(m, sp.Transpose):
+        return _entry(m.arg, c, r, space, fresh)
+    if isinstance(m, sp.MatAdd):
+        out = ZERO
+        for a in m.args:
+            out = out + _entry(a, r, c, space, fresh)
+        return out
+    if isinstance(m, sp.MatMul):
+        coeff, mats = m.as_coeff_matrices()
+        parts = [_scalar(coeff, space, fresh, False)] if coeff != 1 else []
+        inner: list[Index] = []
+        left = r
+        for a in mats[:-1]:
+            j = fresh(a.cols) if a.cols != 1 else None
+            parts.append(_entry(a, left, j, space, fresh, nested))
+            if j is not None:
+                inner.append(j)
+            left = j
+        parts.append(_entry(mats[-1], left, c, space, fresh, nested))
+        return _summed(_product(*parts), *inner)
+    if isinstance(m, sp.MatPow) and m.exp.is_Integer and m.exp >= 1:
+        return _entry(sp.MatMul(*([m.base] * int(m.exp))), r, c, space, fresh)
+    if isinstance(m, sp.Identity):
+        if r is None and c is None:
+            return IndexExpr((ONE_TERM,))
+        return IndexExpr((Term(sp.Integer(1), (Delta(r, c),)),))  # type: ignore[arg-type]
+    if isinstance(m, sp.ZeroMatrix):
+        return ZERO
+    if isinstance(m, sp.OneMatrix):
+        return IndexExpr((ONE_TERM,))
+    if isinstance(m, sp.HadamardProduct):
+        return _product(*(_entry(a, r, c, space, fresh) for a in m.args))
+    if isinstance(m, sp.HadamardPower) and m.exp.is_Integer and m.exp >= 0:
+        if nested:
+            inner = _entry(m.base, r, c, space, fresh)
+            return IndexExpr((Term(sp.Integer(1), (Group(inner, int(m.exp)),)),))
+        return _product(*(_entry(m.base, r, c, space, fresh) for _ in range(int(m.exp))))
+    if isinstance(m, DiagMatrix):
+        v = _entry(m.args[0], r, None, space, fresh)
+        if r is None:
+            return v
+        return _product(v, IndexExpr((Term(sp.Integer(1), (Delta(r, c),)),)))  # type: ignore
+    if isinstance(m, DiagonalOf):
+        return _entry(m.args[0], r, r, space, fresh)
+    if isinstance(m, sp.Mul | sp.Add | sp.Trace | sp.Pow | sp.Symbol) or m.is_number:
+        return _scalar(m, space, fresh, False)  # a 1×1 scalar factor inside a product
+    raise _unsupported(m)
+
+
+# -- renaming and collecting -----------------------------------------------------------------
+def _sub_index(x: Any, mapping: Mapping[Index, Index]) -> Any:
+    if isinstance(x, Index):
+        return mapping.get(x, x)
+    if isinstance(x, Entry):
+        return Entry(x.base, tuple(mapping.get(i, i) for i in x.indices))
+    if isinstance(x, Delta):
+        return Delta(mapping.get(x.a, x.a), mapping.get(x.b, x.b))
+    if isinstance(x, Bound):
+        return Bound(mapping.get(x.index, x.index),
+                     tuple(mapping.get(i, i) for i in x.excluded))
+    if isinstance(x, Group):
+        return Group(IndexExpr(tuple(_sub_index(t, mapping) for t in x.expr.terms)), x.power)
+    if isinstance(x, Term):
+        return Term(x.coeff, tuple(_sub_index(f, mapping) for f in x.factors),
+                    tuple(_sub_index(b, mapping) for b in x.sums))
+    raise TypeError(x)
+
+
+def _factor_rank(f: Factor, var: str | None) -> tuple[int, int]:
+    if isinstance(f, Entry):
+        kind = {2: 0, 1: 1, 0: 3}[len(f.indices)]
+        return (kind, int(f.base == var))
+    if isinstance(f, Group):
+        return (2, 0)
+    return (4, 0)
+
+
+def _indices_of(f: Any) -> list[Index]:
+    if isinstance(f, Entry):
+        return list(f.indices)
+    if isinstance(f, Delta):
+        return [f.a, f.b]
+    if isinstance(f, Group):
+        return [i for t in f.expr.terms for g in t.factors for i in _indices_of(g)]
+    return []
+
+
+def tidy(e: IndexExpr, *, var: str | None = None, taken: Iterable[str] = ("k", "l")
+         ) -> IndexExpr:
+    """Display order (matrices, vectors, the variable last) and summed indices renamed
+    i, j, p, … in order of appearance, avoiding the free indices ``taken``."""
+    return IndexExpr(tuple(_tidy_term(t, var, set(taken)) for t in e.terms))
+
+
+def _tidy_term(t: Term, var: str | None, taken: set[str]) -> Term:
+    used = {i for f in t.factors for i in _indices_of(f)}
+    for b in t.sums:  # Σ_i 1 = n
+        if b.index not in used and not b.excluded:
+            t = Term(t.coeff * b.index.dim, t.factors, tuple(x for x in t.sums if x != b))
+    factors = tuple(sorted(t.factors, key=lambda f: _factor_rank(f, var)))
+    inner: list[Index] = []
+    for f in factors:
+        if isinstance(f, Group):
+            for it in f.expr.terms:
+                inner.extend(b.index for b in it.sums)
+    summed = [b.index for b in t.sums]
+    order: list[Index] = []
+    for f in factors:
+        for i in _indices_of(f):
+            if (i in summed or i in inner) and i not in order:
+                order.append(i)
+    order.extend(i for i in summed if i not in order)
+    pool = [n for n in DUMMY_NAMES if n not in taken]
+    mapping = {i: Index(pool[n % len(pool)] + ("'" * (n // len(pool))), i.dim)
+               for n, i in enumerate(order)}
+    out = _sub_index(Term(t.coeff, factors, t.sums), mapping)
+    sums = tuple(sorted(out.sums, key=lambda b: [m.name for m in mapping.values()].index(
+        b.index.name) if b.index in mapping.values() else 0))
+    groups = tuple(Group(IndexExpr(tuple(_tidy_term_inner(it, var) for it in f.expr.terms)),
+                         f.power) if isinstance(f, Group) else f for f in out.factors)
+    return Term(out.coeff, groups, sums)
+
+
+def _tidy_term_inner(t: Term, var: str | None) -> Term:
+    return Term(t.coeff, tuple(sorted(t.factors, key=lambda f: _factor_rank(f, var))), t.sums)
+
+
+def _key(t: Term) -> tuple:
+    """The term without its coefficient, up to the names of its summed indices."""
+    summed = [b.index for b in t.sums]
+    if len(summed) > MAX_RENAME:
+        return _raw_key(t)
+    best = None
+    for perm in itertools.permutations(range(len(summed))):
+        mapping = {i: Index(f"#{perm[n]}", i.dim) for n, i in enumerate(summed)}
+        k = _raw_key(_sub_index(t, mapping))
+        if best is None or k < best:
+            best = k
+    return best if best is not None else _raw_key(t)
+
+
+def _raw_key(t: Term) -> tuple:
+    def fkey(f: Factor) -> tuple:
+        if isinstance(f, Entry):
+            return ("e", f.base, tuple(i.name for i in f.indices))
+        if isinstance(f, Delta):
+            return ("d", *sorted((f.a.name, f.b.name)))
+        return ("g", f.power, tuple(sorted(_raw_key(x) for x in f.expr.terms)))
+    return (tuple(sorted(fkey(f) for f in t.factors)),
+            tuple(sorted((b.index.name, tuple(sorted(i.name for i in b.excluded)))
+                         for b in t.sums)))
+
+
+def collect(e: IndexExpr) -> IndexExpr:
+    """Add up like terms (equal up to the names of summed indices); drop zeros."""
+    keys: list[tuple] = []
+    out: list[Term] = []
+    for t in e.terms:
+        k = _key(t)
+        if k in keys:
+            n = keys.index(k)
+            out[n] = replace(out[n], coeff=out[n].coeff + t.coeff)
+        else:
+            keys.append(k)
+            out.append(t)
+    return IndexExpr(tuple(t for t in out if t.coeff != 0))
+
+
+def expand(e: IndexExpr) -> IndexExpr:
+    """Multiply out the groups: (Σ_j …)² becomes a double sum."""
+    fresh = _Fresh()
+    out: list[Term] = []
+    for t in e.terms:
+        parts: list[IndexExpr] = [IndexExpr((Term(t.coeff, (), t.sums),))]
+        for f in t.factors:
+            if isinstance(f, Group):
+                for _ in range(f.power):
+                    mapping = {b.index: fresh(b.index.dim)
+                               for it in f.expr.terms for b in it.sums}
+                    parts.append(IndexExpr(tuple(_sub_index(it, mapping)
+                                                 for it in expand(f.expr).terms)))
+            else:
+                parts.append(IndexExpr((Term(sp.Integer(1), (f,)),)))
+        out.extend(_product(*parts).terms)
+    return IndexExpr(tuple(out))
+
+
+# -- calculus ----------------------------------------------------------------------------------
+def _substitute(t: Term, old: Index, new: Index) -> Term | None:
+    """t with the summed index ``old`` set to ``new`` (None when Σ_{old≠new} excludes it)."""
+    bound = next((b for b in t.sums if b.index == old), None)
+    if bound is not None and new in bound.excluded:
+        return None
+    sums = tuple(b for b in t.sums if b.index != old)
+    return _sub_index(Term(t.coeff, t.factors, sums), {old: new})
+
+
+def differentiate(e: IndexExpr, var: str, at: tuple[Index, ...]) -> IndexExpr:
+    """∂e/∂var_at by the product rule: each factor var_i becomes δ_ik (deltas unresolved).
+
+    Entries of ``var`` whose index is summed with ``at`` excluded (x_j in Σ_{j≠k}) do not
+    depend on var_at and are left alone.
+    """
+    out: list[Term] = []
+    for t in e.terms:
+        for n, f in enumerate(t.factors):
+            if isinstance(f, Group):
+                raise ValueError("expand() the groups before differentiating")
+            if not isinstance(f, Entry) or f.base != var:
+                continue
+            if any(b.index in f.indices and set(at) & set(b.excluded) for b in t.sums):
+                continue
+            rest = t.factors[:n] + t.factors[n + 1:]
+            deltas = tuple(Delta(i, a) for i, a in zip(f.indices, at, strict=True) if i != a)
+            out.append(Term(t.coeff, rest + deltas, t.sums))
+    return IndexExpr(tuple(out))
+
+
+def resolve_deltas(e: IndexExpr) -> IndexExpr:
+    """Σ_i a_ki δ_il = a_kl: a delta with a summed index substitutes it; δ_kk = 1."""
+    out: list[Term] = []
+    for t in e.terms:
+        cur: Term | None = t
+        while cur is not None:
+            d = next((f for f in cur.factors if isinstance(f, Delta)
+                      and (f.a == f.b or f.a in cur.summed or f.b in cur.summed)), None)
+            if d is None:
+                break
+            rest = list(cur.factors)
+            rest.remove(d)
+            cur = replace(cur, factors=tuple(rest))
+            if d.a == d.b:
+                continue
+            old, new = (d.a, d.b) if d.a in cur.summed else (d.b, d.a)
+            cur = _substitute(cur, old, new)
+        if cur is not None:
+            out.append(cur)
+    return IndexExpr(tuple(out))
+
+
+def var_entries(t: Term, var: str) -> list[Entry]:
+    return [f for f in t.factors if isinstance(f, Entry) and f.base == var]
+
+
+def splittable(t: Term, var: str) -> bool:
+    """True for a term quadratic in a vector variable with both indices summed: the
+    talk's case split applies (x_i x_j with i, j = 1 … n)."""
+    xs = var_entries(t, var)
+    if len(xs) != 2 or any(len(x.indices) != 1 for x in xs):
+        return False
+    i, j = xs[0].indices[0], xs[1].indices[0]
+    plain = {b.index for b in t.sums if not b.excluded}
+    return i != j and i in plain and j in plain
+
+
+def case_split(t: Term, var: str, k: Index) -> IndexExpr:
+    """The terms of t that depend on x_k: i = j = k, i = k ≠ j, j = k ≠ i.
+
+    The fourth case, i ≠ k and j ≠ k, does not involve x_k and is dropped.
+    """
+    xs = var_entries(t, var)
+    i, j = xs[0].indices[0], xs[1].indices[0]
+    both = _substitute(_substitute(t, i, k), j, k)  # type: ignore[arg-type]
+    only_i = _exclude(_substitute(t, i, k), j, k)  # type: ignore[arg-type]
+    only_j = _exclude(_substitute(t, j, k), i, k)  # type: ignore[arg-type]
+    return IndexExpr(tuple(x for x in (both, only_j, only_i) if x is not None))
+
+
+def _exclude(t: Term, index: Index, k: Index) -> Term:
+    return replace(t, sums=tuple(Bound(b.index, (*b.excluded, k)) if b.index == index else b
+                                 for b in t.sums))
+
+
+def use_symmetry(e: IndexExpr, symmetric: set[str]) -> tuple[IndexExpr, list[str]]:
+    """Write entries of symmetric matrices with the free index first (a_ik → a_ki).
+
+    Returns the new form and the names of the matrices whose symmetry was used.
+    """
+    used: list[str] = []
+    out: list[Term] = []
+    for t in e.terms:
+        summed = t.summed
+        factors = []
+        for f in t.factors:
+            if isinstance(f, Entry) and f.base in symmetric and len(f.indices) == 2:
+                a, b = f.indices
+                if (a in summed and b not in summed) or (
+                        (a in summed) == (b in summed) and b.name < a.name):
+                    f = Entry(f.base, (b, a))
+                    if f.base not in used:
+                        used.append(f.base)
+            factors.append(f)
+        out.append(replace(t, factors=tuple(factors)))
+    return IndexExpr(tuple(out)), used
+
+
+def absorb(e: IndexExpr) -> IndexExpr:
+    """c·T[i:=k] + c·Σ_{i≠k} T = c·Σ_i T: a diagonal term goes back into its sum."""
+    terms = list(e.terms)
+    changed = True
+    while changed:
+        changed = False
+        for n, t in enumerate(terms):
+            bound = next((b for b in t.sums if b.excluded), None)
+            if bound is None:
+                continue
+            k = bound.excluded[-1]
+            rest = tuple(x for x in bound.excluded if x != k)
+            full = replace(t, sums=tuple(Bound(b.index, rest) if b == bound else b
+                                         for b in t.sums))
+            diagonal = _substitute(full, bound.index, k)
+            if diagonal is None:
+                continue
+            key = _key(diagonal)
+            for m, d in enumerate(terms):
+                if m != n and _key(d) == key and _same_sign(d.coeff, t.coeff):
+                    terms[n] = full
+                    left = d.coeff - t.coeff
+                    if left == 0:
+                        del terms[m]
+                    else:
+                        terms[m] = replace(d, coeff=left)
+                    changed = True
+                    break
+            if changed:
+                break
+    return IndexExpr(tuple(terms))
+
+
+def _same_sign(a: Any, b: Any) -> bool:
+    try:
+        return bool((a / b).is_positive) and bool(abs(a) >= abs(b))
+    except TypeError:
+        return False
+
+
+# -- back to matrices ----------------------------------------------------------------------------
+class _NotAMatrixProduct(Exception):
+    pass
+
+
+def to_matrix(e: IndexExpr, free: tuple[Index, ...], space: Space) -> sp.Basic:
+    """The matrix expression whose entry at ``free`` is e: 2 Σ_i a_ki x_i ↦ 2Ax.
+
+    ``free`` is () for a scalar, (k,) for a column vector, (k, l) for a matrix.
+    Raises UnsupportedError where a term is not an entry of a matrix product
+    (a_kk alone, say, which is an entry of diag(A)).
+    """
+    parts = []
+    for t in e.terms:
+        try:
+            parts.append(_term_matrix(t, free, space))
+        except _NotAMatrixProduct as exc:
+            raise UnsupportedError(f"cannot read a term back as a matrix expression ({exc})"
+                                   ) from None
+    if not parts:
+        if not free:
+            return sp.Integer(0)
+        rows = free[0].dim
+        return sp.ZeroMatrix(rows, free[1].dim if len(free) > 1 else 1)
+    if len(free) == 0:
+        return sp.Add(*parts)
+    return sp.MatAdd(*parts).doit() if len(parts) > 1 else parts[0]
+
+
+def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
+    if any(b.excluded for b in t.sums):
+        raise _NotAMatrixProduct("a sum with excluded values")
+    unused = list(t.factors)
+    scalars: list[sp.Basic] = [t.coeff]
+    for f in list(unused):
+        if isinstance(f, Entry) and not f.indices:
+            scalars.append(space.symbol(f.base))
+            unused.remove(f)
+        if isinstance(f, Group):
+            raise _NotAMatrixProduct("a parenthesised group")
+    counts: dict[Index, int] = dict.fromkeys(t.summed, 0)
+    for f in unused:
+        for i in _indices_of(f):
+            counts[i] = counts.get(i, 0) + 1
+    for i, c in counts.items():
+        if i in free:
+            if c > 1:
+                raise _NotAMatrixProduct(f"index {i.name} occurs {c} times")
+        elif i not in t.summed or c > 2:
+            raise _NotAMatrixProduct(f"index {i.name} occurs {c} times")
+        elif c == 0:
+            scalars.append(i.dim)  # Σ_i 1 = n
+
+    def take(i: Index) -> Factor | None:
+        for f in unused:
+            if i in _indices_of(f):
+                unused.remove(f)
+                return f
+        return None
+
+    def walk(i: Index) -> tuple[list[sp.Basic], Index | None]:
+        """Follow the chain from index i: the matrices met, and the index it ends at
+        (None when it ends in a vector, which is the last element)."""
+        chain: list[sp.Basic] = []
+        while True:
+            f = take(i)
+            if f is None:
+                return chain, i
+            if isinstance(f, Delta):
+                i = f.b if f.a == i else f.a
+                continue
+            assert isinstance(f, Entry)
+            sym = space.symbol(f.base)
+            if len(f.indices) == 1:
+                chain.append(sym)
+                return chain, None
+            a, b = f.indices
+            if a == b:
+                raise _NotAMatrixProduct(f"the diagonal entry {f.base}_{a.name}{b.name}")
+            if a == i:
+                chain.append(sym)
+                i = b
+            else:
+                chain.append(sp.Transpose(sym))
+                i = a
+
+    def column(chain: list[sp.Basic], end: Index | None) -> sp.Basic:
+        if end is not None:
+            chain = [*chain, sp.OneMatrix(end.dim, 1)]
+        return sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]
+
+    main: sp.Basic | None = None
+    if len(free) == 1:
+        main = column(*walk(free[0]))
+    elif len(free) == 2:
+        chain, end = walk(free[0])
+        if end == free[1]:
+            main = (sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]) if chain \
+                else sp.Identity(free[0].dim)
+        else:
+            left = column(chain, end)
+            right = column(*walk(free[1]))
+            main = sp.MatMul(left, sp.Transpose(right)).doit()
+    # closed chains: inner products uᵀ M v and traces
+    while unused:
+        start = next((f for f in unused if isinstance(f, Entry) and len(f.indices) == 1),
+                     None)
+        if start is not None:
+            unused.remove(start)
+            chain, end = walk(start.indices[0])
+            u = space.symbol(start.base)
+            mats = [sp.Transpose(u), *chain]
+            if end is not None:
+                mats.append(sp.OneMatrix(end.dim, 1))
+            scalars.append(sp.Trace(sp.MatMul(*mats).doit()))
+            continue
+        f = unused[0]
+        first = _indices_of(f)[0]
+        chain, end = walk(first)
+        if end != first:
+            raise _NotAMatrixProduct("an open chain of matrices")
+        scalars.append(sp.Trace(sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]))
+    coeff = sp.Mul(*scalars)
+    if main is None:
+        return coeff
+    return main if coeff == 1 else sp.MatMul(coeff, main).doit()
+
+
+# -- values at concrete sizes --------------------------------------------------------------------
+def evaluate(e: IndexExpr, sizes: Mapping[sp.Symbol, int], values: Mapping[str, Any],
+             free: Mapping[Index, int] | None = None) -> Any:
+    """The value of e at concrete sizes, with ``values`` for the symbols (1-based indices
+    in ``free``).  Exact for Fraction values; used to check worked solutions."""
+    env = dict(free or {})
+    return sum((_eval_term(t, sizes, values, env) for t in e.terms), Fraction(0))
+
+
+def _dim(d: Any, sizes: Mapping[sp.Symbol, int]) -> int:
+    return int(d) if isinstance(d, int) else int(d.subs(sizes))
+
+
+def _coeff_value(c: Any, sizes: Mapping[sp.Symbol, int], values: Mapping[str, Any]) -> Any:
+    c = (sp.Integer(c) if isinstance(c, int) else c).subs(sizes)
+    if c.is_Rational:
+        return Fraction(int(c.p), int(c.q))
+    return c
+
+
+def _eval_term(t: Term, sizes: Mapping[sp.Symbol, int], values: Mapping[str, Any],
+               env: dict[Index, int]) -> Any:
+    coeff = _coeff_value(t.coeff, sizes, values)
+    bounds = t.sums
+    ranges = [range(1, _dim(b.index.dim, sizes) + 1) for b in bounds]
+    total: Any = Fraction(0)
+    for combo in itertools.product(*ranges):
+        local = dict(env)
+        local.update({b.index: v for b, v in zip(bounds, combo, strict=True)})
+        if any(local[b.index] == local[x] for b in bounds for x in b.excluded):
+            continue
+        prod: Any = coeff
+        for f in t.factors:
+            prod = prod * _eval_factor(f, sizes, values, local)
+            if prod == 0:
+                break
+        total = total + prod
+    return total
+
+
+def _eval_factor(f: Factor, sizes: Mapping[sp.Symbol, int], values: Mapping[str, Any],
+                 env: dict[Index, int]) -> Any:
+    if isinstance(f, Delta):
+        return Fraction(int(env[f.a] == env[f.b]))
+    if isinstance(f, Group):
+        return evaluate(f.expr, sizes, values, env) ** f.power
+    v = values[f.base]
+    if not f.indices:
+        return v
+    arr = np.asarray(v, dtype=object)
+    pos = tuple((env[i] if i.name != "1" else 1) - 1 for i in f.indices)
+    if arr.ndim == 2 and len(pos) == 1:
+        pos = (pos[0], 0)
+    return arr[pos]
+
