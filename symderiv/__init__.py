@@ -15,9 +15,11 @@ from .errors import (
     InputTooLargeError,
     ParseError,
     ShapeError,
+    StepError,
     SymderivError,
     UnsupportedError,
 )
+from .explain import Explanation, explain_gradient, explain_hessian
 from .parse import parse_declarations, parse_expression
 from .space import Declaration, Space
 from .verdict import Counterexample, Diagnosis, Evidence, Verdict
@@ -32,11 +34,13 @@ __all__ = [
     "Diagnosis",
     "EvaluationError",
     "Evidence",
+    "Explanation",
     "InputTooLargeError",
     "ParseError",
     "Result",
     "ShapeError",
     "Space",
+    "StepError",
     "SymderivError",
     "UnsupportedError",
     "Verdict",
@@ -44,6 +48,8 @@ __all__ = [
     "check_equal",
     "check_gradient",
     "check_hessian",
+    "explain_gradient",
+    "explain_hessian",
     "gradient",
     "hessian",
     "parse_declarations",

@@ -34,6 +34,13 @@ import numpy as np
 import sympy as sp
 
 from .calculus import matrix as mf
+from .calculus.elementwise import (
+    SYMBOLIC_MAX_SIZE,
+    EntryComparison,
+    NotPolynomial,
+    compare_entries,
+    derivative_entries,
+)
 from .calculus.evaluate import Compiled, Exact, NotExact, Precise, compile_expr
 from .calculus.numeric import (
     NumericDerivative,
@@ -94,6 +101,7 @@ class _Problem:
     scale: float
     names: list[str] = field(default_factory=list)
     used: set[sp.Symbol] | None = None
+    extra_sizes: tuple[int, ...] = ()
 
     def sizes(self) -> list[dict[sp.Symbol, int]]:
         return self.space.size_assignments(self.used)
@@ -407,7 +415,8 @@ def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
 
 def _sample_sizes(problem: _Problem,
                   measure: Callable[[dict[sp.Symbol, int], np.random.Generator, list[Any]], Any],
-                  *, want: int, stream: int) -> tuple[list[Any], list[str]]:
+                  *, want: int, stream: int, sizes: list[dict[sp.Symbol, int]] | None = None
+                  ) -> tuple[list[Any], list[str]]:
     """Run ``measure`` at ``want`` admissible random points per size assignment.
 
     A point where the function is undefined or out of range (EvaluationError) is drawn
@@ -417,18 +426,18 @@ def _sample_sizes(problem: _Problem,
     """
     results: list[Any] = []
     skipped: list[str] = []
-    for si, sizes in enumerate(problem.sizes()):
+    for si, size in enumerate(problem.sizes() if sizes is None else sizes):
         got: list[Any] = []
         for attempt in range(RESAMPLE):
             if len(got) == want:
                 break
             rng = np.random.default_rng([problem.seed, si, attempt, stream])
             try:
-                got.append(measure(sizes, rng, got))
+                got.append(measure(size, rng, got))
             except EvaluationError:
                 continue
         if not got:
-            skipped.append(_fmt_sizes(sizes))
+            skipped.append(_fmt_sizes(size))
         results.extend(got)
     return results, skipped
 
@@ -493,6 +502,149 @@ def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
                           truth_v, truth_ok, truth_rel)
 
     return _sample_sizes(problem, measure, want=1, stream=2)
+
+
+# -- element-wise engine ---------------------------------------------------------------------
+ELEMENTWISE_MAX_DEFAULT = 4
+ELEMENTWISE_MAX_SIZE = 128
+
+
+@dataclass(slots=True)
+class _EntrySample:
+    sizes: dict[sp.Symbol, int]
+    point: dict[str, Any]
+    mode: str
+    claim: EntryComparison | None
+    truth: EntryComparison | None
+    index: EntryComparison | None
+
+
+def _elementwise_sizes(problem: _Problem) -> list[dict[sp.Symbol, int]]:
+    """Sizes 1…4 of the usual assignments, then every size asked for (all dimensions)."""
+    out = [s for s in problem.sizes() if all(v <= ELEMENTWISE_MAX_DEFAULT for v in s.values())]
+    dims = [d for d in problem.space.dim_symbols if problem.used is None or d in problem.used]
+    for n in problem.extra_sizes:
+        s = dict.fromkeys(dims, n)
+        if s not in out:
+            out.append(s)
+    return out
+
+
+def _elementwise_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
+                         truth_c: Compiled | None, index_c: Compiled | None, names: list[str]
+                         ) -> tuple[list[_EntrySample], list[str], list[str]]:
+    """The derivative's entries at each size (small data first, then wide), compared
+    with the claim, the matrix-form result and the index-form result."""
+    wrt = problem.wrt
+    assert wrt is not None
+    data = [n for n in names if n != wrt]
+    too_big: list[str] = []
+    assumptions = problem.space.get(wrt).assumptions
+    structure = ("pointwise" if "orthogonal" in assumptions else
+                 "diagonal" if "diagonal" in assumptions else
+                 "symmetric" if {"symmetric", "positive definite"} & set(assumptions) else "")
+
+    def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
+                earlier: list[_EntrySample]) -> _EntrySample | None:
+        point = problem.space.random_point(data, sizes, rng, exact=True, wide=bool(earlier))
+        shape = problem.space.concrete_shape(wrt, sizes)
+        try:
+            entries = derivative_entries(f_c, problem.task, wrt, point, sizes, shape)
+        except NotPolynomial:
+            too_big.append(_fmt_sizes(sizes))
+            return None
+        except NotExact as exc:  # a constant that is not rational, say
+            raise EvaluationError(str(exc)) from None
+
+        def draw(r: np.random.Generator, attempt: int) -> list[Fraction]:
+            value = problem.space.random_value(wrt, sizes, r, exact=True, wide=attempt >= 4)
+            return [Fraction(v) for v in np.ravel(np.asarray(value, dtype=object))]
+
+        def against(c: Compiled | None) -> EntryComparison | None:
+            if c is None:
+                return None
+            try:
+                return compare_entries(c, entries, point, wrt, sizes, rng, draw=draw,
+                                       structure=structure)
+            except NotPolynomial:
+                return None
+        return _EntrySample(sizes, point, entries.mode, against(claim_c), against(truth_c),
+                            against(index_c))
+
+    samples, skipped = _sample_sizes(problem, measure, want=EXACT_POINTS, stream=4,
+                                     sizes=_elementwise_sizes(problem))
+    return [x for x in samples if x is not None], skipped, sorted(set(too_big))
+
+
+def _counterexample_entries(problem: _Problem, s: _EntrySample) -> Counterexample:
+    cmp = s.claim
+    assert cmp is not None and problem.wrt is not None
+    values = {k: _jsonable(v) for k, v in s.point.items()}
+    values[problem.wrt] = _jsonable(cmp.at)
+    return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes), values=values,
+                          claimed=_jsonable(cmp.claimed), expected=_jsonable(cmp.expected),
+                          exact=cmp.mode == "polynomial", engine="element-wise",
+                          max_abs_diff=None if cmp.undefined else
+                          _max_diff(np.asarray(cmp.expected, dtype=object),
+                                    np.asarray(cmp.claimed, dtype=object)))
+
+
+def _index_derivation(problem: _Problem) -> tuple[sp.Basic | None, str | None]:
+    """The element-wise engine's symbolic result (index form, read back as a matrix)."""
+    from .explain import derive
+
+    try:
+        _steps, result, _ = derive(problem.task, problem.f.expr, problem.wrt,  # type: ignore
+                                   problem.space)
+    except UnsupportedError as exc:
+        return None, str(exc)
+    except (ArithmeticError, TypeError, ValueError, RecursionError, KeyError) as exc:
+        return None, f"the index form failed ({type(exc).__name__}: {exc})"
+    return result, None
+
+
+def _elementwise_evidence(problem: _Problem, samples: list[_EntrySample], skipped: list[str],
+                          too_big: list[str], index_result: sp.Basic | None,
+                          index_why: str | None, seconds: float
+                          ) -> tuple[Evidence, list[str]]:
+    notes: list[str] = []
+    wrt = problem.wrt
+    data = [n for n in sorted({*_symbol_names(problem.space, problem.f.expr)}) if n != wrt]
+    poly = all(s.mode == "polynomial" for s in samples)
+    how = (f"entries as exact polynomials in the entries of {wrt}"
+           + (f" ({', '.join(data)} random integers)" if data else "")
+           if poly else f"entries differentiated symbolically and compared at random rational "
+                        f"values of {wrt} in 60-digit arithmetic")
+    if index_result is not None:
+        ix_text = f"index form: derived {to_unicode(index_result)}"
+    else:
+        ix_text = f"index form: not available ({index_why})"
+    cx = None
+    if problem.claim is None:
+        bad = [s for s in samples if s.truth is not None and not s.truth.equal]
+        outcome = "undecided" if not samples else ("fails" if bad else "holds")
+    else:
+        compared = [s for s in samples if s.claim is not None]
+        bad = [s for s in compared if not s.claim.equal]  # type: ignore[union-attr]
+        outcome = "undecided" if not compared else ("fails" if bad else "holds")
+        if bad:
+            cx = _counterexample_entries(problem, bad[0])
+    if too_big:
+        notes.append("the function is not a polynomial in " + str(wrt) + "; the element-wise "
+                     "engine expands it symbolically only up to size "
+                     f"{SYMBOLIC_MAX_SIZE} (skipped " + "; ".join(too_big) + ")")
+    if skipped:
+        notes.append("element-wise engine: no admissible point at " + "; ".join(skipped))
+    index_bad = [s for s in samples if s.index is not None and not s.index.equal]
+    if index_bad:
+        notes.append(f"the index-form result {to_unicode(index_result)} disagrees with the "
+                     f"exact entries at {_fmt_sizes(index_bad[0].sizes)}")
+    evidence = Evidence(
+        engine="element-wise", outcome=outcome,  # type: ignore[arg-type]
+        method=how, checks=len(samples), sizes=_distinct_sizes(samples),
+        max_error=0.0 if samples and not cx else None,
+        detail=ix_text, counterexample=cx, seconds=seconds)
+    return evidence, notes
 
 
 def _squeeze(value: Any, ref: np.ndarray) -> np.ndarray:
@@ -792,10 +944,19 @@ def _derive(problem: _Problem) -> tuple[sp.Basic | None, str | None, float]:
 
 
 def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
-                      let: str | Space | None, seed: int, scale: float) -> Verdict:
+                      let: str | Space | None, seed: int, scale: float,
+                      sizes: tuple[int, ...] = ()) -> Verdict:
     _validate(seed, scale)
+    extra = _validate_sizes(sizes)
     problem = _setup(task, f, wrt, claim, let, seed, scale)
+    problem.extra_sizes = extra
     truth, why_not, t_sym = _derive(problem)
+    t0 = time.perf_counter()
+    index_result, index_why = _index_derivation(problem)
+    t_ix = time.perf_counter() - t0
+    from_index = truth is None and index_result is not None
+    if from_index:
+        truth = index_result
     names = _symbol_names(problem.space, problem.f.expr,
                           problem.claim.expr if problem.claim else None, truth)
     if problem.wrt not in names:
@@ -813,16 +974,25 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         try:
             truth_c = compile_expr(truth)
         except UnsupportedError as exc:  # a result we cannot evaluate cannot be checked
-            truth, why_not = None, f"its result cannot be evaluated ({exc})"
+            truth, why_not, from_index = None, f"its result cannot be evaluated ({exc})", False
+    index_c = None
+    if index_result is not None and not from_index:
+        try:
+            index_c = compile_expr(index_result)
+        except UnsupportedError:
+            index_c = None
     claim_c = compile_expr(problem.claim.expr) if problem.claim is not None else None
 
     notes: list[str] = list(notes_pre)
+    if from_index:
+        notes.append(f"the matrix-form engine could not derive it ({why_not}); the result is "
+                     "the element-wise engine's index-form derivation")
     evidence: list[Evidence] = []
     counterexample: Counterexample | None = None
     diagnoses: list[Diagnosis] = []
     residual = None
 
-    # numeric engine (and the self-check of the matrix-form result)
+    # numeric engine (and the self-check of the derived result)
     t0 = time.perf_counter()
     nsamples, nskipped = _numeric_samples(problem, f_c, claim_c, truth_c, names)
     t_num = time.perf_counter() - t0
@@ -833,17 +1003,32 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     self_bad = [s for s in nsamples if s.truth_ok is False]
     methods = sorted({s.numeric.method for s in nsamples})
 
+    # element-wise engine: exact entries at concrete sizes, and the index-form result
+    t0 = time.perf_counter()
+    esamples, eskipped, too_big = _elementwise_samples(
+        problem, f_c, claim_c, truth_c if not from_index else None, index_c or (
+            truth_c if from_index else None), names)
+    e_evidence, e_notes = _elementwise_evidence(problem, esamples, eskipped, too_big,
+                                                index_result, index_why,
+                                                t_ix + time.perf_counter() - t0)
+    notes.extend(e_notes)
+    e_outcome = e_evidence.outcome
+    entries_bad = [s for s in esamples if s.truth is not None and not s.truth.equal]
+    if from_index:
+        entries_bad = [s for s in esamples if s.index is not None and not s.index.equal]
+    truth_wrong = bool(self_bad or entries_bad)
+
     # matrix-form engine
     m_outcome: str
     m_detail = ""
     m_cx = None
     samples: list[_Sample] = []
     t1 = time.perf_counter()
-    if truth is None:
+    if truth is None or from_index:
         m_outcome = "unsupported"
         m_detail = why_not or ""
     elif claim_c is None:
-        m_outcome = "holds" if not self_bad else "undecided"
+        m_outcome = "holds" if not truth_wrong else "undecided"
         m_detail = f"derived {to_unicode(truth)}"
     else:
         samples, skipped = _exact_samples(problem, truth_c, claim_c, names)
@@ -871,9 +1056,13 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     if self_bad:
         worst = max(self_bad, key=lambda s: s.truth_rel or 0.0)
         notes.append(
-            f"the matrix-form result {to_unicode(truth)} disagrees with finite differences at "
-            f"{_fmt_sizes(worst.sizes)} (relative error {worst.truth_rel:.2g}): the matrix-form "
-            "engine is wrong here, or the function is not differentiable at that point")
+            f"the derived result {to_unicode(truth)} disagrees with finite differences at "
+            f"{_fmt_sizes(worst.sizes)} (relative error {worst.truth_rel:.2g}): the engine "
+            "that derived it is wrong here, or the function is not differentiable there")
+    if entries_bad:
+        notes.append(
+            f"the derived result {to_unicode(truth)} disagrees with the exact entries of the "
+            f"element-wise engine at {_fmt_sizes(entries_bad[0].sizes)}")
     t_m = time.perf_counter() - t1
     evidence.append(Evidence(
         engine="matrix-form", outcome=m_outcome,  # type: ignore[arg-type]
@@ -881,6 +1070,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         checks=len(samples), sizes=_distinct_sizes(samples),
         max_error=max((s.rel for s in samples), default=None) if samples else None,
         detail=m_detail, counterexample=m_cx, seconds=t_sym + t_m))
+    evidence.append(e_evidence)
 
     # numeric engine's own verdict on the claim
     if claim_c is None:
@@ -890,10 +1080,10 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         if not nsamples:
             n_detail = "no point in the domain"
         elif truth is None:
-            n_detail = "derived numerically only (no matrix-form result to compare)"
+            n_detail = "derived numerically only (no symbolic result to compare)"
         else:
-            n_detail = ("disagrees with the matrix-form result" if self_bad
-                        else "agrees with the matrix-form result")
+            n_detail = ("disagrees with the derived result" if self_bad
+                        else "agrees with the derived result")
         n_err = max((s.truth_rel or 0.0 for s in nsamples), default=None)
     else:
         nbad = [s for s in nsamples if not s.claim_ok]
@@ -909,34 +1099,37 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         checks=len(nsamples), sizes=sizes_num, max_error=n_err, detail=n_detail,
         counterexample=n_cx, seconds=t_num))
 
-    # combine
-    agree = not self_bad and {m_outcome, n_outcome} != {"holds", "fails"}
+    # combine: holds or fails only when no engine says otherwise, and an exact engine
+    # (matrix-form or element-wise) backs it
+    says = {"matrix-form": m_outcome, "element-wise": e_outcome, "numeric": n_outcome}
+    deciding = {o for o in says.values() if o in ("holds", "fails")}
+    agree = not truth_wrong and len(deciding) <= 1
     if claim_c is None:
-        outcome = "holds" if truth is not None and not self_bad and nsamples else "undecided"
+        outcome = ("holds" if truth is not None and not truth_wrong and nsamples
+                   else "undecided")
         if truth is None:
             notes.append(f"matrix-form engine: {why_not}")
-    elif m_outcome == n_outcome and m_outcome in ("holds", "fails"):
-        outcome = m_outcome
-    elif m_outcome == "unsupported" and n_outcome == "fails":
-        outcome = "fails"
-        notes.append(f"matrix-form engine could not derive a result ({why_not}); the "
-                     "failure rests on the numeric counterexample")
-    elif m_outcome == "unsupported" and n_outcome == "holds":
+    elif len(deciding) > 1:
         outcome = "undecided"
-        notes.append(f"only numeric evidence (the matrix-form engine: {why_not}); "
-                     "finite differences agree with the claim")
+        notes.append("the engines disagree: " + ", ".join(f"{k} says {v}"
+                                                          for k, v in says.items()))
+    elif deciding == {"fails"}:
+        outcome = "fails"
+        if m_outcome != "fails" and e_outcome != "fails":
+            notes.append("no exact engine could decide (matrix-form: "
+                         f"{m_outcome}, element-wise: {e_outcome}); the failure rests on the "
+                         "numeric counterexample")
+    elif deciding == {"holds"} and "holds" in (m_outcome, e_outcome) and (
+            m_outcome == "holds" or n_outcome == "holds"):
+        outcome = "holds"
     else:
         outcome = "undecided"
-        if {m_outcome, n_outcome} == {"holds", "fails"}:
-            agree = False
-            notes.append(f"the engines disagree: matrix-form says {m_outcome}, numeric says "
-                         f"{n_outcome}")
-        else:
-            notes.append(f"not enough evidence: matrix-form says {m_outcome}, numeric says "
-                         f"{n_outcome}")
+        notes.append("not enough evidence: " + ", ".join(f"{k} says {v}"
+                                                         for k, v in says.items()))
     if outcome == "fails":
-        counterexample = n_cx if self_bad else (m_cx or n_cx)
-        if truth is not None and not self_bad and samples:
+        ecx = e_evidence.counterexample
+        counterexample = n_cx if truth_wrong else (m_cx or ecx or n_cx)
+        if truth is not None and not truth_wrong and samples:
             diagnoses, residual = _diagnose(problem, truth, problem.claim.expr, samples,
                                             truth_c, claim_c, names)
     return Verdict(
@@ -948,15 +1141,29 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         function_expr=problem.f.expr,
         claim_expr=problem.claim.expr if problem.claim else None,
         wrt_kind=problem.space.get(problem.wrt).kind,
-        correct=truth if not self_bad else None,
+        correct=truth if not truth_wrong else None,
         correct_text=(to_input(truth, mf.assumption_rules(problem.space))
-                      if truth is not None and not self_bad else None),
+                      if truth is not None and not truth_wrong else None),
         residual=residual, diagnoses=tuple(diagnoses), evidence=tuple(evidence),
         counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed)
 
 
+def _validate_sizes(sizes: object) -> tuple[int, ...]:
+    """Extra sizes for the element-wise engine: integers 1 … ELEMENTWISE_MAX_SIZE."""
+    if isinstance(sizes, int | str) or not hasattr(sizes, "__iter__"):
+        raise ArgumentError(f"sizes must be a sequence of integers, not {sizes!r}")
+    out = []
+    for n in sizes:  # type: ignore[union-attr]
+        if isinstance(n, bool) or not isinstance(n, int) \
+                or not 1 <= n <= ELEMENTWISE_MAX_SIZE:
+            raise ArgumentError(f"each size must be an integer in 1..{ELEMENTWISE_MAX_SIZE}, "
+                                f"not {n!r}")
+        out.append(n)
+    return tuple(out)
+
+
 def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
-                   seed: int = 0, scale: float = 1.0) -> Verdict:
+                   seed: int = 0, scale: float = 1.0, sizes: tuple[int, ...] = ()) -> Verdict:
     """Check a claimed gradient ∇_wrt f (denominator layout: the shape of ``wrt``).
 
     Parameters
@@ -974,6 +1181,9 @@ def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Spa
         Seed of every random point; the same seed reproduces the same counterexample.
     scale : float
         Typical magnitude of the random floating-point data.
+    sizes : tuple of int
+        Extra sizes for the element-wise engine (every dimension set to each), beyond
+        the sizes 1 … 4 it always checks; up to 128.
 
     Examples
     --------
@@ -986,11 +1196,11 @@ def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Spa
     >>> v.outcome, v.correct_text
     ('fails', '-2 * X.T @ y + 2 * X.T @ X @ w')
     """
-    return _judge_derivative("gradient", f, wrt, claim, let, seed, scale)
+    return _judge_derivative("gradient", f, wrt, claim, let, seed, scale, sizes)
 
 
 def check_hessian(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
-                  seed: int = 0, scale: float = 1.0) -> Verdict:
+                  seed: int = 0, scale: float = 1.0, sizes: tuple[int, ...] = ()) -> Verdict:
     """Check a claimed Hessian ∇²_wrt f for a scalar or vector ``wrt``.
 
     Examples
@@ -1000,7 +1210,7 @@ def check_hessian(f: str, *, wrt: str, claim: str | None = None, let: str | Spac
     >>> check_hessian("x.T @ A @ x", wrt="x", claim="A + A.T", let="x: n; A: n x n").outcome
     'holds'
     """
-    return _judge_derivative("hessian", f, wrt, claim, let, seed, scale)
+    return _judge_derivative("hessian", f, wrt, claim, let, seed, scale, sizes)
 
 
 def _result(task: str, f: str, wrt: str, let: str | Space | None) -> Result:

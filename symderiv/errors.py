@@ -16,6 +16,7 @@ __all__ = [
     "OutOfRangeError",
     "ParseError",
     "ShapeError",
+    "StepError",
     "SymderivError",
     "UnsupportedError",
 ]
@@ -83,3 +84,9 @@ class EvaluationError(SymderivError, ArithmeticError):
 
 class OutOfRangeError(EvaluationError):
     """A point where an expression is defined but floating point cannot represent it."""
+
+
+class StepError(SymderivError, AssertionError):
+    """A step of a worked solution does not hold when checked: a bug in symderiv."""
+
+    exit_code = 4

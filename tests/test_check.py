@@ -9,6 +9,7 @@ import sympy as sp
 import symderiv
 from symderiv import ShapeError, check_equal, check_gradient, check_hessian
 from symderiv.calculus import matrix as mf
+from symderiv.calculus.elementwise import NotPolynomial
 
 LS = "X: m x n; y: m; w: n"
 ERRATUM = "-2 * X.T @ y + X.T @ X @ w"  # talk A5: the textbook's gradient, factor 2 missing
@@ -49,15 +50,18 @@ class TestLeastSquaresErratum:
                                seed=self.verdict.seed)
         assert again.counterexample == self.verdict.counterexample
 
-    def test_both_engines_agree(self):
+    def test_all_three_engines_agree(self):
         assert self.verdict.agree
-        assert [e.outcome for e in self.verdict.evidence] == ["fails", "fails"]
+        assert [e.outcome for e in self.verdict.evidence] == ["fails", "fails", "fails"]
+        assert [e.engine for e in self.verdict.evidence] == ["matrix-form", "element-wise",
+                                                             "numeric"]
 
     def test_json_has_verdict_correct_evidence_counterexample(self):
         data = json.loads(json.dumps(self.verdict.to_dict()))
         assert data["verdict"] == "fails"
         assert data["correct"]["input"] == "-2 * X.T @ y + 2 * X.T @ X @ w"
-        assert {e["engine"] for e in data["engines"]} == {"matrix-form", "numeric"}
+        assert {e["engine"] for e in data["engines"]} == {"matrix-form", "element-wise",
+                                                          "numeric"}
         assert data["counterexample"]["seed"] == 0
 
 
@@ -107,7 +111,8 @@ def test_no_claim_derives_and_cross_checks():
     v = check_gradient("x.T @ A @ x", wrt="x", let="x: n; A: n x n")
     assert v.outcome == "holds" and v.claim is None
     assert v.correct_text == "(A + A.T) @ x"
-    assert v.evidence[1].detail == "agrees with the matrix-form result"
+    assert v.evidence[1].detail == "index form: derived (A + Aᵀ)x"
+    assert v.evidence[2].detail == "agrees with the derived result"
 
 
 def test_claim_of_wrong_shape_is_a_located_error():
@@ -136,18 +141,38 @@ def test_engines_disagree_when_the_cas_is_wrong(monkeypatch):
     assert v.outcome == "undecided"
     assert not v.agree
     assert v.exit_code == 3
-    assert any("matrix-form engine is wrong" in note for note in v.notes)
+    assert any("disagrees with finite differences" in note for note in v.notes)
+    assert any("disagrees with the exact entries" in note for note in v.notes)
     assert v.correct is None  # a suspect result is not offered as the correct one
 
 
-def test_unsupported_matrix_form_falls_back_to_numeric_failure(monkeypatch):
+def test_unsupported_matrix_form_falls_back_to_the_element_wise_engine(monkeypatch):
     def unsupported(f, x, space=None):
         raise symderiv.UnsupportedError("no rule")
 
     monkeypatch.setattr(mf, "gradient", unsupported)
     v = check_gradient("x.T @ A @ x", wrt="x", claim="2 * A @ x", let="x: n; A: n x n")
     assert v.outcome == "fails"
-    assert v.counterexample.engine == "numeric"
+    assert v.counterexample.engine == "element-wise" and v.counterexample.exact
+    assert v.correct_text == "(A + A.T) @ x"  # from the index form
+    assert any("index-form derivation" in note for note in v.notes)
+    ok = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
+    assert ok.outcome == "holds"
+    assert [e.outcome for e in ok.evidence] == ["unsupported", "holds", "holds"]
+
+
+def test_numeric_evidence_alone_does_not_make_a_claim_hold(monkeypatch):
+    def unsupported(f, x, space=None):
+        raise symderiv.UnsupportedError("no rule")
+
+    def not_polynomial(*args, **kwargs):
+        raise NotPolynomial("switched off")
+
+    monkeypatch.setattr(mf, "gradient", unsupported)
+    monkeypatch.setattr(symderiv.check, "derivative_entries", not_polynomial)
+    monkeypatch.setattr(symderiv.check, "_index_derivation", lambda problem: (None, "off"))
+    v = check_gradient("x.T @ A @ x", wrt="x", claim="2 * A @ x", let="x: n; A: n x n")
+    assert v.outcome == "fails" and v.counterexample.engine == "numeric"
     ok = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
     assert ok.outcome == "undecided"
 
@@ -258,7 +283,7 @@ def test_unsupported_is_not_a_disagreement(monkeypatch):
     monkeypatch.setattr(mf, "gradient", lambda f, x, space=None: (_ for _ in ()).throw(
         symderiv.UnsupportedError("no rule")))
     v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
-    assert v.outcome == "undecided" and v.agree
+    assert v.outcome == "holds" and v.agree
 
 
 # -- regressions from the code review -----------------------------------------------------------

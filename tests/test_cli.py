@@ -64,7 +64,7 @@ def test_json_output():
     assert data["verdict"] == "fails"
     assert data["correct"]["input"] == "-2 * X.T @ y + 2 * X.T @ X @ w"
     assert data["counterexample"]["sizes"] == {"m": 1, "n": 1}
-    assert [e["outcome"] for e in data["engines"]] == ["fails", "fails"]
+    assert [e["outcome"] for e in data["engines"]] == ["fails", "fails", "fails"]
 
 
 def test_latex_output():

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..calculus.indexform import IndexExpr
 from ..verdict import Counterexample, Evidence, Verdict
-from .printing import to_unicode
+from .printing import StepPrinter, to_unicode
 
-__all__ = ["format_value", "render_verdict"]
+__all__ = ["StepTextPrinter", "format_value", "render_explanation", "render_verdict"]
 
 _HEAD = {"holds": "✓ HOLDS", "fails": "✗ FAILS", "undecided": "? UNDECIDED"}
 _TASK = {"gradient": "gradient", "hessian": "Hessian", "equal": "identity"}
@@ -97,4 +98,123 @@ def render_verdict(v: Verdict) -> str:
         lines.extend(_evidence(e))
     for note in v.notes:
         lines.append(f"  note: {note}")
+    return "\n".join(lines)
+
+
+# -- worked solutions ------------------------------------------------------------------------
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class StepTextPrinter(StepPrinter):
+    """Index forms in Unicode: ``Σ_{i≠k} a_ki x_i``, ``∂f/∂x_k``, ``(2Ax)_k``."""
+
+    minus = "−"
+
+    def expr(self, e: Any) -> str:
+        return to_unicode(e).replace("-", "−")
+
+    def entry(self, base: str, indices: list[str]) -> str:
+        if not indices:
+            return base
+        if all(len(i) == 1 for i in indices):
+            return f"{base}_{''.join(indices)}"
+        return f"{base}_{{{','.join(indices)}}}"
+
+    def power(self, base: str, k: int) -> str:
+        return base + str(k).translate(_SUP)
+
+    def sum_sign(self, index: str, excluded: list[str]) -> str:
+        if excluded:
+            return f"Σ_{{{index}≠{','.join(excluded)}}} "
+        return f"Σ_{index} "
+
+    def delta(self, a: str, b: str) -> str:
+        return f"δ_{a}{b}"
+
+    def group(self, inner: str, k: int) -> str:
+        return f"({inner})" + (str(k).translate(_SUP) if k != 1 else "")
+
+    def _of(self, of: Any) -> str:
+        if self.function is not None and of == self.function:
+            return "f"
+        return f"({self.expr(of)})"
+
+    def _by(self, by: tuple[Any, ...]) -> tuple[str, str]:
+        """The order mark and the denominators: ("²", "∂x_l∂x_k")."""
+        names = [self.doprint(e) for e in reversed(by)]
+        if len(names) == 1:
+            return "", f"∂{names[0]}"
+        if names[0] == names[1]:
+            return "²", f"∂{names[0]}²"
+        return "²", "".join(f"∂{n}" for n in names)
+
+    def _print_Partial(self, p: Any) -> str:
+        order, den = self._by(p.by)
+        if isinstance(p.of, IndexExpr):
+            return f"∂/{den} ({self.doprint(p.of)})"
+        return f"∂{order}{self._of(p.of)}/{den}"
+
+    def _print_EntryOf(self, e: Any) -> str:
+        idx = "".join(i.name for i in e.indices)
+        return f"({self.expr(e.matrix)})_{idx}"
+
+    def _print_Nabla(self, n: Any) -> str:
+        op = "∇" if n.order == 1 else "∇²"
+        return op + self._of(n.of)
+
+    def reason(self, r: Any) -> str:
+        a = r.args
+        return {
+            "index form": lambda: "index form",
+            "norm": lambda: "‖v‖² = vᵀv",
+            "multiply out": lambda: "multiply out",
+            "cases": lambda: "only the terms with " + " or ".join(
+                f"{i} = {a[1]} or {j} = {a[1]}" for i, j in a[0]) + f" depend on {a[2]}",
+            "differentiate": lambda: "differentiate",
+            "delta": lambda: f"∂{self.doprint(a[0])}/∂{self.doprint(a[1])} = "
+            + (" ".join(self.doprint(d) for d in a[2]) or "1"),
+            "resolve": lambda: "a sum over δ keeps the one term where its indices are equal",
+            "symmetry": lambda: "; ".join(f"{m} is symmetric: {e}_ik = {e}_ki" for m, e in a),
+            "absorb": lambda: f"the term with the summed index equal to {a[0]} completes the sum",
+            "read back": lambda: "read back as a matrix expression",
+            "add terms": lambda: "the sum of the terms' gradients" + (
+                "; " + ", ".join(self.expr(t) for t in a[0]) + " does not depend on "
+                + a[1] if a[0] else ""),
+            "collect": lambda: "collect terms",
+            "from gradient": lambda: "from above",
+        }[r.kind]()
+
+
+def render_explanation(e: Any) -> str:
+    """A worked solution: one equation per line, the reason in brackets."""
+    p = StepTextPrinter(e.names, e.function_expr)
+    what = "Gradient" if e.task == "gradient" else "Hessian"
+    lines = [f"{what} of f = {p.expr(e.function_expr)} with respect to {e.wrt}, "
+             "entry by entry"]
+    if e.declarations:
+        lines.append("where " + "; ".join(d.describe() for d in e.declarations))
+    lines.append("")
+    rows: list[tuple[str, str]] = []
+    indent = 0
+    for step in e.steps:
+        rhs = p.doprint(step.rhs)
+        if step.lhs is not None:
+            if step.lhs == e.function_expr:
+                rows.append((f"f = {p.expr(e.function_expr)}", ""))
+                indent = 2
+                left = " " * indent + "= "
+            else:
+                lhs = p.doprint(step.lhs)
+                indent = len(lhs) + 1
+                left = lhs + " = "
+        else:
+            left = " " * indent + "= "
+        rows.append((left + rhs, p.reason(step.reason) if step.reason else ""))
+    width = min(max(len(r[0]) for r in rows), 72)
+    for text, why in rows:
+        lines.append(f"{text:<{width}}   [{why}]" if why else text)
+    lines.append("")
+    lines.append(f"result: {e.result_text}")
+    if e.checked:
+        lines.append(f"checked: {e.checked}")
     return "\n".join(lines)
