@@ -35,7 +35,7 @@ import sympy as sp
 
 from .calculus import matrix as mf
 from .calculus.elementwise import (
-    SYMBOLIC_MAX_SIZE,
+    SYMBOLIC_MAX_ENTRIES,
     EntryComparison,
     NotPolynomial,
     compare_entries,
@@ -610,11 +610,16 @@ def _elementwise_evidence(problem: _Problem, samples: list[_EntrySample], skippe
     notes: list[str] = []
     wrt = problem.wrt
     data = [n for n in sorted({*_symbol_names(problem.space, problem.f.expr)}) if n != wrt]
-    poly = all(s.mode == "polynomial" for s in samples)
-    how = (f"entries as exact polynomials in the entries of {wrt}"
-           + (f" ({', '.join(data)} random integers)" if data else "")
-           if poly else f"entries differentiated symbolically and compared at random rational "
-                        f"values of {wrt} in 60-digit arithmetic")
+    modes = {c.mode for s in samples for c in (s.claim, s.truth) if c is not None}
+    entry_modes = {s.mode for s in samples}
+    if entry_modes == {"polynomial"}:
+        how = (f"entries as exact polynomials in the entries of {wrt}"
+               + (f" ({', '.join(data)} random integers)" if data else ""))
+        if "pointwise" in modes:
+            how += "; a claim that is not a polynomial compared at random rational values"
+    else:
+        how = (f"entries differentiated symbolically (SymPy diff per entry) and compared at "
+               f"random rational values of {wrt}")
     if index_result is not None:
         ix_text = f"index form: derived {to_unicode(index_result)}"
     else:
@@ -630,9 +635,9 @@ def _elementwise_evidence(problem: _Problem, samples: list[_EntrySample], skippe
         if bad:
             cx = _counterexample_entries(problem, bad[0])
     if too_big:
-        notes.append("the function is not a polynomial in " + str(wrt) + "; the element-wise "
-                     "engine expands it symbolically only up to size "
-                     f"{SYMBOLIC_MAX_SIZE} (skipped " + "; ".join(too_big) + ")")
+        notes.append(f"the function is not a polynomial in {wrt}: the element-wise engine "
+                     f"differentiates it symbolically only while {wrt} has at most "
+                     f"{SYMBOLIC_MAX_ENTRIES} entries (skipped " + "; ".join(too_big) + ")")
     if skipped:
         notes.append("element-wise engine: no admissible point at " + "; ".join(skipped))
     index_bad = [s for s in samples if s.index is not None and not s.index.equal]

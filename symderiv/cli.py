@@ -122,11 +122,12 @@ def main() -> None:
     """Check hand derivations by machine, with evidence.
 
     Give a function, a variable and your claimed gradient or Hessian; symderiv
-    derives the true one symbolically (at symbolic sizes), checks your claim
-    exactly at random points of several sizes, cross-checks everything with
-    finite differences, and says holds / fails / undecided. A failure comes
-    with the correct result, what is wrong with the claim, and a counterexample
-    you can reproduce.
+    derives the true one in matrix form (at symbolic sizes) and entry by entry
+    (index form, and exact polynomial entries at sizes 1 to 4), checks your
+    claim exactly, cross-checks everything with finite differences, and says
+    holds / fails / undecided. A failure comes with the correct result, what is
+    wrong with the claim, and a counterexample you can reproduce. 'explain'
+    prints the entry-by-entry derivation as a worked solution (text or LaTeX).
 
     \b
     Examples:
@@ -134,13 +135,30 @@ def main() -> None:
           --claim "-2 * X.T @ y + X.T @ X @ w"
       symderiv hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n" --claim "2 * A"
       symderiv equal "(A @ B).T" "B.T @ A.T" --let "A: m x k; B: k x n"
+      symderiv explain hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n, symmetric"
       symderiv demo
     """
+
+
+def _parse_sizes(ctx: click.Context, param: click.Parameter, value: str | None
+                 ) -> tuple[int, ...]:
+    if not value:
+        return ()
+    out = []
+    for part in value.split(","):
+        part = part.strip()
+        if not part.isdigit() or not 1 <= int(part) <= 128:
+            raise click.BadParameter(f"{part!r} is not a size in 1..128 (write e.g. 8,16)")
+        out.append(int(part))
+    return tuple(out)
 
 
 def _derivative_options(what: str, variable_help: str) -> Callable[..., Any]:
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         f = _output_options(f)
+        f = click.option("--sizes", callback=_parse_sizes, metavar="N[,N...]",
+                         help="More sizes for the element-wise engine (every dimension set "
+                              "to N; it always checks sizes 1 to 4), e.g. 8,16.")(f)
         f = click.option("--scale", type=click.FloatRange(1e-6, 1e6), default=1.0,
                          show_default=True,
                          help="Magnitude of the random floating-point data.")(f)
@@ -152,13 +170,15 @@ def _derivative_options(what: str, variable_help: str) -> Callable[..., Any]:
 
 
 def _check_derivative(task: str, function: str, wrt: str, claim: str | None, scale: float,
-                      let: tuple[str, ...], seed: int, json_out: bool, latex_out: bool) -> None:
+                      sizes: tuple[int, ...], let: tuple[str, ...], seed: int, json_out: bool,
+                      latex_out: bool) -> None:
     from .check import check_gradient, check_hessian
 
     check = check_gradient if task == "gradient" else check_hessian
     fmt = _format(json_out, latex_out)
     decls = _lets(let)
-    _run(lambda: check(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale), fmt)
+    _run(lambda: check(function, wrt=wrt, claim=claim, let=decls, seed=seed, scale=scale,
+                       sizes=sizes), fmt)
 
 
 @main.command("grad")
@@ -189,6 +209,91 @@ def hessian_cmd(**options: Any) -> None:
       symderiv hessian "norm(y - X @ w)**2" --wrt w --let "X: m x n; y: m; w: n"
     """
     _check_derivative("hessian", **options)
+
+
+@main.group("explain", cls=_Group)
+def explain_group() -> None:
+    """Print a worked solution: a gradient or Hessian derived entry by entry.
+
+    The function is written in index form (xᵀAx = Σ_i Σ_j a_ij x_i x_j),
+    differentiated by a generic entry x_k — splitting the cases i = k and j = k
+    for a quadratic term, resolving Kronecker deltas otherwise — simplified with
+    the declared symmetries, and read back as a matrix expression. Sums such as
+    ‖y − Xw‖² are multiplied out first and each term is done on its own. Every
+    step is checked at sizes 1, 2, 3 before it is printed.
+
+    Covers polynomial expressions (products, sums, transposes, traces, squared
+    norms, Hadamard products, diag); for exp, log or inverses use 'grad' or
+    'hessian', which derive them in matrix form.
+
+    \b
+    Examples:
+      symderiv explain grad "x.T @ A @ x" --wrt x --let "x: n; A: n x n, symmetric"
+      symderiv explain hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n" --latex
+      symderiv explain grad "norm(y - X @ w)**2" --wrt w --let "X: m x n; y: m; w: n"
+    """
+
+
+def _explain_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--latex", "latex_out", is_flag=True,
+                     help="Print the derivation as a LaTeX align* block (needs amsmath).")(f)
+    f = click.option("--json", "json_out", is_flag=True,
+                     help="Print the steps as JSON (top-level key 'explanation').")(f)
+    f = click.option("--let", "let", multiple=True, metavar="DECLS",
+                     help="Shapes and assumptions, e.g. \"x: n; A: n x n, symmetric\".")(f)
+    f = click.option("--wrt", required=True, metavar="NAME",
+                     help="The variable to differentiate by.")(f)
+    return click.argument("function")(f)
+
+
+def _explain(task: str, function: str, wrt: str, let: tuple[str, ...], json_out: bool,
+             latex_out: bool) -> None:
+    from .explain import explain_gradient, explain_hessian
+
+    fmt = _format(json_out, latex_out)
+    fn = explain_gradient if task == "gradient" else explain_hessian
+    try:
+        explanation = fn(function, wrt=wrt, let=_lets(let))
+    except SymderivError as exc:
+        if fmt == "json":
+            import json
+
+            click.echo(json.dumps({"explanation": "error", "error": str(exc),
+                                   "col": getattr(exc, "col", None),
+                                   "exit_code": exc.exit_code}))
+        raise
+    if fmt == "json":
+        from .render.json import render_explanation as render_json
+        click.echo(render_json(explanation))
+    elif fmt == "latex":
+        from .render.latex import render_explanation as render_tex
+        click.echo(render_tex(explanation))
+    else:
+        click.echo(str(explanation))
+
+
+@explain_group.command("grad")
+@_explain_options
+def explain_grad_cmd(**options: Any) -> None:
+    """The gradient of FUNCTION, entry by entry (talk A, sections A4 and A5).
+
+    \b
+    Example:
+      symderiv explain grad "norm(y - X @ w)**2" --wrt w --let "X: m x n; y: m; w: n"
+    """
+    _explain("gradient", **options)
+
+
+@explain_group.command("hessian")
+@_explain_options
+def explain_hessian_cmd(**options: Any) -> None:
+    """The Hessian of FUNCTION: the gradient's steps, then ∂/∂x_l of its entry k.
+
+    \b
+    Example:
+      symderiv explain hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n, symmetric"
+    """
+    _explain("hessian", **options)
 
 
 @main.command("equal")

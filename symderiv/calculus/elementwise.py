@@ -13,7 +13,8 @@ drawn data), and a difference is a proof, with a point where it shows.
 Where the function is not a polynomial in the variable (exp, log, roots, the
 inverse or determinant of a matrix that depends on it), the entries are SymPy
 expressions instead, differentiated with ``diff`` and compared at random rational
-points in 60-digit arithmetic; that is slower, so it runs at small sizes only.
+points in 60-digit arithmetic; that is slower, so it runs only while the variable
+has at most four entries.
 
 This engine shares nothing with the matrix-form rules: it checks them.
 """
@@ -36,7 +37,7 @@ from .evaluate import Compiled, Exact, NotExact, Precise
 __all__ = ["EntryComparison", "NotPolynomial", "compare_entries", "derivative_entries"]
 
 MAX_POWER = 64
-SYMBOLIC_MAX_SIZE = 3
+SYMBOLIC_MAX_ENTRIES = 4  # symbolic entries (exp, log, inverses) get slow beyond
 PRECISE_RTOL = 1e-40
 
 
@@ -119,7 +120,26 @@ class PolynomialBackend:
         return out
 
     def det(self, a: np.ndarray) -> Any:
-        return self._from_exact(Exact.det(self._constant_matrix(a, "determinant")))
+        if all(self.constant(v) is not None for v in a.flat):
+            return self._from_exact(Exact.det(self._constant_matrix(a, "determinant")))
+        return self._bareiss(a)
+
+    def _bareiss(self, a: np.ndarray) -> PolyElement:
+        """det of a polynomial matrix without fractions (Bareiss: each division is exact)."""
+        m = [[self.ring(v) for v in row] for row in a.tolist()]
+        n, sign, prev = len(m), 1, self.ring.one
+        for k in range(n - 1):
+            if not m[k][k]:
+                swap = next((r for r in range(k + 1, n) if m[r][k]), None)
+                if swap is None:
+                    return self.ring.zero
+                m[k], m[swap] = m[swap], m[k]
+                sign = -sign
+            for i in range(k + 1, n):
+                for j in range(k + 1, n):
+                    m[i][j] = (m[i][j] * m[k][k] - m[i][k] * m[k][j]).exquo(prev)
+            prev = m[k][k]
+        return m[n - 1][n - 1] * sign
 
     def inv(self, a: np.ndarray) -> np.ndarray:
         return self._from_exact(Exact.inv(self._constant_matrix(a, "inverse")))
@@ -280,7 +300,8 @@ def derivative_entries(fc: Compiled, task: str, wrt: str, point: Mapping[str, An
 
     ``point`` holds exact (Fraction) values for the other symbols; the variable's own
     value in it is ignored.  Polynomial mode first; :class:`NotPolynomial` switches to
-    symbolic entries, which only sizes up to ``SYMBOLIC_MAX_SIZE`` are allowed.
+    symbolic entries, allowed while the variable has at most ``SYMBOLIC_MAX_ENTRIES``
+    entries (a vector of length 4, a 2×2 matrix).
     """
     names = _entry_names(wrt, shape)
     try:
@@ -295,7 +316,7 @@ def derivative_entries(fc: Compiled, task: str, wrt: str, point: Mapping[str, An
         mode, terms = "polynomial", len(f)
         second = PolyElement.diff
     except NotPolynomial:
-        if any(int(v) > SYMBOLIC_MAX_SIZE for v in sizes.values()):
+        if len(names) > SYMBOLIC_MAX_ENTRIES:
             raise
         backend = ExpressionBackend()
         gens = tuple(sp.Symbol(n, real=True) for n in names)
@@ -333,11 +354,14 @@ def _scalar(v: Any) -> Any:
 class EntryComparison:
     """Claim against the derivative's entries at one size.
 
-    ``equal`` is exact in polynomial mode (an identity in the variable's entries for the
-    drawn data); in symbolic mode it rests on ``points`` random rational points.  When
-    they differ, ``at`` is a value of the variable where they do, with ``expected`` and
-    ``claimed`` there (Fractions, or 60-digit mpf in symbolic mode); ``undefined`` says
-    that the claim is undefined there while the derivative is not.
+    ``mode`` is ``"polynomial"`` (both sides polynomials: ``equal`` is an identity in
+    the variable's entries, for the drawn data), ``"pointwise"`` (polynomial entries,
+    a claim that is not one: compared at ``points`` drawn values of the variable) or
+    ``"symbolic"`` (entries that are not polynomials, differentiated by SymPy and
+    compared at drawn values).  When the sides differ, ``at`` is a value of the
+    variable where they do, with ``expected`` and ``claimed`` there (Fractions, or
+    60-digit mpf); ``undefined`` says that the claim is undefined there while the
+    derivative is not.
     """
 
     equal: bool
@@ -349,27 +373,27 @@ class EntryComparison:
     undefined: bool = False
 
 
-def _claim_entries(claim_c: Compiled, entries: Entries, point: Mapping[str, Any],
-                   wrt: str, sizes: Mapping[sp.Symbol, int]) -> np.ndarray:
-    backend = entries.backend
-    if entries.mode == "polynomial":
-        data = _data_point(point, wrt, lambda q: QQ(q.numerator, q.denominator))
+def _fit(out: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """A claim's value in the derivative's layout ("0" stands for a zero of any shape)."""
+    if isinstance(out, np.ndarray):
+        arr = np.asarray(out, dtype=object)
     else:
-        data = _data_point(point, wrt, lambda q: sp.Rational(q.numerator, q.denominator))
-    data[wrt] = _variable(list(entries.generators), entries.shape)
-    out = claim_c(data, sizes, backend)
-    arr = np.asarray(out, dtype=object) if isinstance(out, np.ndarray) else None
-    if arr is None:
         arr = np.empty((), dtype=object)
         arr[()] = out
-    if arr.shape != entries.values.shape:
-        if arr.size == 1:  # "0" stands for a zero of any shape
-            full = np.empty(entries.values.shape, dtype=object)
-            full.fill(arr.reshape(-1)[0])
-            arr = full
-        else:
-            arr = arr.reshape(entries.values.shape)
-    return arr
+    if arr.shape == shape:
+        return arr
+    if arr.size == 1:
+        full = np.empty(shape, dtype=object)
+        full.fill(arr.reshape(-1)[0])
+        return full
+    return arr.reshape(shape)
+
+
+def _claim_entries(claim_c: Compiled, entries: Entries, point: Mapping[str, Any],
+                   wrt: str, sizes: Mapping[sp.Symbol, int]) -> np.ndarray:
+    data = _data_point(point, wrt, lambda q: QQ(q.numerator, q.denominator))
+    data[wrt] = _variable(list(entries.generators), entries.shape)
+    return _fit(claim_c(data, sizes, entries.backend), entries.values.shape)
 
 
 Draw = Callable[[np.random.Generator, int], list[Fraction]]
@@ -380,36 +404,32 @@ def compare_entries(claim_c: Compiled, entries: Entries, point: Mapping[str, Any
                     structure: str = "", points: int = 2) -> EntryComparison:
     """Compare the claim (compiled) with ``entries``, entry by entry.
 
-    ``draw(rng, attempt)`` gives values of the variable's entries (flat) honouring its
-    assumptions.  ``structure`` says how the variable is constrained: ``"symmetric"``
-    (compare on symmetric matrices: x_ji is replaced by x_ij), ``"diagonal"`` (the
-    off-diagonal entries are 0) or ``"pointwise"`` (no polynomial description, such as
-    orthogonal matrices: compare at drawn points only).
+    Where both are polynomials the comparison is an identity in the variable's
+    entries.  Otherwise (the claim has an inverse, say) it is made at values of the
+    variable from ``draw(rng, attempt)``, which honour its assumptions.
+    ``structure`` says how the variable is constrained: ``"symmetric"`` (compare on
+    symmetric matrices: x_ji is replaced by x_ij), ``"diagonal"`` (off-diagonal
+    entries are 0) or ``"pointwise"`` (no polynomial description, such as orthogonal
+    matrices: compare at drawn values only).
     """
-    try:
-        claimed = _claim_entries(claim_c, entries, point, wrt, sizes)
-    except NotPolynomial:
-        if entries.mode == "polynomial":  # the claim leaves the ring: compare pointwise
-            return compare_entries(claim_c, _as_expressions(entries), point, wrt, sizes, rng,
-                                   draw=draw, structure=structure, points=points)
-        raise
-    if entries.mode == "polynomial" and structure == "pointwise":
-        symbolic = _as_expressions(entries)
-        return _compare_pointwise(symbolic, _as_expressions_array(claimed, entries), rng,
-                                  points, draw)
-    if entries.mode == "polynomial":
-        ring = entries.backend.ring
-        restrict = _restriction(ring, entries.shape, structure)
-        diffs = [restrict(ring(e) - ring(c)) for e, c in zip(entries.values.flat, claimed.flat,
-                                                               strict=True)]
-        if not any(diffs):
-            return EntryComparison(True, "polynomial", 0)
-        at = _witness(diffs, rng, draw)
-        return EntryComparison(
-            False, "polynomial", 0, at=_variable(at, entries.shape),
-            expected=_evaluate_poly(entries.values, ring, at),
-            claimed=_evaluate_poly(claimed, ring, at))
-    return _compare_pointwise(entries, claimed, rng, points, draw)
+    if entries.mode == "polynomial" and structure != "pointwise":
+        try:
+            claimed = _claim_entries(claim_c, entries, point, wrt, sizes)
+        except NotPolynomial:
+            claimed = None
+        if claimed is not None:
+            ring = entries.backend.ring
+            restrict = _restriction(ring, entries.shape, structure)
+            diffs = [restrict(ring(e) - ring(c))
+                     for e, c in zip(entries.values.flat, claimed.flat, strict=True)]
+            if not any(diffs):
+                return EntryComparison(True, "polynomial", 0)
+            at = _witness(diffs, rng, draw)
+            return EntryComparison(
+                False, "polynomial", 0, at=_variable(at, entries.shape),
+                expected=_evaluate_poly(entries.values, ring, at),
+                claimed=_evaluate_poly(claimed, ring, at))
+    return _compare_pointwise(entries, claim_c, point, wrt, sizes, rng, points, draw)
 
 
 def _restriction(ring: PolyRing, shape: tuple[int, ...], structure: str
@@ -425,21 +445,8 @@ def _restriction(ring: PolyRing, shape: tuple[int, ...], structure: str
     return lambda p: p.compose(pairs) if pairs and p else p
 
 
-def _as_expressions_array(values: np.ndarray, entries: Entries) -> np.ndarray:
-    ring = entries.backend.ring
-    gens = tuple(sp.Symbol(str(g), real=True) for g in ring.symbols)
-    return np.vectorize(lambda p: ring(p).as_expr(*gens), otypes=[object])(values)
-
-
-def _as_expressions(entries: Entries) -> Entries:
-    ring = entries.backend.ring
-    gens = tuple(sp.Symbol(str(g), real=True) for g in ring.symbols)
-    values = np.vectorize(lambda p: ring(p).as_expr(*gens), otypes=[object])(entries.values)
-    return Entries("symbolic", values, gens, entries.shape, entries.terms, ExpressionBackend())
-
-
 def _at(p: PolyElement, at: list[Any]) -> Fraction:
-    """p at an integer point (PolyElement's own evaluation builds a ring per variable)."""
+    """p at a rational point (PolyElement's own evaluation builds a ring per variable)."""
     total = Fraction(0)
     for monom, coeff in p.iterterms():
         term = _to_fraction(coeff)
@@ -468,9 +475,29 @@ def _evaluate_poly(values: np.ndarray, ring: PolyRing, at: list[Fraction]) -> np
     return out
 
 
-def _compare_pointwise(entries: Entries, claimed: np.ndarray, rng: np.random.Generator,
-                       points: int, draw: Draw) -> EntryComparison:
-    """Compare at random integer values of the variable, in 60-digit arithmetic.
+def _expected_at(entries: Entries, at: list[Fraction], mp: Any) -> np.ndarray:
+    if entries.mode == "polynomial":
+        return _evaluate_poly(entries.values, entries.backend.ring, at)
+    subs = dict(zip(entries.generators, (sp.Rational(v.numerator, v.denominator) for v in at),
+                    strict=True))
+    return _numbers(entries.values, subs, mp)
+
+
+def _claim_at(claim_c: Compiled, point: Mapping[str, Any], wrt: str, value: Any,
+              sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...]) -> np.ndarray:
+    full = dict(point)
+    full[wrt] = value
+    try:
+        return _fit(claim_c(full, sizes, Exact()), shape)
+    except NotExact:
+        return _fit(claim_c(full, sizes, Precise()), shape)
+
+
+def _compare_pointwise(entries: Entries, claim_c: Compiled, point: Mapping[str, Any], wrt: str,
+                       sizes: Mapping[sp.Symbol, int], rng: np.random.Generator, points: int,
+                       draw: Draw) -> EntryComparison:
+    """Compare at drawn values of the variable: exactly where both sides are rational,
+    else in 60-digit arithmetic.
 
     A point where the derivative is undefined is not admissible.  A point where only
     the claim is undefined counts against it only if the claim is undefined at every
@@ -480,34 +507,43 @@ def _compare_pointwise(entries: Entries, claimed: np.ndarray, rng: np.random.Gen
     mp = Precise().mpmath
     seen = 0
     undefined_at = None
+    mode = "pointwise" if entries.mode == "polynomial" else "symbolic"
     for attempt in range(16):
         if seen == points:
             break
         at = draw(rng, attempt)
-        subs = dict(zip(entries.generators, (sp.Rational(v.numerator, v.denominator)
-                                             for v in at), strict=True))
         try:
-            e = _numbers(entries.values, subs, mp)
+            e = _expected_at(entries, at, mp)
         except EvaluationError:
             continue  # the derivative is undefined here: not an admissible point
+        value = _variable(at, entries.shape)
         try:
-            c = _numbers(claimed, subs, mp)
+            c = _claim_at(claim_c, point, wrt, value, sizes, entries.values.shape)
         except EvaluationError:
-            undefined_at = undefined_at or (at, e)
+            undefined_at = undefined_at or (value, e)
             continue
         seen += 1
-        scale = max((abs(x) for x in e.flat), default=0)
-        worst = max((abs(x - y) for x, y in zip(e.flat, c.flat, strict=True)), default=0)
-        if worst > PRECISE_RTOL * max(scale, 1):
-            return EntryComparison(False, "symbolic", seen, at=_variable(at, entries.shape),
-                                   expected=e, claimed=c)
+        if not _close(e, c, mp):
+            return EntryComparison(False, mode, seen, at=value, expected=e, claimed=c)
     if not seen and undefined_at is not None:
-        at, e = undefined_at
-        return EntryComparison(False, "symbolic", 1, at=_variable(at, entries.shape),
-                               expected=e, claimed="undefined", undefined=True)
+        return EntryComparison(False, mode, 1, at=undefined_at[0], expected=undefined_at[1],
+                               claimed="undefined", undefined=True)
     if not seen:
         raise EvaluationError("no point of the variable where the derivative is defined")
-    return EntryComparison(True, "symbolic", seen)
+    return EntryComparison(True, mode, seen)
+
+
+def _close(e: np.ndarray, c: np.ndarray, mp: Any) -> bool:
+    if all(isinstance(x, Fraction) for x in (*e.flat, *c.flat)):
+        return all(x == y for x, y in zip(e.flat, c.flat, strict=True))
+
+    def mpf(x: Any) -> Any:
+        return mp.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mp.mpf(x)
+    ev = [mpf(x) for x in e.flat]
+    cv = [mpf(x) for x in c.flat]
+    scale = max((abs(x) for x in ev), default=0)
+    worst = max((abs(x - y) for x, y in zip(ev, cv, strict=True)), default=0)
+    return bool(worst <= PRECISE_RTOL * max(scale, 1))
 
 
 def _numbers(values: np.ndarray, subs: dict[sp.Symbol, sp.Expr], mp: Any) -> np.ndarray:

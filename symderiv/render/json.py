@@ -8,7 +8,7 @@ from typing import Any
 from ..verdict import Verdict
 from .printing import to_latex, to_unicode
 
-__all__ = ["render_verdict", "verdict_to_dict"]
+__all__ = ["explanation_to_dict", "render_explanation", "render_verdict", "verdict_to_dict"]
 
 
 def verdict_to_dict(v: Verdict) -> dict[str, Any]:
@@ -37,3 +37,31 @@ def verdict_to_dict(v: Verdict) -> dict[str, Any]:
 
 def render_verdict(v: Verdict) -> str:
     return json.dumps(verdict_to_dict(v), indent=2, ensure_ascii=False)
+
+
+def explanation_to_dict(e: Any) -> dict[str, Any]:
+    """A worked solution as plain data: each step's sides in Unicode and LaTeX, and why."""
+    from .latex import StepLatexPrinter
+    from .text import StepTextPrinter
+
+    text = StepTextPrinter(e.names, e.function_expr)
+    tex = StepLatexPrinter(e.names, e.function_expr)
+    steps = []
+    for s in e.steps:
+        steps.append({
+            "lhs": None if s.lhs is None else {"unicode": text.doprint(s.lhs),
+                                               "latex": tex.doprint(s.lhs)},
+            "rhs": {"unicode": text.doprint(s.rhs), "latex": tex.doprint(s.rhs)},
+            "reason": None if s.reason is None else {"kind": s.reason.kind,
+                                                     "text": text.reason(s.reason)},
+        })
+    return {"explanation": e.task, "function": e.function, "wrt": e.wrt,
+            "declarations": "; ".join(d.describe() for d in e.declarations),
+            "steps": steps,
+            "result": {"input": e.result_text, "unicode": to_unicode(e.result),
+                       "latex": to_latex(e.result)},
+            "checked": e.checked}
+
+
+def render_explanation(e: Any) -> str:
+    return json.dumps(explanation_to_dict(e), indent=2, ensure_ascii=False)

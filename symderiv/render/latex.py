@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sympy as sp
+
+from ..calculus.indexform import IndexExpr
 from ..space import Declaration
 from ..verdict import Diagnosis, Verdict
-from .printing import to_latex
+from .printing import StepPrinter, to_latex
 
-__all__ = ["render_verdict"]
+__all__ = ["StepLatexPrinter", "render_explanation", "render_verdict"]
 
 _REL = {"holds": "=", "fails": r"\neq", "undecided": r"\overset{?}{=}"}
 _WORD = {"holds": "holds", "fails": "fails", "undecided": "is undecided"}
@@ -102,6 +107,122 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
     engines = "; ".join(f"{e.engine}: {e.outcome}" for e in v.evidence)
     lines.append(rf"\emph{{Evidence}} ({'engines agree' if v.agree else 'engines disagree'}): "
                  rf"{_tex_escape(engines)}.")
+    body = "\n".join(lines) + "\n"
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            + body + "\n\\end{document}\n")
+
+
+# -- worked solutions ------------------------------------------------------------------------
+class StepLatexPrinter(StepPrinter):
+    """Index forms in LaTeX: ``\\sum_{i \\neq k} a_{ki} x_{i}``, ``\\frac{\\partial f}{…}``."""
+
+    def expr(self, e: Any) -> str:
+        return to_latex(e)
+
+    def entry(self, base: str, indices: list[str]) -> str:
+        name = to_latex(sp.Symbol(base))
+        if not indices:
+            return name
+        return f"{name}_{{{''.join(indices)}}}"
+
+    def index(self, name: str) -> str:
+        return name.replace("'", "^{\\prime}")
+
+    def power(self, base: str, k: int) -> str:
+        return f"{base}^{{{k}}}"
+
+    def sum_sign(self, index: str, excluded: list[str]) -> str:
+        if excluded:
+            return rf"\sum_{{{index} \neq {', '.join(excluded)}}} "
+        return rf"\sum_{{{index}}} "
+
+    def delta(self, a: str, b: str) -> str:
+        return rf"\delta_{{{a}{b}}}"
+
+    def group(self, inner: str, k: int) -> str:
+        return rf"\left({inner}\right)" + (f"^{{{k}}}" if k != 1 else "")
+
+    def _of(self, of: Any) -> str:
+        if self.function is not None and of == self.function:
+            return "f"
+        return rf"\left({self.expr(of)}\right)"
+
+    def _den(self, by: tuple[Any, ...]) -> tuple[str, str]:
+        names = [self.doprint(e) for e in reversed(by)]
+        if len(names) == 1:
+            return "", rf"\partial {names[0]}"
+        if names[0] == names[1]:
+            return "^{2}", rf"\partial {names[0]}^{{2}}"
+        return "^{2}", " ".join(rf"\partial {n}" for n in names)
+
+    def _print_Partial(self, p: Any) -> str:
+        order, den = self._den(p.by)
+        if isinstance(p.of, IndexExpr):
+            return rf"\frac{{\partial}}{{{den}}} \left({self.doprint(p.of)}\right)"
+        if self.function is not None and p.of == self.function:
+            return rf"\frac{{\partial{order} f}}{{{den}}}"
+        return rf"\frac{{\partial{order}}}{{{den}}} {self._of(p.of)}"
+
+    def _print_EntryOf(self, e: Any) -> str:
+        idx = "".join(i.name for i in e.indices)
+        return rf"\left({self.expr(e.matrix)}\right)_{{{idx}}}"
+
+    def _print_Nabla(self, n: Any) -> str:
+        op = r"\nabla" if n.order == 1 else r"\nabla^{2}"
+        return rf"{op} {self._of(n.of)}"
+
+    def reason(self, r: Any) -> str:
+        a = r.args
+        text = {
+            "index form": lambda: r"\text{index form}",
+            "norm": lambda: r"\|v\|^{2} = v^{\top} v",
+            "multiply out": lambda: r"\text{multiply out}",
+            "cases": lambda: r"\text{only the terms with }" + r"\text{ or }".join(
+                rf"{i} = {a[1]} \text{{ or }} {j} = {a[1]}" for i, j in a[0])
+            + rf"\text{{ depend on }} {self.entry(a[2].split('_')[0], [a[1]])}",
+            "differentiate": lambda: r"\text{differentiate}",
+            "delta": lambda: rf"\frac{{\partial {self.doprint(a[0])}}}"
+                             rf"{{\partial {self.doprint(a[1])}}} = "
+                             + (" ".join(self.doprint(d) for d in a[2]) or "1"),
+            "resolve": lambda: r"\text{a sum over } \delta \text{ keeps one term}",
+            "symmetry": lambda: r",\ ".join(
+                rf"{self.entry(e, ['i', 'k'])} = {self.entry(e, ['k', 'i'])}"
+                rf"\ \text{{({m} symmetric)}}" for m, e in a),
+            "absorb": lambda: r"\text{the diagonal term completes the sum}",
+            "read back": lambda: r"\text{as a matrix expression}",
+            "add terms": lambda: r"\text{add the terms' gradients}",
+            "collect": lambda: r"\text{collect terms}",
+            "from gradient": lambda: r"\text{from above}",
+        }[r.kind]()
+        return text
+
+
+def render_explanation(e: Any, *, standalone: bool = False) -> str:
+    """A worked solution as an ``align*`` block (amsmath), the reasons beside the steps."""
+    p = StepLatexPrinter(e.names, e.function_expr)
+    what = "gradient" if e.task == "gradient" else "Hessian"
+    lines = [f"% symderiv: worked solution, {what} with respect to {e.wrt}",
+             rf"Let $f = {to_latex(e.function_expr)}$, where {_declarations(e.declarations)}.",
+             r"\begin{align*}"]
+    rows: list[str] = []
+    for step in e.steps:
+        rhs = p.doprint(step.rhs)
+        why = rf" && {p.reason(step.reason)}" if step.reason else ""
+        if step.lhs is not None and step.lhs == e.function_expr:
+            rows.append(rf"f &= {to_latex(e.function_expr)}")
+            rows.append(rf"  &= {rhs}{why}")
+        elif step.lhs is not None:
+            rows.append(rf"{p.doprint(step.lhs)} &= {rhs}{why}")
+        else:
+            rows.append(rf"  &= {rhs}{why}")
+    lines.append(" \\\\\n".join(rows))
+    lines.append(r"\end{align*}")
+    op = r"\nabla" if e.task == "gradient" else r"\nabla^{2}"
+    lines.append(rf"Hence ${op} f = {to_latex(e.result)}$.")
+    if e.checked:
+        lines.append(rf"\emph{{Checked:}} {_tex_escape(e.checked)}.")
     body = "\n".join(lines) + "\n"
     if not standalone:
         return body

@@ -175,7 +175,7 @@ class StepTextPrinter(StepPrinter):
             + (" ".join(self.doprint(d) for d in a[2]) or "1"),
             "resolve": lambda: "a sum over δ keeps the one term where its indices are equal",
             "symmetry": lambda: "; ".join(f"{m} is symmetric: {e}_ik = {e}_ki" for m, e in a),
-            "absorb": lambda: f"the term with the summed index equal to {a[0]} completes the sum",
+            "absorb": lambda: f"the diagonal term ({a[0]} = the summed index) completes the sum",
             "read back": lambda: "read back as a matrix expression",
             "add terms": lambda: "the sum of the terms' gradients" + (
                 "; " + ", ".join(self.expr(t) for t in a[0]) + " does not depend on "
