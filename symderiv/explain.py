@@ -73,7 +73,7 @@ class Reason:
     ``delta`` (∂x_i/∂x_k = δ_ik; args: the two entries and the deltas), ``resolve``,
     ``symmetry`` (args: (matrix, entry name) pairs), ``absorb`` (args: k),
     ``read back``, ``add terms`` (args: terms free of the variable, variable),
-    ``collect``, ``from gradient``.
+    ``collect``, ``from gradient``, ``constant`` (f does not depend on the variable).
     """
 
     kind: str
@@ -210,7 +210,7 @@ def _derive_index(steps: list[Step], of: Any, g: IndexExpr, var: str, at: tuple[
         cur = ix.collect(sym)
         steps.append(Step(None, cur, Reason("symmetry", tuple((u, names.get(u, u))
                                                               for u in used))))
-    absorbed = ix.collect(ix.absorb(cur))
+    absorbed = ix.collect(ix.absorb(cur, symmetric))
     if absorbed != cur:
         cur = absorbed
         steps.append(Step(None, cur, Reason("absorb", (k.name if k else "",))))
@@ -247,6 +247,14 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space, function_text: str = 
             steps.append(Step(f, _shown_sum(terms), Reason("multiply out")))
     results: list[sp.Basic] = []
     index_sum = ix.ZERO
+    if not any(_depends(t, var) for t in terms):
+        steps.append(Step(Nabla(f, 1, wrt), _zero(at), Reason("constant", (wrt,))))
+        if task == "gradient":
+            return steps, _zero(at), ix.ZERO
+        hat = (Index("l", at[0].dim),) if at else ()
+        steps.append(Step(Nabla(f, 2, wrt), _zero(at + hat) if at else sp.Integer(0),
+                          Reason("constant", (wrt,))))
+        return steps, _zero(at + hat) if at else sp.Integer(0), ix.ZERO
     for term in terms:
         if not _depends(term, var):
             results.append(_zero(at))

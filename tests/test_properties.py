@@ -2,9 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from strategies import LET as POLY_LET
+from strategies import polynomial_function
 
 from symderiv import (
     check_gradient,
@@ -128,3 +130,21 @@ def test_random_expressions_hessians_agree(f):
     v = check_hessian(f, wrt="x", let=LET)
     assert v.outcome == "holds", str(v)
     assert v.agree
+
+
+# -- the three engines on random polynomial functions (issue 3) ----------------------------------
+@settings(max_examples=25, deadline=None)
+@given(polynomial_function(), st.sampled_from(["gradient", "hessian"]), st.integers(0, 2**16))
+def test_engines_agree_on_random_polynomial_functions(f, task, seed):
+    """Matrix-form, element-wise (index form and exact entries) and finite differences agree
+    on the derivative of a random polynomial in x — and all three reject it perturbed."""
+    check = check_gradient if task == "gradient" else check_hessian
+    v = check(f, wrt="x", let=POLY_LET, seed=seed)
+    assert v.outcome == "holds" and v.agree, str(v)
+    assert [e.outcome for e in v.evidence] == ["holds", "holds", "holds"], str(v)
+    assert v.evidence[1].detail.startswith("index form: derived"), str(v)
+    assert not any("disagree" in note for note in v.notes), str(v)
+    wrong = f"{v.correct_text} + outer(a, b)" if task == "hessian" else f"{v.correct_text} + a"
+    bad = check(f, wrt="x", claim=wrong, let=POLY_LET, seed=seed)
+    assert bad.outcome == "fails"
+    assert [e.outcome for e in bad.evidence] == ["fails", "fails", "fails"], str(bad)

@@ -154,7 +154,7 @@ def to_index(expr: sp.Basic, space: Space, *, nested: bool = False) -> IndexExpr
     With ``nested``, a squared norm stays a sum of squares, ‖y − Xw‖² ↦
     Σ_i (y_i − Σ_j x_ij w_j)², instead of being multiplied out.
     """
-    return tidy(_scalar(expr, space, _Fresh(), nested))
+    return tidy(resolve_deltas(_scalar(expr, space, _Fresh(), nested)))
 
 
 def _scalar(e: sp.Basic, space: Space, fresh: _Fresh, nested: bool) -> IndexExpr:
@@ -500,8 +500,15 @@ def use_symmetry(e: IndexExpr, symmetric: set[str]) -> tuple[IndexExpr, list[str
     return IndexExpr(tuple(out)), used
 
 
-def absorb(e: IndexExpr) -> IndexExpr:
-    """c·T[i:=k] + c·Σ_{i≠k} T = c·Σ_i T: a diagonal term goes back into its sum."""
+def absorb(e: IndexExpr, symmetric: set[str] = frozenset()) -> IndexExpr:  # type: ignore
+    """c·T[i:=k] + c·Σ_{i≠k} T = c·Σ_i T: a diagonal term goes back into its sum.
+
+    Entries of the ``symmetric`` matrices are compared in one index order, so that
+    b_jk in T[i:=k] meets the b_kj of the diagonal term."""
+
+    def key(t: Term) -> tuple:
+        return _key(use_symmetry(IndexExpr((t,)), symmetric)[0].terms[0])
+
     terms = list(e.terms)
     changed = True
     while changed:
@@ -517,9 +524,9 @@ def absorb(e: IndexExpr) -> IndexExpr:
             diagonal = _substitute(full, bound.index, k)
             if diagonal is None:
                 continue
-            key = _key(diagonal)
+            want = key(diagonal)
             for m, d in enumerate(terms):
-                if m != n and _key(d) == key and _same_sign(d.coeff, t.coeff):
+                if m != n and key(d) == want and _same_sign(d.coeff, t.coeff):
                     terms[n] = full
                     left = d.coeff - t.coeff
                     if left == 0:
@@ -585,37 +592,53 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
         for i in _indices_of(f):
             counts[i] = counts.get(i, 0) + 1
     for i, c in counts.items():
-        if i in free:
-            if c > 1:
-                raise _NotAMatrixProduct(f"index {i.name} occurs {c} times")
-        elif i not in t.summed or c > 2:
-            raise _NotAMatrixProduct(f"index {i.name} occurs {c} times")
-        elif c == 0:
+        in_matrices = sum(i in f.indices for f in unused if isinstance(f, Entry)
+                          and len(f.indices) == 2) + sum(isinstance(f, Delta) and i in (f.a, f.b)
+                                                         for f in unused)
+        if i not in free and i not in t.summed:
+            raise _NotAMatrixProduct(f"index {i.name} is neither free nor summed")
+        if in_matrices > (1 if i in free else 2):  # vectors are elementwise factors
+            raise _NotAMatrixProduct(f"index {i.name} occurs in {in_matrices} matrices")
+        if c == 0:
             scalars.append(i.dim)  # Σ_i 1 = n
 
-    def take(i: Index) -> Factor | None:
+    def take_vectors(i: Index) -> list[Entry]:
+        out = [f for f in unused if isinstance(f, Entry) and f.indices == (i,)]
+        for f in out:
+            unused.remove(f)
+        return out
+
+    def take_link(i: Index) -> Factor | None:
         for f in unused:
-            if i in _indices_of(f):
+            if not (isinstance(f, Entry) and len(f.indices) == 1) and i in _indices_of(f):
                 unused.remove(f)
                 return f
         return None
 
-    def walk(i: Index) -> tuple[list[sp.Basic], Index | None]:
+    def walk(i: Index, stop: Index | None = None) -> tuple[list[sp.Basic], Index | None]:
         """Follow the chain from index i: the matrices met, and the index it ends at
-        (None when it ends in a vector, which is the last element)."""
+        (None when it ends in a vector, which is the last element).  Vectors met at an
+        index on the way are elementwise factors: u_i (…)_i is (diag(u) …)_i; the chain
+        stops at the free index ``stop`` (a_lk u_l is (Aᵀ diag(u))_kl)."""
         chain: list[sp.Basic] = []
         while True:
-            f = take(i)
-            if f is None:
+            if i == stop:
+                chain.extend(DiagMatrix(space.symbol(v.base)) for v in take_vectors(i))
                 return chain, i
+            vectors = take_vectors(i)
+            f = take_link(i)
+            if f is None:
+                if not vectors:
+                    return chain, i
+                chain.extend(DiagMatrix(space.symbol(v.base)) for v in vectors[:-1])
+                chain.append(space.symbol(vectors[-1].base))
+                return chain, None
+            chain.extend(DiagMatrix(space.symbol(v.base)) for v in vectors)
             if isinstance(f, Delta):
                 i = f.b if f.a == i else f.a
                 continue
             assert isinstance(f, Entry)
             sym = space.symbol(f.base)
-            if len(f.indices) == 1:
-                chain.append(sym)
-                return chain, None
             a, b = f.indices
             if a == b:
                 raise _NotAMatrixProduct(f"the diagonal entry {f.base}_{a.name}{b.name}")
@@ -635,7 +658,7 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
     if len(free) == 1:
         main = column(*walk(free[0]))
     elif len(free) == 2:
-        chain, end = walk(free[0])
+        chain, end = walk(free[0], stop=free[1])
         if end == free[1]:
             main = (sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]) if chain \
                 else sp.Identity(free[0].dim)

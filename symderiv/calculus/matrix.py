@@ -287,9 +287,10 @@ def hessian(f: sp.Expr, x: Var, space: Space | None = None) -> sp.Basic:
         return sp.ZeroMatrix(n, n)
     v = sp.MatrixSymbol("_v", n, 1)
     hv = _grad_scalar(sp.Trace(_mm(v.T, g)), x)  # ∇ₓ(vᵀ∇f) = (∂∇f/∂x)ᵀ v = H v
-    if hv is None:
+    hv = None if hv is None else canonical(hv, space, factor=False)
+    if hv is None or is_zero(hv):  # f is at most linear in x (its terms may cancel)
         return sp.ZeroMatrix(n, n)
-    return canonical(extract_linear(canonical(hv, space, factor=False), v), space)
+    return canonical(extract_linear(hv, v), space)
 
 
 # -- canonical form -----------------------------------------------------------------------

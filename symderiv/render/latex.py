@@ -195,6 +195,7 @@ class StepLatexPrinter(StepPrinter):
             "add terms": lambda: r"\text{add the terms' gradients}",
             "collect": lambda: r"\text{collect terms}",
             "from gradient": lambda: r"\text{from above}",
+            "constant": lambda: rf"\text{{$f$ does not depend on }} {a[0]}",
         }[r.kind]()
         return text
 

@@ -182,6 +182,7 @@ class StepTextPrinter(StepPrinter):
                 + a[1] if a[0] else ""),
             "collect": lambda: "collect terms",
             "from gradient": lambda: "from above",
+            "constant": lambda: f"f does not depend on {a[0]}",
         }[r.kind]()
 
 

@@ -1,0 +1,146 @@
+"""The element-wise engine at concrete sizes: exact polynomial entries, and its evidence."""
+
+from fractions import Fraction
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import sympy as sp
+from sympy.polys.rings import PolyElement
+
+from symderiv import check_gradient, check_hessian, parse_declarations, parse_expression
+from symderiv.calculus.elementwise import (
+    SYMBOLIC_MAX_ENTRIES,
+    NotPolynomial,
+    compare_entries,
+    derivative_entries,
+)
+from symderiv.calculus.evaluate import Exact, compile_expr
+
+LS = "X: m x n; y: m; w: n"
+
+
+def setup(f: str, claim: str, let: str, wrt: str, n: int, seed: int = 0):
+    space = parse_declarations(let)
+    fc = compile_expr(parse_expression(f, space).expr)
+    cc = compile_expr(parse_expression(claim, space).expr)
+    sizes = dict.fromkeys(space.dim_symbols, n)
+    rng = np.random.default_rng(seed)
+    names = [name for name in space.declarations if name != wrt]
+    point = space.random_point(names, sizes, rng, exact=True)
+    shape = space.concrete_shape(wrt, sizes)
+
+    def draw(r, attempt):
+        v = space.random_value(wrt, sizes, r, exact=True, wide=attempt >= 4)
+        return [Fraction(x) for x in np.ravel(np.asarray(v, dtype=object))]
+    return SimpleNamespace(space=space, fc=fc, cc=cc, sizes=sizes, rng=rng, point=point,
+                           shape=shape, draw=draw)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 8])
+def test_least_squares_gradient_entries_are_the_talks(n):
+    """Talk A5 at n: the entries of ∇‖y − Xw‖² equal those of −2Xᵀy + 2XᵀXw as polynomials."""
+    c = setup("norm(y - X @ w)**2", "-2 * X.T @ y + 2 * X.T @ X @ w", LS, "w", n)
+    entries = derivative_entries(c.fc, "gradient", "w", c.point, c.sizes, c.shape)
+    assert entries.mode == "polynomial"
+    assert all(isinstance(v, PolyElement) for v in entries.values.flat)
+    assert entries.values.shape == (n, 1)
+    assert compare_entries(c.cc, entries, c.point, "w", c.sizes, c.rng, draw=c.draw).equal
+
+
+def test_the_erratum_is_disproved_with_a_point():
+    """The printed −2Xᵀy + XᵀXw differs; the witness is where the polynomials differ."""
+    c = setup("norm(y - X @ w)**2", "-2 * X.T @ y + X.T @ X @ w", LS, "w", 3)
+    entries = derivative_entries(c.fc, "gradient", "w", c.point, c.sizes, c.shape)
+    cmp = compare_entries(c.cc, entries, c.point, "w", c.sizes, c.rng, draw=c.draw)
+    assert not cmp.equal and cmp.mode == "polynomial"
+    at = {**c.point, "w": cmp.at}
+    truth = compile_expr(parse_expression("-2 * X.T @ y + 2 * X.T @ X @ w", c.space).expr)
+    assert np.array_equal(truth(at, c.sizes, Exact()), cmp.expected)
+    assert np.array_equal(c.cc(at, c.sizes, Exact()), cmp.claimed)
+    assert not np.array_equal(cmp.expected, cmp.claimed)
+
+
+def test_hessian_of_a_quadratic_form():
+    c = setup("x.T @ A @ x", "A + A.T", "x: n; A: n x n", "x", 4)
+    entries = derivative_entries(c.fc, "hessian", "x", c.point, c.sizes, c.shape)
+    assert entries.values.shape == (4, 4)
+    assert compare_entries(c.cc, entries, c.point, "x", c.sizes, c.rng, draw=c.draw).equal
+    two_a = compile_expr(parse_expression("2 * A", c.space).expr)
+    assert not compare_entries(two_a, entries, c.point, "x", c.sizes, c.rng, draw=c.draw).equal
+
+
+def test_symmetric_variable_is_compared_on_symmetric_matrices():
+    """S⁻¹ = S⁻ᵀ for symmetric S, so ∇ log det S = S⁻¹ holds there (not for every S);
+    ∇ tr(SB) = Bᵀ whatever S is, and (B + Bᵀ)/2 is another matrix."""
+    assert check_gradient("logdet(S)", wrt="S", claim="inv(S)",
+                          let="S: n x n, positive definite").evidence[1].outcome == "holds"
+    v = check_gradient("trace(S @ B)", wrt="S", claim="B.T", let="S: n x n, symmetric; B: n x n")
+    assert v.evidence[1].outcome == "holds"
+    v = check_gradient("trace(S @ B)", wrt="S", claim="(B + B.T) / 2",
+                       let="S: n x n, symmetric; B: n x n")
+    assert v.evidence[1].outcome == "fails"
+
+
+def test_not_a_polynomial_falls_back_to_symbolic_entries():
+    c = setup("log(sum(exp(x)))", "exp(x) / sum(exp(x))", "x: n", "x", 3)
+    entries = derivative_entries(c.fc, "gradient", "x", c.point, c.sizes, c.shape)
+    assert entries.mode == "symbolic"
+    cmp = compare_entries(c.cc, entries, c.point, "x", c.sizes, c.rng, draw=c.draw)
+    assert cmp.equal and cmp.mode == "symbolic" and cmp.points == 2
+
+
+def test_symbolic_entries_are_limited():
+    c = setup("log(sum(exp(x)))", "exp(x) / sum(exp(x))", "x: n", "x", SYMBOLIC_MAX_ENTRIES + 1)
+    with pytest.raises(NotPolynomial):
+        derivative_entries(c.fc, "gradient", "x", c.point, c.sizes, c.shape)
+
+
+def test_polynomial_determinant_and_a_claim_with_an_inverse():
+    """det X is a polynomial (Bareiss); the claim det(X)·X⁻ᵀ is compared at drawn values,
+    where singular draws do not count against it."""
+    v = check_gradient("det(X)", wrt="X", claim="det(X) * inv(X).T", let="X: n x n")
+    e = v.evidence[1]
+    assert e.outcome == "holds" and {"n": 4} in e.sizes
+    assert check_gradient("det(X)", wrt="X", claim="det(X) * inv(X)",
+                          let="X: n x n").evidence[1].outcome == "fails"
+
+
+def test_gram_products_square_each_entry():
+    """vᵀv is evaluated as a sum of squares; the value is the same as the product."""
+    space = parse_declarations("v: n")
+    e = parse_expression("v.T @ v", space).expr
+    point = {"v": np.array([Fraction(1), Fraction(-2), Fraction(3)], dtype=object)}
+    sizes = dict.fromkeys(space.dim_symbols, 3)
+    assert compile_expr(e)(point, sizes, Exact()) == 14
+
+
+def test_evidence_in_every_verdict_format():
+    v = check_hessian("x.T @ A @ x", wrt="x", claim="2 * A", let="x: n; A: n x n")
+    e = v.evidence[1]
+    assert e.engine == "element-wise" and e.outcome == "fails"
+    assert e.detail == "index form: derived A + Aᵀ"
+    assert e.counterexample is not None and e.counterexample.exact
+    assert "element-wise" in str(v)
+    assert any(x["engine"] == "element-wise" for x in v.to_dict()["engines"])
+    from symderiv.render.latex import render_verdict
+
+    assert "element-wise: fails" in render_verdict(v)
+
+
+def test_larger_sizes_on_request():
+    v = check_gradient("norm(y - X @ w)**2", wrt="w", claim="-2 * X.T @ y + 2 * X.T @ X @ w",
+                       let=LS, sizes=(16,))
+    assert {"m": 16, "n": 16} in v.evidence[1].sizes
+    with pytest.raises(ValueError, match=r"1\.\.128"):
+        check_gradient("x.T @ x", wrt="x", let="x: n", sizes=(0,))
+
+
+def test_a_wrong_cas_result_is_caught_by_the_entries(monkeypatch):
+    from symderiv.calculus import matrix as mf
+
+    real = mf.hessian
+    monkeypatch.setattr(mf, "hessian", lambda f, x, space=None: sp.MatMul(3, real(f, x, space)))
+    v = check_hessian("x.T @ A @ x", wrt="x", let="x: n; A: n x n")
+    assert v.outcome == "undecided" and not v.agree and v.correct is None
+    assert any("exact entries of the element-wise engine" in note for note in v.notes)
