@@ -7,7 +7,15 @@
 'fails'
 """
 
-from .check import Result, check_equal, check_gradient, check_hessian, gradient, hessian
+from .check import (
+    Result,
+    check_entries,
+    check_equal,
+    check_gradient,
+    check_hessian,
+    gradient,
+    hessian,
+)
 from .errors import (
     ArgumentError,
     DeclarationError,
@@ -45,6 +53,7 @@ __all__ = [
     "UnsupportedError",
     "Verdict",
     "__version__",
+    "check_entries",
     "check_equal",
     "check_gradient",
     "check_hessian",

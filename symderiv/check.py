@@ -56,7 +56,8 @@ from .render.printing import to_input, to_latex, to_unicode
 from .space import Declaration, Space
 from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 
-__all__ = ["Result", "check_equal", "check_gradient", "check_hessian", "gradient", "hessian"]
+__all__ = ["Result", "check_entries", "check_equal", "check_gradient", "check_hessian", "gradient",
+           "hessian"]
 
 EXACT_POINTS = 2
 RESAMPLE = 12
@@ -102,6 +103,7 @@ class _Problem:
     names: list[str] = field(default_factory=list)
     used: set[sp.Symbol] | None = None
     extra_sizes: tuple[int, ...] = ()
+    only_extra: bool = False
 
     def sizes(self) -> list[dict[sp.Symbol, int]]:
         return self.space.size_assignments(self.used)
@@ -520,8 +522,10 @@ class _EntrySample:
 
 
 def _elementwise_sizes(problem: _Problem) -> list[dict[sp.Symbol, int]]:
-    """Sizes 1…4 of the usual assignments, then every size asked for (all dimensions)."""
-    out = [s for s in problem.sizes() if all(v <= ELEMENTWISE_MAX_DEFAULT for v in s.values())]
+    """Sizes 1…4 of the usual assignments (unless ``only_extra``), then every size asked
+    for (all dimensions)."""
+    out = [] if problem.only_extra else [
+        s for s in problem.sizes() if all(v <= ELEMENTWISE_MAX_DEFAULT for v in s.values())]
     dims = [d for d in problem.space.dim_symbols if problem.used is None or d in problem.used]
     for n in problem.extra_sizes:
         s = dict.fromkeys(dims, n)
@@ -533,8 +537,9 @@ def _elementwise_sizes(problem: _Problem) -> list[dict[sp.Symbol, int]]:
 def _elementwise_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
                          truth_c: Compiled | None, index_c: Compiled | None, names: list[str]
                          ) -> tuple[list[_EntrySample], list[str], list[str]]:
-    """The derivative's entries at each size (small data first, then wide), compared
-    with the claim, the matrix-form result and the index-form result."""
+    """The derivative's entries at each size (small data first, then wide; at sizes above
+    4 one draw of wide data), compared with the claim, the matrix-form result and the
+    index-form result."""
     wrt = problem.wrt
     assert wrt is not None
     data = [n for n in names if n != wrt]
@@ -545,8 +550,12 @@ def _elementwise_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | N
                  "symmetric" if {"symmetric", "positive definite"} & set(assumptions) else "")
 
     def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
-                earlier: list[_EntrySample]) -> _EntrySample | None:
-        point = problem.space.random_point(data, sizes, rng, exact=True, wide=bool(earlier))
+                earlier: list[_EntrySample | None]) -> _EntrySample | None:
+        large = any(v > ELEMENTWISE_MAX_DEFAULT for v in sizes.values())
+        if large and earlier:
+            return None  # one draw at a large size: its data are already wide
+        point = problem.space.random_point(data, sizes, rng, exact=True,
+                                           wide=bool(earlier) or large)
         shape = problem.space.concrete_shape(wrt, sizes)
         try:
             entries = derivative_entries(f_c, problem.task, wrt, point, sizes, shape)
@@ -1245,6 +1254,47 @@ def hessian(f: str, *, wrt: str, let: str | Space | None = None) -> Result:
     '2 * X.T @ X'
     """
     return _result("hessian", f, wrt, let)
+
+
+def check_entries(f: str, *, wrt: str, claim: str, let: str | Space | None = None,
+                  sizes: tuple[int, ...] = (4,), task: str = "gradient", seed: int = 0
+                  ) -> Verdict:
+    """The element-wise engine alone, at the given sizes: exact, entry by entry.
+
+    Every dimension is set to each size in turn; the function and the claim are built
+    entry by entry as polynomials in the variable's entries (the other symbols random
+    integers) and compared exactly.  Use it for a claim at a size of interest
+    (``sizes=(64,)``); :func:`check_gradient` runs this engine at sizes 1–4 anyway.
+
+    >>> check_entries("norm(y - X @ w)**2", wrt="w", claim="-2 * X.T @ y + X.T @ X @ w",
+    ...               let="X: m x n; y: m; w: n", sizes=(32,)).outcome
+    'fails'
+    """
+    if task not in ("gradient", "hessian"):
+        raise ArgumentError(f"task must be 'gradient' or 'hessian', not {task!r}")
+    _validate(seed, 1.0)
+    extra = _validate_sizes(sizes)
+    if not extra:
+        raise ArgumentError("give at least one size")
+    problem = _setup(task, f, wrt, claim, let, seed, 1.0)
+    problem.extra_sizes, problem.only_extra = extra, True
+    names = sorted({*_symbol_names(problem.space, problem.f.expr, problem.claim.expr), wrt})
+    problem.used = _used_dims(problem.space, names, problem.f.expr, problem.claim.expr)
+    t0 = time.perf_counter()
+    samples, skipped, too_big = _elementwise_samples(
+        problem, compile_expr(problem.f.expr), compile_expr(problem.claim.expr), None, None,
+        names)
+    evidence, notes = _elementwise_evidence(problem, samples, skipped, too_big, None,
+                                            "not run by check_entries",
+                                            time.perf_counter() - t0)
+    return Verdict(
+        outcome="undecided" if evidence.outcome == "unsupported" else evidence.outcome,
+        task=task,  # type: ignore[arg-type]
+        function=problem.f.text, wrt=problem.wrt, claim=problem.claim.text,  # type: ignore
+        declarations=_declarations(problem.space, names), function_expr=problem.f.expr,
+        claim_expr=problem.claim.expr, wrt_kind=problem.space.get(wrt).kind,
+        evidence=(evidence,), counterexample=evidence.counterexample, notes=tuple(notes),
+        seed=seed)
 
 
 # -- identities ----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 At a concrete size (n = 3, say), the function is evaluated entry by entry with the
 entries of the variable kept as *symbols* — generators of SymPy's sparse polynomial
-ring ``QQ[x_1, …, x_n]`` — and the other symbols at random integer values.  Each
+ring ``ZZ[x_1, …, x_n]`` (``QQ`` where a constant is a fraction) — and the other
+symbols at random integer values.  Each
 matrix product, transpose and trace then yields polynomials, never a large ``Expr``
 tree: ``f`` is a polynomial in the variable's entries, its gradient is read off by
 differentiating it by each generator, its Hessian by differentiating those again.
@@ -28,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
-from sympy.polys.domains import QQ
+from sympy.polys.domains import QQ, ZZ
 from sympy.polys.rings import PolyElement, PolyRing
 
 from ..errors import EvaluationError
@@ -45,6 +46,10 @@ class NotPolynomial(Exception):
     """The function is not a polynomial in the variable's entries."""
 
 
+class _NeedsRationals(Exception):
+    """An integer ring met a fraction: start again over QQ (integers are much faster)."""
+
+
 def _to_fraction(q: Any) -> Fraction:
     return Fraction(int(q.numerator), int(q.denominator))
 
@@ -53,8 +58,9 @@ def _to_fraction(q: Any) -> Fraction:
 class PolynomialBackend:
     """Values are polynomials in the variable's entries (or rational constants).
 
-    Constants stay elements of the domain QQ, so products of data (XᵀX) cost no
-    polynomial arithmetic; only values that depend on the variable are ring elements.
+    Constants stay elements of the ring's domain (ZZ, or QQ where fractions occur), so
+    products of data (XᵀX) cost no polynomial arithmetic; only values that depend on
+    the variable are ring elements.
     """
 
     name = "poly"
@@ -62,6 +68,15 @@ class PolynomialBackend:
 
     def __init__(self, ring: PolyRing) -> None:
         self.ring = ring
+        self.domain = ring.domain
+
+    def number(self, q: Any) -> Any:
+        """A rational (Fraction, int or domain element) as an element of the domain."""
+        if self.domain == ZZ:
+            if q.denominator != 1:
+                raise _NeedsRationals
+            return ZZ(int(q.numerator))
+        return QQ(int(q.numerator), int(q.denominator))
 
     @staticmethod
     def constant(v: Any) -> Any:
@@ -73,18 +88,17 @@ class PolynomialBackend:
     def const(self, value: sp.Expr) -> Any:
         if not value.is_Rational:
             raise NotPolynomial(f"the constant {value} is irrational")
-        return QQ(int(value.p), int(value.q))
+        return self.number(Fraction(int(value.p), int(value.q)))
 
-    @staticmethod
-    def full(rows: int, cols: int, value: int) -> np.ndarray:
+    def full(self, rows: int, cols: int, value: int) -> np.ndarray:
         out = np.empty((rows, cols), dtype=object)
-        out.fill(QQ(value))
+        out.fill(self.domain(value))
         return out
 
     def eye(self, n: int) -> np.ndarray:
         out = self.full(n, n, 0)
         for i in range(n):
-            out[i, i] = QQ(1)
+            out[i, i] = self.domain(1)
         return out
 
     array = staticmethod(Exact.array)
@@ -93,10 +107,9 @@ class PolynomialBackend:
     transpose = staticmethod(Exact.transpose)
     diagonal = staticmethod(Exact.diagonal)
 
-    @staticmethod
-    def gram(v: np.ndarray) -> np.ndarray:
+    def gram(self, v: np.ndarray) -> np.ndarray:
         """vᵀv for a column v: a sum of squares (squaring is half the work of a product)."""
-        total: Any = QQ(0)
+        total: Any = self.domain(0)
         for x in v[:, 0]:
             total = total + (x.square() if isinstance(x, PolyElement) else x * x)
         out = np.empty((1, 1), dtype=object)
@@ -105,7 +118,7 @@ class PolynomialBackend:
 
     @staticmethod
     def trace(a: np.ndarray) -> Any:
-        total: Any = QQ(0)
+        total: Any = a[0, 0] * 0
         for i in range(a.shape[0]):
             total = total + a[i, i]
         return total
@@ -147,7 +160,7 @@ class PolynomialBackend:
     def _from_exact(self, v: Any) -> Any:
         if isinstance(v, np.ndarray):
             return np.vectorize(self._from_exact, otypes=[object])(v)
-        return QQ(v.numerator, v.denominator)
+        return self.number(v)
 
     def pow(self, base: Any, exp: Any) -> Any:
         e = self.constant(exp)
@@ -294,6 +307,20 @@ def _data_point(point: Mapping[str, Any], wrt: str, convert: Any) -> dict[str, A
     return out
 
 
+def _polynomial_gradient(fc: Compiled, wrt: str, point: Mapping[str, Any],
+                         sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...],
+                         names: list[str], domain: Any
+                         ) -> tuple[str, tuple[Any, ...], list[Any], PolynomialBackend, int]:
+    ring = PolyRing(names, domain)
+    backend = PolynomialBackend(ring)
+    data = _data_point(point, wrt, backend.number)
+    data[wrt] = _variable(list(ring.gens), shape)
+    f = _scalar(fc(data, sizes, backend))
+    f = ring(f) if not isinstance(f, PolyElement) else f
+    gens = tuple(ring.gens)
+    return "polynomial", gens, [f.diff(g) for g in gens], backend, len(f)
+
+
 def derivative_entries(fc: Compiled, task: str, wrt: str, point: Mapping[str, Any],
                        sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...]) -> Entries:
     """∇f (``task="gradient"``) or ∇²f at one size, the variable's entries kept symbolic.
@@ -305,15 +332,12 @@ def derivative_entries(fc: Compiled, task: str, wrt: str, point: Mapping[str, An
     """
     names = _entry_names(wrt, shape)
     try:
-        ring = PolyRing(names, QQ)
-        backend: Any = PolynomialBackend(ring)
-        data = _data_point(point, wrt, lambda q: QQ(q.numerator, q.denominator))
-        data[wrt] = _variable(list(ring.gens), shape)
-        f = _scalar(fc(data, sizes, backend))
-        f = ring(f) if not isinstance(f, PolyElement) else f
-        gens: tuple[Any, ...] = tuple(ring.gens)
-        first = [f.diff(g) for g in gens]
-        mode, terms = "polynomial", len(f)
+        try:
+            mode, gens, first, backend, terms = _polynomial_gradient(fc, wrt, point, sizes,
+                                                                     shape, names, ZZ)
+        except _NeedsRationals:
+            mode, gens, first, backend, terms = _polynomial_gradient(fc, wrt, point, sizes,
+                                                                     shape, names, QQ)
         second = PolyElement.diff
     except NotPolynomial:
         if len(names) > SYMBOLIC_MAX_ENTRIES:
@@ -391,9 +415,18 @@ def _fit(out: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 def _claim_entries(claim_c: Compiled, entries: Entries, point: Mapping[str, Any],
                    wrt: str, sizes: Mapping[sp.Symbol, int]) -> np.ndarray:
-    data = _data_point(point, wrt, lambda q: QQ(q.numerator, q.denominator))
+    data = _data_point(point, wrt, entries.backend.number)
     data[wrt] = _variable(list(entries.generators), entries.shape)
     return _fit(claim_c(data, sizes, entries.backend), entries.values.shape)
+
+
+def _over_rationals(entries: Entries) -> Entries:
+    """The same polynomials in QQ[…] (a claim with a fraction in it needs them there)."""
+    ring = PolyRing(entries.backend.ring.symbols, QQ)
+    values = np.vectorize(lambda p: p.set_ring(ring) if isinstance(p, PolyElement)
+                          else ring(QQ(int(p))), otypes=[object])(entries.values)
+    return Entries(entries.mode, values, tuple(ring.gens), entries.shape, entries.terms,
+                   PolynomialBackend(ring))
 
 
 Draw = Callable[[np.random.Generator, int], list[Fraction]]
@@ -414,7 +447,11 @@ def compare_entries(claim_c: Compiled, entries: Entries, point: Mapping[str, Any
     """
     if entries.mode == "polynomial" and structure != "pointwise":
         try:
-            claimed = _claim_entries(claim_c, entries, point, wrt, sizes)
+            try:
+                claimed = _claim_entries(claim_c, entries, point, wrt, sizes)
+            except _NeedsRationals:
+                entries = _over_rationals(entries)
+                claimed = _claim_entries(claim_c, entries, point, wrt, sizes)
         except NotPolynomial:
             claimed = None
         if claimed is not None:
