@@ -33,7 +33,7 @@ from sympy.polys.domains import QQ, ZZ
 from sympy.polys.rings import PolyElement, PolyRing
 
 from ..errors import EvaluationError
-from .evaluate import Compiled, Exact, NotExact, Precise
+from .evaluate import Compiled, Exact, NotExact, ObjectArrays, Precise
 
 __all__ = ["EntryComparison", "NotPolynomial", "compare_entries", "derivative_entries"]
 
@@ -55,7 +55,7 @@ def _to_fraction(q: Any) -> Fraction:
 
 
 # -- polynomial entries ---------------------------------------------------------------------
-class PolynomialBackend:
+class PolynomialBackend(ObjectArrays):
     """Values are polynomials in the variable's entries (or rational constants).
 
     Constants stay elements of the ring's domain (ZZ, or QQ where fractions occur), so
@@ -64,7 +64,6 @@ class PolynomialBackend:
     """
 
     name = "poly"
-    batched = False
 
     def __init__(self, ring: PolyRing) -> None:
         self.ring = ring
@@ -90,23 +89,6 @@ class PolynomialBackend:
             raise NotPolynomial(f"the constant {value} is irrational")
         return self.number(Fraction(int(value.p), int(value.q)))
 
-    def full(self, rows: int, cols: int, value: int) -> np.ndarray:
-        out = np.empty((rows, cols), dtype=object)
-        out.fill(self.domain(value))
-        return out
-
-    def eye(self, n: int) -> np.ndarray:
-        out = self.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = self.domain(1)
-        return out
-
-    array = staticmethod(Exact.array)
-    smul = staticmethod(Exact.smul)
-    matmul = staticmethod(Exact.matmul)
-    transpose = staticmethod(Exact.transpose)
-    diagonal = staticmethod(Exact.diagonal)
-
     def gram(self, v: np.ndarray) -> np.ndarray:
         """vᵀv for a column v: a sum of squares (squaring is half the work of a product)."""
         total: Any = self.domain(0)
@@ -115,13 +97,6 @@ class PolynomialBackend:
         out = np.empty((1, 1), dtype=object)
         out[0, 0] = total
         return out
-
-    @staticmethod
-    def trace(a: np.ndarray) -> Any:
-        total: Any = a[0, 0] * 0
-        for i in range(a.shape[0]):
-            total = total + a[i, i]
-        return total
 
     def _constant_matrix(self, a: np.ndarray, what: str) -> np.ndarray:
         out = np.empty(a.shape, dtype=object)
@@ -195,43 +170,20 @@ class PolynomialBackend:
         except NotExact as exc:
             raise NotPolynomial(str(exc)) from None
 
-    def diag(self, v: np.ndarray) -> np.ndarray:
-        n = v.shape[0]
-        out = self.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = v[i, 0]
-        return out
 
 
 # -- symbolic entries (the fallback) -----------------------------------------------------------
-class ExpressionBackend:
+class ExpressionBackend(ObjectArrays):
     """Values are SymPy expressions in the variable's entries (small sizes only)."""
 
     name = "expr"
-    batched = False
+
+    def number(self, k: int) -> sp.Expr:
+        return sp.Integer(k)
 
     @staticmethod
     def const(value: sp.Expr) -> sp.Expr:
         return value
-
-    @staticmethod
-    def full(rows: int, cols: int, value: int) -> np.ndarray:
-        out = np.empty((rows, cols), dtype=object)
-        out.fill(sp.Integer(value))
-        return out
-
-    def eye(self, n: int) -> np.ndarray:
-        out = self.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = sp.Integer(1)
-        return out
-
-    array = staticmethod(Exact.array)
-    smul = staticmethod(Exact.smul)
-    matmul = staticmethod(Exact.matmul)
-    transpose = staticmethod(Exact.transpose)
-    diagonal = staticmethod(Exact.diagonal)
-    trace = staticmethod(PolynomialBackend.trace)
 
     @staticmethod
     def det(a: np.ndarray) -> sp.Expr:
@@ -254,13 +206,6 @@ class ExpressionBackend:
         if isinstance(value, np.ndarray):
             return np.vectorize(lambda v: self.func(name, v), otypes=[object])(value)
         return {"exp": sp.exp, "log": sp.log, "Abs": sp.Abs, "sign": sp.sign}[name](value)
-
-    def diag(self, v: np.ndarray) -> np.ndarray:
-        n = v.shape[0]
-        out = self.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = v[i, 0]
-        return out
 
 
 # -- the derivative, entry by entry ------------------------------------------------------------

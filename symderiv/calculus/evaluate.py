@@ -25,7 +25,8 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 
-__all__ = ["Batched", "Exact", "NotExact", "Precise", "compile_expr", "exact_det", "exact_inv"]
+__all__ = ["Batched", "Exact", "NotExact", "ObjectArrays", "Precise", "compile_expr", "exact_det",
+           "exact_inv"]
 
 
 class NotExact(Exception):
@@ -89,28 +90,31 @@ def _exact_sqrt(q: Fraction) -> Fraction:
     raise NotExact("irrational square root")
 
 
-class Exact:
-    """Rational arithmetic; a point maps names to Fractions or object arrays of Fractions."""
+class ObjectArrays:
+    """What backends whose values live in NumPy object arrays share: shapes, products,
+    transposes.  ``number(k)`` makes the backend's own integer k (a Fraction, an mpf, a
+    ring element …)."""
 
-    name = "exact"
     batched = False
 
-    @staticmethod
-    def const(value: sp.Expr) -> Fraction:
-        if not value.is_Rational:
-            raise NotExact(f"the constant {value} is irrational")
-        return Fraction(int(value.p), int(value.q))
+    def number(self, k: int) -> Any:
+        return Fraction(k)
 
-    @staticmethod
-    def full(rows: int, cols: int, value: int) -> np.ndarray:
+    def full(self, rows: int, cols: int, value: int) -> np.ndarray:
         out = np.empty((rows, cols), dtype=object)
-        out.fill(Fraction(value))
+        out.fill(self.number(value))
         return out
 
     def eye(self, n: int) -> np.ndarray:
         out = self.full(n, n, 0)
         for i in range(n):
-            out[i, i] = Fraction(1)
+            out[i, i] = self.number(1)
+        return out
+
+    def diag(self, v: np.ndarray) -> np.ndarray:
+        out = self.full(v.shape[0], v.shape[0], 0)
+        for i in range(v.shape[0]):
+            out[i, i] = v[i, 0]
         return out
 
     @staticmethod
@@ -119,7 +123,7 @@ class Exact:
         return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
     @staticmethod
-    def smul(s: Fraction, m: np.ndarray) -> np.ndarray:
+    def smul(s: Any, m: np.ndarray) -> np.ndarray:
         return m * s
 
     @staticmethod
@@ -131,8 +135,26 @@ class Exact:
         return a.T
 
     @staticmethod
-    def trace(a: np.ndarray) -> Fraction:
-        return sum((a[i, i] for i in range(a.shape[0])), Fraction(0))
+    def diagonal(m: np.ndarray) -> np.ndarray:
+        return np.array([[m[i, i]] for i in range(m.shape[0])], dtype=object)
+
+    def trace(self, a: np.ndarray) -> Any:
+        total = self.number(0)
+        for i in range(a.shape[0]):
+            total = total + a[i, i]
+        return total
+
+
+class Exact(ObjectArrays):
+    """Rational arithmetic; a point maps names to Fractions or object arrays of Fractions."""
+
+    name = "exact"
+
+    @staticmethod
+    def const(value: sp.Expr) -> Fraction:
+        if not value.is_Rational:
+            raise NotExact(f"the constant {value} is irrational")
+        return Fraction(int(value.p), int(value.q))
 
     @staticmethod
     def det(a: np.ndarray) -> Fraction:
@@ -174,18 +196,6 @@ class Exact:
             raise EvaluationError("log of a non-positive number")
         raise NotExact(name)
 
-    @staticmethod
-    def diagonal(m: np.ndarray) -> np.ndarray:
-        return np.array([[m[i, i]] for i in range(m.shape[0])], dtype=object)
-
-    @staticmethod
-    def diag(v: np.ndarray) -> np.ndarray:
-        n = v.shape[0]
-        out = Exact.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = v[i, 0]
-        return out
-
 
 class Precise(Exact):
     """Multiprecision floating point (mpmath, 60 digits) over object arrays.
@@ -214,23 +224,12 @@ class Precise(Exact):
             return self.mpmath.mpf(int(value.p)) / int(value.q)
         return self.mpmath.mpf(str(sp.N(value, self.digits + 5)))
 
-    def full(self, rows: int, cols: int, value: int) -> np.ndarray:  # type: ignore[override]
-        out = np.empty((rows, cols), dtype=object)
-        out.fill(self.mpmath.mpf(value))
-        return out
-
-    def eye(self, n: int) -> np.ndarray:
-        out = self.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = self.mpmath.mpf(1)
-        return out
+    def number(self, k: int) -> Any:
+        return self.mpmath.mpf(k)
 
     def array(self, value: Any) -> np.ndarray:  # type: ignore[override]
         arr = np.asarray(value, dtype=object)
         return np.vectorize(self.scalar, otypes=[object])(arr) if arr.size else arr
-
-    def trace(self, a: np.ndarray) -> Any:  # type: ignore[override]
-        return sum((a[i, i] for i in range(a.shape[0])), self.mpmath.mpf(0))
 
     def _matrix(self, a: np.ndarray) -> Any:
         return self.mpmath.matrix(a.tolist())
@@ -270,12 +269,6 @@ class Precise(Exact):
             return self.mpmath.mpf((value > 0) - (value < 0))
         raise UnsupportedError(f"cannot evaluate {name}")
 
-    def diag(self, v: np.ndarray) -> np.ndarray:  # type: ignore[override]
-        n = v.shape[0]
-        out = self.full(n, n, 0)
-        for i in range(n):
-            out[i, i] = v[i, 0]
-        return out
 
 
 class Batched:
