@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -37,7 +37,6 @@ from .calculus import matrix as mf
 from .calculus.elementwise import (
     SYMBOLIC_MAX_ENTRIES,
     EntryComparison,
-    NotPolynomial,
     compare_entries,
     derivative_entries,
 )
@@ -49,11 +48,29 @@ from .calculus.numeric import (
     numeric_gradient,
     numeric_hessian,
 )
-from .errors import ArgumentError, EvaluationError, OutOfRangeError, ShapeError, UnsupportedError
-from .parse import Parsed, parse_declarations, parse_expression
-from .parse.expression import shape_words
+from .calculus.steps import derive as derive_by_index
+from .errors import (
+    ArgumentError,
+    EvaluationError,
+    NotPolynomial,
+    OutOfRangeError,
+    ShapeError,
+    UnsupportedError,
+)
+from .parse import parse_expression
+from .problem import (
+    Problem,
+    declarations_of,
+    make_space,
+    setup_problem,
+    symbol_names,
+    used_dims,
+    validate_options,
+    validate_sizes,
+    zero_as,
+)
 from .render.printing import to_input, to_latex, to_unicode
-from .space import Declaration, Space
+from .space import Space
 from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 
 __all__ = ["Result", "check_entries", "check_equal", "check_gradient", "check_hessian", "gradient",
@@ -90,101 +107,6 @@ class Result:
         return f"${self.latex}$"
 
 
-# -- setup ------------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Problem:
-    space: Space
-    task: str
-    f: Parsed
-    wrt: str | None
-    claim: Parsed | None
-    seed: int
-    scale: float
-    names: list[str] = field(default_factory=list)
-    used: set[sp.Symbol] | None = None
-    extra_sizes: tuple[int, ...] = ()
-    only_extra: bool = False
-
-    def sizes(self) -> list[dict[sp.Symbol, int]]:
-        return self.space.size_assignments(self.used)
-
-
-def _space(let: str | Space | None) -> Space:
-    if isinstance(let, Space):
-        return let.copy()
-    if let is not None and not isinstance(let, str):
-        raise TypeError(f"let= takes declarations as text or a Space, not {type(let).__name__}")
-    return parse_declarations(let)
-
-
-def _symbol_names(space: Space, *exprs: sp.Basic) -> list[str]:
-    dims = {d.name for d in space.dim_symbols}
-    names: set[str] = set()
-    for e in exprs:
-        if e is None:
-            continue
-        for a in e.atoms(sp.MatrixSymbol):
-            names.add(str(a.name))
-        for s in e.free_symbols:
-            if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy) and s.name not in dims:
-                names.add(s.name)
-    names.discard("_v")
-    return sorted(names)
-
-
-def _used_dims(space: Space, names: list[str], *exprs: sp.Basic | None) -> set[sp.Symbol]:
-    """The symbolic dimensions that the named symbols and the expressions involve."""
-    used: set[sp.Symbol] = set()
-    for n in names:
-        used.update(d for d in space.get(n).dims if isinstance(d, sp.Symbol))
-    for e in exprs:
-        if e is None:
-            continue
-        for atom in e.atoms(sp.Identity, sp.OneMatrix, sp.ZeroMatrix, sp.MatrixSymbol):
-            used.update(s for s in atom.shape if isinstance(s, sp.Symbol))
-        used.update(s for s in e.free_symbols if s in space.dim_symbols)
-    return used
-
-
-def _declarations(space: Space, names: list[str]) -> tuple[Declaration, ...]:
-    """The declarations of the symbols in use, in declaration order."""
-    return tuple(d for n, d in space.declarations.items() if n in names)
-
-
-def _expected_shape(space: Space, wrt: str, task: str) -> tuple[str, tuple]:
-    decl = space.get(wrt)
-    if task == "gradient":
-        return decl.kind, decl.dims
-    if decl.kind == "scalar":
-        return "scalar", ()
-    n = decl.dims[0]  # a vector, or an n×1 column
-    return "matrix", (n, n)
-
-
-def _check_claim_shape(space: Space, claim: Parsed, wrt: str, task: str) -> None:
-    kind, dims = _expected_shape(space, wrt, task)
-    if claim.kind == "scalar" and claim.expr == 0:
-        return  # "0" stands for the zero of any shape
-    if (claim.kind, tuple(claim.dims)) == (kind, tuple(dims)):
-        return
-    what = "gradient" if task == "gradient" else "Hessian"
-    message = (f"the claimed {what} is {shape_words(claim.kind, claim.dims)}, but the {what} "
-               f"with respect to {space.get(wrt).describe()} is {shape_words(kind, dims)}")
-    if task == "gradient":
-        message += f" (denominator layout: the shape of {wrt})"
-        if kind == "matrix" and claim.kind == "matrix" and tuple(claim.dims) == dims[::-1]:
-            message += "; the claim has the transposed shape — numerator layout? try its .T"
-    raise ShapeError(message, source=claim.text, col=1, what="claim")
-
-
-def _zero_as(p: Parsed, kind: str, dims: tuple) -> Parsed:
-    """The claim "0" as the zero of the expected shape."""
-    if p.kind != "scalar" or p.expr != 0 or kind == "scalar":
-        return p
-    shape = (dims[0], 1) if kind == "vector" else dims
-    return Parsed(sp.ZeroMatrix(*shape), kind, dims, p.text)  # type: ignore[arg-type]
-
-
 def _dimension_witness(canon: sp.Basic, space: Space
                        ) -> tuple[dict[sp.Symbol, int], sp.Expr] | None:
     """Sizes where lhs − rhs ≠ 0, when it is a polynomial in the dimensions alone.
@@ -203,54 +125,6 @@ def _dimension_witness(canon: sp.Basic, space: Space
         if at != 0:
             return sizes, at
     return None
-
-
-def _validate(seed: object, scale: object) -> None:
-    """The API checks what the CLI's option types check."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ArgumentError(f"seed must be an integer in 0..2**32-1, not {seed!r}")
-    if isinstance(scale, bool) or not isinstance(scale, int | float) \
-            or not 1e-6 <= float(scale) <= 1e6:
-        raise ArgumentError(f"scale must be a number between 1e-6 and 1e6, not {scale!r}")
-
-
-def _setup(task: str, f: str, wrt: str | None, claim: str | None, let: str | Space | None,
-           seed: int, scale: float) -> _Problem:
-    space = _space(let)
-    pf = parse_expression(f, space)
-    if task in ("gradient", "hessian"):
-        if wrt is None or not str(wrt).strip():
-            raise ShapeError("missing the variable: say which one with wrt=... (--wrt)")
-        wrt = str(wrt).strip()
-        if not wrt.isidentifier() or wrt.startswith("_"):
-            raise ShapeError(f"{wrt!r} is not a variable name", source=wrt, col=1, what="--wrt")
-        if pf.kind == "vector" and pf.dims[0] == 1:
-            raise ShapeError("the function is a vector of length 1: a row (1×n, such as the "
-                             "transpose of an n×1 column) times a 1-D vector; declare the "
-                             "column as 1-D ('a: n') to make it a scalar",
-                             source=pf.text, col=1, what="function")
-        if pf.kind != "scalar":
-            raise ShapeError(f"the function must be scalar-valued, but it is "
-                             f"{'a vector' if pf.kind == 'vector' else 'a matrix'} "
-                             f"({pf.shape_text}); take norm(), sum() or trace() of it",
-                             source=pf.text, col=1, what="function")
-        if wrt in {d.name for d in space.dim_symbols}:
-            raise ShapeError(f"{wrt!r} is a dimension, not a variable", source=wrt, col=1,
-                             what="--wrt")
-        decl = space.get(wrt)
-        if task == "hessian" and decl.kind == "matrix" and decl.dims[1] != 1:
-            raise UnsupportedError(
-                f"the Hessian with respect to the matrix {wrt} is a 4-index tensor; "
-                "symderiv computes Hessians with respect to scalars and vectors")
-    pc = None
-    if claim is not None:
-        pc = parse_expression(claim, space)
-        if wrt is not None:
-            _check_claim_shape(space, pc, wrt, task)
-            kind, dims = _expected_shape(space, wrt, task)
-            pc = _zero_as(pc, kind, dims)
-    problem = _Problem(space, task, pf, wrt, pc, seed, scale)
-    return problem
 
 
 # -- exact and float evaluation ---------------------------------------------------------------
@@ -391,7 +265,7 @@ def _to_float_mp(x: Any) -> float:
         return float("inf")
 
 
-def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
+def _exact_samples(problem: Problem, truth_c: Compiled, claim_c: Compiled,
                    names: list[str], *, override: Callable[[dict[str, Any]], None] | None = None,
                    ) -> tuple[list[_Sample], list[str]]:
     """Compare at EXACT_POINTS random integer points per size assignment.
@@ -415,7 +289,7 @@ def _exact_samples(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
     return _sample_sizes(problem, measure, want=EXACT_POINTS, stream=1)
 
 
-def _sample_sizes(problem: _Problem,
+def _sample_sizes(problem: Problem,
                   measure: Callable[[dict[sp.Symbol, int], np.random.Generator, list[Any]], Any],
                   *, want: int, stream: int, sizes: list[dict[sp.Symbol, int]] | None = None
                   ) -> tuple[list[Any], list[str]]:
@@ -471,7 +345,7 @@ class _NumSample:
     truth_rel: float | None
 
 
-def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
+def _numeric_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | None,
                      truth_c: Compiled | None, names: list[str]
                      ) -> tuple[list[_NumSample], list[str]]:
     wrt = problem.wrt
@@ -508,7 +382,6 @@ def _numeric_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
 
 # -- element-wise engine ---------------------------------------------------------------------
 ELEMENTWISE_MAX_DEFAULT = 4
-ELEMENTWISE_MAX_SIZE = 128
 
 
 @dataclass(slots=True)
@@ -521,7 +394,7 @@ class _EntrySample:
     index: EntryComparison | None
 
 
-def _elementwise_sizes(problem: _Problem) -> list[dict[sp.Symbol, int]]:
+def _elementwise_sizes(problem: Problem) -> list[dict[sp.Symbol, int]]:
     """Sizes 1…4 of the usual assignments (unless ``only_extra``), then every size asked
     for (all dimensions)."""
     out = [] if problem.only_extra else [
@@ -534,7 +407,7 @@ def _elementwise_sizes(problem: _Problem) -> list[dict[sp.Symbol, int]]:
     return out
 
 
-def _elementwise_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | None,
+def _elementwise_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | None,
                          truth_c: Compiled | None, index_c: Compiled | None, names: list[str]
                          ) -> tuple[list[_EntrySample], list[str], list[str]]:
     """The derivative's entries at each size (small data first, then wide; at sizes above
@@ -585,7 +458,7 @@ def _elementwise_samples(problem: _Problem, f_c: Compiled, claim_c: Compiled | N
     return [x for x in samples if x is not None], skipped, sorted(set(too_big))
 
 
-def _counterexample_entries(problem: _Problem, s: _EntrySample) -> Counterexample:
+def _counterexample_entries(problem: Problem, s: _EntrySample) -> Counterexample:
     cmp = s.claim
     assert cmp is not None and problem.wrt is not None
     values = {k: _jsonable(v) for k, v in s.point.items()}
@@ -598,13 +471,11 @@ def _counterexample_entries(problem: _Problem, s: _EntrySample) -> Counterexampl
                                     np.asarray(cmp.claimed, dtype=object)))
 
 
-def _index_derivation(problem: _Problem) -> tuple[sp.Basic | None, str | None]:
+def _index_derivation(problem: Problem) -> tuple[sp.Basic | None, str | None]:
     """The element-wise engine's symbolic result (index form, read back as a matrix)."""
-    from .explain import derive
-
     try:
-        _steps, result, _ = derive(problem.task, problem.f.expr, problem.wrt,  # type: ignore
-                                   problem.space)
+        _steps, result, _ = derive_by_index(problem.task, problem.f.expr,
+                                            problem.wrt, problem.space)  # type: ignore[arg-type]
     except UnsupportedError as exc:
         return None, str(exc)
     except (ArithmeticError, TypeError, ValueError, RecursionError, KeyError) as exc:
@@ -612,13 +483,13 @@ def _index_derivation(problem: _Problem) -> tuple[sp.Basic | None, str | None]:
     return result, None
 
 
-def _elementwise_evidence(problem: _Problem, samples: list[_EntrySample], skipped: list[str],
+def _elementwise_evidence(problem: Problem, samples: list[_EntrySample], skipped: list[str],
                           too_big: list[str], index_result: sp.Basic | None,
                           index_why: str | None, seconds: float
-                          ) -> tuple[Evidence, list[str]]:
+                          ) -> tuple[Evidence, list[str], bool]:
     notes: list[str] = []
     wrt = problem.wrt
-    data = [n for n in sorted({*_symbol_names(problem.space, problem.f.expr)}) if n != wrt]
+    data = [n for n in sorted({*symbol_names(problem.space, problem.f.expr)}) if n != wrt]
     modes = {c.mode for s in samples for c in (s.claim, s.truth) if c is not None}
     entry_modes = {s.mode for s in samples}
     if entry_modes == {"polynomial"}:
@@ -653,12 +524,13 @@ def _elementwise_evidence(problem: _Problem, samples: list[_EntrySample], skippe
     if index_bad:
         notes.append(f"the index-form result {to_unicode(index_result)} disagrees with the "
                      f"exact entries at {_fmt_sizes(index_bad[0].sizes)}")
+    exact = modes <= {"polynomial"}  # identities, not comparisons at points in 60 digits
     evidence = Evidence(
         engine="element-wise", outcome=outcome,  # type: ignore[arg-type]
         method=how, checks=len(samples), sizes=_distinct_sizes(samples),
-        max_error=0.0 if samples and not cx else None,
+        max_error=0.0 if samples and not cx and exact else None,
         detail=ix_text, counterexample=cx, seconds=seconds)
-    return evidence, notes
+    return evidence, notes, bool(index_bad)
 
 
 def _squeeze(value: Any, ref: np.ndarray) -> np.ndarray:
@@ -717,7 +589,7 @@ def _terms(e: sp.Basic) -> dict[sp.Basic, sp.Expr] | None:
 class _Case:
     """What the diagnosis detectors look at: a failing claim and its evaluations."""
 
-    problem: _Problem
+    problem: Problem
     truth: sp.Basic
     claim: sp.Basic
     samples: list[_Sample]
@@ -727,7 +599,7 @@ class _Case:
     residual: sp.Basic | None = None
 
 
-def _diagnose(problem: _Problem, truth: sp.Basic, claim: sp.Basic,
+def _diagnose(problem: Problem, truth: sp.Basic, claim: sp.Basic,
               samples: list[_Sample], truth_c: Compiled, claim_c: Compiled,
               names: list[str]) -> tuple[list[Diagnosis], sp.Basic | None]:
     """How the claim is wrong: the first detector, in order of specificity, that explains it.
@@ -859,7 +731,7 @@ def _eq(a: Any, b: Any, exact: bool) -> bool:
     return compare(a.astype(float), b.astype(float), rtol=1e-9).ok
 
 
-def _transposed_matrix(problem: _Problem, samples: list[_Sample], claim_c: Compiled,
+def _transposed_matrix(problem: Problem, samples: list[_Sample], claim_c: Compiled,
                        names: list[str]) -> str | None:
     """A square matrix M such that the claim, with M replaced by Mᵀ, is right."""
     exact = [s for s in samples if s.exact and not isinstance(s.truth, str)]
@@ -886,7 +758,7 @@ def _transposed_matrix(problem: _Problem, samples: list[_Sample], claim_c: Compi
     return None
 
 
-def _symmetric_only(problem: _Problem, truth_c: Compiled, claim_c: Compiled,
+def _symmetric_only(problem: Problem, truth_c: Compiled, claim_c: Compiled,
                     names: list[str]) -> list[str]:
     """Square matrices that, once made symmetric, make the claim hold."""
     candidates = [n for n in names if problem.space.get(n).square
@@ -925,14 +797,14 @@ def _max_diff(a: Any, b: Any) -> float | None:
     return worst if math.isfinite(worst) else None
 
 
-def _counterexample_exact(problem: _Problem, s: _Sample, engine: str) -> Counterexample:
+def _counterexample_exact(problem: Problem, s: _Sample, engine: str) -> Counterexample:
     return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes),
                           values={k: _jsonable(v) for k, v in s.point.items()},
                           claimed=_jsonable(s.claim), expected=_jsonable(s.truth),
                           exact=s.exact, engine=engine, max_abs_diff=_max_diff(s.truth, s.claim))
 
 
-def _counterexample_numeric(problem: _Problem, s: _NumSample) -> Counterexample:
+def _counterexample_numeric(problem: Problem, s: _NumSample) -> Counterexample:
     ref = np.asarray(s.numeric.value)
     claim = s.claim if isinstance(s.claim, str) else np.asarray(s.claim, dtype=float)
     return Counterexample(seed=problem.seed, sizes=_size_names(s.sizes),
@@ -942,7 +814,7 @@ def _counterexample_numeric(problem: _Problem, s: _NumSample) -> Counterexample:
 
 
 # -- the judge ---------------------------------------------------------------------------------
-def _derive(problem: _Problem) -> tuple[sp.Basic | None, str | None, float]:
+def _derive(problem: Problem) -> tuple[sp.Basic | None, str | None, float]:
     t0 = time.perf_counter()
     var = problem.space.symbol(problem.wrt)  # type: ignore[arg-type]
     try:
@@ -960,9 +832,9 @@ def _derive(problem: _Problem) -> tuple[sp.Basic | None, str | None, float]:
 def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                       let: str | Space | None, seed: int, scale: float,
                       sizes: tuple[int, ...] = ()) -> Verdict:
-    _validate(seed, scale)
-    extra = _validate_sizes(sizes)
-    problem = _setup(task, f, wrt, claim, let, seed, scale)
+    validate_options(seed, scale)
+    extra = validate_sizes(sizes)
+    problem = setup_problem(task, f, wrt, claim, let, seed, scale)
     problem.extra_sizes = extra
     truth, why_not, t_sym = _derive(problem)
     t0 = time.perf_counter()
@@ -971,7 +843,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     from_index = truth is None and index_result is not None
     if from_index:
         truth = index_result
-    names = _symbol_names(problem.space, problem.f.expr,
+    names = symbol_names(problem.space, problem.f.expr,
                           problem.claim.expr if problem.claim else None, truth)
     if problem.wrt not in names:
         names = sorted({*names, problem.wrt})
@@ -980,7 +852,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
                      "(is --wrt spelled as in f?)"]
     else:
         notes_pre = []
-    problem.used = _used_dims(problem.space, names, problem.f.expr, truth,
+    problem.used = used_dims(problem.space, names, problem.f.expr, truth,
                               problem.claim.expr if problem.claim else None)
     f_c = compile_expr(problem.f.expr)
     truth_c = None
@@ -1022,9 +894,9 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
     esamples, eskipped, too_big = _elementwise_samples(
         problem, f_c, claim_c, truth_c if not from_index else None, index_c or (
             truth_c if from_index else None), names)
-    e_evidence, e_notes = _elementwise_evidence(problem, esamples, eskipped, too_big,
-                                                index_result, index_why,
-                                                t_ix + time.perf_counter() - t0)
+    e_evidence, e_notes, index_bad = _elementwise_evidence(
+        problem, esamples, eskipped, too_big, index_result, index_why,
+        t_ix + time.perf_counter() - t0)
     notes.extend(e_notes)
     e_outcome = e_evidence.outcome
     entries_bad = [s for s in esamples if s.truth is not None and not s.truth.equal]
@@ -1113,33 +985,13 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         checks=len(nsamples), sizes=sizes_num, max_error=n_err, detail=n_detail,
         counterexample=n_cx, seconds=t_num))
 
-    # combine: holds or fails only when no engine says otherwise, and an exact engine
-    # (matrix-form or element-wise) backs it
     says = {"matrix-form": m_outcome, "element-wise": e_outcome, "numeric": n_outcome}
-    deciding = {o for o in says.values() if o in ("holds", "fails")}
-    agree = not truth_wrong and len(deciding) <= 1
-    if claim_c is None:
-        outcome = ("holds" if truth is not None and not truth_wrong and nsamples
-                   else "undecided")
-        if truth is None:
-            notes.append(f"matrix-form engine: {why_not}")
-    elif len(deciding) > 1:
-        outcome = "undecided"
-        notes.append("the engines disagree: " + ", ".join(f"{k} says {v}"
-                                                          for k, v in says.items()))
-    elif deciding == {"fails"}:
-        outcome = "fails"
-        if m_outcome != "fails" and e_outcome != "fails":
-            notes.append("no exact engine could decide (matrix-form: "
-                         f"{m_outcome}, element-wise: {e_outcome}); the failure rests on the "
-                         "numeric counterexample")
-    elif deciding == {"holds"} and "holds" in (m_outcome, e_outcome) and (
-            m_outcome == "holds" or n_outcome == "holds"):
-        outcome = "holds"
-    else:
-        outcome = "undecided"
-        notes.append("not enough evidence: " + ", ".join(f"{k} says {v}"
-                                                         for k, v in says.items()))
+    outcome, agree, combined = _combine(says, claimed=claim_c is not None,
+                                        derived=truth is not None and bool(nsamples),
+                                        suspect=truth_wrong or index_bad)
+    notes.extend(combined)
+    if claim_c is None and truth is None:
+        notes.append(f"matrix-form engine: {why_not}")
     if outcome == "fails":
         ecx = e_evidence.counterexample
         counterexample = n_cx if truth_wrong else (m_cx or ecx or n_cx)
@@ -1151,7 +1003,7 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         task=task,  # type: ignore[arg-type]
         function=problem.f.text, wrt=problem.wrt,
         claim=problem.claim.text if problem.claim else None,
-        declarations=_declarations(problem.space, names),
+        declarations=declarations_of(problem.space, names),
         function_expr=problem.f.expr,
         claim_expr=problem.claim.expr if problem.claim else None,
         wrt_kind=problem.space.get(problem.wrt).kind,
@@ -1162,18 +1014,33 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         counterexample=counterexample, agree=agree, notes=tuple(notes), seed=seed)
 
 
-def _validate_sizes(sizes: object) -> tuple[int, ...]:
-    """Extra sizes for the element-wise engine: integers 1 … ELEMENTWISE_MAX_SIZE."""
-    if isinstance(sizes, int | str) or not hasattr(sizes, "__iter__"):
-        raise ArgumentError(f"sizes must be a sequence of integers, not {sizes!r}")
-    out = []
-    for n in sizes:  # type: ignore[union-attr]
-        if isinstance(n, bool) or not isinstance(n, int) \
-                or not 1 <= n <= ELEMENTWISE_MAX_SIZE:
-            raise ArgumentError(f"each size must be an integer in 1..{ELEMENTWISE_MAX_SIZE}, "
-                                f"not {n!r}")
-        out.append(n)
-    return tuple(out)
+def _combine(says: dict[str, str], *, claimed: bool, derived: bool, suspect: bool
+             ) -> tuple[str, bool, list[str]]:
+    """The verdict from the engines' own outcomes: (outcome, agree, notes).
+
+    *holds* or *fails* only when no engine says the other; *holds* also needs an exact
+    engine (matrix-form, or element-wise with numeric) behind it.  ``suspect`` means a
+    derived result was contradicted by another engine: the engines do not agree, whatever
+    they say about the claim.  Without a claim (``claimed`` False) the verdict is about
+    the derived result.
+    """
+    deciding = {o for o in says.values() if o in ("holds", "fails")}
+    agree = not suspect and len(deciding) <= 1
+    listing = ", ".join(f"{k} says {v}" for k, v in says.items())
+    if not claimed:
+        return ("holds" if derived and not suspect else "undecided"), agree, []
+    if len(deciding) > 1:
+        return "undecided", agree, [f"the engines disagree: {listing}"]
+    exact = {says["matrix-form"], says["element-wise"]}
+    if deciding == {"fails"}:
+        if "fails" in exact:
+            return "fails", agree, []
+        return "fails", agree, [f"no exact engine could decide ({listing}); the failure rests "
+                                "on the numeric counterexample"]
+    if deciding == {"holds"} and (says["matrix-form"] == "holds" or (
+            says["element-wise"] == "holds" and says["numeric"] == "holds")):
+        return "holds", agree, []
+    return "undecided", agree, [f"not enough evidence: {listing}"]
 
 
 def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
@@ -1228,7 +1095,7 @@ def check_hessian(f: str, *, wrt: str, claim: str | None = None, let: str | Spac
 
 
 def _result(task: str, f: str, wrt: str, let: str | Space | None) -> Result:
-    problem = _setup(task, f, wrt, None, let, 0, 1.0)
+    problem = setup_problem(task, f, wrt, None, let, 0, 1.0)
     truth, why_not, _ = _derive(problem)
     if truth is None:
         raise UnsupportedError(why_not or "cannot derive this")
@@ -1272,26 +1139,29 @@ def check_entries(f: str, *, wrt: str, claim: str, let: str | Space | None = Non
     """
     if task not in ("gradient", "hessian"):
         raise ArgumentError(f"task must be 'gradient' or 'hessian', not {task!r}")
-    _validate(seed, 1.0)
-    extra = _validate_sizes(sizes)
+    validate_options(seed, 1.0)
+    extra = validate_sizes(sizes)
     if not extra:
         raise ArgumentError("give at least one size")
-    problem = _setup(task, f, wrt, claim, let, seed, 1.0)
+    problem = setup_problem(task, f, wrt, claim, let, seed, 1.0)
     problem.extra_sizes, problem.only_extra = extra, True
-    names = sorted({*_symbol_names(problem.space, problem.f.expr, problem.claim.expr), wrt})
-    problem.used = _used_dims(problem.space, names, problem.f.expr, problem.claim.expr)
+    names = sorted({*symbol_names(problem.space, problem.f.expr, problem.claim.expr), wrt})
+    problem.used = used_dims(problem.space, names, problem.f.expr, problem.claim.expr)
+    if not problem.used:
+        raise ArgumentError("the declarations fix every size here, so sizes= has nothing to "
+                            "set; check_gradient checks the declared sizes")
     t0 = time.perf_counter()
     samples, skipped, too_big = _elementwise_samples(
         problem, compile_expr(problem.f.expr), compile_expr(problem.claim.expr), None, None,
         names)
-    evidence, notes = _elementwise_evidence(problem, samples, skipped, too_big, None,
-                                            "not run by check_entries",
-                                            time.perf_counter() - t0)
+    evidence, notes, _ = _elementwise_evidence(problem, samples, skipped, too_big, None,
+                                               "not run by check_entries",
+                                               time.perf_counter() - t0)
     return Verdict(
         outcome="undecided" if evidence.outcome == "unsupported" else evidence.outcome,
         task=task,  # type: ignore[arg-type]
         function=problem.f.text, wrt=problem.wrt, claim=problem.claim.text,  # type: ignore
-        declarations=_declarations(problem.space, names), function_expr=problem.f.expr,
+        declarations=declarations_of(problem.space, names), function_expr=problem.f.expr,
         claim_expr=problem.claim.expr, wrt_kind=problem.space.get(wrt).kind,
         evidence=(evidence,), counterexample=evidence.counterexample, notes=tuple(notes),
         seed=seed)
@@ -1312,8 +1182,8 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     >>> check_equal("(A @ B).T", "A.T @ B.T", let="A: n x n; B: n x n").outcome
     'fails'
     """
-    _validate(seed, 1.0)
-    space = _space(let)
+    validate_options(seed, 1.0)
+    space = make_space(let)
     pl = parse_expression(lhs, space)
     pr = parse_expression(rhs, space)
     if (pl.kind, tuple(pl.dims)) != (pr.kind, tuple(pr.dims)) and not (
@@ -1321,10 +1191,10 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         raise ShapeError(f"the two sides have different shapes: {pl.text!r} is "
                          f"{pl.shape_text}, {pr.text!r} is {pr.shape_text}",
                          source=pr.text, col=1, what="right-hand side")
-    pr = _zero_as(pr, pl.kind, pl.dims)
-    problem = _Problem(space, "equal", pl, None, pr, seed, 1.0)
-    names = _symbol_names(space, pl.expr, pr.expr)
-    problem.used = _used_dims(space, names, pl.expr, pr.expr)
+    pr = zero_as(pr, pl.kind, pl.dims)
+    problem = Problem(space, "equal", pl, None, pr, seed, 1.0)
+    names = symbol_names(space, pl.expr, pr.expr)
+    problem.used = used_dims(space, names, pl.expr, pr.expr)
     lc, rc = compile_expr(pl.expr), compile_expr(pr.expr)
     evidence: list[Evidence] = []
 
@@ -1425,7 +1295,7 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
         diagnoses, residual = _diagnose(problem, pl.expr, pr.expr, samples, lc, rc, names)
     return Verdict(
         outcome=outcome, task="equal", function=pl.text, wrt=None,  # type: ignore[arg-type]
-        claim=pr.text, declarations=_declarations(space, names),
+        claim=pr.text, declarations=declarations_of(space, names),
         function_expr=pl.expr, claim_expr=pr.expr,
         residual=residual, diagnoses=tuple(diagnoses),
         evidence=tuple(evidence), counterexample=cx or f_cx, agree=agree, notes=tuple(notes),

@@ -13,6 +13,7 @@ __all__ = [
     "DeclarationError",
     "EvaluationError",
     "InputTooLargeError",
+    "NotPolynomial",
     "OutOfRangeError",
     "ParseError",
     "ShapeError",
@@ -84,6 +85,11 @@ class EvaluationError(SymderivError, ArithmeticError):
 
 class OutOfRangeError(EvaluationError):
     """A point where an expression is defined but floating point cannot represent it."""
+
+
+class NotPolynomial(UnsupportedError):
+    """The function (or claim) is not a polynomial in the variable's entries: the
+    element-wise engine switches to symbolic entries or to comparing at points."""
 
 
 class StepError(SymderivError, AssertionError):

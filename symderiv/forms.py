@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["is_nonnegative", "norm_operand"]
+__all__ = ["is_nonnegative", "norm_operand", "term_order"]
 
 
 def norm_operand(m: sp.Basic) -> sp.Basic | None:
@@ -25,3 +25,10 @@ def is_nonnegative(e: sp.Basic) -> bool:
     if e.is_nonnegative:
         return True
     return isinstance(e, sp.Trace) and e.arg.shape == (1, 1) and norm_operand(e.arg) is not None
+
+
+def term_order(t: sp.Basic) -> tuple[int, int, str]:
+    """Order terms as a person writes them: fewer factors first, then fewer transposes."""
+    _coeff, mats = (t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (1, [t]))
+    text = str(list(mats))
+    return (len(mats), text.count(".T") + text.count("**(-1)"), text)

@@ -26,3 +26,16 @@ def polynomial_function(draw) -> str:
     return " + ".join(terms)
 
 
+
+
+# functions of a matrix variable X (n x n), against the same declarations plus X
+MATRIX_LET = LET + "; X: n x n"
+X_TERMS = ["trace(A @ X @ B)", "a @ X @ b", "norm(X @ a - b)**2", "trace(X.T @ X)",
+           "(a @ X @ b)**2", "trace(X @ X)", "a @ (X * B) @ b", "trace(S @ X.T @ A @ X)"]
+
+
+@st.composite
+def matrix_function(draw) -> str:
+    """A random scalar polynomial in the matrix X: 1–2 terms with small coefficients."""
+    terms = draw(st.lists(st.sampled_from(X_TERMS), min_size=1, max_size=2, unique=True))
+    return " + ".join(f"{draw(st.integers(-3, 3).filter(bool))} * {t}" for t in terms)

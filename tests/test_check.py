@@ -9,7 +9,7 @@ import sympy as sp
 import symderiv
 from symderiv import ShapeError, check_equal, check_gradient, check_hessian
 from symderiv.calculus import matrix as mf
-from symderiv.calculus.elementwise import NotPolynomial
+from symderiv.errors import NotPolynomial
 
 LS = "X: m x n; y: m; w: n"
 ERRATUM = "-2 * X.T @ y + X.T @ X @ w"  # talk A5: the textbook's gradient, factor 2 missing
@@ -99,7 +99,8 @@ def test_data_at_scale_1e3_does_not_fail_a_correct_gradient():
     v = check_gradient("norm(y - X @ w)**2", wrt="w", claim="2 * X.T @ (X @ w - y)", let=LS,
                        scale=1e3)
     assert v.outcome == "holds"
-    assert v.evidence[1].max_error < 1e-9
+    numeric = next(e for e in v.evidence if e.engine == "numeric")
+    assert numeric.max_error < 1e-9
 
 
 def test_tiny_scale_still_catches_a_wrong_gradient():
@@ -431,9 +432,44 @@ def test_relative_error_against_a_zero_reference_is_not_one():
     v = check_hessian("norm(x)", wrt="x", claim="eye(n)/norm(x) - outer(x, x)/norm(x)**3",
                       let="x: n")
     assert v.outcome == "holds"
-    assert v.evidence[1].max_error < 1e-4
+    numeric = next(e for e in v.evidence if e.engine == "numeric")
+    assert numeric.max_error < 1e-4
 
 
 def test_a_row_times_a_vector_explains_itself():
     with pytest.raises(ShapeError, match="vector of length 1"):
         check_gradient("a.T @ x", wrt="x", let="a: n x 1; x: n")
+
+
+# -- combining three engines (issue 3) ---------------------------------------------------------
+@pytest.mark.parametrize(("says", "outcome"), [
+    (("holds", "holds", "holds"), "holds"),
+    (("fails", "fails", "fails"), "fails"),
+    (("unsupported", "holds", "holds"), "holds"),  # element-wise exact + numeric
+    (("unsupported", "undecided", "holds"), "undecided"),  # finite differences alone
+    (("unsupported", "undecided", "fails"), "fails"),  # a numeric counterexample
+    (("holds", "fails", "holds"), "undecided"),  # any disagreement
+    (("holds", "holds", "fails"), "undecided"),
+    (("holds", "unsupported", "undecided"), "holds"),  # matrix-form exact alone
+])
+def test_combine_the_engines(says, outcome):
+    from symderiv.check import _combine
+
+    got, agree, _notes = _combine(dict(zip(["matrix-form", "element-wise", "numeric"], says,
+                                           strict=True)), claimed=True, derived=True,
+                                  suspect=False)
+    assert got == outcome
+    assert agree == (len({s for s in says if s in ("holds", "fails")}) <= 1)
+
+
+def test_a_wrong_index_form_result_is_a_disagreement(monkeypatch):
+    real = symderiv.check.derive_by_index
+
+    def wrong(task, f, wrt, space):
+        steps, result, index = real(task, f, wrt, space)
+        return steps, sp.MatMul(3, result), index
+
+    monkeypatch.setattr(symderiv.check, "derive_by_index", wrong)
+    v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
+    assert not v.agree
+    assert any("index-form result" in note for note in v.notes)

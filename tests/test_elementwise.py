@@ -8,14 +8,20 @@ import pytest
 import sympy as sp
 from sympy.polys.rings import PolyElement
 
-from symderiv import check_gradient, check_hessian, parse_declarations, parse_expression
+from symderiv import (
+    check_entries,
+    check_gradient,
+    check_hessian,
+    parse_declarations,
+    parse_expression,
+)
 from symderiv.calculus.elementwise import (
     SYMBOLIC_MAX_ENTRIES,
-    NotPolynomial,
     compare_entries,
     derivative_entries,
 )
 from symderiv.calculus.evaluate import Exact, compile_expr
+from symderiv.errors import NotPolynomial
 
 LS = "X: m x n; y: m; w: n"
 
@@ -107,12 +113,22 @@ def test_polynomial_determinant_and_a_claim_with_an_inverse():
 
 
 def test_gram_products_square_each_entry():
-    """vᵀv is evaluated as a sum of squares; the value is the same as the product."""
-    space = parse_declarations("v: n")
-    e = parse_expression("v.T @ v", space).expr
-    point = {"v": np.array([Fraction(1), Fraction(-2), Fraction(3)], dtype=object)}
+    """vᵀv is evaluated as a sum of squares: the same polynomial as the product (A x)ᵀ(A x)."""
+    from sympy.polys.domains import ZZ
+    from sympy.polys.rings import PolyRing
+
+    from symderiv.calculus.elementwise import PolynomialBackend
+
+    space = parse_declarations("x: n; A: n x n")
+    gram = compile_expr(parse_expression("norm(A @ x)**2", space).expr)
+    product = compile_expr(parse_expression("x.T @ A.T @ A @ x", space).expr)
+    ring = PolyRing(["x1", "x2", "x3"], ZZ)
+    backend = PolynomialBackend(ring)
+    a = np.array([[ZZ(v) for v in row] for row in [[1, 2, 0], [-1, 3, 5], [2, 2, -4]]],
+                 dtype=object)
+    point = {"A": a, "x": np.array(ring.gens, dtype=object)}
     sizes = dict.fromkeys(space.dim_symbols, 3)
-    assert compile_expr(e)(point, sizes, Exact()) == 14
+    assert gram(point, sizes, backend) == product(point, sizes, backend)
 
 
 def test_evidence_in_every_verdict_format():
@@ -126,6 +142,12 @@ def test_evidence_in_every_verdict_format():
     from symderiv.render.latex import render_verdict
 
     assert "element-wise: fails" in render_verdict(v)
+
+
+def test_check_entries_needs_a_size_to_set():
+    with pytest.raises(ValueError, match="fix every size"):
+        check_entries("x @ x", wrt="x", claim="2 * x", let="x: 3", sizes=(5,))
+    assert check_entries("x @ x", wrt="x", claim="2 * x", let="x: n", sizes=(5, 9)).holds
 
 
 def test_larger_sizes_on_request():

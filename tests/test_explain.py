@@ -18,8 +18,9 @@ from symderiv import StepError, UnsupportedError, explain_gradient, explain_hess
 from symderiv.calculus import indexform as ix
 from symderiv.calculus import matrix as mf
 from symderiv.calculus.indexform import Bound, Entry, Index, IndexExpr, Term
+from symderiv.calculus.steps import EntryOf, Nabla, Partial, Step
 from symderiv.cli import main
-from symderiv.explain import EntryOf, Nabla, Partial, Step, verify
+from symderiv.explain import verify
 from symderiv.parse import parse_declarations
 
 A4 = "x: n; A: n x n, symmetric"
@@ -192,8 +193,8 @@ class TestTalkA5:
         X, y, w = self.X, self.y, self.w
         sum_step = next(s for s in self.e.steps if s.reason and s.reason.kind == "add terms")
         assert sum_step.lhs == Nabla(self.e.function_expr, 1, "w")
-        assert sum_step.reason.args[0] and same_matrix(sp.Trace(sum_step.reason.args[0][0].arg),
-                                                       sp.Trace(y.T * y), self.space)
+        (constant,) = sum_step.reason.args[0]  # yᵀy, as on the multiplied-out line
+        assert same_matrix(sp.Trace(constant), sp.Trace(y.T * y), self.space)
         assert same_matrix(self.e.steps[-1].rhs, -2 * X.T * y + 2 * X.T * X * w, self.space)
         assert self.e.result_text == "-2 * X.T @ y + 2 * X.T @ X @ w"
 
@@ -207,8 +208,7 @@ class TestTalkA5:
         m, n = dims_of(LS)["m"], dims_of(LS)["n"]
         i = term.sums[0].index
         inner = index_expr({"i": m, "j": n}, (1, "y:i", ""), (-1, "X:ij w:j", "j"))
-        renamed = IndexExpr(tuple(ix._sub_index(t, {i: Index("i", m)})
-                                  for t in group.expr.terms))
+        renamed = IndexExpr(tuple(ix.rename(t, {i: Index("i", m)}) for t in group.expr.terms))
         assert same(renamed, inner)
 
 
@@ -222,7 +222,23 @@ def test_a_wrong_step_is_caught():
     steps[3] = Step(None, index_expr(D, (1, "A:kk x:k", ""), (2, "A:ki x:i", "i!k")))
     with pytest.raises(StepError, match="step 4"):
         verify(steps, "gradient", "x", space, ["A", "x"])
-    assert verify(e.steps, "gradient", "x", space, ["A", "x"]) > 0
+    assert verify(e.steps, "gradient", "x", space, ["A", "x"]).comparisons > 0
+
+
+def test_a_step_of_the_wrong_shape_is_caught():
+    e = explain_gradient("norm(y - X @ w)**2", wrt="w", let=LS)
+    space = parse_declarations(LS)
+    steps = list(e.steps)
+    X = space.symbol("X")
+    steps[-1] = Step(None, X.T * X)  # n×n where the gradient is n×1
+    with pytest.raises(StepError, match=r"shape|does not hold"):
+        verify(steps, "gradient", "w", space, ["X", "w", "y"])
+
+
+def test_steps_are_checked_at_rectangular_sizes_too():
+    checked = explain_gradient("norm(y - X @ w)**2", wrt="w", let=LS).checked
+    assert {"m": 3, "n": 1} in checked.sizes and {"m": 2, "n": 3} in checked.sizes
+    assert checked.unchecked == () and checked.comparisons > 50
 
 
 @pytest.mark.parametrize(("f", "wrt", "let", "result"), [
@@ -240,7 +256,7 @@ def test_more_gradients(f, wrt, let, result):
     from symderiv.parse import parse_expression
 
     assert same_matrix(e.result, parse_expression(result, space).expr, space), e.result_text
-    assert "comparisons" in e.checked
+    assert e.checked.comparisons > 0 and e.checked.unchecked == ()
 
 
 def test_outside_the_index_form_is_a_clear_error():
@@ -272,7 +288,10 @@ def test_latex_compiles(tmp_path):
 
     for n, e in enumerate([explain_hessian("x.T @ A @ x", wrt="x", let=A4_PLAIN),
                            explain_gradient("norm(y - X @ w)**2", wrt="w", let=LS),
-                           explain_gradient("norm(y - X @ w)**2", wrt="X", let=LS)]):
+                           explain_gradient("norm(y - X @ w)**2", wrt="X", let=LS),
+                           explain_hessian("x_a.T @ A @ x_a", wrt="x_a",
+                                           let="x_a: n; A: n x n, symmetric"),
+                           explain_hessian("lam * w0**3", wrt="w0", let="")]):
         (tmp_path / f"e{n}.tex").write_text(render_explanation(e, standalone=True))
         proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
                                f"e{n}.tex"], cwd=tmp_path, capture_output=True, text=True,
@@ -291,7 +310,7 @@ def test_json_steps():
 # -- the command --------------------------------------------------------------------------------
 def test_cli_explain_hessian_of_the_talk():
     r = CliRunner().invoke(main, ["explain", "hessian", "x.T @ A @ x", "--wrt", "x",
-                                  "--let", A4])
+                                  "--let", A4, "--seed", "3"])
     assert r.exit_code == 0, r.output
     assert "∇²f = 2 A" in r.output and "checked: every step holds" in r.output
 

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from strategies import LET as POLY_LET
-from strategies import polynomial_function
+from strategies import MATRIX_LET, matrix_function, polynomial_function
 
 from symderiv import (
     check_gradient,
@@ -147,4 +147,18 @@ def test_engines_agree_on_random_polynomial_functions(f, task, seed):
     wrong = f"{v.correct_text} + outer(a, b)" if task == "hessian" else f"{v.correct_text} + a"
     bad = check(f, wrt="x", claim=wrong, let=POLY_LET, seed=seed)
     assert bad.outcome == "fails"
+    assert [e.outcome for e in bad.evidence] == ["fails", "fails", "fails"], str(bad)
+
+
+@settings(max_examples=15, deadline=None)
+@given(matrix_function(), st.integers(0, 2**16))
+def test_engines_agree_on_random_functions_of_a_matrix(f, seed):
+    """The same with respect to a matrix variable: ∇_X f is a matrix read back from
+    entries with two free indices (k, l)."""
+    v = check_gradient(f, wrt="X", let=MATRIX_LET, seed=seed)
+    assert v.outcome == "holds" and v.agree, str(v)
+    assert [e.outcome for e in v.evidence] == ["holds", "holds", "holds"], str(v)
+    assert v.evidence[1].detail.startswith("index form: derived"), str(v)
+    bad = check_gradient(f, wrt="X", claim=f"{v.correct_text} + outer(a, b)", let=MATRIX_LET,
+                         seed=seed)
     assert [e.outcome for e in bad.evidence] == ["fails", "fails", "fails"], str(bad)

@@ -25,25 +25,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import sympy as sp
 from sympy.polys.domains import QQ, ZZ
 from sympy.polys.rings import PolyElement, PolyRing
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, NotPolynomial
 from .evaluate import Compiled, Exact, NotExact, ObjectArrays, Precise
 
-__all__ = ["EntryComparison", "NotPolynomial", "compare_entries", "derivative_entries"]
+__all__ = ["Entries", "EntryComparison", "compare_entries", "derivative_entries", "entries_at"]
 
 MAX_POWER = 64
 SYMBOLIC_MAX_ENTRIES = 4  # symbolic entries (exp, log, inverses) get slow beyond
 PRECISE_RTOL = 1e-40
-
-
-class NotPolynomial(Exception):
-    """The function is not a polynomial in the variable's entries."""
 
 
 class _NeedsRationals(Exception):
@@ -255,7 +251,7 @@ def _data_point(point: Mapping[str, Any], wrt: str, convert: Any) -> dict[str, A
 def _polynomial_gradient(fc: Compiled, wrt: str, point: Mapping[str, Any],
                          sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...],
                          names: list[str], domain: Any
-                         ) -> tuple[str, tuple[Any, ...], list[Any], PolynomialBackend, int]:
+                         ) -> tuple[tuple[Any, ...], list[Any], PolynomialBackend, int]:
     ring = PolyRing(names, domain)
     backend = PolynomialBackend(ring)
     data = _data_point(point, wrt, backend.number)
@@ -263,10 +259,11 @@ def _polynomial_gradient(fc: Compiled, wrt: str, point: Mapping[str, Any],
     f = _scalar(fc(data, sizes, backend))
     f = ring(f) if not isinstance(f, PolyElement) else f
     gens = tuple(ring.gens)
-    return "polynomial", gens, [f.diff(g) for g in gens], backend, len(f)
+    return gens, [f.diff(g) for g in gens], backend, len(f)
 
 
-def derivative_entries(fc: Compiled, task: str, wrt: str, point: Mapping[str, Any],
+def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: str,
+                       point: Mapping[str, Any],
                        sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...]) -> Entries:
     """∇f (``task="gradient"``) or ∇²f at one size, the variable's entries kept symbolic.
 
@@ -275,14 +272,17 @@ def derivative_entries(fc: Compiled, task: str, wrt: str, point: Mapping[str, An
     symbolic entries, allowed while the variable has at most ``SYMBOLIC_MAX_ENTRIES``
     entries (a vector of length 4, a 2×2 matrix).
     """
+    if task not in ("gradient", "hessian"):
+        raise ValueError(f"task must be 'gradient' or 'hessian', not {task!r}")
     names = _entry_names(wrt, shape)
     try:
         try:
-            mode, gens, first, backend, terms = _polynomial_gradient(fc, wrt, point, sizes,
-                                                                     shape, names, ZZ)
+            gens, first, backend, terms = _polynomial_gradient(fc, wrt, point, sizes, shape,
+                                                               names, ZZ)
         except _NeedsRationals:
-            mode, gens, first, backend, terms = _polynomial_gradient(fc, wrt, point, sizes,
-                                                                     shape, names, QQ)
+            gens, first, backend, terms = _polynomial_gradient(fc, wrt, point, sizes, shape,
+                                                               names, QQ)
+        mode = "polynomial"
         second = PolyElement.diff
     except NotPolynomial:
         if len(names) > SYMBOLIC_MAX_ENTRIES:
@@ -455,6 +455,12 @@ def _evaluate_poly(values: np.ndarray, ring: PolyRing, at: list[Fraction]) -> np
     for idx, v in np.ndenumerate(values):
         out[idx] = _at(ring(v), at)
     return out
+
+
+def entries_at(entries: Entries, at: list[Fraction]) -> np.ndarray:
+    """The entries' values where the variable's (flattened) entries are ``at``: Fractions
+    for polynomial entries, 60-digit mpf for symbolic ones."""
+    return _expected_at(entries, at, Precise().mpmath)
 
 
 def _expected_at(entries: Entries, at: list[Fraction], mp: Any) -> np.ndarray:

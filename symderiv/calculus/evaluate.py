@@ -24,6 +24,7 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
+from ..forms import norm_operand
 
 __all__ = ["Batched", "Exact", "NotExact", "ObjectArrays", "Precise", "compile_expr", "exact_det",
            "exact_inv"]
@@ -439,8 +440,8 @@ def _compile(e: sp.Basic) -> Compiled:
     if isinstance(e, sp.MatMul):
         coeff, mats = e.as_coeff_matrices()
         c = _compile(coeff) if coeff != 1 else None
-        if len(mats) == 2 and mats[1].shape[1] == 1 and sp.Transpose(mats[1]).doit() == mats[0]:
-            col = _compile(mats[1])  # vᵀv: backends with a `gram` square each entry once
+        if (v := norm_operand(sp.MatMul(*mats))) is not None:
+            col = _compile(v)  # vᵀv: backends with a `gram` square each entry once
 
             def gram(p: Point, s: Sizes, b: Any) -> Any:
                 v = col(p, s, b)

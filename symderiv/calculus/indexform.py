@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
@@ -34,12 +35,14 @@ import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
+from ..forms import norm_operand
 from ..space import Space
 
 __all__ = [
     "Bound", "Delta", "Entry", "Group", "Index", "IndexExpr", "Term", "absorb", "case_split",
-    "collect", "differentiate", "evaluate", "expand", "resolve_deltas", "tidy", "to_index",
-    "to_matrix", "use_symmetry",
+    "collect", "differentiate", "evaluate", "expand", "free_indices", "rename",
+    "resolve_deltas", "splittable", "tidy", "to_index", "to_matrix", "use_symmetry",
+    "var_entries",
 ]
 
 DUMMY_NAMES = ("i", "j", "p", "q", "r", "s", "t", "u", "v")
@@ -162,13 +165,12 @@ def _scalar(e: sp.Basic, space: Space, fresh: _Fresh, nested: bool) -> IndexExpr
         m = e.arg
         if nested and isinstance(m, sp.MatMul):
             coeff, mats = m.as_coeff_matrices()
-            if len(mats) == 2 and mats[1].shape[1] == 1 \
-                    and sp.Transpose(mats[1]).doit() == mats[0]:
-                i = fresh(mats[1].rows) if mats[1].rows != 1 else None
-                inner = _entry(mats[1], i, None, space, fresh)
-                return _summed(_product(_scalar(coeff, space, fresh, nested),
-                                        IndexExpr((Term(sp.Integer(1),
-                                                        (Group(inner, 2),)),))), i)
+            v = norm_operand(sp.MatMul(*mats)) if len(mats) == 2 else None
+            if v is not None:  # ‖v‖² = Σ_i (v_i)², kept as a sum of squares
+                i = fresh(v.rows) if v.rows != 1 else None
+                inner = _entry(v, i, None, space, fresh)
+                square = IndexExpr((Term(sp.Integer(1), (Group(inner, 2),)),))
+                return _summed(_product(_scalar(coeff, space, fresh, nested), square), i)
         if m.shape == (1, 1):
             return _entry(m, None, None, space, fresh, nested)
         i = fresh(m.rows)
@@ -254,6 +256,11 @@ def _entry(m: sp.Basic, r: Index | None, c: Index | None, space: Space,
 
 
 # -- renaming and collecting -----------------------------------------------------------------
+def rename(x: Any, mapping: Mapping[Index, Index]) -> Any:
+    """x (a term, factor, bound or group) with its indices renamed by ``mapping``."""
+    return _sub_index(x, mapping)
+
+
 def _sub_index(x: Any, mapping: Mapping[Index, Index]) -> Any:
     if isinstance(x, Index):
         return mapping.get(x, x)
@@ -289,6 +296,13 @@ def _indices_of(f: Any) -> list[Index]:
     if isinstance(f, Group):
         return [i for t in f.expr.terms for g in t.factors for i in _indices_of(g)]
     return []
+
+
+def free_indices(e: IndexExpr) -> list[Index]:
+    """The indices of e that are not summed (k in 2 Σ_i a_ki x_i), sorted by name."""
+    out = {i for t in e.terms for f in t.factors for i in _indices_of(f)
+           if i not in t.summed and i.name != "1"}
+    return sorted(out, key=lambda i: i.name)
 
 
 def tidy(e: IndexExpr, *, var: str | None = None, taken: Iterable[str] = ("k", "l")
@@ -466,9 +480,12 @@ def case_split(t: Term, var: str, k: Index) -> IndexExpr:
     """
     xs = var_entries(t, var)
     i, j = xs[0].indices[0], xs[1].indices[0]
-    both = _substitute(_substitute(t, i, k), j, k)  # type: ignore[arg-type]
-    only_i = _exclude(_substitute(t, i, k), j, k)  # type: ignore[arg-type]
-    only_j = _exclude(_substitute(t, j, k), i, k)  # type: ignore[arg-type]
+    # i and j are summed without exclusions (splittable), so no substitution is refused
+    at_i, at_j = _substitute(t, i, k), _substitute(t, j, k)
+    assert at_i is not None and at_j is not None
+    both = _substitute(at_i, j, k)
+    only_i = _exclude(at_i, j, k)
+    only_j = _exclude(at_j, i, k)
     return IndexExpr(tuple(x for x in (both, only_j, only_i) if x is not None))
 
 
@@ -477,7 +494,7 @@ def _exclude(t: Term, index: Index, k: Index) -> Term:
                                  for b in t.sums))
 
 
-def use_symmetry(e: IndexExpr, symmetric: set[str]) -> tuple[IndexExpr, list[str]]:
+def use_symmetry(e: IndexExpr, symmetric: AbstractSet[str]) -> tuple[IndexExpr, list[str]]:
     """Write entries of symmetric matrices with the free index first (a_ik → a_ki).
 
     Returns the new form and the names of the matrices whose symmetry was used.
@@ -500,7 +517,7 @@ def use_symmetry(e: IndexExpr, symmetric: set[str]) -> tuple[IndexExpr, list[str
     return IndexExpr(tuple(out)), used
 
 
-def absorb(e: IndexExpr, symmetric: set[str] = frozenset()) -> IndexExpr:  # type: ignore
+def absorb(e: IndexExpr, symmetric: AbstractSet[str] = frozenset()) -> IndexExpr:
     """c·T[i:=k] + c·Σ_{i≠k} T = c·Σ_i T: a diagonal term goes back into its sum.
 
     Entries of the ``symmetric`` matrices are compared in one index order, so that
@@ -704,7 +721,7 @@ def _dim(d: Any, sizes: Mapping[sp.Symbol, int]) -> int:
     return int(d) if isinstance(d, int) else int(d.subs(sizes))
 
 
-def _coeff_value(c: Any, sizes: Mapping[sp.Symbol, int], values: Mapping[str, Any]) -> Any:
+def _coeff_value(c: Any, sizes: Mapping[sp.Symbol, int]) -> Any:
     c = (sp.Integer(c) if isinstance(c, int) else c).subs(sizes)
     if c.is_Rational:
         return Fraction(int(c.p), int(c.q))
@@ -713,7 +730,7 @@ def _coeff_value(c: Any, sizes: Mapping[sp.Symbol, int], values: Mapping[str, An
 
 def _eval_term(t: Term, sizes: Mapping[sp.Symbol, int], values: Mapping[str, Any],
                env: dict[Index, int]) -> Any:
-    coeff = _coeff_value(t.coeff, sizes, values)
+    coeff = _coeff_value(t.coeff, sizes)
     bounds = t.sums
     ranges = [range(1, _dim(b.index.dim, sizes) + 1) for b in bounds]
     total: Any = Fraction(0)

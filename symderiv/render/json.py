@@ -42,7 +42,7 @@ def render_verdict(v: Verdict) -> str:
 def explanation_to_dict(e: Any) -> dict[str, Any]:
     """A worked solution as plain data: each step's sides in Unicode and LaTeX, and why."""
     from .latex import StepLatexPrinter
-    from .text import StepTextPrinter
+    from .text import StepTextPrinter, checked_text
 
     text = StepTextPrinter(e.names, e.function_expr)
     tex = StepLatexPrinter(e.names, e.function_expr)
@@ -60,7 +60,9 @@ def explanation_to_dict(e: Any) -> dict[str, Any]:
             "steps": steps,
             "result": {"input": e.result_text, "unicode": to_unicode(e.result),
                        "latex": to_latex(e.result)},
-            "checked": e.checked}
+            "checked": None if e.checked is None else {
+                "sizes": list(e.checked.sizes), "comparisons": e.checked.comparisons,
+                "unchecked_steps": list(e.checked.unchecked), "text": checked_text(e.checked)}}
 
 
 def render_explanation(e: Any) -> str:

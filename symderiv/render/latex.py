@@ -10,6 +10,7 @@ from ..calculus.indexform import IndexExpr
 from ..space import Declaration
 from ..verdict import Diagnosis, Verdict
 from .printing import StepPrinter, to_latex
+from .text import checked_text
 
 __all__ = ["StepLatexPrinter", "render_explanation", "render_verdict"]
 
@@ -125,6 +126,8 @@ class StepLatexPrinter(StepPrinter):
         name = to_latex(sp.Symbol(base))
         if not indices:
             return name
+        if "_" in name or "^" in name:  # x_{a} gets its own group: {x_{a}}_{k}
+            name = f"{{{name}}}"
         return f"{name}_{{{''.join(indices)}}}"
 
     def index(self, name: str) -> str:
@@ -173,31 +176,56 @@ class StepLatexPrinter(StepPrinter):
         op = r"\nabla" if n.order == 1 else r"\nabla^{2}"
         return rf"{op} {self._of(n.of)}"
 
+    # reasons: one method per Reason.kind ----------------------------------------------------
     def reason(self, r: Any) -> str:
-        a = r.args
-        text = {
-            "index form": lambda: r"\text{index form}",
-            "norm": lambda: r"\|v\|^{2} = v^{\top} v",
-            "multiply out": lambda: r"\text{multiply out}",
-            "cases": lambda: r"\text{only the terms with }" + r"\text{ or }".join(
-                rf"{i} = {a[1]} \text{{ or }} {j} = {a[1]}" for i, j in a[0])
-            + rf"\text{{ depend on }} {self.entry(a[2].split('_')[0], [a[1]])}",
-            "differentiate": lambda: r"\text{differentiate}",
-            "delta": lambda: rf"\frac{{\partial {self.doprint(a[0])}}}"
-                             rf"{{\partial {self.doprint(a[1])}}} = "
-                             + (" ".join(self.doprint(d) for d in a[2]) or "1"),
-            "resolve": lambda: r"\text{a sum over } \delta \text{ keeps one term}",
-            "symmetry": lambda: r",\ ".join(
-                rf"{self.entry(e, ['i', 'k'])} = {self.entry(e, ['k', 'i'])}"
-                rf"\ \text{{({m} symmetric)}}" for m, e in a),
-            "absorb": lambda: r"\text{the diagonal term completes the sum}",
-            "read back": lambda: r"\text{as a matrix expression}",
-            "add terms": lambda: r"\text{add the terms' gradients}",
-            "collect": lambda: r"\text{collect terms}",
-            "from gradient": lambda: r"\text{from above}",
-            "constant": lambda: rf"\text{{$f$ does not depend on }} {a[0]}",
-        }[r.kind]()
-        return text
+        return getattr(self, "_reason_" + r.kind.replace(" ", "_"))(*r.args)
+
+    def _reason_index_form(self) -> str:
+        return r"\text{index form}"
+
+    def _reason_norm(self) -> str:
+        return r"\|v\|^{2} = v^{\top} v"
+
+    def _reason_multiply_out(self) -> str:
+        return r"\text{multiply out}"
+
+    def _reason_cases(self, pairs: Any, k: str, entry: Any) -> str:
+        which = r"\text{ or }".join(rf"{i} = {k} \text{{ or }} {j} = {k}" for i, j in pairs)
+        return (r"\text{only the terms with }" + which + r"\text{ depend on } "
+                + self.doprint(entry))
+
+    def _reason_differentiate(self) -> str:
+        return r"\text{differentiate}"
+
+    def _reason_delta(self, entry: Any, by: Any, deltas: Any) -> str:
+        return (rf"\frac{{\partial {self.doprint(entry)}}}{{\partial {self.doprint(by)}}} = "
+                + (" ".join(self.doprint(d) for d in deltas) or "1"))
+
+    def _reason_resolve(self) -> str:
+        return r"\text{a sum over } \delta \text{ keeps one term}"
+
+    def _reason_symmetry(self, *pairs: Any) -> str:
+        return r",\ ".join(rf"{self.entry(e, ['i', 'k'])} = {self.entry(e, ['k', 'i'])}"
+                           rf"\ \text{{(${to_latex(sp.Symbol(m))}$ symmetric)}}"
+                           for m, e in pairs)
+
+    def _reason_absorb(self, k: str) -> str:
+        return r"\text{the diagonal term completes the sum}"
+
+    def _reason_read_back(self) -> str:
+        return r"\text{as a matrix expression}"
+
+    def _reason_add_terms(self, constant: Any, wrt: str) -> str:
+        return r"\text{add the terms' gradients}"
+
+    def _reason_collect(self) -> str:
+        return r"\text{collect terms}"
+
+    def _reason_from_gradient(self) -> str:
+        return r"\text{from above}"
+
+    def _reason_constant(self, wrt: str) -> str:
+        return rf"\text{{$f$ does not depend on }} {to_latex(sp.Symbol(wrt))}"
 
 
 def render_explanation(e: Any, *, standalone: bool = False) -> str:
@@ -222,8 +250,8 @@ def render_explanation(e: Any, *, standalone: bool = False) -> str:
     lines.append(r"\end{align*}")
     op = r"\nabla" if e.task == "gradient" else r"\nabla^{2}"
     lines.append(rf"Hence ${op} f = {to_latex(e.result)}$.")
-    if e.checked:
-        lines.append(rf"\emph{{Checked:}} {_tex_escape(e.checked)}.")
+    if e.checked is not None:
+        lines.append(rf"\emph{{Checked:}} {_tex_escape(checked_text(e.checked))}.")
     body = "\n".join(lines) + "\n"
     if not standalone:
         return body

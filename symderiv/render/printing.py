@@ -15,7 +15,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
-from ..forms import norm_operand
+from ..forms import norm_operand, term_order
 
 __all__ = ["to_input", "to_latex", "to_unicode"]
 
@@ -288,7 +288,7 @@ class NumpyPrinter(StrPrinter):
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
         terms = list(e.args)
-        terms.sort(key=_term_order)
+        terms.sort(key=term_order)
         out = ""
         for i, t in enumerate(terms):
             text = self._print(t)
@@ -299,13 +299,6 @@ class NumpyPrinter(StrPrinter):
             else:
                 out += " + " + text
         return out
-
-
-def _term_order(t: sp.Basic) -> tuple[int, int, str]:
-    """Order terms as a person writes them: fewer factors first, then fewer transposes."""
-    _coeff, mats = (t.as_coeff_matrices() if isinstance(t, sp.MatMul) else (1, [t]))
-    text = str(list(mats))
-    return (len(mats), text.count(".T") + text.count("**(-1)"), text)
 
 
 class UnicodePrinter(NumpyPrinter):
@@ -440,7 +433,7 @@ class MatrixLatexPrinter(LatexPrinter):
         return rf"\{name}\left({self._print(e.expr)}\right)"
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
-        terms = sorted(e.args, key=_term_order)
+        terms = sorted(e.args, key=term_order)
         out = ""
         for i, t in enumerate(terms):
             text = self._print(t)

@@ -8,7 +8,8 @@ from ..calculus.indexform import IndexExpr
 from ..verdict import Counterexample, Evidence, Verdict
 from .printing import StepPrinter, to_unicode
 
-__all__ = ["StepTextPrinter", "format_value", "render_explanation", "render_verdict"]
+__all__ = ["StepTextPrinter", "checked_text", "format_value", "render_explanation",
+           "render_verdict"]
 
 _HEAD = {"holds": "✓ HOLDS", "fails": "✗ FAILS", "undecided": "? UNDECIDED"}
 _TASK = {"gradient": "gradient", "hessian": "Hessian", "equal": "identity"}
@@ -162,28 +163,77 @@ class StepTextPrinter(StepPrinter):
         op = "∇" if n.order == 1 else "∇²"
         return op + self._of(n.of)
 
+    # reasons: one method per Reason.kind ----------------------------------------------------
     def reason(self, r: Any) -> str:
-        a = r.args
-        return {
-            "index form": lambda: "index form",
-            "norm": lambda: "‖v‖² = vᵀv",
-            "multiply out": lambda: "multiply out",
-            "cases": lambda: "only the terms with " + " or ".join(
-                f"{i} = {a[1]} or {j} = {a[1]}" for i, j in a[0]) + f" depend on {a[2]}",
-            "differentiate": lambda: "differentiate",
-            "delta": lambda: f"∂{self.doprint(a[0])}/∂{self.doprint(a[1])} = "
-            + (" ".join(self.doprint(d) for d in a[2]) or "1"),
-            "resolve": lambda: "a sum over δ keeps the one term where its indices are equal",
-            "symmetry": lambda: "; ".join(f"{m} is symmetric: {e}_ik = {e}_ki" for m, e in a),
-            "absorb": lambda: f"the diagonal term ({a[0]} = the summed index) completes the sum",
-            "read back": lambda: "read back as a matrix expression",
-            "add terms": lambda: "the sum of the terms' gradients" + (
-                "; " + ", ".join(self.expr(t) for t in a[0]) + " does not depend on "
-                + a[1] if a[0] else ""),
-            "collect": lambda: "collect terms",
-            "from gradient": lambda: "from above",
-            "constant": lambda: f"f does not depend on {a[0]}",
-        }[r.kind]()
+        return getattr(self, "_reason_" + r.kind.replace(" ", "_"))(*r.args)
+
+    def _reason_index_form(self) -> str:
+        return "index form"
+
+    def _reason_norm(self) -> str:
+        return "‖v‖² = vᵀv"
+
+    def _reason_multiply_out(self) -> str:
+        return "multiply out"
+
+    def _reason_cases(self, pairs: Any, k: str, entry: Any) -> str:
+        which = " or ".join(f"{i} = {k} or {j} = {k}" for i, j in pairs)
+        return f"only the terms with {which} depend on {self.doprint(entry)}"
+
+    def _reason_differentiate(self) -> str:
+        return "differentiate"
+
+    def _reason_delta(self, entry: Any, by: Any, deltas: Any) -> str:
+        return (f"∂{self.doprint(entry)}/∂{self.doprint(by)} = "
+                + (" ".join(self.doprint(d) for d in deltas) or "1"))
+
+    def _reason_resolve(self) -> str:
+        return "a sum over δ keeps the one term where its indices are equal"
+
+    def _reason_symmetry(self, *pairs: Any) -> str:
+        return "; ".join(f"{m} is symmetric: {self.entry(e, ['i', 'k'])} = "
+                         f"{self.entry(e, ['k', 'i'])}" for m, e in pairs)
+
+    def _reason_absorb(self, k: str) -> str:
+        return f"the diagonal term ({k} = the summed index) completes the sum"
+
+    def _reason_read_back(self) -> str:
+        return "read back as a matrix expression"
+
+    def _reason_add_terms(self, constant: Any, wrt: str) -> str:
+        out = "the sum of the terms' gradients"
+        if constant:
+            out += "; " + ", ".join(self.expr(t) for t in constant) + f" does not depend on {wrt}"
+        return out
+
+    def _reason_collect(self) -> str:
+        return "collect terms"
+
+    def _reason_from_gradient(self) -> str:
+        return "from above"
+
+    def _reason_constant(self, wrt: str) -> str:
+        return f"f does not depend on {wrt}"
+
+
+def checked_text(c: Any) -> str:
+    """How the steps were checked, in words."""
+    if c is None:
+        return ""
+    names = list(c.sizes[0]) if c.sizes and c.sizes[0] else []
+    if not names:
+        at = "the declared sizes"
+    elif len(names) == 1:
+        at = f"{names[0]} = " + ", ".join(str(s[names[0]]) for s in c.sizes)
+    else:
+        at = f"({', '.join(names)}) = " + ", ".join(
+            "(" + ", ".join(str(s[n]) for n in names) + ")" for s in c.sizes)
+    text = (f"every step holds at {at} with random integer values ({c.comparisons} "
+            "comparisons with exact values of f and exact polynomial entries of its derivatives)")
+    if c.unchecked:
+        text = ("steps " + ", ".join(map(str, c.unchecked)) + " could not be evaluated at any "
+                "size (no admissible point); " + text.replace("every step", "every other step"))
+    return text
 
 
 def render_explanation(e: Any) -> str:
@@ -216,6 +266,6 @@ def render_explanation(e: Any) -> str:
         lines.append(f"{text:<{width}}   [{why}]" if why else text)
     lines.append("")
     lines.append(f"result: {e.result_text}")
-    if e.checked:
-        lines.append(f"checked: {e.checked}")
+    if e.checked is not None:
+        lines.append(f"checked: {checked_text(e.checked)}")
     return "\n".join(lines)

@@ -1,0 +1,273 @@
+"""The element-wise engine's symbolic derivation, recorded as steps.
+
+:func:`derive` does what talk A does by hand: write f in index form, differentiate by
+a generic entry x_k (the case split for a quadratic term, Kronecker deltas otherwise),
+use the declared symmetries, put diagonal terms back into their sums and read the
+result back as a matrix expression.  Sums such as ‖y − Xw‖² are multiplied out first
+and each term is derived on its own.  Every step is a :class:`Step` — data that the
+printers in :mod:`symderiv.render` spell and :func:`symderiv.explain.verify` checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from ..errors import UnsupportedError
+from ..forms import norm_operand, term_order
+from ..space import Space
+from . import indexform as ix
+from . import matrix as mf
+from .indexform import Entry, Index, IndexExpr
+
+__all__ = ["EntryOf", "Nabla", "Partial", "Reason", "Step", "derive", "entry_letters"]
+
+
+# -- what the steps say ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """∂f/∂x_k (``of`` a matrix expression) or ∂/∂x_k (…) (``of`` an index form);
+    ``by`` lists the entries innermost first, so ∂²f/∂x_l∂x_k is ``by=(x_k, x_l)``."""
+
+    of: Any
+    by: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryOf:
+    """Entry ``indices`` of a matrix expression: (2Ax)_k."""
+
+    matrix: Any
+    indices: tuple[Index, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Nabla:
+    """∇g (order 1) or ∇²g (order 2) with respect to ``wrt``."""
+
+    of: Any
+    order: int
+    wrt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a step holds; printers spell it.
+
+    ``kind`` is one of ``index form``, ``norm`` (‖v‖² = vᵀv), ``multiply out``,
+    ``cases`` (the talk's case split; args: index pairs, k, x_k), ``differentiate``,
+    ``delta`` (∂x_i/∂x_k = δ_ik; args: the two entries and the deltas), ``resolve``,
+    ``symmetry`` (args: (matrix, entry name) pairs), ``absorb`` (args: k),
+    ``read back``, ``add terms`` (args: terms free of the variable, variable),
+    ``collect``, ``from gradient``, ``constant`` (f does not depend on the variable).
+    """
+
+    kind: str
+    args: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of a derivation: ``lhs = rhs`` (a new chain) or ``= rhs`` (lhs None),
+    with the reason for it."""
+
+    lhs: Any
+    rhs: Any
+    reason: Reason | None = None
+
+
+
+# -- the derivation ------------------------------------------------------------------------
+def entry_letters(space: Space) -> dict[str, str]:
+    """a_ij for a matrix A, unless a symbol named a is declared too."""
+    out = {}
+    for name, decl in space.declarations.items():
+        low = name.lower()
+        out[name] = low if decl.kind == "matrix" and low != name and \
+            low not in space.declarations else name
+    return out
+
+
+def _free(space: Space, wrt: str, names: tuple[str, ...]) -> tuple[Index, ...]:
+    decl = space.get(wrt)
+    if decl.kind == "scalar":
+        return ()
+    rows, cols = decl.shape
+    if decl.kind == "vector" or cols == 1:
+        return (Index(names[0], rows),)
+    return (Index(names[0], rows), Index(names[1], cols))
+
+
+def _matrix_terms(f: sp.Basic) -> list[sp.Basic]:
+    """f as a sum of scalar terms, products multiplied out: ‖y − Xw‖² gives
+    yᵀy − yᵀXw − wᵀXᵀy + wᵀXᵀXw (each a trace of a 1×1 product)."""
+    if isinstance(f, sp.Add):
+        return [t for a in f.args for t in _matrix_terms(a)]
+    if isinstance(f, sp.Mul):
+        scalars = [a for a in f.args if not isinstance(a, sp.Trace | sp.Add)]
+        inner = [a for a in f.args if isinstance(a, sp.Trace | sp.Add)]
+        if len(inner) == 1:
+            c = sp.Mul(*scalars)
+            return [c * t for t in _matrix_terms(inner[0])]
+        return [f]
+    if isinstance(f, sp.Trace) and f.arg.shape == (1, 1):
+        expanded = sp.expand(f.arg)
+        return [sp.Trace(t) for t in sp.MatAdd.make_args(expanded)]
+    return [f]
+
+
+def _gram_operand(f: sp.Basic) -> sp.Basic | None:
+    """v when f = ‖v‖² = tr(vᵀv) for a v that is not a single symbol (worth expanding)."""
+    if isinstance(f, sp.Trace) and f.arg.shape == (1, 1):
+        v = norm_operand(f.arg)
+        if v is not None and not isinstance(v, sp.MatrixSymbol):
+            return v
+    return None
+
+
+def _derive_index(steps: list[Step], of: Any, g: IndexExpr, var: str, at: tuple[Index, ...],
+                  by: tuple[Entry, ...], space: Space, symmetric: set[str],
+                  names: dict[str, str]) -> IndexExpr:
+    """The steps from ∂g/∂var_at to a tidy index form of it; returns that form."""
+    lhs = Partial(of, by)
+    free_names = {i.name for i in at} | {i.name for e in by for i in e.indices}
+    dep = [t for t in g.terms if ix.var_entries(t, var)]
+    vector = len(at) == 1 and space.get(var).kind == "vector"
+    k = at[0] if at else None
+    if vector and dep and all(ix.splittable(t, var) for t in dep):
+        split = IndexExpr(tuple(c for t in dep for c in ix.case_split(t, var, k).terms))
+        pairs = tuple(sorted({tuple(sorted(i.name for x in ix.var_entries(t, var)
+                                           for i in x.indices)) for t in dep}))
+        steps.append(Step(lhs, Partial(split, (by[-1],)),
+                          Reason("cases", (pairs, k.name, Entry(var, at)))))
+        cur = ix.collect(ix.differentiate(split, var, at))
+        steps.append(Step(None, cur, Reason("differentiate")))
+    else:
+        raw = ix.collect(ix.differentiate(g, var, at))
+        if any(isinstance(f, ix.Delta) for t in raw.terms for f in t.factors):
+            t0 = next(t for t in g.terms if ix.var_entries(t, var))
+            x = ix.var_entries(t0, var)[0]
+            deltas = tuple(ix.Delta(i, a) for i, a in zip(x.indices, at, strict=True))
+            steps.append(Step(lhs, raw, Reason("delta", (x, Entry(var, at), deltas))))
+            cur = ix.tidy(ix.collect(ix.resolve_deltas(raw)), var=var, taken=free_names)
+            steps.append(Step(None, cur, Reason("resolve")))
+        else:
+            cur = ix.tidy(ix.collect(raw), var=var, taken=free_names)
+            steps.append(Step(lhs, cur, Reason("differentiate")))
+    sym, used = ix.use_symmetry(cur, symmetric)
+    if used:
+        cur = ix.collect(sym)
+        steps.append(Step(None, cur, Reason("symmetry", tuple((u, names.get(u, u))
+                                                              for u in used))))
+    absorbed = ix.collect(ix.absorb(cur, symmetric))
+    if absorbed != cur:
+        cur = absorbed
+        steps.append(Step(None, cur, Reason("absorb", (k.name if k else "",))))
+    return ix.tidy(cur, var=var, taken=free_names)
+
+
+def derive(task: str, f: sp.Basic, wrt: str, space: Space
+           ) -> tuple[list[Step], sp.Basic, IndexExpr]:
+    """The element-wise derivation: steps, the matrix result, its index form.
+
+    Raises UnsupportedError where the index form does not reach (exp, log, inverses).
+    """
+    var = space.symbol(wrt)
+    decl = space.get(wrt)
+    if task == "hessian" and decl.kind == "matrix" and decl.dims[1] != 1:
+        raise UnsupportedError(f"the Hessian with respect to the matrix {wrt} is a 4-index "
+                               "tensor")
+    symmetric = {n for n, d in space.declarations.items()
+                 if d.kind == "matrix" and {"symmetric", "positive definite", "diagonal"}
+                 & set(d.assumptions)}
+    at = _free(space, wrt, ("k", "l"))
+    by_k = (Entry(wrt, at),)
+    names = entry_letters(space)
+    steps: list[Step] = []
+    terms = sorted(_matrix_terms(f), key=lambda t: term_order(t.arg if isinstance(
+        t, sp.Trace) else t))  # derived in the order the multiplied-out line shows them
+    if len(terms) == 1:
+        terms = [f]
+    else:
+        gram = _gram_operand(f)
+        if gram is not None:
+            steps.append(Step(f, sp.MatMul(sp.Transpose(gram), gram), Reason("norm")))
+            steps.append(Step(None, _shown_sum(terms), Reason("multiply out")))
+        else:
+            steps.append(Step(f, _shown_sum(terms), Reason("multiply out")))
+    results: list[sp.Basic] = []
+    index_sum = ix.ZERO
+    if not any(t.has(var) for t in terms):
+        steps.append(Step(Nabla(f, 1, wrt), _zero(at), Reason("constant", (wrt,))))
+        if task == "gradient":
+            return steps, _zero(at), ix.ZERO
+        hat = (Index("l", at[0].dim),) if at else ()
+        steps.append(Step(Nabla(f, 2, wrt), _zero(at + hat) if at else sp.Integer(0),
+                          Reason("constant", (wrt,))))
+        return steps, _zero(at + hat) if at else sp.Integer(0), ix.ZERO
+    for term in terms:
+        if not term.has(var):
+            results.append(_zero(at))
+            continue
+        g = ix.tidy(ix.collect(ix.expand(ix.to_index(term, space))), var=wrt)
+        nested = ix.to_index(term, space, nested=True)
+        if nested != ix.to_index(term, space):
+            steps.append(Step(term, nested, Reason("index form")))
+            steps.append(Step(None, g, Reason("multiply out")))
+        else:
+            steps.append(Step(term, g, Reason("index form")))
+        gk = _derive_index(steps, term, g, wrt, at, by_k, space, symmetric, names)
+        m = mf.canonical(ix.to_matrix(gk, at, space), space)
+        if at:
+            steps.append(Step(None, EntryOf(m, at), Reason("read back")))
+        steps.append(Step(Nabla(term, 1, wrt), m))
+        results.append(m)
+        index_sum = index_sum + gk
+    index_sum = ix.collect(index_sum)
+    if len(terms) > 1:
+        total = mf.canonical(_sum(results, at), space)
+        free_terms = tuple(t.arg if isinstance(t, sp.Trace) else t  # yᵀy as on the line above
+                           for t in terms if not t.has(var))
+        steps.append(Step(Nabla(f, 1, wrt), _sum(results, at, evaluate=False),
+                          Reason("add terms", (free_terms, wrt))))
+        steps.append(Step(None, total, Reason("collect")))
+    else:
+        total = results[0]
+    if task == "gradient":
+        return steps, total, index_sum
+    hat = (Index("l", at[0].dim),) if at else ()
+    by_l = (Entry(wrt, at), Entry(wrt, hat))
+    free_names = {i.name for i in at}
+    g = ix.tidy(index_sum, var=wrt, taken=free_names | {"l"})
+    steps.append(Step(Partial(f, by_k), g, Reason("from gradient")))
+    h = _derive_index(steps, f, g, wrt, hat, by_l, space, symmetric, names)
+    free = at + hat
+    hm = mf.canonical(ix.to_matrix(h, free, space), space)
+    if free:
+        steps.append(Step(None, EntryOf(hm, free), Reason("read back")))
+    steps.append(Step(Nabla(f, 2, wrt), hm))
+    return steps, hm, h
+
+
+def _shown_sum(terms: list[sp.Basic]) -> sp.Basic:
+    """yᵀy − yᵀXw − … as written: a sum of 1×1 products where every term is one."""
+    if all(isinstance(t, sp.Trace) and t.arg.shape == (1, 1) for t in terms):
+        return sp.MatAdd(*(t.arg for t in terms), evaluate=False)
+    return sp.Add(*terms, evaluate=False)
+
+
+def _zero(at: tuple[Index, ...]) -> sp.Basic:
+    if not at:
+        return sp.Integer(0)
+    return sp.ZeroMatrix(at[0].dim, at[1].dim if len(at) > 1 else 1)
+
+
+def _sum(parts: list[sp.Basic], at: tuple[Index, ...], *, evaluate: bool = True) -> sp.Basic:
+    if not at:
+        return sp.Add(*parts, evaluate=evaluate)
+    nonzero = [p for p in parts if not isinstance(p, sp.ZeroMatrix)] or parts[:1]
+    return sp.MatAdd(*nonzero, evaluate=evaluate) if len(nonzero) > 1 else nonzero[0]
+
+
