@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 LET = "x: n; a: n; b: n; A: n x n; B: n x n; S: n x n, symmetric; c: scalar"
 
 VECTORS = ["x", "a", "A @ x", "B @ x", "A.T @ x", "A @ a", "x * a", "S @ x", "b"]
-MATRICES = ["A", "B", "A.T", "A @ B", "S", "outer(a, b)", "diag(a)"]
+MATRICES = ["A", "B", "A.T", "A @ B", "S", "outer(a, b)", "diag(a)", "A * B", "A * S.T",
+            "diag(diag(A))"]
 
 
 @st.composite

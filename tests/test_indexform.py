@@ -73,7 +73,8 @@ def test_delta_against_an_excluded_value_vanishes():
     ("x.T @ A @ x", "(A + A.T) @ x"), ("x.T @ S @ x", "2 * S @ x"), ("a @ x", "a"),
     ("norm(A @ x - b)**2", "2 * A.T @ A @ x - 2 * A.T @ b"), ("(a @ x)**2", "2 * (a @ x) * a"),
     ("sum(x)", "ones(n)"), ("x.T @ diag(a) @ x", "2 * diag(a) @ x"),
-    ("c * (x @ x)", "2 * c * x"),
+    ("c * (x @ x)", "2 * c * x"), ("x @ (A * B) @ x", "(A * B + A.T * B.T) @ x"),
+    ("trace(A * outer(x, x))", "2 * diag(diag(A)) @ x"),
 ])
 def test_differentiate_and_read_back(text, gradient):
     """∂/∂x_k of the index form, deltas resolved, symmetry used, read back as a matrix."""
@@ -86,10 +87,20 @@ def test_differentiate_and_read_back(text, gradient):
     assert mf.is_zero(mf.canonical(sp.MatAdd(m, -want), SPACE)), m
 
 
-def test_what_cannot_be_read_back_says_so():
+def test_a_diagonal_entry_is_read_back_as_diag():
     k = Index("k", N)
-    e = ix.IndexExpr((ix.Term(sp.Integer(1), (ix.Entry("A", (k, k)),)),))  # a_kk: diag(A)
-    with pytest.raises(UnsupportedError, match="diagonal entry"):
+    e = ix.IndexExpr((ix.Term(sp.Integer(2), (ix.Entry("A", (k, k)), ix.Entry("x", (k,)))),))
+    m = ix.to_matrix(e, (k,), SPACE)  # 2 a_kk x_k = (2 diag(diag(A)) x)_k
+    want = parse_expression("2 * diag(diag(A)) @ x", SPACE).expr
+    assert mf.is_zero(mf.canonical(sp.MatAdd(m, -want), SPACE)), m
+
+
+def test_what_cannot_be_read_back_says_so():
+    k, i, j = Index("k", N), Index("i", N), Index("j", N)
+    # Σ_i Σ_j a_ki b_kj: k in two matrices on different index pairs
+    e = ix.IndexExpr((ix.Term(sp.Integer(1), (ix.Entry("A", (k, i)), ix.Entry("B", (k, j))),
+                              (ix.Bound(i), ix.Bound(j))),))
+    with pytest.raises(UnsupportedError, match="2 matrices"):
         ix.to_matrix(e, (k,), SPACE)
 
 

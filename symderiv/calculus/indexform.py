@@ -291,7 +291,7 @@ def _factor_rank(f: Factor, var: str | None) -> tuple[int, int]:
 def _indices_of(f: Any) -> list[Index]:
     if isinstance(f, Entry):
         return list(f.indices)
-    if isinstance(f, Delta):
+    if isinstance(f, Delta | _Link):
         return [f.a, f.b]
     if isinstance(f, Group):
         return [i for t in f.expr.terms for g in t.factors for i in _indices_of(g)]
@@ -569,6 +569,15 @@ class _NotAMatrixProduct(Exception):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """The (a, b) entry of a matrix expression, met while reading a term back."""
+
+    a: Index
+    b: Index
+    matrix: sp.Basic
+
+
 def to_matrix(e: IndexExpr, free: tuple[Index, ...], space: Space) -> sp.Basic:
     """The matrix expression whose entry at ``free`` is e: 2 Σ_i a_ki x_i ↦ 2Ax.
 
@@ -604,14 +613,36 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
             unused.remove(f)
         if isinstance(f, Group):
             raise _NotAMatrixProduct("a parenthesised group")
+    # matrices on the same pair of indices multiply elementwise: a_ij b_ij = (A ∘ B)_ij
+    links: dict[tuple[Index, Index], sp.Basic] = {}
+    for f in list(unused):
+        if isinstance(f, Entry) and len(f.indices) == 2 and f.indices[0] != f.indices[1]:
+            a, b = f.indices
+            sym = space.symbol(f.base)
+            if (a, b) in links:
+                links[(a, b)] = sp.HadamardProduct(links[(a, b)], sym)
+            elif (b, a) in links:
+                links[(b, a)] = sp.HadamardProduct(links[(b, a)], sp.Transpose(sym))
+            else:
+                links[(a, b)] = sym
+            unused.remove(f)
+    unused.extend(_Link(a, b, m) for (a, b), m in links.items())
+
+    def vector_like(f: Factor) -> bool:
+        """x_i, or a_ii: the i-th entry of the vector diag(A)."""
+        return isinstance(f, Entry) and (len(f.indices) == 1 or (
+            len(f.indices) == 2 and f.indices[0] == f.indices[1]))
+
+    def as_vector(f: Entry) -> sp.Basic:
+        sym = space.symbol(f.base)
+        return sym if len(f.indices) == 1 else DiagonalOf(sym)
+
     counts: dict[Index, int] = dict.fromkeys(t.summed, 0)
     for f in unused:
         for i in _indices_of(f):
             counts[i] = counts.get(i, 0) + 1
     for i, c in counts.items():
-        in_matrices = sum(i in f.indices for f in unused if isinstance(f, Entry)
-                          and len(f.indices) == 2) + sum(isinstance(f, Delta) and i in (f.a, f.b)
-                                                         for f in unused)
+        in_matrices = sum(i in _indices_of(f) for f in unused if not vector_like(f))
         if i not in free and i not in t.summed:
             raise _NotAMatrixProduct(f"index {i.name} is neither free nor summed")
         if in_matrices > (1 if i in free else 2):  # vectors are elementwise factors
@@ -619,15 +650,15 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
         if c == 0:
             scalars.append(i.dim)  # Σ_i 1 = n
 
-    def take_vectors(i: Index) -> list[Entry]:
-        out = [f for f in unused if isinstance(f, Entry) and f.indices == (i,)]
+    def take_vectors(i: Index) -> list[sp.Basic]:
+        out = [f for f in unused if vector_like(f) and f.indices[0] == i]  # type: ignore
         for f in out:
             unused.remove(f)
-        return out
+        return [as_vector(f) for f in out]  # type: ignore[arg-type]
 
     def take_link(i: Index) -> Factor | None:
         for f in unused:
-            if not (isinstance(f, Entry) and len(f.indices) == 1) and i in _indices_of(f):
+            if not vector_like(f) and i in _indices_of(f):
                 unused.remove(f)
                 return f
         return None
@@ -640,31 +671,27 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
         chain: list[sp.Basic] = []
         while True:
             if i == stop:
-                chain.extend(DiagMatrix(space.symbol(v.base)) for v in take_vectors(i))
+                chain.extend(DiagMatrix(v) for v in take_vectors(i))
                 return chain, i
             vectors = take_vectors(i)
             f = take_link(i)
             if f is None:
                 if not vectors:
                     return chain, i
-                chain.extend(DiagMatrix(space.symbol(v.base)) for v in vectors[:-1])
-                chain.append(space.symbol(vectors[-1].base))
+                chain.extend(DiagMatrix(v) for v in vectors[:-1])
+                chain.append(vectors[-1])
                 return chain, None
-            chain.extend(DiagMatrix(space.symbol(v.base)) for v in vectors)
+            chain.extend(DiagMatrix(v) for v in vectors)
             if isinstance(f, Delta):
                 i = f.b if f.a == i else f.a
                 continue
-            assert isinstance(f, Entry)
-            sym = space.symbol(f.base)
-            a, b = f.indices
-            if a == b:
-                raise _NotAMatrixProduct(f"the diagonal entry {f.base}_{a.name}{b.name}")
-            if a == i:
-                chain.append(sym)
-                i = b
+            assert isinstance(f, _Link)
+            if f.a == i:
+                chain.append(f.matrix)
+                i = f.b
             else:
-                chain.append(sp.Transpose(sym))
-                i = a
+                chain.append(sp.Transpose(f.matrix))
+                i = f.a
 
     def column(chain: list[sp.Basic], end: Index | None) -> sp.Basic:
         if end is not None:
@@ -685,12 +712,11 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
             main = sp.MatMul(left, sp.Transpose(right)).doit()
     # closed chains: inner products uᵀ M v and traces
     while unused:
-        start = next((f for f in unused if isinstance(f, Entry) and len(f.indices) == 1),
-                     None)
+        start = next((f for f in unused if vector_like(f)), None)
         if start is not None:
             unused.remove(start)
-            chain, end = walk(start.indices[0])
-            u = space.symbol(start.base)
+            chain, end = walk(start.indices[0])  # type: ignore[union-attr]
+            u = as_vector(start)  # type: ignore[arg-type]
             mats = [sp.Transpose(u), *chain]
             if end is not None:
                 mats.append(sp.OneMatrix(end.dim, 1))
