@@ -382,6 +382,7 @@ def _numeric_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | None,
 
 # -- element-wise engine ---------------------------------------------------------------------
 ELEMENTWISE_MAX_DEFAULT = 4
+MAX_VARIABLE_ENTRIES = 1024  # polynomial rings in more generators get slow (≈ 6 s at 1024)
 
 
 @dataclass(slots=True)
@@ -402,6 +403,12 @@ def _elementwise_sizes(problem: Problem) -> list[dict[sp.Symbol, int]]:
     dims = [d for d in problem.space.dim_symbols if problem.used is None or d in problem.used]
     for n in problem.extra_sizes:
         s = dict.fromkeys(dims, n)
+        entries = math.prod(problem.space.concrete_shape(problem.wrt, s))  # type: ignore
+        if entries > MAX_VARIABLE_ENTRIES:
+            raise ArgumentError(
+                f"at size {n}, {problem.wrt} has {entries} entries; the element-wise engine "
+                f"expands at most {MAX_VARIABLE_ENTRIES} (a 32×32 matrix, a vector of "
+                f"{MAX_VARIABLE_ENTRIES})")
         if s not in out:
             out.append(s)
     return out

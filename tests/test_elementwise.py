@@ -166,3 +166,15 @@ def test_a_wrong_cas_result_is_caught_by_the_entries(monkeypatch):
     v = check_hessian("x.T @ A @ x", wrt="x", let="x: n; A: n x n")
     assert v.outcome == "undecided" and not v.agree and v.correct is None
     assert any("exact entries of the element-wise engine" in note for note in v.notes)
+
+
+def test_requested_sizes_are_bounded_by_the_variables_entries():
+    with pytest.raises(ValueError, match="4096 entries"):
+        check_gradient("trace(X.T @ X)", wrt="X", claim="2 * X", let="X: m x n", sizes=(64,))
+
+
+def test_an_index_form_too_large_to_show_leaves_the_entries_to_decide():
+    f = "norm(A @ (A @ x))**2 * norm(C @ y)**2"
+    v = check_gradient(f, wrt="x", let="x: n; y: m; A: n x n; C: m x m")
+    assert v.outcome == "holds"
+    assert "too large to derive entry by entry" in v.evidence[1].detail

@@ -40,13 +40,16 @@ from ..space import Space
 
 __all__ = [
     "Bound", "Delta", "Entry", "Group", "Index", "IndexExpr", "Term", "absorb", "case_split",
+    "check_size",
     "collect", "differentiate", "evaluate", "expand", "free_indices", "rename",
     "resolve_deltas", "splittable", "tidy", "to_index", "to_matrix", "use_symmetry",
     "var_entries",
 ]
 
 DUMMY_NAMES = ("i", "j", "p", "q", "r", "s", "t", "u", "v")
-MAX_RENAME = 6  # terms with more summed indices are collected without renaming
+MAX_RENAME = 5  # terms with more summed indices are collected without renaming
+MAX_TERMS = 120  # an index form larger than this is no worked solution (and slow to check)
+MAX_SUMMED = 6  # nor is a term with more summed indices (n⁶ values to check it at size n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +387,18 @@ def collect(e: IndexExpr) -> IndexExpr:
             keys.append(k)
             out.append(t)
     return IndexExpr(tuple(t for t in out if t.coeff != 0))
+
+
+def check_size(e: IndexExpr) -> IndexExpr:
+    """e, or UnsupportedError when it is too large to derive and show entry by entry."""
+    if len(e.terms) > MAX_TERMS:
+        raise UnsupportedError(f"the index form has {len(e.terms)} terms (more than "
+                               f"{MAX_TERMS}): too large to derive entry by entry")
+    widest = max((len(t.sums) for t in e.terms), default=0)
+    if widest > MAX_SUMMED:
+        raise UnsupportedError(f"a term of the index form has {widest} summed indices (more "
+                               f"than {MAX_SUMMED}): too large to derive entry by entry")
+    return e
 
 
 def expand(e: IndexExpr) -> IndexExpr:

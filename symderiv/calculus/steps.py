@@ -211,7 +211,7 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space
         if not term.has(var):
             results.append(_zero(at))
             continue
-        g = ix.tidy(ix.collect(ix.expand(ix.to_index(term, space))), var=wrt)
+        g = ix.check_size(ix.tidy(ix.collect(ix.expand(ix.to_index(term, space))), var=wrt))
         nested = ix.to_index(term, space, nested=True)
         if nested != ix.to_index(term, space):
             steps.append(Step(term, nested, Reason("index form")))
