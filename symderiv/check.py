@@ -35,7 +35,6 @@ import sympy as sp
 
 from .calculus import matrix as mf
 from .calculus.elementwise import (
-    SYMBOLIC_MAX_ENTRIES,
     EntryComparison,
     compare_entries,
     derivative_entries,
@@ -327,6 +326,10 @@ def _distinct_sizes(samples: list[Any]) -> tuple[dict[str, int], ...]:
     return tuple(seen)
 
 
+def _fmt_size_names(sizes: Mapping[str, int]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "fixed sizes"
+
+
 def _fmt_sizes(sizes: Mapping[sp.Symbol, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in _size_names(sizes).items()) or "fixed sizes"
 
@@ -439,8 +442,8 @@ def _elementwise_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | No
         shape = problem.space.concrete_shape(wrt, sizes)
         try:
             entries = derivative_entries(f_c, problem.task, wrt, point, sizes, shape)
-        except NotPolynomial:
-            too_big.append(_fmt_sizes(sizes))
+        except NotPolynomial as exc:
+            too_big.append(f"{_fmt_sizes(sizes)}: {exc}")
             return None
         except NotExact as exc:  # a constant that is not rational, say
             raise EvaluationError(str(exc)) from None
@@ -513,8 +516,9 @@ def _elementwise_evidence(problem: Problem, samples: list[_EntrySample], skipped
         ix_text = f"index form: not available ({index_why})"
     cx = None
     if problem.claim is None:
-        bad = [s for s in samples if s.truth is not None and not s.truth.equal]
-        outcome = "undecided" if not samples else ("fails" if bad else "holds")
+        compared = [s for s in samples if s.truth is not None or s.index is not None]
+        bad = [s for s in compared if s.truth is not None and not s.truth.equal]
+        outcome = "undecided" if not compared else ("fails" if bad else "holds")
     else:
         compared = [s for s in samples if s.claim is not None]
         bad = [s for s in compared if not s.claim.equal]  # type: ignore[union-attr]
@@ -522,9 +526,7 @@ def _elementwise_evidence(problem: Problem, samples: list[_EntrySample], skipped
         if bad:
             cx = _counterexample_entries(problem, bad[0])
     if too_big:
-        notes.append(f"the function is not a polynomial in {wrt}: the element-wise engine "
-                     f"differentiates it symbolically only while {wrt} has at most "
-                     f"{SYMBOLIC_MAX_ENTRIES} entries (skipped " + "; ".join(too_big) + ")")
+        notes.append("the element-wise engine skipped " + "; ".join(too_big))
     if skipped:
         notes.append("element-wise engine: no admissible point at " + "; ".join(skipped))
     index_bad = [s for s in samples if s.index is not None and not s.index.equal]
@@ -993,6 +995,14 @@ def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
         counterexample=n_cx, seconds=t_num))
 
     says = {"matrix-form": m_outcome, "element-wise": e_outcome, "numeric": n_outcome}
+    # an exact counterexample at a size another engine did not check does not contradict
+    # that engine's "holds" (the element-wise engine checks sizes up to 4, say)
+    proofs = [cx for cx in (m_cx, e_evidence.counterexample) if cx is not None and cx.exact]
+    for ev in evidence:
+        if ev.outcome == "holds" and proofs and not any(cx.sizes in ev.sizes for cx in proofs):
+            says[ev.engine] = "undecided"
+            notes.append(f"{ev.engine} holds at the sizes it checked; the exact counterexample "
+                         f"is at {_fmt_size_names(proofs[0].sizes)}")
     outcome, agree, combined = _combine(says, claimed=claim_c is not None,
                                         derived=truth is not None and bool(nsamples),
                                         suspect=truth_wrong or index_bad)

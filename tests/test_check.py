@@ -473,3 +473,30 @@ def test_a_wrong_index_form_result_is_a_disagreement(monkeypatch):
     v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
     assert not v.agree
     assert any("index-form result" in note for note in v.notes)
+
+
+def test_a_failure_at_a_size_the_element_wise_engine_does_not_check_is_decisive():
+    """Review: (n−1)(n−2)(n−3)(n−4)·x vanishes at n ≤ 4 only; the element-wise engine's
+    'holds' there does not contradict the exact counterexample at n = 5."""
+    claim = "2*x + (n-1)*(n-2)*(n-3)*(n-4)*x"
+    v = check_gradient("x @ x", wrt="x", claim=claim, let="x: n")
+    assert v.outcome == "fails" and v.counterexample.sizes == {"n": 5}
+    assert any("holds at the sizes it checked" in note for note in v.notes)
+
+
+def test_a_failure_found_only_at_a_requested_size_is_decisive():
+    claim = "2*x + (n-1)*(n-2)*(n-3)*(n-4)*(n-5)*(n-6)*(n-7)*(n-8)*x"
+    v = check_gradient("x @ x", wrt="x", claim=claim, let="x: n", sizes=(9,))
+    assert v.outcome == "fails" and v.counterexample.engine == "element-wise"
+
+
+@pytest.mark.parametrize(("f", "wrt", "let"), [
+    ("u @ X @ v", "X", "X: m x 1; u: m; v: 1"),  # review: exit 4 before
+    ("sum(X)**10", "X", "X: n x n"),  # 42 s and more before
+    ("det(X)", "X", "X: 7 x 7"),  # minutes before
+    ("x @ inv(A + outer(x, x)) @ x", "x", "x: n; A: n x n, positive definite"),
+    ("(x @ A @ x + b @ x + 1)**8", "x", "x, b: n; A: n x n"),
+])
+def test_hard_inputs_get_a_verdict_quickly(f, wrt, let):
+    v = check_gradient(f, wrt=wrt, let=let)
+    assert v.outcome == "holds", str(v)

@@ -142,7 +142,8 @@ def test_engines_agree_on_random_polynomial_functions(f, task, seed):
     v = check(f, wrt="x", let=POLY_LET, seed=seed)
     assert v.outcome == "holds" and v.agree, str(v)
     assert [e.outcome for e in v.evidence] == ["holds", "holds", "holds"], str(v)
-    assert v.evidence[1].detail.startswith("index form: derived"), str(v)
+    detail = v.evidence[1].detail
+    assert detail.startswith("index form: derived") or "too large" in detail, str(v)
     assert not any("disagree" in note for note in v.notes), str(v)
     wrong = f"{v.correct_text} + outer(a, b)" if task == "hessian" else f"{v.correct_text} + a"
     bad = check(f, wrt="x", claim=wrong, let=POLY_LET, seed=seed)

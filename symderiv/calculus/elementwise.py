@@ -22,6 +22,7 @@ This engine shares nothing with the matrix-form rules: it checks them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -38,12 +39,19 @@ from .evaluate import Compiled, Exact, NotExact, ObjectArrays, Precise
 __all__ = ["Entries", "EntryComparison", "compare_entries", "derivative_entries", "entries_at"]
 
 MAX_POWER = 64
+MAX_TERMS = 200_000  # a polynomial entry larger than this is not worth expanding
+MAX_DET_SIZE = 5
 SYMBOLIC_MAX_ENTRIES = 4  # symbolic entries (exp, log, inverses) get slow beyond
 PRECISE_RTOL = 1e-40
 
 
 class _NeedsRationals(Exception):
     """An integer ring met a fraction: start again over QQ (integers are much faster)."""
+
+
+def _multisets(n: int, k: int) -> int:
+    """How many terms (p_1 + … + p_n)^k can have at most: C(n + k − 1, k)."""
+    return math.comb(n + k - 1, k)
 
 
 def _to_fraction(q: Any) -> Fraction:
@@ -106,6 +114,9 @@ class PolynomialBackend(ObjectArrays):
     def det(self, a: np.ndarray) -> Any:
         if all(self.constant(v) is not None for v in a.flat):
             return self._from_exact(Exact.det(self._constant_matrix(a, "determinant")))
+        if a.shape[0] > MAX_DET_SIZE:  # n! terms: fine at 5 (120), slow at 7 (5040)
+            raise NotPolynomial(f"the determinant of a {a.shape[0]}×{a.shape[0]} matrix that "
+                                f"depends on the variable has too many terms to expand")
         return self._bareiss(a)
 
     def _bareiss(self, a: np.ndarray) -> PolyElement:
@@ -151,8 +162,9 @@ class PolynomialBackend(ObjectArrays):
                 raise NotPolynomial(str(exc)) from None
         if e.denominator != 1 or e < 0:
             raise NotPolynomial("a negative or fractional power of the variable")
-        if e > MAX_POWER:
-            raise NotPolynomial("a power too high to expand")
+        if e > MAX_POWER or _multisets(len(base), int(e)) > MAX_TERMS:
+            raise NotPolynomial(f"expanding a power {int(e)} of {len(base)} terms would give "
+                                f"more than {MAX_TERMS} terms")
         return base ** int(e)
 
     def func(self, name: str, value: Any) -> Any:
@@ -182,11 +194,17 @@ class ExpressionBackend(ObjectArrays):
         return value
 
     @staticmethod
-    def det(a: np.ndarray) -> sp.Expr:
+    def _small(a: np.ndarray, what: str) -> None:
+        if a.shape[0] > 2 and any(getattr(v, "free_symbols", None) for v in a.flat):
+            raise NotPolynomial(f"the {what} of a {a.shape[0]}×{a.shape[0]} matrix that "
+                                "depends on the variable is too large for symbolic entries")
+
+    def det(self, a: np.ndarray) -> sp.Expr:
+        self._small(a, "determinant")
         return sp.Matrix(a.tolist()).det(method="berkowitz")
 
-    @staticmethod
-    def inv(a: np.ndarray) -> np.ndarray:
+    def inv(self, a: np.ndarray) -> np.ndarray:
+        self._small(a, "inverse")
         m = sp.Matrix(a.tolist())
         if m.det(method="berkowitz") == 0:
             raise EvaluationError("singular matrix")
@@ -284,17 +302,17 @@ def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: 
                                                                names, QQ)
         mode = "polynomial"
         second = PolyElement.diff
-    except NotPolynomial:
+    except NotPolynomial as exc:
         if len(names) > SYMBOLIC_MAX_ENTRIES:
-            raise
+            raise NotPolynomial(f"{exc}; symbolic entries only while {wrt} has at most "
+                                f"{SYMBOLIC_MAX_ENTRIES} entries") from None
         backend = ExpressionBackend()
         gens = tuple(sp.Symbol(n, real=True) for n in names)
         data = _data_point(point, wrt, lambda q: sp.Rational(q.numerator, q.denominator))
         data[wrt] = _variable(list(gens), shape)
         fx = _scalar(fc(data, sizes, backend))
         first = [sp.diff(fx, g) for g in gens]
-        mode, terms = "symbolic", len(sp.Add.make_args(sp.expand(fx))) if sp.count_ops(
-            fx) < 2000 else 0
+        mode, terms = "symbolic", len(sp.Add.make_args(fx))
         second = sp.diff
     if task == "gradient":
         values = np.empty(len(first), dtype=object)

@@ -138,8 +138,14 @@ class _Fresh:
 def _product(*parts: IndexExpr) -> IndexExpr:
     out = [ONE_TERM]
     for part in parts:
+        if len(out) * len(part.terms) > 4 * MAX_TERMS:  # stop before multiplying out
+            raise UnsupportedError(f"multiplying out the index form gives more than "
+                                   f"{4 * MAX_TERMS} terms: too large to derive entry by entry")
         out = [Term(a.coeff * b.coeff, a.factors + b.factors, a.sums + b.sums)
                for a in out for b in part.terms]
+        if out and max(len(t.sums) for t in out) > 2 * MAX_SUMMED:
+            raise UnsupportedError(f"a term of the index form has more than {2 * MAX_SUMMED} "
+                                   "summed indices: too large to derive entry by entry")
     return IndexExpr(tuple(out))
 
 
@@ -446,7 +452,11 @@ def differentiate(e: IndexExpr, var: str, at: tuple[Index, ...]) -> IndexExpr:
             if any(b.index in f.indices and set(at) & set(b.excluded) for b in t.sums):
                 continue
             rest = t.factors[:n] + t.factors[n + 1:]
-            deltas = tuple(Delta(i, a) for i, a in zip(f.indices, at, strict=True) if i != a)
+            if len(f.indices) != len(at):  # a dimension of size 1 carries no index
+                at_f = tuple(a for a in at if a.dim != 1)
+            else:
+                at_f = at
+            deltas = tuple(Delta(i, a) for i, a in zip(f.indices, at_f, strict=False) if i != a)
             out.append(Term(t.coeff, rest + deltas, t.sums))
     return IndexExpr(tuple(out))
 
@@ -624,7 +634,8 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
     scalars: list[sp.Basic] = [t.coeff]
     for f in list(unused):
         if isinstance(f, Entry) and not f.indices:
-            scalars.append(space.symbol(f.base))
+            sym = space.symbol(f.base)  # a scalar, or a vector of length 1 (its one entry)
+            scalars.append(sp.Trace(sym) if isinstance(sym, sp.MatrixExpr) else sym)
             unused.remove(f)
         if isinstance(f, Group):
             raise _NotAMatrixProduct("a parenthesised group")
