@@ -511,7 +511,10 @@ def _elementwise_evidence(problem: Problem, samples: list[_EntrySample], skipped
         how = (f"entries differentiated symbolically (SymPy diff per entry) and compared at "
                f"random rational values of {wrt}")
     if index_result is not None:
-        ix_text = f"index form: derived {to_unicode(index_result)}"
+        derived = to_unicode(index_result)
+        if len(derived) > 160:  # the evidence is one line; the result is printed above
+            derived = derived[:150] + f"… ({len(derived)} characters)"
+        ix_text = f"index form: derived {derived}"
     else:
         ix_text = f"index form: not available ({index_why})"
     cx = None

@@ -240,7 +240,8 @@ def explain_group() -> None:
 
 def _explain_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--latex", "latex_out", is_flag=True,
-                     help="Print the derivation as a LaTeX align* block (needs amsmath).")(f)
+                     help="Print the derivation as a LaTeX align* block (needs the "
+                          "amsmath and amssymb packages).")(f)
     f = click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
                      help="Seed of the random values the steps are checked with.")(f)
     f = click.option("--json", "json_out", is_flag=True,

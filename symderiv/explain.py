@@ -107,9 +107,11 @@ def verify(steps: list[Step] | tuple[Step, ...], task: str, wrt: str, space: Spa
                 lhs = step.lhs
             if isinstance(step.rhs, Partial):
                 continue
+            rows_cols = [i.name for e in lhs.by for i in e.indices] \
+                if isinstance(lhs, Partial) else []
             try:
                 want = _reference(lhs, point, sizes, wrt, space)
-                got = _value(step.rhs, point, sizes, want)
+                got = _value(step.rhs, point, sizes, want, rows_cols)
             except (EvaluationError, NotPolynomial):
                 continue  # not admissible here (a singular matrix, say)
             if not _equal(want, got):
@@ -137,28 +139,25 @@ def _reference(lhs: Any, point: dict[str, Any], sizes: dict[sp.Symbol, int], wrt
     return compile_expr(lhs)(point, sizes, Exact())
 
 
-def _value(rhs: Any, point: dict[str, Any], sizes: dict[sp.Symbol, int], like: Any) -> Any:
+def _value(rhs: Any, point: dict[str, Any], sizes: dict[sp.Symbol, int], like: Any,
+           rows_cols: list[str]) -> Any:
     if isinstance(rhs, IndexExpr):
-        return _index_values(rhs, point, sizes, like)
+        return _index_values(rhs, point, sizes, like, rows_cols)
     if isinstance(rhs, EntryOf):
-        return _value(rhs.matrix, point, sizes, like)
+        return _value(rhs.matrix, point, sizes, like, rows_cols)
     return compile_expr(rhs)(point, sizes, Exact())
 
 
 def _index_values(e: IndexExpr, point: dict[str, Any], sizes: dict[sp.Symbol, int],
-                  like: Any) -> Any:
-    """An index form with free indices k (rows) and l (columns), entry by entry."""
+                  like: Any, rows_cols: list[str]) -> Any:
+    """An index form entry by entry: its free indices are ``rows_cols`` (k, or k and l)."""
     free = {i.name: i for i in ix.free_indices(e)}
     arr = np.asarray(like, dtype=object)
     if arr.ndim == 0 or (arr.size == 1 and not free):
         return ix.evaluate(e, sizes, point)
     out = np.empty(arr.shape, dtype=object)
     for idx in np.ndindex(*arr.shape):
-        env = {}
-        if "k" in free:
-            env[free["k"]] = idx[0] + 1
-        if "l" in free:
-            env[free["l"]] = idx[1] + 1
+        env = {free[name]: idx[pos] + 1 for pos, name in enumerate(rows_cols) if name in free}
         out[idx] = ix.evaluate(e, sizes, point, env)
     return out
 

@@ -21,10 +21,18 @@ def norm_operand(m: sp.Basic) -> sp.Basic | None:
 
 
 def is_nonnegative(e: sp.Basic) -> bool:
-    """True when e ≥ 0 is known: SymPy's assumptions, or tr(vᵀv) = ‖v‖²."""
+    """True when e ≥ 0 is known: SymPy's assumptions, tr(vᵀv) = ‖v‖², or tr(MᵀM) = ‖M‖²_F."""
     if e.is_nonnegative:
         return True
-    return isinstance(e, sp.Trace) and e.arg.shape == (1, 1) and norm_operand(e.arg) is not None
+    if not isinstance(e, sp.Trace):
+        return False
+    if e.arg.shape == (1, 1) and norm_operand(e.arg) is not None:
+        return True
+    m = e.arg
+    if isinstance(m, sp.MatMul):
+        coeff, mats = m.as_coeff_matrices()
+        return coeff == 1 and len(mats) == 2 and sp.Transpose(mats[1]).doit() == mats[0]
+    return False
 
 
 def term_order(t: sp.Basic) -> tuple[int, int, str]:

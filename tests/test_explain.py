@@ -350,3 +350,33 @@ def test_cli_explain_as_a_real_process():
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "(A + Aᵀ)x" in proc.stdout
+
+
+# -- regressions from the reviews ---------------------------------------------------------------
+def test_index_names_avoid_the_users_symbols():
+    text = str(explain_gradient("p * (x @ A @ B @ x)", wrt="x",
+                                let="x: n; A: n x n; B: n x n"))
+    assert "Σ_p" not in text and "Σ_q" in text
+    e = explain_hessian("k @ A @ k", wrt="k", let="k: n; A: n x n")
+    partials = [s.lhs for s in e.steps if isinstance(s.lhs, Partial)]
+    assert all(i.name != "k" for p in partials for entry in p.by for i in entry.indices)
+
+
+def test_dimensions_of_size_one():
+    assert explain_gradient("sum(x)", wrt="x", let="x: 1").result_text == "eye(1)"
+    assert explain_gradient("x @ A @ x", wrt="x", let="x: 1; A: 1 x 1").checked.unchecked == ()
+
+
+def test_a_squared_frobenius_norm_is_a_polynomial():
+    e = explain_gradient("norm(W)**2", wrt="W", let="W: n x p")
+    assert e.result_text == "2 * W"
+
+
+def test_elementwise_products_and_diagonals_read_back():
+    e = explain_gradient("x @ (A * B) @ x + trace(A) * (x @ x)", wrt="x",
+                         let="x: n; A: n x n; B: n x n")
+    space = parse_declarations("x: n; A: n x n; B: n x n")
+    from symderiv.parse import parse_expression
+
+    want = parse_expression("(A * B + A.T * B.T) @ x + 2 * trace(A) * x", space).expr
+    assert same_matrix(e.result, want, space)

@@ -160,13 +160,14 @@ def _unsupported(e: sp.Basic) -> UnsupportedError:
         f"squared norms, Hadamard products, diag); not {type(e).__name__}")
 
 
-def to_index(expr: sp.Basic, space: Space, *, nested: bool = False) -> IndexExpr:
+def to_index(expr: sp.Basic, space: Space, *, nested: bool = False,
+             taken: Iterable[str] = ("k", "l")) -> IndexExpr:
     """The index form of a scalar expression: xᵀAx ↦ Σ_i Σ_j a_ij x_i x_j.
 
     With ``nested``, a squared norm stays a sum of squares, ‖y − Xw‖² ↦
     Σ_i (y_i − Σ_j x_ij w_j)², instead of being multiplied out.
     """
-    return tidy(resolve_deltas(_scalar(expr, space, _Fresh(), nested)))
+    return tidy(resolve_deltas(_scalar(expr, space, _Fresh(), nested)), taken=taken)
 
 
 def _scalar(e: sp.Basic, space: Space, fresh: _Fresh, nested: bool) -> IndexExpr:
@@ -317,7 +318,8 @@ def free_indices(e: IndexExpr) -> list[Index]:
 def tidy(e: IndexExpr, *, var: str | None = None, taken: Iterable[str] = ("k", "l")
          ) -> IndexExpr:
     """Display order (matrices, vectors, the variable last) and summed indices renamed
-    i, j, p, … in order of appearance, avoiding the free indices ``taken``."""
+    i, j, p, … in order of appearance, avoiding the names in ``taken`` (the free indices,
+    and the names of symbols, so that Σ_p never sums over a scalar called p)."""
     return IndexExpr(tuple(_tidy_term(t, var, set(taken)) for t in e.terms))
 
 
@@ -742,6 +744,9 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
         if start is not None:
             unused.remove(start)
             chain, end = walk(start.indices[0])  # type: ignore[union-attr]
+            if not chain and end is not None and len(start.indices) == 2:  # type: ignore
+                scalars.append(sp.Trace(space.symbol(start.base)))  # type: ignore  # Σ_i a_ii
+                continue
             u = as_vector(start)  # type: ignore[arg-type]
             mats = [sp.Transpose(u), *chain]
             if end is not None:

@@ -118,6 +118,30 @@ def _matrix_terms(f: sp.Basic) -> list[sp.Basic]:
     return [f]
 
 
+FREE_NAMES = (("k", "l"), ("q", "r"), ("s", "t"), ("u", "v"))
+
+
+def _reserved(space: Space, f: sp.Basic) -> set[str]:
+    """Names an index must not take: the declared symbols, f's scalars, the dimensions."""
+    out = set(space.declarations) | {d.name for d in space.dim_symbols}
+    out |= {str(s.name) for s in f.free_symbols if isinstance(s, sp.Symbol)}
+    out |= {str(m.name) for m in f.atoms(sp.MatrixSymbol)}
+    return out
+
+
+def _free_names(space: Space, f: sp.Basic) -> tuple[str, str]:
+    """k and l for ∂/∂x_k and ∂/∂x_l — unless a symbol is called k or l."""
+    reserved = _reserved(space, f)
+    return next((p for p in FREE_NAMES if not set(p) & reserved), ("k'", "l'"))
+
+
+def _has_groups(e: IndexExpr) -> bool:
+    """Whether e has a parenthesised sum worth showing before it is multiplied out."""
+    return any(isinstance(x, ix.Group) and (len(x.expr.terms) > 1 or x.expr.terms[0].sums
+                                            or len(x.expr.terms[0].factors) > 1)
+               for t in e.terms for x in t.factors)
+
+
 def _gram_operand(f: sp.Basic) -> sp.Basic | None:
     """v when f = ‖v‖² = tr(vᵀv) for a v that is not a single symbol (worth expanding)."""
     if isinstance(f, sp.Trace) and f.arg.shape == (1, 1):
@@ -129,10 +153,10 @@ def _gram_operand(f: sp.Basic) -> sp.Basic | None:
 
 def _derive_index(steps: list[Step], of: Any, g: IndexExpr, var: str, at: tuple[Index, ...],
                   by: tuple[Entry, ...], space: Space, symmetric: set[str],
-                  names: dict[str, str]) -> IndexExpr:
+                  names: dict[str, str], taken: set[str]) -> IndexExpr:
     """The steps from ∂g/∂var_at to a tidy index form of it; returns that form."""
     lhs = Partial(of, by)
-    free_names = {i.name for i in at} | {i.name for e in by for i in e.indices}
+    free_names = taken
     dep = [t for t in g.terms if ix.var_entries(t, var)]
     vector = len(at) == 1 and space.get(var).kind == "vector"
     k = at[0] if at else None
@@ -182,7 +206,9 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space
     symmetric = {n for n, d in space.declarations.items()
                  if d.kind == "matrix" and {"symmetric", "positive definite", "diagonal"}
                  & set(d.assumptions)}
-    at = _free(space, wrt, ("k", "l"))
+    row, col = _free_names(space, f)
+    taken = {row, col} | _reserved(space, f)
+    at = _free(space, wrt, (row, col))
     by_k = (Entry(wrt, at),)
     names = entry_letters(space)
     steps: list[Step] = []
@@ -203,7 +229,7 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space
         steps.append(Step(Nabla(f, 1, wrt), _zero(at), Reason("constant", (wrt,))))
         if task == "gradient":
             return steps, _zero(at), ix.ZERO
-        hat = (Index("l", at[0].dim),) if at else ()
+        hat = (Index(col, at[0].dim),) if at else ()
         steps.append(Step(Nabla(f, 2, wrt), _zero(at + hat) if at else sp.Integer(0),
                           Reason("constant", (wrt,))))
         return steps, _zero(at + hat) if at else sp.Integer(0), ix.ZERO
@@ -211,14 +237,15 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space
         if not term.has(var):
             results.append(_zero(at))
             continue
-        g = ix.check_size(ix.tidy(ix.collect(ix.expand(ix.to_index(term, space))), var=wrt))
-        nested = ix.to_index(term, space, nested=True)
-        if nested != ix.to_index(term, space):
+        g = ix.check_size(ix.tidy(ix.collect(ix.expand(ix.to_index(term, space))), var=wrt,
+                                  taken=taken))
+        nested = ix.to_index(term, space, nested=True, taken=taken)
+        if _has_groups(nested):
             steps.append(Step(term, nested, Reason("index form")))
             steps.append(Step(None, g, Reason("multiply out")))
         else:
             steps.append(Step(term, g, Reason("index form")))
-        gk = _derive_index(steps, term, g, wrt, at, by_k, space, symmetric, names)
+        gk = _derive_index(steps, term, g, wrt, at, by_k, space, symmetric, names, taken)
         m = mf.canonical(ix.to_matrix(gk, at, space), space)
         if at:
             steps.append(Step(None, EntryOf(m, at), Reason("read back")))
@@ -237,12 +264,11 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space
         total = results[0]
     if task == "gradient":
         return steps, total, index_sum
-    hat = (Index("l", at[0].dim),) if at else ()
+    hat = (Index(col, at[0].dim),) if at else ()
     by_l = (Entry(wrt, at), Entry(wrt, hat))
-    free_names = {i.name for i in at}
-    g = ix.tidy(index_sum, var=wrt, taken=free_names | {"l"})
+    g = ix.tidy(index_sum, var=wrt, taken=taken)
     steps.append(Step(Partial(f, by_k), g, Reason("from gradient")))
-    h = _derive_index(steps, f, g, wrt, hat, by_l, space, symmetric, names)
+    h = _derive_index(steps, f, g, wrt, hat, by_l, space, symmetric, names, taken)
     free = at + hat
     hm = mf.canonical(ix.to_matrix(h, free, space), space)
     if free:

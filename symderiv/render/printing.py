@@ -398,8 +398,12 @@ class MatrixLatexPrinter(LatexPrinter):
         kind, operand = _scalar_form(e)
         if kind == "constant":
             return self._print(operand)
-        if kind == "sum":
-            return rf"\mathbf{{1}}^{{\top}} {self._print(operand)}"
+        if kind == "sum":  # 𝟙ᵀv, or 𝟙ᵀM𝟙 for a matrix; a product or sum in parentheses
+            inner = self._print(operand)
+            if not isinstance(operand, sp.MatrixSymbol):
+                inner = rf"\left({inner}\right)"
+            ones = r" \mathbf{1}" if operand.shape[1] != 1 else ""
+            return rf"\mathbf{{1}}^{{\top}} {inner}{ones}"
         if kind == "norm":
             return rf"\left\| {self._print(operand)} \right\|^{{2}}"
         if kind == "inner":

@@ -213,7 +213,7 @@ class StepTextPrinter(StepPrinter):
         return "from above"
 
     def _reason_constant(self, wrt: str) -> str:
-        return f"f does not depend on {wrt}"
+        return f"f does not depend on {wrt} (is the variable spelled as in f?)"
 
 
 def checked_text(c: Any) -> str:
