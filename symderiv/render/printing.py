@@ -424,6 +424,10 @@ class MatrixLatexPrinter(LatexPrinter):
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
         return "1" if e.shape == (1, 1) else r"\mathbf{1}"
 
+    def _print_HadamardProduct(self, e: sp.HadamardProduct) -> str:
+        # parenthesised: juxtaposition binds tighter in LaTeX, so x^T A x ∘ a would misread
+        return r"\left(" + r" \circ ".join(self._print(a) for a in e.args) + r"\right)"
+
     def _print_Identity(self, e: sp.Identity) -> str:
         return "I"
 

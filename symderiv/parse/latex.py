@@ -1,0 +1,382 @@
+"""LaTeX math as people write derivations, read into the same typed expressions.
+
+``x^\\top A x``, ``\\|y - Xw\\|^2``, ``2X^\\top y``, ``\\operatorname{tr}(A^{-1}B)``,
+``\\frac{1}{2}\\log\\det S`` are parsed with a lark grammar (``latex.lark``, in this
+package) — never with regular expressions — and built by the same typed operations as
+the numpy-like language, so shapes are checked the same way and errors point at the
+offending character.
+
+Juxtaposition multiplies: a matrix product between arrays (``Xw``), a scalar product
+otherwise (``2X``).  Unlike the numpy-like language, LaTeX keeps rows and columns apart:
+``x^\\top y`` is a scalar but ``x y^\\top`` an outer product; ``A^2`` is ``A A`` and
+``A^{-1}`` the inverse.  Letters are one-letter names (``xy`` is x times y); a digit
+subscript joins the name (``w_0`` is ``w0``); ``\\mathbf{x}`` is ``x``; Greek letters
+are their names (``\\sigma`` is ``sigma``; ``\\lambda`` is ``lam``, as ``lambda`` is a
+Python keyword and the numpy-like language could not name it).
+
+>>> from symderiv.parse import parse_declarations
+>>> p = parse_latex(r"\\|y - Xw\\|^2", parse_declarations("X: m x n; y: m; w: n"))
+>>> p.kind
+'scalar'
+>>> parse_latex(r"x^\\top A y", parse_declarations("x: n; A: n x n; y: m"))
+...                                                 # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+symderiv.errors.ShapeError: shapes do not match for '@': ... (n ≠ m) at col 10 of LaTeX ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import sympy as sp
+
+from ..errors import InputTooLargeError, ParseError, ShapeError
+from ..space import MAX_CONCRETE_DIM, Space
+from .expression import FUNCTIONS, MAX_LENGTH, Parsed, _Builder, _matmul, to_scalar
+
+__all__ = ["parse_latex"]
+
+_NAMED = {"tr": "trace", "Tr": "trace", "trace": "trace", "diag": "diag", "det": "det",
+          "logdet": "logdet", "exp": "exp", "log": "log", "ln": "log"}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    try:
+        import lark
+    except ImportError as exc:  # a dependency, but say what to do if it is missing
+        raise ParseError("reading LaTeX needs the 'lark' package: pip install lark") from exc
+    grammar = Path(__file__).with_name("latex.lark").read_text(encoding="utf-8")
+    return lark.Lark(grammar, parser="earley", lexer="dynamic", ambiguity="resolve",
+                     propagate_positions=True)
+
+
+@dataclass(slots=True)
+class _At:
+    """Where a piece of the input is, for the typed builder's error messages."""
+
+    col: int
+    text: str
+    left: Any = None
+    right: Any = None
+    args: list[Any] = field(default_factory=list)
+    func: Any = None
+
+
+@dataclass(slots=True)
+class _Value:
+    """A typed value; ``row`` marks a transposed vector (LaTeX keeps rows apart)."""
+
+    p: Parsed
+    at: _At
+    row: bool = False
+
+
+class _LatexBuilder(_Builder):
+    def col(self, node: Any) -> int | None:  # type: ignore[override]
+        return node.col if isinstance(node, _At) else None
+
+    def error(self, message: str, node: Any, cls: type[ParseError] = ParseError
+              ) -> ParseError:
+        return cls(message, source=self.text, col=self.col(node), what="LaTeX")
+
+    def src(self, node: Any) -> str:  # type: ignore[override]
+        return node.text if isinstance(node, _At) else str(node)
+
+
+def _where(text: str, tree: Any) -> _At:
+    meta = getattr(tree, "meta", None)
+    if meta is not None and not getattr(meta, "empty", True):
+        return _At(meta.start_pos + 1, text[meta.start_pos:meta.end_pos])
+    if hasattr(tree, "start_pos") and tree.start_pos is not None:
+        return _At(tree.start_pos + 1, str(tree))
+    return _At(1, text)
+
+
+class _Reader:
+    def __init__(self, text: str, space: Space) -> None:
+        self.text = text
+        self.space = space
+        self.b = _LatexBuilder(text, space)
+
+    def error(self, message: str, at: _At, cls: type[ParseError] = ParseError) -> ParseError:
+        return cls(message, source=self.text, col=at.col, what="LaTeX")
+
+    # -- dispatch --------------------------------------------------------------------------
+    def read(self, tree: Any, depth: int = 0) -> _Value:
+        if depth > 60:
+            raise InputTooLargeError("LaTeX nested deeper than 60 levels", source=self.text)
+        at = _where(self.text, tree)
+        if not hasattr(tree, "data"):  # a bare token
+            return self._token(tree, at)
+        method = getattr(self, f"_r_{tree.data}", None)
+        if method is None:  # a parenthesised group or a pass-through rule
+            trees = [c for c in tree.children if hasattr(c, "data")]
+            if len(trees) == 1:
+                return self.read(trees[0], depth + 1)
+            raise self.error(f"cannot read {at.text!r} here", at)
+        return method(tree, at, depth + 1)
+
+    def _token(self, tok: Any, at: _At) -> _Value:
+        raise self.error(f"unexpected {str(tok)!r}", at)
+
+    def _kids(self, tree: Any, depth: int) -> list[_Value]:
+        return [self.read(c, depth) for c in tree.children if hasattr(c, "data")]
+
+    # -- leaves --------------------------------------------------------------------------------
+    def _r_number(self, tree: Any, at: _At, depth: int) -> _Value:
+        frac = Fraction(str(tree.children[0]))
+        return _Value(Parsed(sp.Rational(frac.numerator, frac.denominator), "scalar", ()), at)
+
+    def _r_symbol(self, tree: Any, at: _At, depth: int) -> _Value:
+        toks = [c for c in tree.children if _is_token(c)]
+        letter = next(t for t in toks if t.type in ("LETTER", "GREEK"))
+        name = str(letter).lstrip("\\")
+        name = {"lambda": "lam"}.get(name, name)  # a Python keyword cannot be a name
+        sub = next((c for c in tree.children if hasattr(c, "data")), None)
+        if sub is not None:
+            text = "".join(str(c) for c in sub.children)
+            if sub.data == "sub_digit":
+                name += text
+            else:
+                declared = name in self.space.declarations and \
+                    self.space.get(name).kind != "scalar"
+                if declared:
+                    raise self.error(f"{at.text!r} is an entry of {name}; write {name} itself "
+                                     "(index notation is read inside sums only)", at)
+                name += "_" + text
+        if name in FUNCTIONS or name == "T":
+            raise self.error(f"{name!r} is a function name in symderiv, not a symbol", at)
+        decl = self.space.get(name)
+        return _Value(Parsed(self.space.symbol(name), decl.kind, decl.dims), at)
+
+    def _r_identity(self, tree: Any, at: _At, depth: int) -> _Value:
+        tok = next(c for c in tree.children if hasattr(c, "data") and c.data == "dim")
+        text = "".join(str(c) for c in tok.children)
+        if text.isdigit():
+            if not 1 <= int(text) <= MAX_CONCRETE_DIM:
+                raise self.error(f"I_{text}: sizes are 1..{MAX_CONCRETE_DIM}", at)
+            dim: sp.Expr = sp.Integer(int(text))
+        else:
+            dim = Space.dim(text)
+            if dim not in self.space.dim_symbols:
+                self.space.extra_dims[text] = dim
+        return _Value(Parsed(sp.Identity(dim), "matrix", (dim, dim)), at)
+
+    # -- sums and products ---------------------------------------------------------------------
+    def _binary(self, tree: Any, at: _At, depth: int) -> tuple[_Value, _Value, _At]:
+        a, b = self._kids(tree, depth)
+        node = _At(b.at.col, at.text, left=a.at, right=b.at)
+        return a, b, node
+
+    def _r_add(self, tree: Any, at: _At, depth: int, sign: int = 1) -> _Value:
+        a, b, node = self._binary(tree, at, depth)
+        if a.p.kind == "vector" and b.p.kind == "vector" and a.row != b.row:
+            raise self.error(f"{a.at.text!r} and {b.at.text!r}: a row and a column cannot be "
+                             "added", b.at, ShapeError)
+        p = self.b._op_Add(node, a.p, b.p, sign=sign)
+        return _Value(p, at, a.row or b.row)
+
+    def _r_sub(self, tree: Any, at: _At, depth: int) -> _Value:
+        return self._r_add(tree, at, depth, sign=-1)
+
+    def _r_neg(self, tree: Any, at: _At, depth: int) -> _Value:
+        (a,) = self._kids(tree, depth)
+        return _Value(Parsed(-a.p.expr, a.p.kind, a.p.dims), at, a.row)
+
+    def _r_hadamard(self, tree: Any, at: _At, depth: int) -> _Value:
+        a, b, node = self._binary(tree, at, depth)
+        return _Value(self.b._op_Mult(node, a.p, b.p), at, a.row)
+
+    def _r_div(self, tree: Any, at: _At, depth: int) -> _Value:
+        a, b, node = self._binary(tree, at, depth)
+        return _Value(self.b._op_Div(node, a.p, b.p), at, a.row)
+
+    def _r_dot(self, tree: Any, at: _At, depth: int) -> _Value:
+        return self._product(*self._binary(tree, at, depth), at, dot=True)
+
+    def _r_juxt(self, tree: Any, at: _At, depth: int) -> _Value:
+        return self._product(*self._binary(tree, at, depth), at, dot=False)
+
+    def _product(self, a: _Value, b: _Value, node: _At, at: _At, *, dot: bool) -> _Value:
+        """Juxtaposition (and ·): a scalar product, or a matrix product of arrays."""
+        if a.p.kind == "scalar" or b.p.kind == "scalar":
+            return _Value(self.b._op_Mult(node, a.p, b.p), at, a.row or b.row)
+        ka = "row" if a.row else a.p.kind
+        kb = "row" if b.row else b.p.kind
+        if (ka, kb) == ("vector", "vector"):
+            if dot:  # u · v, the dot product
+                return _Value(self.b._op_MatMult(node, a.p, b.p), at)
+            raise self.error(f"{a.at.text!r} {b.at.text!r}: two columns side by side; write "
+                             f"{a.at.text}^\\top {b.at.text} (a scalar) or "
+                             f"{a.at.text} {b.at.text}^\\top (a matrix)", b.at, ShapeError)
+        if (ka, kb) == ("vector", "row"):  # u vᵀ, an outer product
+            return _Value(self.b.typed(_matmul(a.p.expr, b.p.expr.T), "matrix",
+                                       (a.p.dims[0], b.p.dims[0])), at)
+        if ka == "vector" and kb == "matrix":
+            raise self.error(f"{a.at.text!r} is a column, so it cannot multiply "
+                             f"{b.at.text!r} from the left (transpose it?)", b.at, ShapeError)
+        if ka == "matrix" and kb == "row":
+            raise self.error(f"{b.at.text!r} is a row, so it cannot multiply "
+                             f"{a.at.text!r} from the right", b.at, ShapeError)
+        if ka == "row" and kb == "row":
+            raise self.error(f"{a.at.text!r} {b.at.text!r}: two rows side by side", b.at,
+                             ShapeError)
+        p = self.b._op_MatMult(node, a.p, b.p)
+        return _Value(p, at, row=ka == "row" and p.kind == "vector")
+
+    # -- powers and transposes ----------------------------------------------------------------
+    def _r_power(self, tree: Any, at: _At, depth: int) -> _Value:
+        base_tree, sup = [c for c in tree.children if hasattr(c, "data")]
+        base = self.read(base_tree, depth)
+        kind = sup.data
+        if kind == "sup_top":
+            return self._transpose(base, at)
+        if kind == "sup_inv_top":
+            return self._transpose(self._inverse(base, at), at)
+        if kind == "sup_digit":
+            ex = sp.Integer(int(str(sup.children[0])))
+            ex_at = _where(self.text, sup)
+            exponent = _Value(Parsed(ex, "scalar", ()), ex_at)
+        elif kind == "sup_letter":
+            exponent = self._r_symbol(SimpleNamespace(children=[sup.children[0]]),
+                                      _where(self.text, sup), depth)
+        else:
+            exponent = self.read(next(c for c in sup.children if hasattr(c, "data")
+                                      or _is_token(c)), depth)
+        return self._power(base, exponent, at)
+
+    def _transpose(self, v: _Value, at: _At) -> _Value:
+        if v.p.kind == "vector":
+            return _Value(v.p, at, row=not v.row)
+        if v.p.kind == "matrix":
+            return _Value(Parsed(sp.Transpose(v.p.expr), "matrix", (v.p.dims[1], v.p.dims[0])),
+                          at)
+        return _Value(v.p, at)
+
+    def _inverse(self, v: _Value, at: _At) -> _Value:
+        node = _At(v.at.col, at.text, args=[v.at], func=SimpleNamespace(id="inv"))
+        return _Value(self.b._fn_inv(node, v.p), at)
+
+    def _power(self, base: _Value, ex: _Value, at: _At) -> _Value:
+        if base.at.text == "e" and "e" not in self.space.declarations:  # e^{x}: exp(x)
+            return _Value(self.b._elementwise(ex.p, sp.exp), at, ex.row)
+        if base.p.kind == "scalar":
+            node = _At(ex.at.col, at.text, left=base.at, right=ex.at)
+            return _Value(self.b._op_Pow(node, base.p, ex.p), at)
+        e = ex.p.expr
+        if base.p.kind == "matrix" and ex.p.kind == "scalar" and e.is_Integer:
+            k = int(e)
+            if k == -1:
+                return self._inverse(base, at)
+            if 1 <= k <= 16 and base.p.dims[0] == base.p.dims[1]:
+                return _Value(Parsed(_matmul(*([base.p.expr] * k)), "matrix", base.p.dims), at)
+        what = "a vector" if base.p.kind == "vector" else "a matrix"
+        raise self.error(f"{at.text!r}: a power of {what} is read only as A^k (square A, "
+                         "k = 1…16), A^{-1}, A^\\top or "
+                         "A^{-\\top}; for a squared length write \\|x\\|^2", ex.at, ShapeError)
+
+    # -- functions --------------------------------------------------------------------------------
+    def _r_norm(self, tree: Any, at: _At, depth: int) -> _Value:
+        (inner,) = self._kids(tree, depth)
+        node = _At(inner.at.col, at.text, args=[inner.at], func=SimpleNamespace(id="norm"))
+        return _Value(self.b._fn_norm(node, inner.p), at)
+
+    def _r_abs(self, tree: Any, at: _At, depth: int) -> _Value:
+        (inner,) = self._kids(tree, depth)
+        if inner.p.kind != "scalar":
+            raise self.error(f"{at.text!r}: |·| of an array; write the norm \\|v\\|",
+                             at, ShapeError)
+        node = _At(inner.at.col, at.text, args=[inner.at], func=SimpleNamespace(id="norm"))
+        return _Value(self.b._fn_norm(node, inner.p), at)
+
+    def _r_norm_two(self, tree: Any, at: _At, depth: int) -> _Value:
+        (child,) = [c for c in tree.children if hasattr(c, "data")]
+        if child.data != "norm":
+            raise self.error(f"{at.text!r}: the subscript _2 is read only after a norm "
+                             "(\\|v\\|_2)", at)
+        return self.read(child, depth)
+
+    def _r_frac(self, tree: Any, at: _At, depth: int) -> _Value:
+        a, b, node = self._binary(tree, at, depth)
+        return _Value(self.b._op_Div(node, a.p, b.p), at, a.row)
+
+    def _r_sqrt(self, tree: Any, at: _At, depth: int) -> _Value:
+        (inner,) = self._kids(tree, depth)
+        node = _At(inner.at.col, at.text, args=[inner.at], func=SimpleNamespace(id="sqrt"))
+        return _Value(self.b._fn_sqrt(node, inner.p), at)
+
+    def _r_call(self, tree: Any, at: _At, depth: int) -> _Value:
+        (fn,) = [c for c in tree.children if hasattr(c, "data")]
+        toks = [c for c in fn.children if _is_token(c)]
+        name_tok = next((t for t in toks if t.type == "FUNC_NAME"), toks[0])
+        raw = str(name_tok).lstrip("\\")
+        name = _NAMED.get(raw, raw)
+        arg_tree = next(c for c in fn.children if hasattr(c, "data") or
+                        (_is_token(c) and c.type not in ("FUNC_CMD", "NAMED_FUNC",
+                                                         "FUNC_NAME")))
+        arg = self.read(arg_tree, depth)
+        node = _At(arg.at.col, at.text, args=[arg.at], func=SimpleNamespace(id=name))
+        if name in ("exp", "log"):
+            return _Value(self.b._elementwise(arg.p, sp.exp if name == "exp" else sp.log), at,
+                          arg.row)
+        return _Value(getattr(self.b, f"_fn_{name}")(node, arg.p), at)
+
+
+def _is_token(x: Any) -> bool:
+    return hasattr(x, "type") and hasattr(x, "value")
+
+
+def parse_latex(text: str, space: Space | None = None) -> Parsed:
+    """Parse LaTeX math against the declarations in ``space`` (see the module docstring).
+
+    The result is typed exactly like :func:`symderiv.parse.parse_expression`'s: a column
+    vector for ``A x``, a scalar for ``x^\\top A x``, a matrix for ``x y^\\top``.
+    """
+    space = space if space is not None else Space()
+    if not isinstance(text, str):
+        raise ParseError(f"expected LaTeX as text, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise InputTooLargeError(f"LaTeX longer than {MAX_LENGTH} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("empty expression", what="LaTeX")
+    import lark
+
+    try:
+        tree = _parser().parse(stripped)
+    except lark.exceptions.UnexpectedEOF:
+        raise ParseError("the expression ends too early (an unclosed brace or bracket?)",
+                         source=stripped, col=len(stripped), what="LaTeX") from None
+    except lark.exceptions.UnexpectedInput as exc:
+        col = getattr(exc, "column", None) or len(stripped)
+        if getattr(exc, "pos_in_stream", None) is not None:
+            col = exc.pos_in_stream + 1
+        bad = stripped[col - 1:col + 8] if col <= len(stripped) else ""
+        message = (f"cannot read {bad!r}" if bad else "the expression ends too early "
+                   "(an unclosed brace or bracket?)")
+        if bad.startswith("\\") and not any(bad.startswith(k) for k in _KNOWN_COMMANDS):
+            message = f"unknown command {bad.split()[0].split('{')[0]!r}"
+        raise ParseError(message, source=stripped, col=min(col, len(stripped)),
+                         what="LaTeX") from None
+    reader = _Reader(stripped, space)
+    v = reader.read(tree)
+    p = v.p
+    if p.kind == "vector" and v.row:  # a row vector standing alone: keep its column
+        p = Parsed(p.expr, p.kind, p.dims)
+    if p.kind == "matrix" and p.dims == (1, 1):
+        p = Parsed(to_scalar(p.expr), "scalar", ())
+    return Parsed(p.expr, p.kind, p.dims, stripped)
+
+
+_KNOWN_COMMANDS = ("\\cdot", "\\times", "\\circ", "\\odot", "\\top", "\\frac", "\\dfrac",
+                   "\\tfrac", "\\sqrt", "\\|", "\\Vert", "\\left", "\\right", "\\lVert",
+                   "\\rVert", "\\det", "\\log", "\\ln", "\\exp", "\\tr", "\\operatorname",
+                   "\\mathrm", "\\text", "\\mathbf", "\\boldsymbol", "\\bm", "\\vec",
+                   "\\intercal", "\\mathsf")

@@ -1,0 +1,135 @@
+"""LaTeX math (issue 4, part 1): the notation of the talks and of textbooks, read into the
+same typed expressions as the numpy-like language."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from strategies import MATRIX_LET, matrix_function, polynomial_function
+
+from symderiv import ParseError, ShapeError, parse_declarations, parse_expression
+from symderiv.calculus.evaluate import Exact, NotExact, Precise, compile_expr
+from symderiv.parse import parse_latex
+from symderiv.problem import symbol_names
+from symderiv.render.printing import to_latex
+
+LET = ("X: m x n; y: m; w: n; x: n; a: n; A: n x n; B: n x n; "
+       "S: n x n, positive definite; lam: scalar")
+SPACE = parse_declarations(LET)
+
+
+def same_value(p, q, space=SPACE) -> bool:
+    """Equal kind, shape and value at random integer points of two sizes (exactly, or to
+    50 digits where values are not rational)."""
+    if (p.kind, tuple(p.dims)) != (q.kind, tuple(q.dims)):
+        return False
+    names = symbol_names(space, p.expr, q.expr)
+    for n, seed in ((2, 0), (3, 1)):
+        sizes = dict.fromkeys(space.dim_symbols, n)
+        point = space.random_point(names, sizes, np.random.default_rng(seed), exact=True)
+        try:
+            a = compile_expr(p.expr)(point, sizes, Exact())
+            b = compile_expr(q.expr)(point, sizes, Exact())
+        except NotExact:
+            a = compile_expr(p.expr)(point, sizes, Precise())
+            b = compile_expr(q.expr)(point, sizes, Precise())
+            if any(abs(u - v) > 1e-50 * max(1, abs(u)) for u, v in
+                   zip(np.ravel(a), np.ravel(b), strict=True)):
+                return False
+            continue
+        if np.asarray(a).tolist() != np.asarray(b).tolist():
+            return False
+    return True
+
+
+@pytest.mark.parametrize(("tex", "numpy_like"), [
+    # talk A4 and A5
+    (r"x^\top A x", "x.T @ A @ x"),
+    (r"\|y - Xw\|^2", "norm(y - X @ w)**2"),
+    (r"(y - Xw)^\top (y - Xw)", "(y - X @ w).T @ (y - X @ w)"),
+    (r"\left(y - Xw\right)^\top \left(y - Xw\right)", "(y - X @ w).T @ (y - X @ w)"),
+    (r"y^\top y - y^\top X w - w^\top X^\top y + w^\top X^\top X w",
+     "y @ y - y @ X @ w - w @ X.T @ y + w @ X.T @ X @ w"),
+    (r"-2X^\top y + 2X^\top X w", "-2 * X.T @ y + 2 * X.T @ X @ w"),
+    (r"2 A x", "2 * A @ x"),
+    (r"(A + A^\top) x", "(A + A.T) @ x"),
+    (r"A + A^T", "A + A.T"),
+    # transposes, inverses, powers
+    (r"S^{-1}", "inv(S)"),
+    (r"S^{-\top}", "inv(S).T"),
+    (r"(AB)^\top", "B.T @ A.T"),
+    (r"A^2", "A @ A"),
+    (r"x x^\top", "outer(x, x)"),
+    (r"x^\top A^\top", "A @ x"),
+    # norms, traces, determinants, fractions
+    (r"\|x\|_2", "norm(x)"),
+    (r"\left\| x \right\|^{2}", "norm(x)**2"),
+    (r"\lVert x \rVert", "norm(x)"),
+    (r"\operatorname{tr}(A^{-1}B)", "trace(inv(A) @ B)"),
+    (r"\mathrm{tr}\left(A B\right)", "trace(A @ B)"),
+    (r"\frac{1}{2}\log\det S", "logdet(S) / 2"),
+    (r"\det(A)", "det(A)"),
+    (r"\frac{x^\top x}{2}", "x @ x / 2"),
+    (r"\sqrt{x^\top x}", "norm(x)"),
+    (r"\lambda \|w\|^2", "lam * norm(w)**2"),
+    (r"x \cdot a", "x @ a"),
+    (r"x \circ a", "x * a"),
+    (r"\exp(a^\top x)", "exp(a @ x)"),
+    (r"e^{-x^\top x}", "exp(-(x @ x))"),
+    (r"\mathbf{x}^\top \boldsymbol{a}", "x @ a"),
+    (r"\operatorname{diag}(a) x", "diag(a) @ x"),
+    (r"I_n + A", "eye(n) + A"),
+    # talk B: scalars with digit subscripts
+    (r"w_0 + w_1 \cdot 2", "w0 + w1 * 2"),
+    (r"|w_0|", "norm(w0)"),
+])
+def test_latex_means_what_the_numpy_like_text_means(tex, numpy_like):
+    assert same_value(parse_latex(tex, SPACE), parse_expression(numpy_like, SPACE)), tex
+
+
+def test_rows_and_columns_are_kept_apart():
+    assert parse_latex(r"x^\top a", SPACE).kind == "scalar"
+    outer = parse_latex(r"x a^\top", SPACE)
+    assert outer.kind == "matrix" and tuple(outer.dims) == tuple(SPACE.get("A").dims)
+    assert parse_latex(r"x^\top A a", SPACE).kind == "scalar"
+
+
+@pytest.mark.parametrize(("tex", "error", "col", "words"), [
+    (r"x^\top A y", ShapeError, 10, "n ≠ m"),
+    (r"x a", ShapeError, 3, "two columns side by side"),
+    (r"x^\top \foo x", ParseError, 8, r"unknown command '\\\\foo'"),
+    (r"\frac{1}{2", ParseError, 10, "ends too early"),
+    (r"\left( x \right", ParseError, 10, r"\\right"),
+    (r"A x + y", ShapeError, 7, r"shapes do not match for '\+'"),
+    (r"X^{-1}", ShapeError, 1, "square matrix"),
+    (r"x^{3}", ShapeError, 4, "a power of a vector"),
+    (r"|x|", ShapeError, 1, "norm"),
+    (r"x_i", ParseError, 1, "entry of x"),
+    (r"x A", ShapeError, 3, "column"),
+])
+def test_bad_latex_is_one_located_error(tex, error, col, words):
+    with pytest.raises(error, match=words) as info:
+        parse_latex(tex, SPACE)
+    assert info.value.col == col
+    assert "LaTeX" in str(info.value)
+
+
+def test_undeclared_names_are_scalars_as_in_the_numpy_like_language():
+    p = parse_latex(r"c \cdot d + 2", parse_declarations(""))
+    assert p.kind == "scalar"
+
+
+@settings(max_examples=40, deadline=None)
+@given(polynomial_function())
+def test_every_printed_expression_reads_back(f):
+    """The LaTeX printer's output parses to the same value (printer and parser agree)."""
+    space = parse_declarations(MATRIX_LET)
+    p = parse_expression(f, space)
+    assert same_value(parse_latex(to_latex(p.expr), space), p, space), to_latex(p.expr)
+
+
+@settings(max_examples=20, deadline=None)
+@given(matrix_function())
+def test_every_printed_function_of_a_matrix_reads_back(f):
+    space = parse_declarations(MATRIX_LET)
+    p = parse_expression(f, space)
+    assert same_value(parse_latex(to_latex(p.expr), space), p, space), to_latex(p.expr)
