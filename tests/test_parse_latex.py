@@ -78,6 +78,16 @@ def same_value(p, q, space=SPACE) -> bool:
     (r"\mathbf{x}^\top \boldsymbol{a}", "x @ a"),
     (r"\operatorname{diag}(a) x", "diag(a) @ x"),
     (r"I_n + A", "eye(n) + A"),
+    # index notation inside sums (talk A4: f = Σ_i Σ_j a_ij x_i x_j)
+    (r"\sum_{i=1}^{n} \sum_{j=1}^{n} a_{ij} x_i x_j", "x.T @ A @ x"),
+    (r"\sum_i \sum_j a_{ij} x_i x_j", "x.T @ A @ x"),
+    (r"\sum_{i=1}^{m} \left(y_i - \sum_{j=1}^{n} X_{ij} w_j\right)^2", "norm(y - X @ w)**2"),
+    (r"\sum_i (\sum_j a_{ij} x_j)^2", "norm(A @ x)**2"),
+    (r"2 \sum_i x_i a_i + 1", "2 * (x @ a) + 1"),
+    (r"\sum_i a_{ii}", "trace(A)"),
+    (r"\sum_i \sum_j x_{ij}", "sum(X)"),
+    (r"\sum_i \sum_j \sum_p a_{ij} b_{jp}", "sum(A @ B)"),
+    (r"\sum_{i=1}^{n} \frac{x_i^2}{2}", "x @ x / 2"),
     # talk B: scalars with digit subscripts
     (r"w_0 + w_1 \cdot 2", "w0 + w1 * 2"),
     (r"|w_0|", "norm(w0)"),
@@ -105,6 +115,11 @@ def test_rows_and_columns_are_kept_apart():
     (r"|x|", ShapeError, 1, "norm"),
     (r"x_i", ParseError, 1, "entry of x"),
     (r"x A", ShapeError, 3, "column"),
+    (r"\sum_i a_{ij} x_i", ParseError, 8, "index j .* is not summed"),
+    (r"\sum_{i=1}^{m} x_i", ShapeError, 1, "runs over n and over m"),
+    (r"\sum_i A x", ParseError, 8, "write its entries"),
+    (r"\sum_i q_i", ParseError, 8, "no vector or matrix named 'q'"),
+    (r"\sum_i \sum_j w_{ij}", ShapeError, 15, "take 1 index"),
 ])
 def test_bad_latex_is_one_located_error(tex, error, col, words):
     with pytest.raises(error, match=words) as info:

@@ -753,6 +753,14 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
                 mats.append(sp.OneMatrix(end.dim, 1))
             scalars.append(sp.Trace(sp.MatMul(*mats).doit()))
             continue
+        ends = [i for f in unused for i in _indices_of(f)
+                if sum(i in _indices_of(g) for g in unused) == 1]
+        if ends:  # a path of matrices with both ends summed: Σ_ij (AB)_ij = 𝟙ᵀAB𝟙
+            chain, end = walk(ends[0])
+            ones = [sp.OneMatrix(1, ends[0].dim), *chain, sp.OneMatrix(end.dim, 1)] \
+                if end is not None else [sp.OneMatrix(1, ends[0].dim), *chain]
+            scalars.append(sp.Trace(sp.MatMul(*ones).doit()))
+            continue
         f = unused[0]
         first = _indices_of(f)[0]
         chain, end = walk(first)

@@ -38,7 +38,7 @@ import sympy as sp
 
 from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..space import MAX_CONCRETE_DIM, Space
-from .expression import FUNCTIONS, MAX_LENGTH, Parsed, _Builder, _matmul, to_scalar
+from .expression import FUNCTIONS, MAX_LENGTH, Parsed, _Builder, _matmul, shape_words, to_scalar
 
 __all__ = ["parse_latex"]
 
@@ -312,6 +312,17 @@ class _Reader:
         node = _At(inner.at.col, at.text, args=[inner.at], func=SimpleNamespace(id="sqrt"))
         return _Value(self.b._fn_sqrt(node, inner.p), at)
 
+    def _r_index_sum(self, tree: Any, at: _At, depth: int) -> _Value:
+        from ..calculus import indexform as ix
+        from ..errors import UnsupportedError
+
+        form = _IndexReader(self).sum(tree, set(), depth)
+        try:
+            expr = ix.to_matrix(form, (), self.space)
+        except UnsupportedError as exc:
+            raise self.error(f"{at.text!r}: {exc}", at) from None
+        return _Value(Parsed(expr, "scalar", ()), at)
+
     def _r_call(self, tree: Any, at: _At, depth: int) -> _Value:
         (fn,) = [c for c in tree.children if hasattr(c, "data")]
         toks = [c for c in fn.children if _is_token(c)]
@@ -327,6 +338,131 @@ class _Reader:
             return _Value(self.b._elementwise(arg.p, sp.exp if name == "exp" else sp.log), at,
                           arg.row)
         return _Value(getattr(self.b, f"_fn_{name}")(node, arg.p), at)
+
+
+class _IndexReader:
+    """The summand of Σ in index notation: a_{ij} x_i x_j, read into an index form."""
+
+    def __init__(self, outer: _Reader) -> None:
+        self.r = outer
+        self.space = outer.space
+        self.dims: dict[str, Any] = {}  # index letter → its range
+
+    def error(self, message: str, at: _At) -> ParseError:
+        return self.r.error(message, at)
+
+    def index(self, letter: str, dim: Any, at: _At) -> Any:
+        from ..calculus.indexform import Index
+
+        known = self.dims.get(letter)
+        if known is not None and dim is not None and known != dim:
+            raise self.r.error(f"index {letter} runs over {known} and over {dim} in "
+                               f"{at.text!r}", at, ShapeError)
+        if known is None:
+            if dim is None:
+                raise self.error(f"the range of index {letter} is not known: write "
+                                 f"\\sum_{{{letter}=1}}^{{n}}", at)
+            self.dims[letter] = dim
+        return Index(letter, self.dims[letter])
+
+    def read(self, tree: Any, bound: set[str], depth: int = 0) -> Any:
+        from ..calculus import indexform as ix
+
+        at = _where(self.r.text, tree)
+        if depth > 60:
+            raise InputTooLargeError("LaTeX nested deeper than 60 levels", source=self.r.text)
+        kind = getattr(tree, "data", None)
+        kids = [c for c in getattr(tree, "children", []) if hasattr(c, "data")]
+        if kind == "number":
+            frac = Fraction(str(tree.children[0]))
+            return ix.IndexExpr((ix.Term(sp.Rational(frac.numerator, frac.denominator)),))
+        if kind == "symbol":
+            return ix.IndexExpr((ix.Term(sp.Integer(1), (self.entry(tree, at, bound),)),))
+        if kind in ("juxt", "dot"):
+            a, b = (self.read(k, bound, depth + 1) for k in kids)
+            return ix._product(a, b)
+        if kind in ("add", "sub"):
+            a, b = (self.read(k, bound, depth + 1) for k in kids)
+            return a + (b if kind == "add" else b.scaled(-1))
+        if kind == "neg":
+            return self.read(kids[0], bound, depth + 1).scaled(-1)
+        if kind == "power" and kids[1].data in ("sup_digit", "sup_group"):
+            k = self.r.read(kids[1] if kids[1].data == "sup_digit" else kids[1].children[0],
+                            depth) if kids[1].data == "sup_group" else None
+            power = int(str(kids[1].children[0])) if k is None else k.p.expr
+            if not (sp.Integer(power) == power and 1 <= int(power) <= 16):
+                raise self.error(f"{at.text!r}: inside a sum, powers are integers 1…16", at)
+            base = self.read(kids[0], bound, depth + 1)
+            # (Σ_j x_ij w_j)²: expand() gives each copy its own summed indices
+            return ix.expand(ix.IndexExpr((ix.Term(sp.Integer(1), (ix.Group(base, int(power)),)),)))
+        if kind == "frac":
+            num = self.read(kids[0], bound, depth + 1)
+            den = self.r.read(kids[1], depth)
+            if den.p.kind != "scalar" or not den.p.expr.is_number or den.p.expr == 0:
+                raise self.error(f"{at.text!r}: inside a sum, divide by a nonzero number", at)
+            return num.scaled(1 / den.p.expr)
+        if kind == "index_sum":
+            return self.sum(tree, bound, depth + 1)
+        if kind is not None and len(kids) == 1 and not hasattr(self.r, f"_r_{kind}"):
+            return self.read(kids[0], bound, depth + 1)  # parentheses
+        raise self.error(f"{at.text!r}: inside a sum, write entries and numbers "
+                         "(a_{ij} x_i), not matrix operations", at)
+
+    def entry(self, tree: Any, at: _At, bound: set[str]) -> Any:
+        from ..calculus.indexform import Entry
+
+        toks = [c for c in tree.children if _is_token(c)]
+        letter = str(next(t for t in toks if t.type in ("LETTER", "GREEK"))).lstrip("\\")
+        sub = next((c for c in tree.children if hasattr(c, "data")), None)
+        if sub is None or sub.data == "sub_digit":
+            name = {"lambda": "lam"}.get(letter, letter) + (
+                "".join(str(c) for c in sub.children) if sub is not None else "")
+            decl = self.space.get(name)
+            if decl.kind != "scalar":
+                raise self.error(f"{name!r} is {shape_words(decl.kind, decl.dims)}: inside a "
+                                 f"sum write its entries ({name}_i)", at)
+            return Entry(name, ())
+        letters = "".join(str(c) for c in sub.children)
+
+        def arity(name: str) -> int:
+            kind = self.space.get(name).kind
+            return {"vector": 1, "matrix": 2}.get(kind, 0)
+
+        # a_{ij} is an entry of A (a matrix) unless a itself is declared a matrix
+        names = [n for n in dict.fromkeys((letter, letter.upper()))
+                 if n in self.space.declarations and arity(n)]
+        if not names:
+            raise self.error(f"{at.text!r}: no vector or matrix named {letter!r} "
+                             f"(or {letter.upper()!r}) is declared", at)
+        base = next((n for n in names if arity(n) == len(letters)), names[0])
+        decl = self.space.get(base)
+        dims = decl.dims if decl.kind == "matrix" else decl.dims[:1]
+        if len(letters) != len(dims):
+            raise self.r.error(f"{at.text!r}: {base} is {shape_words(decl.kind, decl.dims)},"
+                               f" so its entries take {len(dims)} "
+                               f"index{'es' if len(dims) > 1 else ''}", at, ShapeError)
+        for ch in letters:
+            if ch not in bound:
+                raise self.error(f"index {ch} in {at.text!r} is not summed over", at)
+        return Entry(base, tuple(self.index(ch, d, at) for ch, d in zip(letters, dims,
+                                                                       strict=True)))
+
+    def sum(self, tree: Any, bound: set[str], depth: int) -> Any:
+        from ..calculus import indexform as ix
+
+        at = _where(self.r.text, tree)
+        kids = [c for c in tree.children if hasattr(c, "data")]
+        letter = next(str(c) for c in kids[0].children if _is_token(c) and c.type == "LETTER")
+        dim = None
+        if len(kids) == 3:
+            text = "".join(str(c) for c in kids[1].children)
+            dim = sp.Integer(int(text)) if text.isdigit() else Space.dim(text)
+        if letter in bound:
+            raise self.error(f"index {letter} is summed twice in {at.text!r}", at)
+        body = self.read(kids[-1], bound | {letter}, depth)
+        index = self.index(letter, dim, at)
+        return ix.IndexExpr(tuple(ix.Term(t.coeff, t.factors, (ix.Bound(index), *t.sums))
+                                  for t in body.terms))
 
 
 def _is_token(x: Any) -> bool:
