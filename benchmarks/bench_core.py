@@ -44,6 +44,10 @@ CLI_ARGV = [
 ]
 CLI_EXPECTED_RC = 1  # the claim is the textbook erratum: the check must report "fails"
 
+VERIFY_TARGET_S = 2.0
+VERIFY_ARGV = ["-m", "symderiv", "verify", "docs/examples/least_squares.md"]
+VERIFY_EXPECTED_RC = 1  # the document holds the book's erratum
+
 _TASK_TAG = {"gradient": "grad", "hessian": "hess", "equal": "eq"}
 
 
@@ -86,25 +90,29 @@ def _run_python(argv: Sequence[str]) -> tuple[float, int, str]:
     return elapsed, proc.returncode, f": {err}" if err else ""
 
 
-def bench_subprocesses(reps: int) -> tuple[Row, Row]:
-    """The import-sympy baseline and the cold CLI check, interleaved so drift hits both."""
+def bench_subprocesses(reps: int) -> tuple[Row, Row, Row]:
+    """The import-sympy baseline and the cold CLI runs, interleaved so drift hits all."""
     # One untimed run of each so .pyc files exist and the OS file cache is warm; every timed
     # run is still a fresh interpreter ("cold" in the sense of a new process).
     _run_python(BASELINE_ARGV)
     _run_python(CLI_ARGV)
+    _run_python(VERIFY_ARGV)
     base = Row('baseline: python -c "import sympy"', [])
     cli = Row("cli: symderiv grad (least squares, erratum)", [], limit=CLI_TARGET_S)
+    verify = Row("cli: symderiv verify least_squares.md", [], limit=VERIFY_TARGET_S)
     for _ in range(reps):
         t, rc, err = _run_python(BASELINE_ARGV)
         base.times.append(t)
         if rc != 0:
             base.ok, base.detail = False, f"exit code {rc}{err}"
-        t, rc, err = _run_python(CLI_ARGV)
-        cli.times.append(t)
-        if rc != CLI_EXPECTED_RC:
-            cli.ok = False
-            cli.detail = f"exit code {rc}, expected {CLI_EXPECTED_RC}{err}"
-    return base, cli
+        for row, argv, want in ((cli, CLI_ARGV, CLI_EXPECTED_RC),
+                                (verify, VERIFY_ARGV, VERIFY_EXPECTED_RC)):
+            t, rc, err = _run_python(argv)
+            row.times.append(t)
+            if rc != want:
+                row.ok = False
+                row.detail = f"exit code {rc}, expected {want}{err}"
+    return base, cli, verify
 
 
 def _seed_call(ex: SeedExample) -> Callable[[], Verdict]:
@@ -208,12 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
 
     t_start = time.perf_counter()
-    base, cli = bench_subprocesses(sub_reps)
+    base, cli, verify = bench_subprocesses(sub_reps)
     seeds = bench_seeds(seed_reps, width)
     elapsed = time.perf_counter() - t_start
 
     baseline = base.median
-    rows = [base, cli, *seeds]
+    rows = [base, cli, verify, *seeds]
     print_table(rows, baseline, width)
 
     targets = [r for r in rows if r.limit is not None]

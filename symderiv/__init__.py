@@ -16,6 +16,7 @@ from .check import (
     gradient,
     hessian,
 )
+from .derivation import DerivationReport, DerivationStep, verify_document
 from .errors import (
     ArgumentError,
     DeclarationError,
@@ -28,7 +29,7 @@ from .errors import (
     UnsupportedError,
 )
 from .explain import Explanation, explain_gradient, explain_hessian
-from .parse import parse_declarations, parse_expression
+from .parse import parse_declarations, parse_expression, parse_latex
 from .space import Declaration, Space
 from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 
@@ -39,6 +40,8 @@ __all__ = [
     "Counterexample",
     "Declaration",
     "DeclarationError",
+    "DerivationReport",
+    "DerivationStep",
     "Diagnosis",
     "EvaluationError",
     "Evidence",
@@ -63,4 +66,6 @@ __all__ = [
     "hessian",
     "parse_declarations",
     "parse_expression",
+    "parse_latex",
+    "verify_document",
 ]

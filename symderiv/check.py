@@ -56,7 +56,7 @@ from .errors import (
     ShapeError,
     UnsupportedError,
 )
-from .parse import parse_expression
+from .parse import Parsed, parse_expression
 from .problem import (
     Problem,
     declarations_of,
@@ -841,7 +841,7 @@ def _derive(problem: Problem) -> tuple[sp.Basic | None, str | None, float]:
             time.perf_counter() - t0
 
 
-def _judge_derivative(task: str, f: str, wrt: str, claim: str | None,
+def _judge_derivative(task: str, f: str | Parsed, wrt: str, claim: str | Parsed | None,
                       let: str | Space | None, seed: int, scale: float,
                       sizes: tuple[int, ...] = ()) -> Verdict:
     validate_options(seed, scale)
@@ -1063,8 +1063,9 @@ def _combine(says: dict[str, str], *, claimed: bool, derived: bool, suspect: boo
     return "undecided", agree, [f"not enough evidence: {listing}"]
 
 
-def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
-                   seed: int = 0, scale: float = 1.0, sizes: tuple[int, ...] = ()) -> Verdict:
+def check_gradient(f: str | Parsed, *, wrt: str, claim: str | Parsed | None = None,
+                   let: str | Space | None = None, seed: int = 0, scale: float = 1.0,
+                   sizes: tuple[int, ...] = ()) -> Verdict:
     """Check a claimed gradient ∇_wrt f (denominator layout: the shape of ``wrt``).
 
     Parameters
@@ -1100,8 +1101,9 @@ def check_gradient(f: str, *, wrt: str, claim: str | None = None, let: str | Spa
     return _judge_derivative("gradient", f, wrt, claim, let, seed, scale, sizes)
 
 
-def check_hessian(f: str, *, wrt: str, claim: str | None = None, let: str | Space | None = None,
-                  seed: int = 0, scale: float = 1.0, sizes: tuple[int, ...] = ()) -> Verdict:
+def check_hessian(f: str | Parsed, *, wrt: str, claim: str | Parsed | None = None,
+                  let: str | Space | None = None, seed: int = 0, scale: float = 1.0,
+                  sizes: tuple[int, ...] = ()) -> Verdict:
     """Check a claimed Hessian ∇²_wrt f for a scalar or vector ``wrt``.
 
     Examples
@@ -1188,8 +1190,8 @@ def check_entries(f: str, *, wrt: str, claim: str, let: str | Space | None = Non
 
 
 # -- identities ----------------------------------------------------------------------------
-def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int = 0
-                ) -> Verdict:
+def check_equal(lhs: str | Parsed, rhs: str | Parsed, *, let: str | Space | None = None,
+                seed: int = 0) -> Verdict:
     """Check the identity ``lhs == rhs`` at the declared shapes, for every size.
 
     Engines: ``symbolic`` (canonical simplification of lhs − rhs: a proof when it
@@ -1204,8 +1206,8 @@ def check_equal(lhs: str, rhs: str, *, let: str | Space | None = None, seed: int
     """
     validate_options(seed, 1.0)
     space = make_space(let)
-    pl = parse_expression(lhs, space)
-    pr = parse_expression(rhs, space)
+    pl = lhs if isinstance(lhs, Parsed) else parse_expression(lhs, space)
+    pr = rhs if isinstance(rhs, Parsed) else parse_expression(rhs, space)
     if (pl.kind, tuple(pl.dims)) != (pr.kind, tuple(pr.dims)) and not (
             pr.kind == "scalar" and pr.expr == 0):
         raise ShapeError(f"the two sides have different shapes: {pl.text!r} is "

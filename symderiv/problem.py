@@ -122,10 +122,11 @@ def validate_options(seed: object, scale: object) -> None:
         raise ArgumentError(f"scale must be a number between 1e-6 and 1e6, not {scale!r}")
 
 
-def setup_problem(task: str, f: str, wrt: str | None, claim: str | None, let: str | Space | None,
-           seed: int, scale: float) -> Problem:
+def setup_problem(task: str, f: str | Parsed, wrt: str | None, claim: str | Parsed | None,
+                  let: str | Space | None, seed: int, scale: float) -> Problem:
+    """The parsed problem; ``f`` and ``claim`` may come parsed already (from LaTeX, say)."""
     space = make_space(let)
-    pf = parse_expression(f, space)
+    pf = f if isinstance(f, Parsed) else parse_expression(f, space)
     if task in ("gradient", "hessian"):
         if wrt is None or not str(wrt).strip():
             raise ShapeError("missing the variable: say which one with wrt=... (--wrt)")
@@ -152,7 +153,7 @@ def setup_problem(task: str, f: str, wrt: str | None, claim: str | None, let: st
                 "symderiv computes Hessians with respect to scalars and vectors")
     pc = None
     if claim is not None:
-        pc = parse_expression(claim, space)
+        pc = claim if isinstance(claim, Parsed) else parse_expression(claim, space)
         if wrt is not None:
             _check_claim_shape(space, pc, wrt, task)
             kind, dims = _expected_shape(space, wrt, task)

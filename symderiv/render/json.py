@@ -8,7 +8,8 @@ from typing import Any
 from ..verdict import Verdict
 from .printing import to_latex, to_unicode
 
-__all__ = ["explanation_to_dict", "render_explanation", "render_verdict", "verdict_to_dict"]
+__all__ = ["derivation_to_dict", "explanation_to_dict", "render_derivation", "render_explanation",
+           "render_verdict", "verdict_to_dict"]
 
 
 def verdict_to_dict(v: Verdict) -> dict[str, Any]:
@@ -67,3 +68,23 @@ def explanation_to_dict(e: Any) -> dict[str, Any]:
 
 def render_explanation(e: Any) -> str:
     return json.dumps(explanation_to_dict(e), indent=2, ensure_ascii=False)
+
+
+def derivation_to_dict(r: Any) -> dict[str, Any]:
+    """A checked derivation as data: ``steps`` (index, line, claim, verdict, …) and
+    ``first_wrong_step``."""
+    steps = []
+    for s in r.steps:
+        v = s.verdict
+        steps.append({
+            "index": s.index, "line": s.line, "text": s.text, "notation": s.notation,
+            "claim": s.claim, "name": s.name, "of": s.of, "wrt": s.wrt,
+            "verdict": None if v is None else v.outcome,
+            "check": None if v is None else verdict_to_dict(v),
+        })
+    return {"derivation": r.outcome, "declarations": r.declarations, "steps": steps,
+            "first_wrong_step": r.first_wrong_step}
+
+
+def render_derivation(r: Any) -> str:
+    return json.dumps(derivation_to_dict(r), indent=2, ensure_ascii=False)

@@ -12,7 +12,7 @@ from ..verdict import Diagnosis, Verdict
 from .printing import StepPrinter, to_latex
 from .text import checked_text
 
-__all__ = ["StepLatexPrinter", "render_explanation", "render_verdict"]
+__all__ = ["StepLatexPrinter", "render_derivation", "render_explanation", "render_verdict"]
 
 _REL = {"holds": "=", "fails": r"\neq", "undecided": r"\overset{?}{=}"}
 _WORD = {"holds": "holds", "fails": "fails", "undecided": "is undecided"}
@@ -257,3 +257,64 @@ def render_explanation(e: Any, *, standalone: bool = False) -> str:
         return body
     return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
             + body + "\n\\end{document}\n")
+
+
+# -- derivation documents ---------------------------------------------------------------------
+def _step_math(s: Any) -> str:
+    """A step as the user wrote it when they wrote LaTeX; else printed from the parse."""
+    if s.notation == "latex":
+        return s.text
+    return to_latex(s.parsed.expr) if s.parsed is not None else _tex_escape(s.text)
+
+
+def render_derivation(r: Any, *, standalone: bool = True) -> str:
+    """A checked derivation as a worked solution: every step with its mark, and for a
+    wrong step the correct result and a counterexample in place."""
+    rows: list[str] = []
+    notes: list[str] = []
+    for s in r.steps:
+        mark = {"holds": r"\checkmark", "fails": r"\times", "undecided": "?"}.get(
+            s.verdict.outcome if s.verdict is not None else "", "")
+        if s.claim == "start":
+            lhs = to_latex(sp.Symbol(s.name)) if s.name else ""
+            rows.append(rf"{lhs} &= {_step_math(s)}" if lhs else rf"& {_step_math(s)}")
+        elif s.claim == "equal":
+            rows.append(rf"&= {_step_math(s)} && {mark}\ [{s.index}]")
+        else:
+            op = r"\nabla" if s.claim == "gradient" else r"\nabla^{2}"
+            if s.of.isidentifier():
+                of = to_latex(sp.Symbol(s.of))
+            elif s.notation == "latex":  # ∇_w (yᵀXw) as written
+                of = s.of
+            else:
+                of = rf"\left(\mathtt{{{_tex_escape(s.of)}}}\right)"
+            lhs = rf"{op}_{{{to_latex(sp.Symbol(s.wrt))}}} {of}"
+            rows.append(rf"{lhs} &= {_step_math(s)} && {mark}\ [{s.index}]")
+        v = s.verdict
+        if v is not None and v.outcome == "fails":
+            if v.correct is not None:
+                rows.append(rf"&\ \text{{should be }} {to_latex(v.correct)}")
+            detail = "; ".join(_diagnosis(d) for d in v.diagnoses)
+            cx = v.counterexample
+            where = ""
+            if cx is not None:
+                sizes = ", ".join(f"${k} = {n}$" for k, n in cx.sizes.items())
+                where = f" Counterexample at {sizes or 'the declared sizes'} (seed {cx.seed})."
+            notes.append(rf"\item Step {s.index} (line {s.line}) fails: " + detail + "."
+                         + where)
+    wrong = r.first_wrong_step
+    lines = ["% symderiv: checked derivation",
+             r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+    if wrong is None:
+        lines.append(r"\textbf{Every step holds.}" if r.outcome == "holds"
+                     else r"\textbf{No step fails; some are undecided.}")
+    else:
+        lines.append(rf"\textbf{{The first wrong step is step {wrong}.}}")
+        lines.append(r"\begin{itemize}")
+        lines.extend(notes)
+        lines.append(r"\end{itemize}")
+    body = "\n".join(lines) + "\n"
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            + body + "\\end{document}\n")

@@ -8,8 +8,8 @@ from ..calculus.indexform import IndexExpr
 from ..verdict import Counterexample, Evidence, Verdict
 from .printing import StepPrinter, to_unicode
 
-__all__ = ["StepTextPrinter", "checked_text", "format_value", "render_explanation",
-           "render_verdict"]
+__all__ = ["StepTextPrinter", "checked_text", "format_value", "render_derivation",
+           "render_explanation", "render_verdict"]
 
 _HEAD = {"holds": "✓ HOLDS", "fails": "✗ FAILS", "undecided": "? UNDECIDED"}
 _TASK = {"gradient": "gradient", "hessian": "Hessian", "equal": "identity"}
@@ -268,4 +268,47 @@ def render_explanation(e: Any) -> str:
     lines.append(f"result: {e.result_text}")
     if e.checked is not None:
         lines.append(f"checked: {checked_text(e.checked)}")
+    return "\n".join(lines)
+
+
+# -- derivation documents --------------------------------------------------------------------
+_MARK = {"holds": "✓", "fails": "✗", "undecided": "?"}
+
+
+def render_derivation(r: Any) -> str:
+    """Each step with ✓/✗, the first wrong one explained: correct result, counterexample."""
+    lines = []
+    if r.declarations:
+        lines.append(f"where {r.declarations}")
+    for s in r.steps:
+        lhs = {"start": (s.name + " = ") if s.name else "",
+               "equal": "  = ",
+               "gradient": f"∇_{s.wrt} {s.of} = ",
+               "hessian": f"∇²_{s.wrt} {s.of} = "}[s.claim]
+        mark = _MARK[s.verdict.outcome] if s.verdict is not None else " "
+        lines.append(f"{mark} [{s.index}] {lhs}{s.text}    (line {s.line})")
+        v = s.verdict
+        if v is not None and v.outcome != "holds":
+            if v.correct_text is not None:
+                lines.append(f"        correct: {to_unicode(v.correct)}   ({v.correct_text})")
+            for d in v.diagnoses:
+                lines.append(f"        • {d.message}")
+            if v.residual_text and not v.diagnoses:
+                label = "previous − this" if s.claim == "equal" else "correct − claim"
+                lines.append(f"        {label} = {v.residual_text}")
+            if v.counterexample is not None:
+                lines.extend("        " + ln for ln in _counterexample(v.counterexample,
+                                                                      v.task))
+            lines.extend(f"        note: {note}" for note in v.notes)
+    wrong = r.first_wrong_step
+    checked = sum(s.verdict is not None for s in r.steps)
+    lines.append("")
+    if wrong is None:
+        lines.append(f"{_HEAD[r.outcome]} — {checked} step{'s' if checked != 1 else ''} "
+                     "checked" + ("" if r.outcome == "holds" else "; some undecided"))
+    else:
+        bad = sum(s.verdict is not None and s.verdict.outcome == "fails" for s in r.steps)
+        step = r.steps[wrong]
+        lines.append(f"✗ FAILS — first wrong step: [{wrong}] (line {step.line}); {bad} of "
+                     f"{checked} steps fail, each checked against the step before it")
     return "\n".join(lines)

@@ -1,0 +1,344 @@
+"""Derivation documents: Markdown with steps in LaTeX or in the numpy-like notation.
+
+A document holds chains of steps.  In a fenced block tagged ``symderiv``::
+
+    let X: m x n; y: m; w: n
+    E = norm(y - X @ w)**2
+      = (y - X @ w).T @ (y - X @ w)
+    grad(E, w) = -2 * X.T @ y + 2 * X.T @ X @ w
+
+and in LaTeX display math (``$$ … $$``, ``\\[ … \\]``, ``align``/``aligned`` with ``&=``
+and ``\\\\``)::
+
+    E(w) &= \\|y - Xw\\|^2 = (y - Xw)^\\top (y - Xw) \\\\
+    \\nabla_w E &= -2X^\\top y + 2X^\\top X w
+
+A chain starts with a bare expression or ``NAME = expression``; each further ``=``
+claims equality with the expression before it; ``grad(NAME, w)``, ``hessian(NAME, w)``,
+``\\nabla_w NAME`` and ``\\frac{\\partial NAME}{\\partial w}`` claim a derivative of a
+named expression.  :func:`verify_document` checks every step with the core's judge and
+returns a :class:`DerivationReport`; every step is checked against its own predecessor,
+so one slip does not hide the steps after it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .check import check_equal, check_gradient, check_hessian
+from .errors import ParseError, SymderivError
+from .parse import Parsed, parse_declarations, parse_expression, parse_latex
+from .space import Space
+from .verdict import Verdict
+
+__all__ = ["DerivationReport", "DerivationStep", "verify_document"]
+
+Notation = Literal["symderiv", "latex"]
+
+
+@dataclass(frozen=True, slots=True)
+class DerivationStep:
+    """One expression of a document and, from the second of a chain on, its verdict.
+
+    ``claim`` says what the step claims: ``"start"`` (the first expression of a chain,
+    nothing to check), ``"equal"`` (equal to the step before), ``"gradient"`` or
+    ``"hessian"`` (of the named expression ``of``, with respect to ``wrt``).
+    """
+
+    index: int
+    line: int
+    text: str
+    notation: Notation
+    claim: Literal["start", "equal", "gradient", "hessian"]
+    parsed: Any = None
+    name: str | None = None
+    of: str | None = None
+    wrt: str | None = None
+    verdict: Verdict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DerivationReport:
+    """The verdict on every step, and the first step that does not hold."""
+
+    source: str
+    steps: tuple[DerivationStep, ...]
+    declarations: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def first_wrong_step(self) -> int | None:
+        return next((s.index for s in self.steps
+                     if s.verdict is not None and s.verdict.outcome == "fails"), None)
+
+    @property
+    def outcome(self) -> str:
+        outcomes = {s.verdict.outcome for s in self.steps if s.verdict is not None}
+        if "fails" in outcomes:
+            return "fails"
+        return "undecided" if "undecided" in outcomes else "holds"
+
+    @property
+    def exit_code(self) -> int:
+        return {"holds": 0, "fails": 1, "undecided": 3}[self.outcome]
+
+    def __str__(self) -> str:
+        from .render.text import render_derivation
+
+        return render_derivation(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        from .render.json import derivation_to_dict
+
+        return derivation_to_dict(self)
+
+
+# -- reading the document -----------------------------------------------------------------------
+@dataclass(slots=True)
+class _Line:
+    line: int  # 1-based, in the document
+    text: str
+    notation: Notation
+
+
+_FENCE = re.compile(r"^```\s*symderiv\s*$")
+_MATH_OPEN = ("$$", "\\[", "\\begin{align", "\\begin{equation")
+
+
+def _blocks(source: str) -> list[_Line]:
+    """The lines of the document that hold math: symderiv blocks and display math."""
+    out: list[_Line] = []
+    lines = source.splitlines()
+    n = 0
+    while n < len(lines):
+        raw = lines[n]
+        stripped = raw.strip()
+        if _FENCE.match(stripped):
+            n += 1
+            while n < len(lines) and lines[n].strip() != "```":
+                out.append(_Line(n + 1, lines[n], "symderiv"))
+                n += 1
+            n += 1
+            continue
+        if stripped.startswith("```"):  # another code block: not math
+            n += 1
+            while n < len(lines) and not lines[n].strip().startswith("```"):
+                n += 1
+            n += 1
+            continue
+        if stripped.startswith(_MATH_OPEN):
+            start = n
+            body = [stripped]
+            closer = {"$$": "$$", "\\[": "\\]"}.get(stripped[:2], "\\end{")
+            done = (stripped.endswith(closer) and len(stripped) > 2 and closer != "\\end{") \
+                or (closer == "\\end{" and "\\end{" in stripped)
+            while not done and n + 1 < len(lines):
+                n += 1
+                body.append(lines[n].strip())
+                done = closer in lines[n]
+            out.extend(_latex_rows("\n".join(body), start + 1))
+        n += 1
+    return out
+
+
+_ENV = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered)\}")
+
+
+def _latex_rows(block: str, line: int) -> list[_Line]:
+    """The rows of a display-math block (split at \\\\), each with its line number."""
+    body = block
+    for a, b in (("$$", "$$"), ("\\[", "\\]")):
+        if body.startswith(a) and body.rstrip().endswith(b) and len(body) >= len(a) + len(b):
+            body = " " * len(a) + body.rstrip()[len(a):-len(b)]
+    body = _ENV.sub(lambda m: " " * len(m.group(0)), body)  # keep offsets (and newlines)
+    out, pos = [], 0
+    for row in re.split(r"\\\\", body):
+        text = row.replace("&", " ").replace("\n", " ").strip().rstrip(".,;")
+        if text:
+            lead = len(row) - len(row.lstrip())
+            out.append(_Line(line + body[:pos + lead].count("\n"), text, "latex"))
+        pos += len(row) + 2
+    return out
+
+
+def _split_top(text: str, sep: str = "=") -> list[str]:
+    """text split at ``sep`` outside braces and parentheses."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts]
+
+
+_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)(\([^()]*\))?$")
+_GRAD = re.compile(r"^(grad|hessian)\((.+),\s*([A-Za-z]\w*)\s*\)$")
+_NABLA = re.compile(r"^\\nabla(\^\{?2\}?)?_\{?([A-Za-z]\w*)\}?\s*(.+)$")
+_NAMED_FN = re.compile(r"^([A-Za-z])(\([^()]*\))?$")
+_PARTIAL = re.compile(r"^\\frac\{\\partial\s*([A-Za-z])(\([^()]*\))?\}\{\\partial\s*"
+                      r"([A-Za-z]\w*)\}$")
+
+
+def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
+    """What a left-hand side names: ("name", NAME, None), ("gradient", OF, VAR), …
+
+    OF is a name defined above or, for ∇_w(yᵀXw), an expression written in place."""
+    if notation == "symderiv":
+        m = _GRAD.match(part)
+        if m:
+            return ("gradient" if m.group(1) == "grad" else "hessian"), m.group(2).strip(), \
+                m.group(3)
+    else:
+        m = _NABLA.match(part)
+        if m:
+            of = m.group(3).strip()
+            named = _NAMED_FN.match(of)
+            return ("hessian" if m.group(1) else "gradient"), (named.group(1) if named
+                                                               else of), m.group(2)
+        m = _PARTIAL.match(part)
+        if m:
+            return "gradient", m.group(1), m.group(3)
+    m = _NAME.match(part)
+    if m and (notation == "symderiv" or len(m.group(1)) == 1):
+        return "name", m.group(1), None
+    return "expr", None, None
+
+
+class _Document:
+    def __init__(self, source: str, let: str | Space | None) -> None:
+        self.source = source
+        self.space = let.copy() if isinstance(let, Space) else parse_declarations(let or "")
+        self.declared: list[str] = [let] if isinstance(let, str) and let else []
+        self.steps: list[DerivationStep] = []
+        self.named: dict[str, DerivationStep] = {}
+        self.current: DerivationStep | None = None
+
+    def parse(self, text: str, line: _Line) -> Parsed:
+        try:
+            if line.notation == "latex":
+                return parse_latex(text, self.space)
+            return parse_expression(text, self.space)
+        except ParseError as exc:
+            raise _located(exc, f"line {line.line}") from None
+
+    def add(self, line: _Line, text: str, claim: str, *, name: str | None = None,
+            of: str | None = None, wrt: str | None = None) -> None:
+        parsed = self.parse(text, line)
+        step = DerivationStep(len(self.steps), line.line, text, line.notation, claim,  # type: ignore
+                              parsed, name, of, wrt)
+        self.steps.append(step)
+        if name is not None:
+            self.named[name] = step
+        self.current = step
+
+    def read_line(self, line: _Line) -> None:
+        text = line.text.strip()
+        if not text or text.startswith("#") or text.startswith("%"):
+            return
+        if line.notation == "symderiv" and (text.startswith("let ") or text == "let"):
+            decls = text[3:].strip()
+            try:
+                extra = parse_declarations(decls)
+            except ParseError as exc:
+                raise _located(exc, f"line {line.line}") from None
+            for decl in extra.declarations.values():
+                self.space.declare(decl)
+            self.declared.append(decls)
+            return
+        parts = _split_top(text)
+        if parts[0] == "":  # "= expr": continues the chain
+            if self.current is None:
+                raise ParseError(f"line {line.line}: '=' with no expression before it",
+                                 source=text, col=1, what="derivation")
+            for part in parts[1:]:
+                self.add(line, part, "equal")
+            return
+        kind, name, wrt = _lhs(parts[0], line.notation) if len(parts) > 1 else ("expr", None,
+                                                                                None)
+        rest = parts[1:]
+        if kind in ("gradient", "hessian"):
+            if name not in self.named and (_NAME.match(name or "") or (line.notation == "latex"
+                                           and len(name or "") == 1)):
+                raise ParseError(f"line {line.line}: {name!r} is not defined above (write "
+                                 f"{name} = … first)", source=text, col=1, what="derivation")
+            if name not in self.named:  # ∇_w (yᵀXw): the function is written in place
+                self.named[name] = DerivationStep(-1, line.line, name, line.notation,  # type: ignore
+                                                  "start", self.parse(name, line), name)
+            label = f"{'grad' if kind == 'gradient' else 'hessian'}({name}, {wrt})"
+            self.add(line, rest[0], kind, name=label, of=name, wrt=wrt)
+            rest = rest[1:]
+        elif kind == "name":
+            self.add(line, rest[0], "start", name=name)
+            rest = rest[1:]
+        else:
+            self.add(line, parts[0], "start")
+            rest = parts[1:]
+        for part in rest:
+            self.add(line, part, "equal")
+
+    def check(self, seed: int) -> list[DerivationStep]:
+        out: list[DerivationStep] = []
+        before: DerivationStep | None = None
+        for step in self.steps:
+            verdict = None
+            try:
+                if step.claim == "equal" and before is not None:
+                    verdict = check_equal(before.parsed, step.parsed, let=self.space, seed=seed)
+                elif step.claim in ("gradient", "hessian"):
+                    of = self.named[step.of]  # type: ignore[index]
+                    fn = check_gradient if step.claim == "gradient" else check_hessian
+                    verdict = fn(of.parsed, wrt=step.wrt, claim=step.parsed,  # type: ignore
+                                 let=self.space, seed=seed)
+            except SymderivError as exc:
+                raise _located(exc, f"step {step.index} (line {step.line})") from None
+            out.append(DerivationStep(step.index, step.line, step.text, step.notation,
+                                      step.claim, step.parsed, step.name, step.of, step.wrt,
+                                      verdict))
+            before = step
+        return out
+
+
+def _located(exc: SymderivError, where: str) -> SymderivError:
+    """The same error, its message prefixed with where in the document it happened."""
+    if isinstance(exc, ParseError):
+        exc.message = f"{where}: {exc.message}"
+        exc.args = (exc._format(),)
+    else:
+        exc.args = (f"{where}: {exc}",)
+    return exc
+
+
+def verify_document(source: str, *, let: str | Space | None = None, seed: int = 0
+                    ) -> DerivationReport:
+    """Check every step of a derivation document (Markdown text).
+
+    >>> doc = '''
+    ... ```symderiv
+    ... let X: m x n; y: m; w: n
+    ... E = norm(y - X @ w)**2
+    ... grad(E, w) = -2 * X.T @ y + X.T @ X @ w
+    ... ```'''
+    >>> report = verify_document(doc)
+    >>> report.first_wrong_step, report.steps[1].verdict.correct_text
+    (1, '-2 * X.T @ y + 2 * X.T @ X @ w')
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"the document must be text, not {type(source).__name__}")
+    doc = _Document(source, let)
+    lines = _blocks(source)
+    if not lines:
+        raise ParseError("no derivation found: put the steps in a ```symderiv block or in "
+                         "display math ($$ … $$)", what="document")
+    for line in lines:
+        doc.read_line(line)
+    steps = doc.check(seed)
+    return DerivationReport(source, tuple(steps), "; ".join(doc.declared))

@@ -1,0 +1,162 @@
+"""Derivation documents (issue 4): every step checked, the first wrong one found."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from symderiv import ParseError
+from symderiv.cli import main
+from symderiv.derivation import verify_document
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+def doc(let: str, *lines: str) -> str:
+    return "```symderiv\nlet " + let + "\n" + "\n".join(lines) + "\n```\n"
+
+
+def latex(let: str, *rows: str) -> str:
+    return ("```symderiv\nlet " + let + "\n```\n\n$$\n\\begin{aligned}\n"
+            + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$\n")
+
+
+# -- the talks' derivations -----------------------------------------------------------------------
+def test_talk_a5_document_reports_exactly_the_erratum():
+    r = verify_document((EXAMPLES / "least_squares.md").read_text())
+    assert r.first_wrong_step == 4
+    wrong = r.steps[4]
+    assert wrong.claim == "gradient" and wrong.line == 23
+    assert wrong.verdict.correct_text == "-2 * X.T @ y + 2 * X.T @ X @ w"
+    assert wrong.verdict.counterexample is not None
+    assert [s.verdict.outcome for s in r.steps if s.verdict] == ["holds"] * 3 + ["fails"]
+
+
+def test_talk_a4_document_holds_and_fails_without_symmetry():
+    text = (EXAMPLES / "quadratic_form.md").read_text()
+    assert verify_document(text).outcome == "holds"
+    plain = verify_document(text.replace("A: n x n, symmetric", "A: n x n"))
+    assert plain.first_wrong_step == 2
+    assert [s.verdict.outcome for s in plain.steps if s.verdict] == ["holds", "fails", "fails"]
+    assert plain.steps[2].verdict.correct_text == "(A + A.T) @ x"
+
+
+# -- planted errors: the first wrong step is found ---------------------------------------------
+LS = "X: m x n; y: m; w: n"
+SQ = "A: n x n; B: n x n; x: n; y: n"
+PLANTED = [
+    # (document, index of the first wrong step) — one planted error each
+    (doc(LS, "E = norm(y - X @ w)**2", "grad(E, w) = -2 * X.T @ y + X.T @ X @ w"), 1),  # factor
+    (doc(SQ, "f = x.T @ A @ x", "grad(f, x) = 2 * A @ x"), 1),  # symmetry that is not there
+    (doc(SQ, "M = (A @ B).T", "= A.T @ B.T"), 1),  # (AB)ᵀ = AᵀBᵀ
+    (doc(SQ, "g = x.T @ A @ y", "= y.T @ A @ x"), 1),  # a transpose that matters
+    (doc(LS, "E = norm(y - X @ w)**2", "= y @ y - 2 * y @ X @ w + w @ X.T @ X @ w",
+         "= y @ y + 2 * y @ X @ w + w @ X.T @ X @ w"), 2),  # sign
+    (doc(LS, "E = norm(y - X @ w)**2", "= y @ y - 2 * y @ X @ w"), 1),  # a lost term
+    (doc(SQ, "f = (x + y) @ (x + y)", "= x @ x + y @ y"), 1),  # lost cross term
+    (doc(SQ, "h = trace(A @ B)", "= trace(A) * trace(B)"), 1),
+    (doc(SQ, "f = x @ x", "hessian(f, x) = eye(n)"), 1),  # factor 2 in a Hessian
+    (doc(SQ, "f = norm(x)", "grad(f, x) = x"), 1),  # forgot to divide by the norm
+    (doc("x: n; a: n", "f = exp(a @ x)", "grad(f, x) = exp(a @ x) * x"), 1),  # chain rule
+    (doc("S: n x n, positive definite", "f = logdet(S)", "grad(f, S) = S"), 1),
+    (latex(SQ, r"f(x) &= (x - y)^\top A (x - y)", r"&= x^\top A x - 2 y^\top A x + y^\top A y"),
+     1),  # needs A symmetric
+    (latex(LS, r"E(w) &= \|y - Xw\|^2 = (y - Xw)^\top (y - Xw)",
+           r"&= y^\top y - 2 w^\top X^\top y + w^\top w"), 2),  # XᵀX lost
+    (latex("x: n", r"f(x) &= \sum_{i=1}^{n} x_i^2", r"\nabla_x f &= x"), 1),
+    (latex("x: n; y: m; A: m x n", r"f &= y^\top A x", r"\nabla_x f &= -A^\top y"), 1),
+]
+CORRECT = [
+    doc(LS, "E = norm(y - X @ w)**2", "= (y - X @ w).T @ (y - X @ w)",
+        "= y @ y - 2 * y @ X @ w + w @ X.T @ X @ w",
+        "grad(E, w) = -2 * X.T @ y + 2 * X.T @ X @ w", "= 2 * X.T @ (X @ w - y)"),
+    doc(SQ, "f = x.T @ A @ x", "grad(f, x) = (A + A.T) @ x", "hessian(f, x) = A + A.T"),
+    doc("A: n x n, symmetric; x: n", "f = x.T @ A @ x", "grad(f, x) = 2 * A @ x"),
+    doc(SQ, "M = (A @ B).T", "= B.T @ A.T"),
+    doc(LS, "s = y.T @ X @ w", "= w.T @ X.T @ y"),  # scalars equal their transposes
+    doc("a: scalar, positive", "f = sqrt(a**2)", "= a"),  # assumptions apply throughout
+    # talk A3: the exponent laws' natural extension
+    doc("a: scalar, positive; p: scalar; q: scalar", "f = a**p * a**q", "= a**(p + q)"),
+    doc("a: scalar, positive; p: scalar", "f = a**(-p)", "= 1 / a**p"),
+    # talk B: the chain rule of the regression loss
+    doc("x: m; y: m", "L = sum((y - (w0 + w1 * x))**2)",
+        "grad(L, w1) = sum(-2 * (y - (w0 + w1 * x)) * x)",
+        "= -2 * (x @ y) + 2 * w0 * sum(x) + 2 * w1 * (x @ x)"),
+    latex("x: n; A: n x n, symmetric",
+          r"f(x) &= x^\top A x = \sum_{i=1}^{n} \sum_{j=1}^{n} a_{ij} x_i x_j",
+          r"\nabla_x f &= 2 A x", r"\nabla^2_x f &= 2A"),
+    latex(LS, r"E(w) &= \frac{1}{2}\|y - Xw\|_2^2", r"\nabla_w E &= X^\top (Xw - y)"),
+]
+
+
+@pytest.mark.parametrize(("text", "first_wrong"), PLANTED)
+def test_the_planted_error_is_the_first_wrong_step(text, first_wrong):
+    r = verify_document(text)
+    assert r.first_wrong_step == first_wrong, str(r)
+    assert r.exit_code == 1
+
+
+@pytest.mark.parametrize("text", CORRECT)
+def test_a_correct_derivation_holds_at_every_step(text):
+    r = verify_document(text)
+    assert r.outcome == "holds", str(r)
+    assert r.first_wrong_step is None
+
+
+def test_steps_after_a_slip_are_still_checked_against_each_other():
+    r = verify_document(doc(SQ, "f = (x + y) @ (x + y)", "= x @ x + y @ y",
+                            "= y @ y + x @ x"))
+    assert [s.verdict.outcome for s in r.steps if s.verdict] == ["fails", "holds"]
+
+
+# -- bad input ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "words"), [
+    (latex(LS, r"E &= \|y - Xw\|^2 = \foo"), r"line \d+: unknown command"),
+    (latex(LS, r"E &= \|y - Xw\|^{2"), "ends too early"),
+    (doc(LS, "E = X @ y"), "shapes do not match"),
+    (doc(LS, "grad(F, w) = w"), "'F' is not defined above"),
+    (doc(LS, "= w"), "'=' with no expression before it"),
+    ("# nothing here\n", "no derivation found"),
+    (doc("X: m x", "E = X"), "line 2"),
+])
+def test_bad_input_is_one_located_error(text, words):
+    with pytest.raises(ParseError, match=words):
+        verify_document(text)
+
+
+# -- the command ----------------------------------------------------------------------------------
+def test_cli_verify_text_and_exit_code():
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md")])
+    assert r.exit_code == 1
+    assert "✗ [4] ∇_w E = -2X^\\top y + X^\\top X w    (line 23)" in r.output
+    assert "first wrong step: [4] (line 23)" in r.output
+
+
+def test_cli_verify_json():
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md"), "--json"])
+    data = json.loads(r.output)
+    assert data["first_wrong_step"] == 4
+    assert [s["index"] for s in data["steps"]] == [0, 1, 2, 3, 4]
+    assert data["steps"][4]["verdict"] == "fails"
+    assert data["steps"][0]["verdict"] is None
+
+
+def test_cli_verify_bad_file_and_bad_latex():
+    r = CliRunner().invoke(main, ["verify", "no/such/file.md"])
+    assert r.exit_code == 2 and "cannot read" in r.output
+    r = CliRunner().invoke(main, ["verify", "-"], input=latex(LS, r"E &= \frac{1}{"))
+    assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_cli_verify_writes_a_pdf_with_real_pdflatex(tmp_path):
+    """CI installs texlive-latex-base, so this does not skip there."""
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed (.ci/run installs texlive-latex-base)")
+    pdf, tex = tmp_path / "solution.pdf", tmp_path / "solution.tex"
+    r = CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md"),
+                                  "--pdf", str(pdf), "--latex", str(tex)])
+    assert r.exit_code == 1, r.output
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    assert r"\textbf{The first wrong step is step 4.}" in tex.read_text()
