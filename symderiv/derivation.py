@@ -182,10 +182,15 @@ def _split_top(text: str, sep: str = "=") -> list[str]:
 
 _NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)(\([^()]*\))?$")
 _GRAD = re.compile(r"^(grad|hessian)\((.+),\s*([A-Za-z]\w*)\s*\)$")
-_NABLA = re.compile(r"^\\nabla(\^\{?2\}?)?_\{?([A-Za-z]\w*)\}?\s*(.+)$")
+_NABLA = re.compile(r"^\\nabla(\^\{?2\}?)?_(\{[^{}]+\}|[A-Za-z])\s*(.+)$")
 _NAMED_FN = re.compile(r"^([A-Za-z])(\([^()]*\))?$")
 _PARTIAL = re.compile(r"^\\frac\{\\partial\s*([A-Za-z])(\([^()]*\))?\}\{\\partial\s*"
-                      r"([A-Za-z]\w*)\}$")
+                      r"([A-Za-z](_[0-9]|_\{[0-9]+\})?)\}$")
+
+
+def _latex_var(name: str) -> str:
+    """w_1, w_{1} and \\mathbf{w} as the parser names them: w1, w."""
+    return re.sub(r"\\mathbf\{(\w)\}|[_{}]", lambda m: m.group(1) or "", name)
 
 
 def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
@@ -203,10 +208,10 @@ def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
             of = m.group(3).strip()
             named = _NAMED_FN.match(of)
             return ("hessian" if m.group(1) else "gradient"), (named.group(1) if named
-                                                               else of), m.group(2)
+                                                               else of), _latex_var(m.group(2))
         m = _PARTIAL.match(part)
         if m:
-            return "gradient", m.group(1), m.group(3)
+            return "gradient", m.group(1), _latex_var(m.group(3))
     m = _NAME.match(part)
     if m and (notation == "symderiv" or len(m.group(1)) == 1):
         return "name", m.group(1), None

@@ -160,3 +160,31 @@ def test_cli_verify_writes_a_pdf_with_real_pdflatex(tmp_path):
     assert r.exit_code == 1, r.output
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
     assert r"\textbf{The first wrong step is step 4.}" in tex.read_text()
+
+
+# -- derivative operators inside steps: a chain rule written out half-way (talk B) -----------
+def test_chain_rule_half_evaluated_in_numpy_like_notation():
+    inner = "y - (w0 + w1 * x)"
+    r = verify_document(doc("x: m; y: m", f"L = sum(({inner})**2)",
+                            f"grad(L, w1) = sum(2 * ({inner}) * diff({inner}, w1))",
+                            f"= -2 * sum(({inner}) * x)"))
+    assert r.outcome == "holds", str(r)
+
+
+def test_chain_rule_half_evaluated_in_latex():
+    r = verify_document(latex(
+        "x: m; y: m",
+        r"L &= \sum_{i=1}^{m} (y_i - w_0 - w_1 x_i)^2",
+        r"\frac{\partial L}{\partial w_1} &= \frac{\partial}{\partial w_1} "
+        r"\sum_{i=1}^{m} (y_i - w_0 - w_1 x_i)^2",
+        r"&= -2 \sum_{i=1}^{m} (y_i - w_0 - w_1 x_i) x_i"))
+    assert r.outcome == "holds", str(r)
+
+
+def test_forgetting_the_inner_derivative_is_the_wrong_step():
+    """Talk B: dropping the chain rule's inner derivative x_i."""
+    r = verify_document(latex(
+        "x: m; y: m",
+        r"L &= \sum_{i=1}^{m} (y_i - w_0 - w_1 x_i)^2",
+        r"\frac{\partial L}{\partial w_1} &= -2 \sum_{i=1}^{m} (y_i - w_0 - w_1 x_i)"))
+    assert r.first_wrong_step == 1

@@ -148,3 +148,13 @@ def test_every_printed_function_of_a_matrix_reads_back(f):
     space = parse_declarations(MATRIX_LET)
     p = parse_expression(f, space)
     assert same_value(parse_latex(to_latex(p.expr), space), p, space), to_latex(p.expr)
+
+
+@pytest.mark.parametrize(("tex", "numpy_like"), [
+    (r"\frac{\partial}{\partial w} \|y - Xw\|^2", "grad(norm(y - X @ w)**2, w)"),
+    (r"\frac{\partial}{\partial \mathbf{w}} \|y - Xw\|^2", "-2 * X.T @ y + 2 * X.T @ X @ w"),
+    (r"\frac{d}{dt}\left(t^3\right)", "3 * t**2"),
+    (r"2 \frac{\partial}{\partial t} t^2 x", "4 * t * x"),
+])
+def test_derivative_operators_stand_for_their_value(tex, numpy_like):
+    assert same_value(parse_latex(tex, SPACE), parse_expression(numpy_like, SPACE)), tex

@@ -21,6 +21,7 @@ import ast
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
@@ -51,6 +52,8 @@ FUNCTIONS: dict[str, str] = {
     "eye": "eye(n): the n×n identity matrix",
     "ones": "ones(n) or ones(m, n): the all-ones vector or matrix",
     "diag": "diag(v): the diagonal matrix with v on its diagonal; diag(M): M's diagonal",
+    "diff": "diff(e, s): the derivative of e by the scalar s (entry by entry for arrays)",
+    "grad": "grad(f, v): the gradient of the scalar f with respect to v (v's shape)",
 }
 
 
@@ -333,7 +336,7 @@ class _Builder:
                              node.func)
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0].value)
-        want = {"outer": (2,), "ones": (1, 2)}.get(name, (1,))
+        want = {"outer": (2,), "ones": (1, 2), "diff": (2,), "grad": (2,)}.get(name, (1,))
         if len(node.args) not in want:
             count = " or ".join(str(w) for w in want)
             raise self.error(f"{name}() takes {count} argument{'s' if want[-1] > 1 else ''}, "
@@ -346,8 +349,38 @@ class _Builder:
             if len(dims) == 1:
                 return Parsed(sp.OneMatrix(dims[0], 1), "vector", dims)
             return self.typed(sp.OneMatrix(*dims), "matrix", dims)
+        if name in ("diff", "grad"):
+            return self.derivative(node, name, self.visit(node.args[0], depth), node.args[1])
         args = [self.visit(arg, depth) for arg in node.args]
         return getattr(self, f"_fn_{name}")(node, *args)
+
+    def derivative(self, node: Any, name: str, e: Parsed, var: Any) -> Parsed:
+        """diff(e, s) and grad(f, v) inside a step — a chain rule written out half-way —
+        stand for their value, derived by the matrix-form engine."""
+        from ..calculus import matrix as mf
+
+        if not (isinstance(var, ast.Name) or isinstance(getattr(var, "name", None), str)):
+            raise self.error(f"{name}() differentiates by a variable name, not "
+                             f"{self.src(var)!r}", var)
+        vname = var.id if isinstance(var, ast.Name) else var.name
+        decl = self.space.get(vname)
+        symbol = self.space.symbol(vname)
+        if name == "diff":
+            if decl.kind != "scalar":
+                raise self.error(f"diff() differentiates by a scalar, but {vname!r} is "
+                                 f"{shape_words(decl.kind, decl.dims)}; use grad()", var,
+                                 ShapeError)
+            d = mf._fwd(e.expr, symbol)  # entry by entry for arrays
+            if d is None:
+                d = sp.Integer(0) if e.kind == "scalar" else sp.ZeroMatrix(
+                    *((e.dims[0], 1) if e.kind == "vector" else e.dims))
+            return Parsed(mf.canonical(d, self.space), e.kind, e.dims)
+        if e.kind != "scalar":
+            raise self.error(f"grad() needs a scalar function, but {self.src(node.args[0])!r} "
+                             f"is {shape_words(e.kind, e.dims)}", node.args[0], ShapeError)
+        g = mf.gradient(e.expr, symbol, self.space)
+        return Parsed(g, decl.kind, decl.dims) if decl.kind != "matrix" or decl.dims[1] != 1 \
+            else Parsed(g, "matrix", decl.dims)
 
     def _dim_arg(self, arg: ast.AST, fname: str) -> sp.Expr:
         if isinstance(arg, ast.Name) and not arg.id.startswith("_"):

@@ -27,6 +27,7 @@ symderiv.errors.ShapeError: shapes do not match for '@': ... (n ≠ m) at col 10
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -67,6 +68,7 @@ class _At:
     right: Any = None
     args: list[Any] = field(default_factory=list)
     func: Any = None
+    name: str = ""  # the variable of ∂/∂x
 
 
 @dataclass(slots=True)
@@ -322,6 +324,16 @@ class _Reader:
         except UnsupportedError as exc:
             raise self.error(f"{at.text!r}: {exc}", at) from None
         return _Value(Parsed(expr, "scalar", ()), at)
+
+    def _r_deriv(self, tree: Any, at: _At, depth: int) -> _Value:
+        """∂/∂x (…) and d/dx (…): the derivative, derived by the matrix-form engine."""
+        var_tok = next(c for c in tree.children if _is_token(c) and c.type == "DVAR")
+        name = re.sub(r"^(\\partial|d|\\mathrm\{d\})\s*|\\mathbf\{|[_{}]", "", str(var_tok))
+        (arg,) = self._kids(tree, depth)
+        var = _At(var_tok.start_pos + 1, str(var_tok), name=name)
+        node = _At(arg.at.col, at.text, args=[arg.at, var])
+        kind = "diff" if self.space.get(name).kind == "scalar" else "grad"
+        return _Value(self.b.derivative(node, kind, arg.p, var), at)
 
     def _r_call(self, tree: Any, at: _At, depth: int) -> _Value:
         (fn,) = [c for c in tree.children if hasattr(c, "data")]
