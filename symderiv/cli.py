@@ -307,8 +307,10 @@ def explain_hessian_cmd(**options: Any) -> None:
               help="Also write the checked derivation as a standalone LaTeX document.")
 @click.option("--pdf", "pdf_path", metavar="OUT.pdf", default=None,
               help="Also compile it to PDF with pdflatex (Debian: texlive-latex-base).")
+@click.option("--markdown", "md_path", metavar="OUT.md", default=None,
+              help="Also write it as Markdown with $$ math, for web pages.")
 def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
-               latex_path: str | None, pdf_path: str | None) -> None:
+               latex_path: str | None, pdf_path: str | None, md_path: str | None) -> None:
     """Check every step of a derivation written in Markdown (FILE, or - for stdin).
 
     Steps go in a fenced block tagged symderiv (numpy-like notation, 'let' lines
@@ -342,6 +344,9 @@ def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
         click.echo(render_json(report))
     else:
         click.echo(str(report))
+    if md_path:
+        with open(md_path, "w", encoding="utf-8") as out:
+            out.write(report.to_markdown())
     if latex_path or pdf_path:
         from .render.latex import render_derivation as render_tex
 

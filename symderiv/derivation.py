@@ -94,6 +94,17 @@ class DerivationReport:
 
         return derivation_to_dict(self)
 
+    def _repr_latex_(self) -> str:
+        from .render.latex import render_derivation
+
+        return render_derivation(self, standalone=False)
+
+    def to_markdown(self) -> str:
+        """The checked derivation for a web page: ``$$`` math, ✓/✗ beside each step."""
+        from .render.markdown import render_derivation
+
+        return render_derivation(self)
+
 
 # -- reading the document -----------------------------------------------------------------------
 @dataclass(slots=True)

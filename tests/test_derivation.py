@@ -188,3 +188,15 @@ def test_forgetting_the_inner_derivative_is_the_wrong_step():
         r"L &= \sum_{i=1}^{m} (y_i - w_0 - w_1 x_i)^2",
         r"\frac{\partial L}{\partial w_1} &= -2 \sum_{i=1}^{m} (y_i - w_0 - w_1 x_i)"))
     assert r.first_wrong_step == 1
+
+
+def test_markdown_and_notebook_output(tmp_path):
+    r = verify_document((EXAMPLES / "least_squares.md").read_text())
+    md = r.to_markdown()
+    assert "$$ \\nabla_{w} E = -2X^\\top y + X^\\top X w $$" in md
+    assert "**The first wrong step is step 4.**" in md
+    assert "\\begin{align*}" in r._repr_latex_()
+    out = tmp_path / "solution.md"
+    CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md"),
+                              "--markdown", str(out)])
+    assert out.read_text() == md

@@ -12,7 +12,8 @@ from ..verdict import Diagnosis, Verdict
 from .printing import StepPrinter, to_latex
 from .text import checked_text
 
-__all__ = ["StepLatexPrinter", "render_derivation", "render_explanation", "render_verdict"]
+__all__ = ["StepLatexPrinter", "diagnosis_latex", "render_derivation", "render_explanation",
+           "render_verdict", "step_latex"]
 
 _REL = {"holds": "=", "fails": r"\neq", "undecided": r"\overset{?}{=}"}
 _WORD = {"holds": "holds", "fails": "fails", "undecided": "is undecided"}
@@ -44,7 +45,7 @@ def _declarations(decls: tuple[Declaration, ...]) -> str:
     return ", ".join(out)
 
 
-def _diagnosis(d: Diagnosis) -> str:
+def diagnosis_latex(d: Diagnosis) -> str:
     """The diagnosis sentence with its expressions in math mode."""
     pieces = d.template.split("{}")
     out = _tex_escape(pieces[0])
@@ -89,7 +90,7 @@ def render_verdict(v: Verdict, *, standalone: bool = False, math_only: bool = Fa
     if v.outcome == "fails" and v.diagnoses:
         lines.append(r"\begin{itemize}")
         for d in v.diagnoses:
-            lines.append(rf"  \item {_diagnosis(d)}")
+            lines.append(rf"  \item {diagnosis_latex(d)}")
         lines.append(r"\end{itemize}")
     cx = v.counterexample
     if cx is not None and v.outcome != "holds":
@@ -260,7 +261,7 @@ def render_explanation(e: Any, *, standalone: bool = False) -> str:
 
 
 # -- derivation documents ---------------------------------------------------------------------
-def _step_math(s: Any) -> str:
+def step_latex(s: Any) -> str:
     """A step as the user wrote it when they wrote LaTeX; else printed from the parse."""
     if s.notation == "latex":
         return s.text
@@ -277,9 +278,9 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
             s.verdict.outcome if s.verdict is not None else "", "")
         if s.claim == "start":
             lhs = to_latex(sp.Symbol(s.name)) if s.name else ""
-            rows.append(rf"{lhs} &= {_step_math(s)}" if lhs else rf"& {_step_math(s)}")
+            rows.append(rf"{lhs} &= {step_latex(s)}" if lhs else rf"& {step_latex(s)}")
         elif s.claim == "equal":
-            rows.append(rf"&= {_step_math(s)} && {mark}\ [{s.index}]")
+            rows.append(rf"&= {step_latex(s)} && {mark}\ [{s.index}]")
         else:
             op = r"\nabla" if s.claim == "gradient" else r"\nabla^{2}"
             if s.of.isidentifier():
@@ -289,12 +290,12 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
             else:
                 of = rf"\left(\mathtt{{{_tex_escape(s.of)}}}\right)"
             lhs = rf"{op}_{{{to_latex(sp.Symbol(s.wrt))}}} {of}"
-            rows.append(rf"{lhs} &= {_step_math(s)} && {mark}\ [{s.index}]")
+            rows.append(rf"{lhs} &= {step_latex(s)} && {mark}\ [{s.index}]")
         v = s.verdict
         if v is not None and v.outcome == "fails":
             if v.correct is not None:
                 rows.append(rf"&\ \text{{should be }} {to_latex(v.correct)}")
-            detail = "; ".join(_diagnosis(d) for d in v.diagnoses)
+            detail = "; ".join(diagnosis_latex(d) for d in v.diagnoses)
             cx = v.counterexample
             where = ""
             if cx is not None:
