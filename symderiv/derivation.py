@@ -30,6 +30,7 @@ from typing import Any, Literal
 from .check import check_equal, check_gradient, check_hessian
 from .errors import ParseError, SymderivError
 from .parse import Parsed, parse_declarations, parse_expression, parse_latex
+from .parse.latex import parse_latex_entry
 from .space import Space
 from .verdict import Verdict
 
@@ -44,7 +45,9 @@ class DerivationStep:
 
     ``claim`` says what the step claims: ``"start"`` (the first expression of a chain,
     nothing to check), ``"equal"`` (equal to the step before), ``"gradient"`` or
-    ``"hessian"`` (of the named expression ``of``, with respect to ``wrt``).
+    ``"hessian"`` (of the named expression ``of``, with respect to ``wrt``).  ``entry`` is
+    the free index k of a step written entry by entry (∂f/∂x_k = 2 Σ_i a_ki x_i); such a
+    step stands for the whole vector.
     """
 
     index: int
@@ -57,6 +60,7 @@ class DerivationStep:
     of: str | None = None
     wrt: str | None = None
     verdict: Verdict | None = None
+    entry: str | None = None  # k, for ∂f/∂x_k = … in index notation
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +198,8 @@ def _split_top(text: str, sep: str = "=") -> list[str]:
 _NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)(\([^()]*\))?$")
 _GRAD = re.compile(r"^(grad|hessian)\((.+),\s*([A-Za-z]\w*)\s*\)$")
 _NABLA = re.compile(r"^\\nabla(\^\{?2\}?)?_(\{[^{}]+\}|[A-Za-z])\s*(.+)$")
+_PARTIAL_ENTRY = re.compile(r"^\\frac\{\\partial\s*([A-Za-z])(\([^()]*\))?\}\{\\partial\s*"
+                            r"([A-Za-z])_\{?([a-z])\}?\}$")
 _NAMED_FN = re.compile(r"^([A-Za-z])(\([^()]*\))?$")
 _PARTIAL = re.compile(r"^\\frac\{\\partial\s*([A-Za-z])(\([^()]*\))?\}\{\\partial\s*"
                       r"([A-Za-z](_[0-9]|_\{[0-9]+\})?)\}$")
@@ -223,6 +229,9 @@ def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
         m = _PARTIAL.match(part)
         if m:
             return "gradient", m.group(1), _latex_var(m.group(3))
+        m = _PARTIAL_ENTRY.match(part)
+        if m:  # ∂f/∂x_k: entry k of the gradient, in index notation
+            return "entry", m.group(1), f"{m.group(3)}:{m.group(4)}"
     m = _NAME.match(part)
     if m and (notation == "symderiv" or len(m.group(1)) == 1):
         return "name", m.group(1), None
@@ -237,9 +246,12 @@ class _Document:
         self.steps: list[DerivationStep] = []
         self.named: dict[str, DerivationStep] = {}
         self.current: DerivationStep | None = None
+        self.entry: tuple[str, Any] | None = None  # (k, its range) in a chain of ∂f/∂x_k
 
     def parse(self, text: str, line: _Line) -> Parsed:
         try:
+            if line.notation == "latex" and self.entry is not None:
+                return parse_latex_entry(text, self.space, *self.entry)
             if line.notation == "latex":
                 return parse_latex(text, self.space)
             return parse_expression(text, self.space)
@@ -250,7 +262,8 @@ class _Document:
             of: str | None = None, wrt: str | None = None) -> None:
         parsed = self.parse(text, line)
         step = DerivationStep(len(self.steps), line.line, text, line.notation, claim,  # type: ignore
-                              parsed, name, of, wrt)
+                              parsed, name, of, wrt,
+                              entry=self.entry[0] if self.entry is not None else None)
         self.steps.append(step)
         if name is not None:
             self.named[name] = step
@@ -281,6 +294,16 @@ class _Document:
         kind, name, wrt = _lhs(parts[0], line.notation) if len(parts) > 1 else ("expr", None,
                                                                                 None)
         rest = parts[1:]
+        self.entry = None  # a new chain
+        if kind == "entry":
+            var, k = (wrt or ":").split(":")
+            decl = self.space.get(var)
+            if decl.kind != "vector":
+                raise ParseError(f"line {line.line}: ∂{name}/∂{var}_{k} reads entry {k} of a "
+                                 f"gradient with respect to a vector; {var!r} is "
+                                 f"{decl.describe()}", source=text, col=1, what="derivation")
+            self.entry = (k, decl.dims[0])
+            kind, wrt = "gradient", var
         if kind in ("gradient", "hessian"):
             if name not in self.named and (_NAME.match(name or "") or (line.notation == "latex"
                                            and len(name or "") == 1)):
@@ -318,7 +341,7 @@ class _Document:
                 raise _located(exc, f"step {step.index} (line {step.line})") from None
             out.append(DerivationStep(step.index, step.line, step.text, step.notation,
                                       step.claim, step.parsed, step.name, step.of, step.wrt,
-                                      verdict))
+                                      verdict, step.entry))
             before = step
         return out
 

@@ -35,12 +35,17 @@ def test_talk_a5_document_reports_exactly_the_erratum():
 
 
 def test_talk_a4_document_holds_and_fails_without_symmetry():
+    """Talk A4 step for step: the index form, ∂f/∂x_k with the case split, the symmetry
+    step, the sum completed, ∇f = 2Ax, ∇²f = 2A."""
     text = (EXAMPLES / "quadratic_form.md").read_text()
-    assert verify_document(text).outcome == "holds"
+    r = verify_document(text)
+    assert r.outcome == "holds", str(r)
+    assert [s.entry for s in r.steps[2:5]] == ["k", "k", "k"]
     plain = verify_document(text.replace("A: n x n, symmetric", "A: n x n"))
-    assert plain.first_wrong_step == 2
-    assert [s.verdict.outcome for s in plain.steps if s.verdict] == ["holds", "fails", "fails"]
-    assert plain.steps[2].verdict.correct_text == "(A + A.T) @ x"
+    assert plain.first_wrong_step == 3  # the symmetry step a_ik = a_ki
+    assert [s.verdict.outcome for s in plain.steps if s.verdict] == [
+        "holds", "holds", "fails", "holds", "fails", "fails"]
+    assert plain.steps[5].verdict.correct_text == "(A + A.T) @ x"
 
 
 # -- planted errors: the first wrong step is found ---------------------------------------------

@@ -158,3 +158,15 @@ def test_every_printed_function_of_a_matrix_reads_back(f):
 ])
 def test_derivative_operators_stand_for_their_value(tex, numpy_like):
     assert same_value(parse_latex(tex, SPACE), parse_expression(numpy_like, SPACE)), tex
+
+
+def test_an_entry_in_index_notation_is_the_whole_vector():
+    """Talk A4: ∂f/∂x_k = 2 a_kk x_k + Σ_{i≠k} a_ik x_i + Σ_{j≠k} a_kj x_j is ((A + Aᵀ)x)_k."""
+    from symderiv.parse.latex import parse_latex_entry
+
+    n = SPACE.dim_symbols[[d.name for d in SPACE.dim_symbols].index("n")]
+    p = parse_latex_entry(r"2 a_{kk} x_k + \sum_{i \neq k} a_{ik} x_i + \sum_{j \neq k} a_{kj} x_j",
+                          SPACE, "k", n)
+    assert same_value(p, parse_expression("(A + A.T) @ x", SPACE))
+    q = parse_latex_entry(r"2 \sum_{i=1}^{n} a_{ki} x_i", SPACE, "k", n)
+    assert same_value(q, parse_expression("2 * A @ x", SPACE))

@@ -41,7 +41,7 @@ from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..space import MAX_CONCRETE_DIM, Space
 from .expression import FUNCTIONS, MAX_LENGTH, Parsed, _Builder, _matmul, shape_words, to_scalar
 
-__all__ = ["parse_latex"]
+__all__ = ["parse_latex", "parse_latex_entry"]
 
 _NAMED = {"tr": "trace", "Tr": "trace", "trace": "trace", "diag": "diag", "det": "det",
           "logdet": "logdet", "exp": "exp", "log": "log", "ln": "log"}
@@ -464,7 +464,11 @@ class _IndexReader:
 
         at = _where(self.r.text, tree)
         kids = [c for c in tree.children if hasattr(c, "data")]
-        letter = next(str(c) for c in kids[0].children if _is_token(c) and c.type == "LETTER")
+        letters = [str(c) for c in kids[0].children if _is_token(c) and c.type == "LETTER"]
+        letter = letters[0]
+        excluded = letters[1] if len(letters) > 1 else None  # Σ_{i≠k}
+        if excluded is not None and excluded not in bound:
+            raise self.error(f"Σ_{{{letter}≠{excluded}}}: {excluded} is not an index here", at)
         dim = None
         if len(kids) == 3:
             text = "".join(str(c) for c in kids[1].children)
@@ -473,21 +477,25 @@ class _IndexReader:
             raise self.error(f"index {letter} is summed twice in {at.text!r}", at)
         body = self.read(kids[-1], bound | {letter}, depth)
         index = self.index(letter, dim, at)
-        return ix.IndexExpr(tuple(ix.Term(t.coeff, t.factors, (ix.Bound(index), *t.sums))
+        full = ix.IndexExpr(tuple(ix.Term(t.coeff, t.factors, (ix.Bound(index), *t.sums))
                                   for t in body.terms))
+        if excluded is None:
+            return full
+        # Σ_{i≠k} T = Σ_i T − T[i := k]: the case split of the talk, undone
+        other = self.index(excluded, None, at)
+        if other.dim != index.dim:
+            raise self.r.error(f"Σ_{{{letter}≠{excluded}}}: {letter} runs over {index.dim}, "
+                               f"{excluded} over {other.dim}", at, ShapeError)
+        diagonal = ix.IndexExpr(tuple(ix.rename(t, {index: other}) for t in body.terms))
+        return full + diagonal.scaled(-1)
 
 
 def _is_token(x: Any) -> bool:
     return hasattr(x, "type") and hasattr(x, "value")
 
 
-def parse_latex(text: str, space: Space | None = None) -> Parsed:
-    """Parse LaTeX math against the declarations in ``space`` (see the module docstring).
-
-    The result is typed exactly like :func:`symderiv.parse.parse_expression`'s: a column
-    vector for ``A x``, a scalar for ``x^\\top A x``, a matrix for ``x y^\\top``.
-    """
-    space = space if space is not None else Space()
+def _parse_tree(text: str) -> tuple[str, Any]:
+    """The text, stripped, and its lark tree; errors located."""
     if not isinstance(text, str):
         raise ParseError(f"expected LaTeX as text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -498,7 +506,7 @@ def parse_latex(text: str, space: Space | None = None) -> Parsed:
     import lark
 
     try:
-        tree = _parser().parse(stripped)
+        return stripped, _parser().parse(stripped)
     except lark.exceptions.UnexpectedEOF:
         raise ParseError("the expression ends too early (an unclosed brace or bracket?)",
                          source=stripped, col=len(stripped), what="LaTeX") from None
@@ -513,14 +521,45 @@ def parse_latex(text: str, space: Space | None = None) -> Parsed:
             message = f"unknown command {bad.split()[0].split('{')[0]!r}"
         raise ParseError(message, source=stripped, col=min(col, len(stripped)),
                          what="LaTeX") from None
+
+
+def parse_latex(text: str, space: Space | None = None) -> Parsed:
+    """Parse LaTeX math against the declarations in ``space`` (see the module docstring).
+
+    The result is typed exactly like :func:`symderiv.parse.parse_expression`'s: a column
+    vector for ``A x``, a scalar for ``x^\\top A x``, a matrix for ``x y^\\top``.
+    """
+    space = space if space is not None else Space()
+    stripped, tree = _parse_tree(text)
     reader = _Reader(stripped, space)
     v = reader.read(tree)
     p = v.p
-    if p.kind == "vector" and v.row:  # a row vector standing alone: keep its column
-        p = Parsed(p.expr, p.kind, p.dims)
     if p.kind == "matrix" and p.dims == (1, 1):
         p = Parsed(to_scalar(p.expr), "scalar", ())
     return Parsed(p.expr, p.kind, p.dims, stripped)
+
+
+def parse_latex_entry(text: str, space: Space, index: str, dim: Any) -> Parsed:
+    """Entry ``index`` of a vector written in index notation, such as the right-hand side
+    of ∂f/∂x_k = 2 a_kk x_k + 2 Σ_{i≠k} … — returned as the whole vector (2Ax).
+
+    ``index`` (k) is free and runs over ``dim``; every other index must be summed.
+    """
+    from ..calculus import indexform as ix
+    from ..errors import UnsupportedError
+
+    stripped, tree = _parse_tree(text)
+    reader = _Reader(stripped, space)
+    entries = _IndexReader(reader)
+    k = entries.index(index, dim, _At(1, stripped))
+    form = entries.read(tree, {index})
+    try:
+        expr = ix.to_matrix(form, (k,), space)
+    except UnsupportedError as exc:
+        raise ParseError(f"{stripped!r}: {exc}", source=stripped, col=1, what="LaTeX") from None
+    if not isinstance(expr, sp.MatrixExpr):  # every term dropped k: a constant vector
+        expr = sp.MatMul(expr, sp.OneMatrix(dim, 1))
+    return Parsed(expr, "vector", (dim,), stripped)
 
 
 _KNOWN_COMMANDS = ("\\cdot", "\\times", "\\circ", "\\odot", "\\top", "\\frac", "\\dfrac",

@@ -78,7 +78,7 @@ def derivation_to_dict(r: Any) -> dict[str, Any]:
         v = s.verdict
         steps.append({
             "index": s.index, "line": s.line, "text": s.text, "notation": s.notation,
-            "claim": s.claim, "name": s.name, "of": s.of, "wrt": s.wrt,
+            "claim": s.claim, "name": s.name, "of": s.of, "wrt": s.wrt, "entry": s.entry,
             "verdict": None if v is None else v.outcome,
             "check": None if v is None else verdict_to_dict(v),
         })

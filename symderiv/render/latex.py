@@ -290,6 +290,9 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
             else:
                 of = rf"\left(\mathtt{{{_tex_escape(s.of)}}}\right)"
             lhs = rf"{op}_{{{to_latex(sp.Symbol(s.wrt))}}} {of}"
+            if s.entry:
+                lhs = (rf"\frac{{\partial {of}}}{{\partial "
+                       rf"{to_latex(sp.Symbol(s.wrt))}_{{{s.entry}}}}}")
             rows.append(rf"{lhs} &= {step_latex(s)} && {mark}\ [{s.index}]")
         v = s.verdict
         if v is not None and v.outcome == "fails":

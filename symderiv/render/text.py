@@ -283,7 +283,8 @@ def render_derivation(r: Any) -> str:
     for s in r.steps:
         lhs = {"start": (s.name + " = ") if s.name else "",
                "equal": "  = ",
-               "gradient": f"∇_{s.wrt} {s.of} = ",
+               "gradient": (f"∂{s.of}/∂{s.wrt}_{s.entry} = " if s.entry else
+                            f"∇_{s.wrt} {s.of} = "),
                "hessian": f"∇²_{s.wrt} {s.of} = "}[s.claim]
         mark = _MARK[s.verdict.outcome] if s.verdict is not None else " "
         lines.append(f"{mark} [{s.index}] {lhs}{s.text}    (line {s.line})")
