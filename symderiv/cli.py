@@ -133,7 +133,9 @@ def main() -> None:
     claim exactly, cross-checks everything with finite differences, and says
     holds / fails / undecided. A failure comes with the correct result, what is
     wrong with the claim, and a counterexample you can reproduce. 'explain'
-    prints the entry-by-entry derivation as a worked solution (text or LaTeX).
+    prints the entry-by-entry derivation as a worked solution (text or LaTeX);
+    'verify' checks a whole derivation you wrote (Markdown with LaTeX or
+    numpy-like steps) and points at the first wrong step.
 
     \b
     Examples:
@@ -142,6 +144,7 @@ def main() -> None:
       symderiv hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n" --claim "2 * A"
       symderiv equal "(A @ B).T" "B.T @ A.T" --let "A: m x k; B: k x n"
       symderiv explain hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n, symmetric"
+      symderiv verify docs/examples/least_squares.md --pdf solution.pdf
       symderiv demo
     """
 

@@ -125,6 +125,8 @@ def test_steps_after_a_slip_are_still_checked_against_each_other():
     (doc(LS, "= w"), "'=' with no expression before it"),
     ("# nothing here\n", "no derivation found"),
     (doc("X: m x", "E = X"), "line 2"),
+    (doc("w: n", "E = X @ w"), "'@' needs arrays, but 'X' is a scalar"),  # X undeclared
+    (latex("w: n", r"E &= \left( w^\top w"), "line 7: the expression ends too early"),
 ])
 def test_bad_input_is_one_located_error(text, words):
     with pytest.raises(ParseError, match=words):
