@@ -377,8 +377,10 @@ def _compile_pdf(tex: str, pdf_path: str) -> None:
                                "derivation.tex"], cwd=tmp, capture_output=True, text=True,
                               timeout=120, check=False)
         if proc.returncode != 0:
-            raise click.ClickException("pdflatex failed on the worked solution (a bug in "
-                                       "symderiv: please report it); --latex writes the source")
+            error = click.ClickException("pdflatex failed on the worked solution (a command "
+                                         "it does not know?); --latex OUT.tex writes the source")
+            error.exit_code = 2
+            raise error
         shutil.copyfile(Path(tmp) / "derivation.pdf", pdf_path)
 
 

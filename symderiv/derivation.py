@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .check import check_equal, check_gradient, check_hessian
-from .errors import ParseError, SymderivError
+from .errors import ParseError, ShapeError, SymderivError
 from .parse import Parsed, parse_declarations, parse_expression, parse_latex
 from .parse.latex import parse_latex_entry
 from .space import Space
@@ -118,8 +118,9 @@ class _Line:
     notation: Notation
 
 
-_FENCE = re.compile(r"^```\s*symderiv\s*$")
-_MATH_OPEN = ("$$", "\\[", "\\begin{align", "\\begin{equation")
+_FENCE = re.compile(r"^(```|~~~)\s*symderiv\s*$")
+_MATH_OPEN = ("$$", "\\[", "\\begin{align", "\\begin{equation", "\\begin{gather",
+              "\\begin{eqnarray", "\\begin{multline")
 
 
 def _blocks(source: str) -> list[_Line]:
@@ -130,16 +131,23 @@ def _blocks(source: str) -> list[_Line]:
     while n < len(lines):
         raw = lines[n]
         stripped = raw.strip()
-        if _FENCE.match(stripped):
+        if stripped.startswith("<!--"):  # an HTML comment: not part of the page
+            while n < len(lines) and "-->" not in lines[n]:
+                n += 1
             n += 1
-            while n < len(lines) and lines[n].strip() != "```":
+            continue
+        if _FENCE.match(stripped):
+            fence = stripped[:3]
+            n += 1
+            while n < len(lines) and lines[n].strip() != fence:
                 out.append(_Line(n + 1, lines[n], "symderiv"))
                 n += 1
             n += 1
             continue
-        if stripped.startswith("```"):  # another code block: not math
+        if stripped.startswith(("```", "~~~")):  # another code block: not math
+            fence = stripped[:3]
             n += 1
-            while n < len(lines) and not lines[n].strip().startswith("```"):
+            while n < len(lines) and not lines[n].strip().startswith(fence):
                 n += 1
             n += 1
             continue
@@ -158,7 +166,11 @@ def _blocks(source: str) -> list[_Line]:
     return out
 
 
-_ENV = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered)\}")
+_ENV = re.compile(r"\\(begin|end)\{(aligned|align\*?|equation\*?|split|gathered|gather\*?|"
+                  r"eqnarray\*?|multline\*?)\}")
+# annotations that carry no mathematics: labels, tags, row spacing, \quad \text{(by …)}
+_NOISE = re.compile(r"\\(label|tag)\{[^{}]*\}|\\nonumber|\\notag|(\\q?quad\s*)?\\text\{[^{}]*\}"
+                    r"|\\q?quad")
 
 
 def _latex_rows(block: str, line: int) -> list[_Line]:
@@ -168,8 +180,9 @@ def _latex_rows(block: str, line: int) -> list[_Line]:
         if body.startswith(a) and body.rstrip().endswith(b) and len(body) >= len(a) + len(b):
             body = " " * len(a) + body.rstrip()[len(a):-len(b)]
     body = _ENV.sub(lambda m: " " * len(m.group(0)), body)  # keep offsets (and newlines)
+    body = _NOISE.sub(lambda m: " " * len(m.group(0)), body)
     out, pos = [], 0
-    for row in re.split(r"\\\\", body):
+    for row in re.split(r"\\\\(?:\[[^\]]*\])?", body):
         text = row.replace("&", " ").replace("\n", " ").strip().rstrip(".,;")
         if text:
             lead = len(row) - len(row.lstrip())
@@ -196,18 +209,21 @@ def _split_top(text: str, sep: str = "=") -> list[str]:
 
 
 _NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)(\([^()]*\))?$")
-_GRAD = re.compile(r"^(grad|hessian)\((.+),\s*([A-Za-z]\w*)\s*\)$")
-_NABLA = re.compile(r"^\\nabla(\^\{?2\}?)?_(\{[^{}]+\}|[A-Za-z])\s*(.+)$")
-_PARTIAL_ENTRY = re.compile(r"^\\frac\{\\partial\s*([A-Za-z])(\([^()]*\))?\}\{\\partial\s*"
-                            r"([A-Za-z])_\{?([a-z])\}?\}$")
+_D = r"(?:\\partial|d|\\mathrm\{d\})"
+_GRAD = re.compile(r"^(grad|hessian|diff)\((.+),\s*([A-Za-z]\w*)\s*\)$")
+_NABLA = re.compile(r"^\\nabla(\^\{?2\}?)?_(\{\\mathbf\{\w\}\}|\\mathbf\{\w\}|\{[^{}]+\}|[A-Za-z])"
+                    r"(\^\{?2\}?)?\s*(.+)$")
+_PARTIAL_ENTRY = re.compile(r"^\\frac\{" + _D + r"\s*([A-Za-z])(\([^()]*\))?\}\{" + _D +
+                            r"\s*([A-Za-z])_\{?([a-z])\}?\}$")
 _NAMED_FN = re.compile(r"^([A-Za-z])(\([^()]*\))?$")
-_PARTIAL = re.compile(r"^\\frac\{\\partial\s*([A-Za-z])(\([^()]*\))?\}\{\\partial\s*"
-                      r"([A-Za-z](_[0-9]|_\{[0-9]+\})?)\}$")
+_PARTIAL = re.compile(r"^\\frac\{" + _D + r"\s*([A-Za-z])(\([^()]*\))?\}\{" + _D + r"\s*"
+                      r"((?:\\mathbf\{[A-Za-z]\})|[A-Za-z](?:_[0-9]|_\{[0-9]+\})?)\}$")
 
 
 def _latex_var(name: str) -> str:
     """w_1, w_{1} and \\mathbf{w} as the parser names them: w1, w."""
-    return re.sub(r"\\mathbf\{(\w)\}|[_{}]", lambda m: m.group(1) or "", name)
+    return re.sub(r"\\mathbf\{(\w)\}|[_{}]", lambda m: m.group(1) or "", name.strip("{}")
+                  if name.startswith("{\\") else name)
 
 
 def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
@@ -217,15 +233,15 @@ def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
     if notation == "symderiv":
         m = _GRAD.match(part)
         if m:
-            return ("gradient" if m.group(1) == "grad" else "hessian"), m.group(2).strip(), \
-                m.group(3)
+            return ("hessian" if m.group(1) == "hessian" else "gradient"), \
+                m.group(2).strip(), m.group(3)
     else:
         m = _NABLA.match(part)
         if m:
-            of = m.group(3).strip()
+            of = m.group(4).strip()
             named = _NAMED_FN.match(of)
-            return ("hessian" if m.group(1) else "gradient"), (named.group(1) if named
-                                                               else of), _latex_var(m.group(2))
+            return ("hessian" if m.group(1) or m.group(3) else "gradient"), (
+                named.group(1) if named else of), _latex_var(m.group(2))
         m = _PARTIAL.match(part)
         if m:
             return "gradient", m.group(1), _latex_var(m.group(3))
@@ -233,6 +249,9 @@ def _lhs(part: str, notation: Notation) -> tuple[str, str | None, str | None]:
         if m:  # ∂f/∂x_k: entry k of the gradient, in index notation
             return "entry", m.group(1), f"{m.group(3)}:{m.group(4)}"
     m = _NAME.match(part)
+    if m and m.group(2) and len(m.group(1)) > 1 and "," in m.group(2):
+        raise ParseError(f"{part!r} is not a claim symderiv reads: write grad(f, w), "
+                         "hessian(f, w) or diff(f, t)", source=part, col=1, what="derivation")
     if m and (notation == "symderiv" or len(m.group(1)) == 1):
         return "name", m.group(1), None
     return "expr", None, None
@@ -283,7 +302,7 @@ class _Document:
                 self.space.declare(decl)
             self.declared.append(decls)
             return
-        parts = _split_top(text)
+        parts = _split_top(text.replace(":=", "=").replace("\\coloneqq", "="))
         if parts[0] == "":  # "= expr": continues the chain
             if self.current is None:
                 raise ParseError(f"line {line.line}: '=' with no expression before it",
@@ -315,6 +334,9 @@ class _Document:
             label = f"{'grad' if kind == 'gradient' else 'hessian'}({name}, {wrt})"
             self.add(line, rest[0], kind, name=label, of=name, wrt=wrt)
             rest = rest[1:]
+        elif kind == "name" and name in self.named:  # E written again: equal to the first E
+            self.add(line, rest[0], "equal", of=name)
+            rest = rest[1:]
         elif kind == "name":
             self.add(line, rest[0], "start", name=name)
             rest = rest[1:]
@@ -330,13 +352,20 @@ class _Document:
         for step in self.steps:
             verdict = None
             try:
-                if step.claim == "equal" and before is not None:
-                    verdict = check_equal(before.parsed, step.parsed, let=self.space, seed=seed)
+                if step.claim == "equal" and (before is not None or step.of is not None):
+                    ref = self.named[step.of] if step.of is not None else before
+                    verdict = check_equal(ref.parsed, step.parsed,  # type: ignore[union-attr]
+                                          let=self.space, seed=seed)
                 elif step.claim in ("gradient", "hessian"):
                     of = self.named[step.of]  # type: ignore[index]
                     fn = check_gradient if step.claim == "gradient" else check_hessian
                     verdict = fn(of.parsed, wrt=step.wrt, claim=step.parsed,  # type: ignore
                                  let=self.space, seed=seed)
+            except ShapeError as exc:  # the step has the wrong shape: it fails, the rest go on
+                verdict = Verdict(outcome="fails", task="equal" if step.claim == "equal"
+                                  else step.claim, function=step.of or "",  # type: ignore
+                                  wrt=step.wrt, claim=step.text,
+                                  notes=(f"the shapes differ: {exc.message}",), seed=seed)
             except SymderivError as exc:
                 raise _located(exc, f"step {step.index} (line {step.line})") from None
             out.append(DerivationStep(step.index, step.line, step.text, step.notation,

@@ -208,3 +208,31 @@ def test_markdown_and_notebook_output(tmp_path):
     CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md"),
                               "--markdown", str(out)])
     assert out.read_text() == md
+
+
+# -- regressions from the review of verify --------------------------------------------------------
+def test_a_name_written_again_is_checked_against_its_first_definition():
+    r = verify_document("```symderiv\nlet " + LS + "\n```\n$$ E(w) = \\|y - Xw\\|^2 $$\n"
+                        "$$ E(w) = y^\\top y + w^\\top X^\\top X w $$\n")
+    assert r.first_wrong_step == 1
+
+
+def test_leibniz_d_and_diff_on_the_left_are_claims():
+    r = verify_document(latex("t: scalar", r"f &= t^3", r"\frac{df}{dt} &= 3t^2"))
+    assert r.outcome == "holds" and r.steps[1].claim == "gradient"
+    r = verify_document(doc("t: scalar", "f = t**2", "diff(f, t) = 3 * t"))
+    assert r.first_wrong_step == 1
+
+
+def test_a_step_of_the_wrong_shape_fails_and_the_rest_go_on():
+    r = verify_document(latex("x: n; A: n x n", r"g &= x^\top A", r"&= A^\top x",
+                              r"h &= x^\top x", r"\nabla_x h &= 2x"))
+    assert [s.verdict.outcome for s in r.steps if s.verdict] == ["fails", "holds"]
+
+
+def test_other_environments_and_fences_and_comments():
+    text = ("~~~python\n$$ x $$\n~~~\n<!--\n$$ y $$\n-->\n"
+            + "```symderiv\nlet t: scalar\n```\n\\begin{gather*}\nf = t^2 \\\\\n"
+              "\\frac{\\partial f}{\\partial t} = 5t\n\\end{gather*}\n")
+    r = verify_document(text)
+    assert [s.text for s in r.steps] == ["t^2", "5t"] and r.first_wrong_step == 1

@@ -145,6 +145,9 @@ class _Reader:
         if sub is not None:
             text = "".join(str(c) for c in sub.children)
             if sub.data == "sub_digit":
+                if name in self.space.declarations and self.space.get(name).kind != "scalar":
+                    raise self.error(f"{at.text!r} is an entry of {name}; write {name} itself "
+                                     "(index notation is read inside sums only)", at)
                 name += text
             else:
                 declared = name in self.space.declarations and \
@@ -177,8 +180,26 @@ class _Reader:
         node = _At(b.at.col, at.text, left=a.at, right=b.at)
         return a, b, node
 
+    def _identity(self, s: _Value, m: _Value) -> _Value:
+        """c·I beside a square matrix m: c times the identity of m's size."""
+        eye = self.space.symbol("I") if "I" not in self.space.declarations else None
+        if eye is None or m.p.kind != "matrix" or m.p.dims[0] != m.p.dims[1]:
+            return s
+        c = sp.cancel(s.p.expr / eye) if s.p.expr.has(eye) else None
+        if c is None or c.has(eye):
+            return s
+        return _Value(Parsed(sp.MatMul(c, sp.Identity(m.p.dims[0])).doit(), "matrix",
+                             m.p.dims), s.at)
+
     def _r_add(self, tree: Any, at: _At, depth: int, sign: int = 1) -> _Value:
         a, b, node = self._binary(tree, at, depth)
+        a, b = self._identity(a, b), self._identity(b, a)
+        if (a.p.kind == "scalar") != (b.p.kind == "scalar"):
+            s, m = (a, b) if a.p.kind == "scalar" else (b, a)
+            raise self.error(f"{s.at.text!r} is a scalar and {m.at.text!r} is "
+                             f"{shape_words(m.p.kind, m.p.dims)}: LaTeX does not broadcast "
+                             "(for the identity write I, for all-ones \\mathbf{1})",
+                             b.at, ShapeError)
         if a.p.kind == "vector" and b.p.kind == "vector" and a.row != b.row:
             raise self.error(f"{a.at.text!r} and {b.at.text!r}: a row and a column cannot be "
                              "added", b.at, ShapeError)
@@ -238,8 +259,12 @@ class _Reader:
         base_tree, sup = [c for c in tree.children if hasattr(c, "data")]
         base = self.read(base_tree, depth)
         kind = sup.data
-        if kind == "sup_top":
+        inner = _where(self.text, sup).text.replace(" ", "").strip("{}") \
+            if kind == "sup_group" else ""
+        if kind == "sup_top" or inner == "T":
             return self._transpose(base, at)
+        if inner == "-T":
+            return self._transpose(self._inverse(base, at), at)
         if kind == "sup_inv_top":
             return self._transpose(self._inverse(base, at), at)
         if kind == "sup_digit":
@@ -337,6 +362,8 @@ class _Reader:
 
     def _r_call(self, tree: Any, at: _At, depth: int) -> _Value:
         (fn,) = [c for c in tree.children if hasattr(c, "data")]
+        if fn.data == "call":  # the call_paren alias wraps once more
+            (fn,) = [c for c in fn.children if hasattr(c, "data")]
         toks = [c for c in fn.children if _is_token(c)]
         name_tok = next((t for t in toks if t.type == "FUNC_NAME"), toks[0])
         raw = str(name_tok).lstrip("\\")
@@ -518,7 +545,8 @@ def _parse_tree(text: str) -> tuple[str, Any]:
         message = (f"cannot read {bad!r}" if bad else "the expression ends too early "
                    "(an unclosed brace or bracket?)")
         if bad.startswith("\\") and not any(bad.startswith(k) for k in _KNOWN_COMMANDS):
-            message = f"unknown command {bad.split()[0].split('{')[0]!r}"
+            command = re.match(r"\\[A-Za-z]+", stripped[col - 1:])
+            message = f"unknown command {command.group(0) if command else bad!r}"
         raise ParseError(message, source=stripped, col=min(col, len(stripped)),
                          what="LaTeX") from None
 
@@ -534,6 +562,8 @@ def parse_latex(text: str, space: Space | None = None) -> Parsed:
     reader = _Reader(stripped, space)
     v = reader.read(tree)
     p = v.p
+    if p.kind == "vector" and v.row:  # xᵀ, or xᵀA: a 1×n row, not the column x
+        p = Parsed(sp.Transpose(p.expr), "matrix", (sp.Integer(1), p.dims[0]))
     if p.kind == "matrix" and p.dims == (1, 1):
         p = Parsed(to_scalar(p.expr), "scalar", ())
     return Parsed(p.expr, p.kind, p.dims, stripped)

@@ -320,5 +320,6 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
     body = "\n".join(lines) + "\n"
     if not standalone:
         return body
-    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb,bm}\n"
+            "\\providecommand{\\tr}{\\operatorname{tr}}\n\\begin{document}\n"
             + body + "\\end{document}\n")
