@@ -30,7 +30,8 @@ from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..forms import is_nonnegative
 from ..space import MAX_CONCRETE_DIM, Kind, Space
 
-__all__ = ["FUNCTIONS", "Parsed", "parse_expression", "shape_words", "to_scalar"]
+__all__ = ["FUNCTIONS", "Parsed", "TypedBuilder", "checked_input", "matmul_expr",
+           "parse_expression", "shape_words", "to_scalar"]
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 60
@@ -87,7 +88,7 @@ def shape_words(kind: str, dims: tuple) -> str:
     return f"{article} {shown} matrix"
 
 
-def _matmul(*factors: sp.Basic) -> sp.MatrixExpr:
+def matmul_expr(*factors: sp.Basic) -> sp.MatrixExpr:
     """A flat product (``-2*X.T*y``, not ``(-2*X.T)*y``): nested products are merged.
 
     Nothing cancels here — inv(A) @ A stays, so that it is undefined where A is singular.
@@ -109,7 +110,7 @@ def _one(x: object) -> bool:
     return x == 1
 
 
-class _Builder:
+class TypedBuilder:
     def __init__(self, text: str, space: Space) -> None:
         self.text = text
         self.space = space
@@ -318,12 +319,12 @@ class _Builder:
                 f"{self.shape_words(b, node.right)} ({inner_a} ≠ {inner_b})",
                 node.right, ShapeError)
         if a.kind == "vector" and b.kind == "vector":
-            return Parsed(to_scalar(_matmul(a.expr.T, b.expr)), "scalar", ())
+            return Parsed(to_scalar(matmul_expr(a.expr.T, b.expr)), "scalar", ())
         if a.kind == "vector":  # x @ B: a 1-D result, kept as a column Bᵀx
-            return Parsed(_matmul(b.expr.T, a.expr), "vector", (b.dims[1],))
+            return Parsed(matmul_expr(b.expr.T, a.expr), "vector", (b.dims[1],))
         if b.kind == "vector":
-            return Parsed(_matmul(a.expr, b.expr), "vector", (a.dims[0],))
-        return self.typed(_matmul(a.expr, b.expr), "matrix", (a.dims[0], b.dims[1]))
+            return Parsed(matmul_expr(a.expr, b.expr), "vector", (a.dims[0],))
+        return self.typed(matmul_expr(a.expr, b.expr), "matrix", (a.dims[0], b.dims[1]))
 
     # -- calls ---------------------------------------------------------------------
     def _visit_Call(self, node: ast.Call, depth: int) -> Parsed:
@@ -456,7 +457,7 @@ class _Builder:
         if p.kind == "scalar":
             return p
         rows, cols = (p.dims[0], 1) if p.kind == "vector" else p.dims
-        total = _matmul(sp.OneMatrix(1, rows), p.expr, sp.OneMatrix(cols, 1))
+        total = matmul_expr(sp.OneMatrix(1, rows), p.expr, sp.OneMatrix(cols, 1))
         return Parsed(to_scalar(total), "scalar", ())
 
     def _fn_diag(self, node: ast.Call, p: Parsed) -> Parsed:
@@ -475,11 +476,24 @@ class _Builder:
             if p.kind != "vector":
                 raise self.error(f"outer() needs vectors, but {self.shape_words(p, arg)}", arg,
                                  ShapeError)
-        return self.typed(_matmul(u.expr, v.expr.T), "matrix", (u.dims[0], v.dims[0]))
+        return self.typed(matmul_expr(u.expr, v.expr.T), "matrix", (u.dims[0], v.dims[0]))
 
 
 #: The dummy variable of elementwise functions (a fixed one keeps expressions comparable).
 _D = sp.Dummy("d", real=True)
+
+
+def checked_input(text: object, what: str) -> str:
+    """User text, stripped: a string, not empty, within MAX_LENGTH (shared by the parsers)."""
+    if not isinstance(text, str):
+        raise ParseError(f"expected {'an' if what[0] in 'aeiou' else 'a'} {what} as text, "
+                         f"got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise InputTooLargeError(f"{what} longer than {MAX_LENGTH} characters")
+    stripped = text.strip()
+    if not stripped:
+        raise ParseError("empty expression", what=what)
+    return stripped
 
 
 def parse_expression(text: str, space: Space | None = None) -> Parsed:
@@ -495,13 +509,7 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
     symderiv.errors.ShapeError: shapes do not match for '@': 'X' is an m×n matrix, ... at col 5...
     """
     space = space if space is not None else Space()
-    if not isinstance(text, str):
-        raise ParseError(f"expected an expression as text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise InputTooLargeError(f"expression longer than {MAX_LENGTH} characters")
-    stripped = text.strip()
-    if not stripped:
-        raise ParseError("empty expression")
+    stripped = checked_input(text, "expression")
     for i, ch in enumerate(stripped):
         if not ch.isascii() or (not ch.isprintable() and ch != " "):
             raise ParseError(f"character {ch!r} is not allowed (names and operators are ASCII)",
@@ -523,7 +531,7 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
     except (RecursionError, MemoryError, ValueError):
         raise InputTooLargeError("expression is nested too deeply or too large",
                                  source=stripped) from None
-    builder = _Builder(stripped, space)
+    builder = TypedBuilder(stripped, space)
     try:
         parsed = builder.visit(tree)
     except RecursionError:

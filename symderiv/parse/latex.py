@@ -39,7 +39,15 @@ import sympy as sp
 
 from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..space import MAX_CONCRETE_DIM, Space
-from .expression import FUNCTIONS, MAX_LENGTH, Parsed, _Builder, _matmul, shape_words, to_scalar
+from .expression import (
+    FUNCTIONS,
+    Parsed,
+    TypedBuilder,
+    checked_input,
+    matmul_expr,
+    shape_words,
+    to_scalar,
+)
 
 __all__ = ["parse_latex", "parse_latex_entry"]
 
@@ -80,7 +88,7 @@ class _Value:
     row: bool = False
 
 
-class _LatexBuilder(_Builder):
+class _LatexBuilder(TypedBuilder):
     def col(self, node: Any) -> int | None:  # type: ignore[override]
         return node.col if isinstance(node, _At) else None
 
@@ -240,7 +248,7 @@ class _Reader:
                              f"{a.at.text}^\\top {b.at.text} (a scalar) or "
                              f"{a.at.text} {b.at.text}^\\top (a matrix)", b.at, ShapeError)
         if (ka, kb) == ("vector", "row"):  # u vᵀ, an outer product
-            return _Value(self.b.typed(_matmul(a.p.expr, b.p.expr.T), "matrix",
+            return _Value(self.b.typed(matmul_expr(a.p.expr, b.p.expr.T), "matrix",
                                        (a.p.dims[0], b.p.dims[0])), at)
         if ka == "vector" and kb == "matrix":
             raise self.error(f"{a.at.text!r} is a column, so it cannot multiply "
@@ -303,7 +311,7 @@ class _Reader:
             if k == -1:
                 return self._inverse(base, at)
             if 1 <= k <= 16 and base.p.dims[0] == base.p.dims[1]:
-                return _Value(Parsed(_matmul(*([base.p.expr] * k)), "matrix", base.p.dims), at)
+                return _Value(Parsed(matmul_expr(*([base.p.expr] * k)), "matrix", base.p.dims), at)
         what = "a vector" if base.p.kind == "vector" else "a matrix"
         raise self.error(f"{at.text!r}: a power of {what} is read only as A^k (square A, "
                          "k = 1…16), A^{-1}, A^\\top or "
@@ -523,13 +531,7 @@ def _is_token(x: Any) -> bool:
 
 def _parse_tree(text: str) -> tuple[str, Any]:
     """The text, stripped, and its lark tree; errors located."""
-    if not isinstance(text, str):
-        raise ParseError(f"expected LaTeX as text, got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise InputTooLargeError(f"LaTeX longer than {MAX_LENGTH} characters")
-    stripped = text.strip()
-    if not stripped:
-        raise ParseError("empty expression", what="LaTeX")
+    stripped = checked_input(text, "LaTeX")
     import lark
 
     try:
