@@ -136,3 +136,11 @@ def test_index_form_derivative_is_the_true_gradient(f, n, seed):
     for k in range(1, n + 1):
         assert ix.evaluate(index, sizes, point, {Index("k", N): k}) == \
             Fraction(int(want[k - 1].numerator), int(want[k - 1].denominator))
+
+
+def test_a_vector_between_two_matrices_reads_back_in_the_middle_of_the_chain():
+    """Found by a random run: Σ_i x_i (Ax)_i (Ax)_i is xᵀAᵀ diag(x) A x, not Σ(Ax)·(xᵀAx)."""
+    from symderiv import check_gradient
+
+    v = check_gradient("((x) * (A @ x)) @ (c * (A @ x))", wrt="c", let="x: n; A: n x n; c: scalar")
+    assert v.outcome == "holds" and v.agree, str(v)

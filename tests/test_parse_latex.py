@@ -195,3 +195,9 @@ def test_an_entry_in_index_notation_is_the_whole_vector():
     assert same_value(p, parse_expression("(A + A.T) @ x", SPACE))
     q = parse_latex_entry(r"2 \sum_{i=1}^{n} a_{ki} x_i", SPACE, "k", n)
     assert same_value(q, parse_expression("2 * A @ x", SPACE))
+
+
+def test_a_negative_inner_product_in_a_product_prints_in_parentheses():
+    """Found by a random run: 2·(−xᵀAx) printed as '2 - x^T A x', which reads as 2 − xᵀAx."""
+    p = parse_expression("-1 * x @ A @ x + -1 * x @ A @ x", SPACE)
+    assert same_value(parse_latex(to_latex(p.expr), SPACE), p)

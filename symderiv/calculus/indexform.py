@@ -740,7 +740,11 @@ def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
             main = sp.MatMul(left, sp.Transpose(right)).doit()
     # closed chains: inner products uᵀ M v and traces
     while unused:
-        start = next((f for f in unused if vector_like(f)), None)
+        # start at a vector whose index is on at most one matrix: at an index on two
+        # (x_i a_ij a_ip), the vector is an elementwise factor in the middle of the chain
+        start = next((f for f in unused if vector_like(f) and sum(
+            f.indices[0] in _indices_of(g) for g in unused if not vector_like(g)) <= 1),
+                     None)
         if start is not None:
             unused.remove(start)
             chain, end = walk(start.indices[0])  # type: ignore[union-attr]

@@ -406,8 +406,9 @@ class MatrixLatexPrinter(LatexPrinter):
             return rf"\mathbf{{1}}^{{\top}} {inner}{ones}"
         if kind == "norm":
             return rf"\left\| {self._print(operand)} \right\|^{{2}}"
-        if kind == "inner":
-            return self._print(operand)
+        if kind == "inner":  # −xᵀAx inside a product: 2 (−xᵀAx), never "2 - xᵀAx"
+            text = self._print(operand)
+            return rf"\left({text}\right)" if text.lstrip().startswith("-") else text
         return rf"\operatorname{{tr}}\left({self._print(e.arg)}\right)"
 
     def _print_log(self, e: sp.log, exp: str | None = None) -> str:
