@@ -24,7 +24,7 @@ so one slip does not hide the steps after it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .check import check_equal, check_gradient, check_hessian
@@ -368,9 +368,7 @@ class _Document:
                                   notes=(f"the shapes differ: {exc.message}",), seed=seed)
             except SymderivError as exc:
                 raise _located(exc, f"step {step.index} (line {step.line})") from None
-            out.append(DerivationStep(step.index, step.line, step.text, step.notation,
-                                      step.claim, step.parsed, step.name, step.of, step.wrt,
-                                      verdict, step.entry))
+            out.append(replace(step, verdict=verdict))
             before = step
         return out
 
