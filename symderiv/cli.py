@@ -145,6 +145,9 @@ def main() -> None:
       symderiv equal "(A @ B).T" "B.T @ A.T" --let "A: m x k; B: k x n"
       symderiv explain hessian "x.T @ A @ x" --wrt x --let "x: n; A: n x n, symmetric"
       symderiv verify docs/examples/least_squares.md --pdf solution.pdf
+      symderiv divide 0 0
+      symderiv compare "0/0" "1/0" "inf - inf" "inf + 1"
+      symderiv exponents
       symderiv demo
     """
 
@@ -400,6 +403,147 @@ def equal_cmd(lhs: str, rhs: str, let: tuple[str, ...], seed: int, json_out: boo
     from .check import check_equal
 
     _run(lambda: check_equal(lhs, rhs, let=_lets(let), seed=seed), _format(json_out, latex_out))
+
+
+def _print_result(result: Any, fmt: str, name: str) -> None:
+    """A definition's result in the chosen format (printers are looked up by ``name``)."""
+    if fmt == "json":
+        from .render import json as out
+    elif fmt == "latex":
+        from .render import latex as out  # type: ignore[no-redef]
+    else:
+        click.echo(str(result))
+        return
+    click.echo(getattr(out, f"render_{name}")(result))
+
+
+def _operands(values: tuple[str, ...]) -> None:
+    """Negative numbers pass as arguments; a misspelt option must not."""
+    for v in values:
+        if v.startswith("--") or (v.startswith("-") and v[1:2].isalpha()):
+            raise click.UsageError(f"no such option: {v}")
+
+
+_NEGATIVE_OK = {"ignore_unknown_options": True}
+
+
+@main.command("divide", context_settings=_NEGATIVE_OK)
+@click.argument("a")
+@click.argument("b")
+@click.option("--domain", default="RR", show_default=True, metavar="DOMAIN",
+              help="Where to solve b·x = a: ZZ, QQ, RR, CC, ZZ/n (n ≥ 2), QQ[t] or ZZ[t] "
+                   "(any variable name), matrices.")
+@click.option("--side", type=click.Choice(["left", "right"]), default="left",
+              show_default=True, help="Matrices: solve B·X = A (left) or X·B = A (right).")
+@click.option("--json", "json_out", is_flag=True,
+              help="Print the answer as JSON (keys 'verdict', 'quotient', 'solutions', …).")
+@click.option("--latex", "latex_out", is_flag=True, help="Print a LaTeX worked solution.")
+def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out: bool) -> None:
+    """A ÷ B by the definition: the unique x with B·x = A (talk A1).
+
+    symderiv solves B·x = A in the domain, counts the solutions and checks each
+    one: exactly one means A ÷ B is that solution; none (1 ÷ 0) or more than one
+    (0 ÷ 0: every x solves 0·x = 0) means A ÷ B is undefined, and it says why.
+    Values are written like Python: 6, -3, 1/2, 0.25, sqrt(2), pi, 1 + 2*I,
+    t**2 - 1, Matrix([[1, 2], [3, 4]]).
+
+    Exit codes: 0 defined (one solution), 1 undefined (none or several),
+    2 bad input.
+
+    \b
+    Examples:
+      symderiv divide 6 3
+      symderiv divide 0 0
+      symderiv divide 2 4 --domain ZZ/6
+      symderiv divide "t**2 - 1" "t - 1" --domain "QQ[t]"
+      symderiv divide "Matrix([[1,2],[2,4]])" "Matrix([[1,2],[2,4]])" --domain matrices
+    """
+    from .definitions.division import divide
+
+    _operands((a, b))
+    fmt = _format(json_out, latex_out)
+    result = _produce(lambda: divide(a, b, domain=domain, side=side), fmt,  # type: ignore[arg-type]
+                      "verdict")
+    _print_result(result, fmt, "division")
+    sys.exit(result.exit_code)
+
+
+@main.command("compare", context_settings=_NEGATIVE_OK)
+@click.argument("expressions", nargs=-1, required=True)
+@click.option("--json", "json_out", is_flag=True,
+              help="Print the table as JSON (keys 'systems' and 'rows').")
+@click.option("--latex", "latex_out", is_flag=True, help="Print the table as a LaTeX tabular.")
+def compare_cmd(expressions: tuple[str, ...], json_out: bool, latex_out: bool) -> None:
+    """Mathematics vs Python vs NumPy vs SymPy on EXPRESSIONS, side by side (talk A2).
+
+    Each expression is evaluated in the real numbers (division by its definition;
+    ∞ is not a real number), in the extended reals ℝ̄ = ℝ ∪ {−∞, +∞} (∞ + 1 = ∞,
+    but ∞ − ∞, 0·∞ and ∞/∞ have no value), and by running Python's arithmetic,
+    NumPy's float64 (with the warnings it raises) and SymPy's. Write inf (or oo)
+    for ∞. Rows marked '!' are where an implementation parts from mathematics.
+
+    \b
+    Examples:
+      symderiv compare "0/0" "1/0" "inf - inf" "inf + 1"
+      symderiv compare "0*inf" "inf/inf" "0**0" "0.1 + 0.2"
+    """
+    from .definitions.extended import compare
+
+    _operands(expressions)
+    fmt = _format(json_out, latex_out)
+    _print_result(_produce(lambda: compare(*expressions), fmt, "comparison"), fmt, "comparison")
+
+
+def _names(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    bad = [n for n in names if not n.isidentifier()]
+    if bad:
+        raise click.BadParameter(f"{bad[0]!r} is not a variable name (write e.g. a,b)")
+    return names
+
+
+@main.command("exponents")
+@click.option("--claim", default=None, metavar="'LHS = RHS'",
+              help="Check a claim about powers instead, e.g. 'a**(1/2) = -sqrt(a)'.")
+@click.option("--positive", default="a", show_default=True, callback=_names, metavar="NAMES",
+              help="Variables of the claim that are real numbers > 0 (comma-separated).")
+@click.option("--natural", default="", callback=_names, metavar="NAMES",
+              help="Variables of the claim that are natural numbers 1, 2, 3, …")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+              help="Seed of the random values the steps (or the claim) are checked at.")
+@click.option("--json", "json_out", is_flag=True, help="Print the result as JSON.")
+@click.option("--latex", "latex_out", is_flag=True, help="Print a LaTeX worked solution.")
+def exponents_cmd(claim: str | None, positive: tuple[str, ...], natural: tuple[str, ...],
+                  seed: int, json_out: bool, latex_out: bool) -> None:
+    """The exponent laws' natural extension, derived and checked (talk A3).
+
+    From (1) a^x·a^y = a^(x+y), (2) a^x ÷ a^y = a^(x−y) and (3) (a^x)^y = a^(xy)
+    for natural x, y: keeping the laws true forces a⁰ = 1, a⁻ⁿ = 1/aⁿ,
+    a^(1/n) = ⁿ√a and a^(p/q) = (q√a)^p. Each step names the law it uses and is
+    checked symbolically and at random a > 0. The last part shows why real
+    exponents need a > 0: for a = −8, the exponents 1/3 and 2/6 would give −2
+    and 2.
+
+    With --claim, decides a claim about powers for all values of its variables
+    (a > 0 by default; others real): a proof, or a counterexample. Exit codes
+    then: 0 holds, 1 fails, 3 undecided, 2 bad input.
+
+    \b
+    Examples:
+      symderiv exponents
+      symderiv exponents --latex > exponents.tex
+      symderiv exponents --claim "a**(1/2) = -sqrt(a)"
+      symderiv exponents --claim "(a**x)**y = a**(x+y)"
+    """
+    fmt = _format(json_out, latex_out)
+    if claim is None:
+        from .definitions.exponents import natural_extension
+
+        _print_result(natural_extension(seed=seed), fmt, "exponents")
+        return
+    from .definitions.exponents import check_power_claim
+
+    _run(lambda: check_power_claim(claim, positive=positive, natural=natural, seed=seed), fmt)
 
 
 @main.command("demo")

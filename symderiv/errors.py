@@ -19,6 +19,7 @@ __all__ = [
     "ShapeError",
     "StepError",
     "SymderivError",
+    "UndefinedOperation",
     "UnsupportedError",
 ]
 
@@ -81,6 +82,17 @@ class UnsupportedError(SymderivError, ValueError):
 
 class EvaluationError(SymderivError, ArithmeticError):
     """A point where an expression is not defined (singular matrix, log of a non-positive)."""
+
+
+class UndefinedOperation(SymderivError, ArithmeticError):
+    """An operation that mathematics leaves undefined: ∞ − ∞, 0·∞, 1 ÷ 0 in ℝ.
+
+    ``form`` names the kind (``"∞ − ∞"``, ``"0/0"``); the message says why.
+    """
+
+    def __init__(self, message: str, *, form: str = "") -> None:
+        self.form = form
+        super().__init__(message)
 
 
 class OutOfRangeError(EvaluationError):

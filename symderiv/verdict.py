@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from .space import Declaration
 
-__all__ = ["Counterexample", "Diagnosis", "Evidence", "Verdict"]
+__all__ = ["Counterexample", "Diagnosis", "Evidence", "Sentence", "Verdict"]
 
 Outcome = Literal["holds", "fails", "undecided"]
 EngineOutcome = Literal["holds", "fails", "undecided", "unsupported"]
@@ -93,6 +93,26 @@ class Diagnosis:
 
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with mathematics in it: ``template``'s ``{}`` slots are the SymPy
+    objects in ``exprs``.  The text printer writes them in input syntax
+    (``t**2 - 1``, pasteable), the LaTeX printer in math mode; ``text`` is the former.
+    """
+
+    template: str
+    exprs: tuple[Any, ...] = ()
+
+    @property
+    def text(self) -> str:
+        from .render.text import sentence_text
+
+        return sentence_text(self)
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True, slots=True)

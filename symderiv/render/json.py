@@ -8,8 +8,10 @@ from typing import Any
 from ..verdict import Verdict
 from .printing import to_latex, to_unicode
 
-__all__ = ["derivation_to_dict", "explanation_to_dict", "render_derivation", "render_explanation",
-           "render_verdict", "verdict_to_dict"]
+__all__ = ["comparison_to_dict", "derivation_to_dict", "division_to_dict", "explanation_to_dict",
+           "exponents_to_dict", "json_value", "render_comparison", "render_derivation",
+           "render_division", "render_explanation", "render_exponents", "render_verdict",
+           "verdict_to_dict"]
 
 
 def verdict_to_dict(v: Verdict) -> dict[str, Any]:
@@ -88,3 +90,83 @@ def derivation_to_dict(r: Any) -> dict[str, Any]:
 
 def render_derivation(r: Any) -> str:
     return json.dumps(derivation_to_dict(r), indent=2, ensure_ascii=False)
+
+
+# -- definitions -------------------------------------------------------------------------------
+def json_value(v: Any) -> Any:
+    """A value as data: input syntax for numbers and polynomials, rows of entries for a
+    matrix, ``None`` for nothing."""
+    import sympy as sp
+
+    from .text import value_text
+
+    if v is None:
+        return None
+    if isinstance(v, sp.MatrixBase):
+        return [[value_text(e) for e in row] for row in v.tolist()]
+    return value_text(v)
+
+
+def division_to_dict(d: Any) -> dict[str, Any]:
+    """``verdict`` (unique/none/many), ``quotient``, ``solutions`` (a list when finitely
+    many are listed, else a description), the reason and the checks."""
+    listed = d.solutions is not None and d.particular is None
+    return {
+        "verdict": d.verdict,
+        "defined": d.defined,
+        "dividend": json_value(d.dividend),
+        "divisor": json_value(d.divisor),
+        "domain": d.domain.name,
+        "side": d.side,
+        "equation": d.equation.text,
+        "quotient": json_value(d.quotient),
+        "solutions": [json_value(s) for s in d.solutions] if listed else d.description.text,
+        "count": d.count,
+        "particular": json_value(d.particular),
+        "null_space": [json_value(v) for v in d.null_space],
+        "reason": d.reason,
+        "checks": [c.text for c in d.checks],
+    }
+
+
+def render_division(d: Any) -> str:
+    return json.dumps(division_to_dict(d), indent=2, ensure_ascii=False)
+
+
+def comparison_to_dict(c: Any) -> dict[str, Any]:
+    """``systems`` (the columns) and ``rows``: each expression's cells and flags."""
+    return {
+        "systems": list(c.systems),
+        "rows": [{"expression": r.expression,
+                  "cells": [{"system": x.system, "value": x.value, "kind": x.kind,
+                             "detail": x.detail} for x in r.cells],
+                  "flags": list(r.flags)} for r in c.rows],
+    }
+
+
+def render_comparison(c: Any) -> str:
+    return json.dumps(comparison_to_dict(c), indent=2, ensure_ascii=False)
+
+
+def exponents_to_dict(d: Any) -> dict[str, Any]:
+    """The laws and each section's steps (input syntax, Unicode and LaTeX), law and check."""
+    from ..parse.values import term_text
+
+    def eq(lhs: Any, rhs: Any) -> dict[str, str]:
+        return {"input": f"{lhs.text} = {rhs.text}",
+                "unicode": f"{term_text(lhs)} = {term_text(rhs)}",
+                "latex": f"{term_text(lhs, 'latex')} = {term_text(rhs, 'latex')}"}
+
+    return {
+        "laws": [{"label": label, **eq(lhs, rhs)} for label, lhs, rhs in d.laws],
+        "sections": [{"title": s.title, "conclusion": s.conclusion,
+                      "steps": [{**eq(st.lhs, st.rhs), "law": st.law, "checked": st.checked,
+                                 "supposed": st.supposed} for st in s.steps]}
+                     for s in d.sections],
+        "points": d.points,
+        "seed": d.seed,
+    }
+
+
+def render_exponents(d: Any) -> str:
+    return json.dumps(exponents_to_dict(d), indent=2, ensure_ascii=False)

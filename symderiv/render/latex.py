@@ -12,8 +12,9 @@ from ..verdict import Diagnosis, Verdict
 from .printing import StepPrinter, to_latex
 from .text import checked_text
 
-__all__ = ["StepLatexPrinter", "diagnosis_latex", "render_derivation", "render_explanation",
-           "render_verdict", "step_latex"]
+__all__ = ["StepLatexPrinter", "diagnosis_latex", "render_comparison", "render_derivation",
+           "render_division", "render_explanation", "render_exponents", "render_verdict",
+           "sentence_latex", "step_latex", "text_latex", "value_latex"]
 
 _REL = {"holds": "=", "fails": r"\neq", "undecided": r"\overset{?}{=}"}
 _WORD = {"holds": "holds", "fails": "fails", "undecided": "is undecided"}
@@ -323,3 +324,155 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
     return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb,bm}\n"
             "\\providecommand{\\tr}{\\operatorname{tr}}\n\\begin{document}\n"
             + body + "\\end{document}\n")
+
+
+# -- definitions -------------------------------------------------------------------------------
+#: Unicode in the definitions' sentences, as LaTeX (text mode).
+_UNICODE_TEX = {
+    "ℝ": r"$\mathbb{R}$", "ℤ": r"$\mathbb{Z}$", "ℚ": r"$\mathbb{Q}$", "ℂ": r"$\mathbb{C}$",
+    "≠": r"$\neq$", "≡": r"$\equiv$", "·": r"$\cdot$", "≥": r"$\geq$", "≤": r"$\leq$",
+    "∞": r"$\infty$", "÷": r"$\div$", "₀": r"$_0$", "⁻¹": r"$^{-1}$", "…": r"\ldots{}",
+    "ⁿ": r"$^n$", "√": r"$\surd$", "∈": r"$\in$", "∉": r"$\notin$", "⇒": r"$\Rightarrow$",
+    "ε": r"$\varepsilon$", "δ": r"$\delta$", "−": "-", "⁰": r"$^0$", "¹": r"$^1$",
+    "²": r"$^2$", "³": r"$^3$", "ᵀ": r"$^\top$", "≈": r"$\approx$", "→": r"$\to$",
+}
+
+
+def text_latex(text: str) -> str:
+    """Plain Unicode text for LaTeX's text mode: specials escaped, symbols in math."""
+    out = _tex_escape(text)
+    for u, tex in _UNICODE_TEX.items():
+        out = out.replace(u, tex)
+    return out
+
+
+def value_latex(v: Any, *, factor: bool = False) -> str:
+    """A value in math mode; as a factor (beside ·) in parentheses unless atomic."""
+    from .text import is_atomic
+
+    body = to_latex(sp.ImmutableMatrix(v) if isinstance(v, sp.MatrixBase) else v)
+    return body if not factor or is_atomic(v) else rf"\left({body}\right)"
+
+
+def sentence_latex(s: Any) -> str:
+    """A :class:`~symderiv.verdict.Sentence` in LaTeX: words in text, values in math."""
+    pieces = s.template.split("{}")
+    out = text_latex(pieces[0].format())
+    for i, (v, piece) in enumerate(zip(s.exprs, pieces[1:], strict=True)):
+        factor = piece.startswith("·") or pieces[i].endswith("·")
+        out += f"${value_latex(v, factor=factor)}$" + text_latex(piece.format())
+    return out
+
+
+def _domain_latex(d: Any) -> str:
+    sets = {"ZZ": r"\mathbb{Z}", "QQ": r"\mathbb{Q}", "RR": r"\mathbb{R}", "CC": r"\mathbb{C}"}
+    if d.kind == "ZZ/n":
+        return rf"\mathbb{{Z}}/{d.modulus}\mathbb{{Z}}"
+    if d.kind == "poly":
+        return rf"{sets[d.coefficients]}[{d.generator}]"
+    if d.kind == "matrices":
+        return r"\mathbb{Q}^{n \times n}"
+    return sets[d.kind]
+
+
+def division_equation_latex(d: Any) -> str:
+    if d.domain.kind == "matrices":
+        return "B X = A" if d.side == "left" else "X B = A"
+    b, a = value_latex(d.divisor, factor=True), value_latex(d.dividend)
+    if d.domain.kind == "ZZ/n":
+        return rf"{b} \cdot x \equiv {a} \pmod{{{d.domain.modulus}}}"
+    return rf"{b} \cdot x = {a}"
+
+
+def render_division(d: Any, *, standalone: bool = False) -> str:
+    """a ÷ b as a worked solution: the definition, the equation's solutions, the reason,
+    the checks and the answer."""
+    dom = _domain_latex(d.domain)
+    eq = division_equation_latex(d)
+    if d.domain.kind == "matrices":
+        op = r"B^{-1} A" if d.side == "left" else r"A B^{-1}"
+        quotient = "X"
+        lines = ["% symderiv: matrix division from the definition",
+                 rf"Let $A = {value_latex(d.dividend)}$ and $B = {value_latex(d.divisor)}$.",
+                 rf"\emph{{Definition.}} ${op}$ is the matrix $X$ with ${eq}$, if there is "
+                 "exactly one."]
+    else:
+        quotient = rf"{value_latex(d.dividend, factor=True)} \div " \
+                   rf"{value_latex(d.divisor, factor=True)}"
+        lines = [f"% symderiv: {text_latex(d.domain.name)} division from the definition",
+                 rf"\emph{{Definition.}} ${quotient}$ is the $x \in {dom}$ with ${eq}$, if "
+                 "there is exactly one."]
+    var = "X" if d.domain.kind == "matrices" else "x"
+    solutions = (r"\left\{" + ", ".join(value_latex(s) for s in d.solutions) + r"\right\}"
+                 if d.solutions is not None and d.particular is None else
+                 r"\text{" + sentence_latex(d.description) + "}")
+    rows = [rf"\{{ {var} : {eq} \}} &= {solutions}"]
+    if d.particular is not None:
+        rows.append(rf"X_0 &= {value_latex(d.particular)}")
+        rows.extend(rf"N_{{{i}}} &= {value_latex(v)}" for i, v in enumerate(d.null_space, 1))
+    lines.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
+    lines.append(rf"\emph{{Why.}} {sentence_latex(d.why)}.")
+    if d.checks:
+        lines.append(r"\emph{Checked.} " + "; ".join(sentence_latex(c) for c in d.checks) + ".")
+    if d.defined:
+        lines.append(rf"\emph{{Answer.}} ${quotient} = {value_latex(d.quotient)}$.")
+    else:
+        why = "no solution" if d.verdict == "none" else "the solution is not unique"
+        lines.append(rf"\emph{{Answer.}} ${quotient}$ is undefined: {why}.")
+    body = "\n\n".join(lines) + "\n"
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            + body + "\n\\end{document}\n")
+
+
+def render_comparison(c: Any, *, standalone: bool = False) -> str:
+    """The comparison as a tabular (booktabs-free), notes numbered below it."""
+    from ..parse.values import term_text
+
+    notes: dict[str, int] = {}
+
+    def cell(x: Any) -> str:
+        value = r"\texttt{" + _tex_escape(x.value) + "}" if x.system not in c.systems[:2] \
+            else text_latex(x.value)
+        if not x.detail:
+            return value
+        return value + f"$^{{{notes.setdefault(x.detail, len(notes) + 1)}}}$"
+
+    head = " & ".join(["expression", *(text_latex(s) for s in c.systems)])
+    rows = [" & ".join([f"${term_text(r.term, 'latex')}$", *(cell(x) for x in r.cells)])
+            for r in c.rows]
+    lines = ["% symderiv: mathematics vs implementations",
+             r"\begin{tabular}{l" + "l" * len(c.systems) + "}",
+             head + r" \\ \hline", " \\\\\n".join(rows) + r" \\", r"\end{tabular}", ""]
+    lines.extend(rf"\noindent$^{{{n}}}$ {text_latex(d)}\\" for d, n in notes.items())
+    body = "\n".join(lines) + "\n"
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            + body + "\n\\end{document}\n")
+
+
+def render_exponents(d: Any, *, standalone: bool = False) -> str:
+    """The natural extension as a worked solution: one ``align*`` block per result."""
+    from ..parse.values import term_text
+
+    lines = ["% symderiv: the exponent laws' natural extension",
+             r"For natural $x, y$: " + ", ".join(
+                 rf"{label} ${term_text(lhs, 'latex')} = {term_text(rhs, 'latex')}$"
+                 for label, lhs, rhs in d.laws) + ". Extend the exponent so that the laws "
+             "keep holding."]
+    for s in d.sections:
+        rows = []
+        for st in s.steps:
+            why = text_latex(st.law + (f"; checked {st.checked}" if st.checked else ""))
+            rows.append(rf"{term_text(st.lhs, 'latex')} &= {term_text(st.rhs, 'latex')} "
+                        rf"&& \text{{{why}}}")
+        lines.append(rf"\paragraph{{{text_latex(s.title)}}}")
+        lines.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
+        lines.append(rf"Hence {text_latex(s.conclusion)}.")
+    body = "\n\n".join(lines) + "\n"
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+            + body + "\n\\end{document}\n")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import sympy as sp
+
 from ..calculus.indexform import IndexExpr
 from ..verdict import Counterexample, Evidence, Verdict
 from .printing import StepPrinter, to_unicode
 
-__all__ = ["StepTextPrinter", "checked_text", "format_value", "render_derivation",
-           "render_explanation", "render_verdict"]
+__all__ = ["StepTextPrinter", "checked_text", "format_value", "render_comparison",
+           "render_derivation", "render_division", "render_explanation", "render_exponents",
+           "render_verdict", "sentence_text", "value_text"]
 
 _HEAD = {"holds": "✓ HOLDS", "fails": "✗ FAILS", "undecided": "? UNDECIDED"}
 _TASK = {"gradient": "gradient", "hessian": "Hessian", "equal": "identity"}
@@ -312,4 +315,134 @@ def render_derivation(r: Any) -> str:
         step = r.steps[wrong]
         lines.append(f"✗ FAILS — first wrong step: [{wrong}] (line {step.line}); {bad} of "
                      f"{checked} steps fail, each checked against the step before it")
+    return "\n".join(lines)
+
+
+# -- definitions -------------------------------------------------------------------------------
+def value_text(v: Any) -> str:
+    """A value in input syntax (``t**2 - 1``, ``sqrt(2)/2``, ``Matrix([[1, 2], [3, 4]])``),
+    so that it can be pasted back; floats from an implementation as Python prints them."""
+    if isinstance(v, sp.MatrixBase):
+        return f"Matrix({v.tolist()})"
+    return str(v)
+
+
+def is_atomic(v: Any) -> bool:
+    """Whether v reads as one factor without parentheses: 3, t, t**2 (not -3, 1/2, t + 1)."""
+    if not isinstance(v, sp.Basic) or isinstance(v, sp.MatrixBase):
+        return True
+    if v.is_Integer:
+        return bool(v >= 0)
+    if v.is_Atom or isinstance(v, sp.Function):
+        return not v.is_Rational  # 1/2 and -3 need parentheses, pi, I and t do not
+    if isinstance(v, sp.Pow):  # sqrt(2) prints as a call; t**2 binds tighter than ·
+        return v.exp == sp.S.Half or (is_atomic(v.base) and v.exp.is_Integer and v.exp > 0)
+    return False
+
+
+def operand_text(v: Any) -> str:
+    """A value as an operand of ÷ or ·: in parentheses unless it is atomic."""
+    return value_text(v) if is_atomic(v) else f"({value_text(v)})"
+
+
+def sentence_text(s: Any) -> str:
+    """A :class:`~symderiv.verdict.Sentence` with each value in input syntax; a value
+    beside '·' is put in parentheses unless it is atomic."""
+    pieces = s.template.split("{}")
+    if len(pieces) == 1:
+        return s.template.format()
+    out = pieces[0].format()
+    for i, (v, piece) in enumerate(zip(s.exprs, pieces[1:], strict=True)):
+        beside_dot = piece.startswith("·") or pieces[i].endswith("·")
+        out += (operand_text(v) if beside_dot else value_text(v)) + piece.format()
+    return out
+
+
+def render_division(d: Any) -> str:
+    """a ÷ b: the verdict first, then the definition, the solutions, the reason, the checks."""
+    a, b = operand_text(d.dividend), operand_text(d.divisor)
+    where = f"in {d.domain.symbol}"
+    if d.domain.kind == "matrices":
+        op = "B⁻¹·A" if d.side == "left" else "A·B⁻¹"
+        if d.defined:
+            head = f"unique: {op} = {value_text(d.quotient)}   (the X with {d.equation.text})"
+        else:
+            head = f"undefined: {d.equation.text} has " + (
+                "no solution" if d.verdict == "none" else "many solutions")
+    elif d.defined:
+        head = f"unique: {a} ÷ {b} = {value_text(d.quotient)} {where}"
+    elif d.verdict == "none":
+        head = f"undefined: no x {where} solves {d.equation.text}"
+    elif d.count is None:
+        head = f"undefined: every x {where} solves {d.equation.text} (not unique)"
+    else:
+        head = (f"undefined: {d.equation.text} has {d.count} solutions {where}, "
+                f"{d.description.text} (not unique)")
+    lines = [head, ""]
+    if d.domain.kind == "matrices":
+        lines.append(f"definition  the X with {d.equation.text}, if there is exactly one")
+        lines.append(f"            A = {value_text(d.dividend)}")
+        lines.append(f"            B = {value_text(d.divisor)}")
+    else:
+        lines.append(f"definition  {a} ÷ {b} is the x {where} with {d.equation.text}, if "
+                     "there is exactly one")
+    lines.append(f"solutions   {d.description.text}")
+    if d.particular is not None:
+        lines.append(f"            X₀ = {value_text(d.particular)}")
+        for v in d.null_space:
+            lines.append(f"            N  = {value_text(v)}")
+    lines.append(f"why         {d.why.text}")
+    for i, c in enumerate(d.checks):
+        lines.append(f"{'checked' if i == 0 else '':<12}{c.text}")
+    return "\n".join(lines)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in [header, *rows]]
+
+
+def render_comparison(c: Any) -> str:
+    """Mathematics beside the implementations, one row per expression; reasons, exception
+    messages and warnings as numbered notes below the table."""
+    notes: dict[str, int] = {}
+
+    def cell(x: Any) -> str:
+        if not x.detail:
+            return x.value
+        number = notes.setdefault(x.detail, len(notes) + 1)
+        return f"{x.value} [{number}]"
+
+    rows = [[r.expression, *(cell(x) for x in r.cells)] for r in c.rows]
+    lines = _table(["expression", *c.systems], rows)
+    lines.append("")
+    lines.extend(f"[{n}] {detail}" for detail, n in notes.items())
+    flagged = [(r, f) for r in c.rows for f in r.flags]
+    if flagged:
+        lines.append("")
+        lines.extend(f"! {r.expression}: {f}" for r, f in flagged)
+    return "\n".join(lines)
+
+
+def render_exponents(d: Any) -> str:
+    """The natural extension as a derivation: the laws, then each result with its steps,
+    the law each step uses and how it was checked."""
+    from ..parse.values import term_text
+
+    lines = ["The exponent laws, for natural x and y:"]
+    lines.extend(f"  {label} {term_text(lhs)} = {term_text(rhs)}" for label, lhs, rhs in d.laws)
+    lines.append("Extend the exponent so that the laws keep holding.")
+    for s in d.sections:
+        lines.append("")
+        lines.append(s.title)
+        rows = [(f"{term_text(st.lhs)} = {term_text(st.rhs)}",
+                 st.law + ("" if not st.checked else f"; checked {st.checked}"))
+                for st in s.steps]
+        width = min(max(len(r[0]) for r in rows), 40)
+        lines.extend(f"  {eq:<{width}}   [{why}]" for eq, why in rows)
+        lines.append(f"  ⇒ {s.conclusion}")
+    lines.append("")
+    lines.append(f"every step checked (symbolically where it has variables, and at {d.points} "
+                 f"random values each, seed {d.seed}) in {d.seconds:.2f} s")
     return "\n".join(lines)

@@ -1,0 +1,15 @@
+"""Definitions as checkable objects (talk A, sections A1–A3).
+
+* :mod:`.division` — a ÷ b as the unique solution of b·x = a, in ℤ, ℚ, ℝ, ℂ, ℤ/n,
+  ℚ[t] and the square matrices;
+* :mod:`.extended` — ∞ is not a real number: the extended reals ℝ̄, and a table of what
+  mathematics, Python, NumPy and SymPy make of ``0/0`` or ``inf - inf``;
+* :mod:`.exponents` — a⁰ = 1, a⁻ⁿ = 1/aⁿ, a^(1/n) = ⁿ√a and a^(p/q) derived from the
+  exponent laws, and claims about powers checked.
+"""
+
+from .division import Division, Domain, divide, parse_domain
+from .extended import INF, NEG_INF, Comparison, ExtendedReal, compare, is_real
+
+__all__ = ["INF", "NEG_INF", "Comparison", "Division", "Domain", "ExtendedReal", "compare",
+           "divide", "is_real", "parse_domain"]

@@ -1,0 +1,476 @@
+"""Division as a definition: a ÷ b is *the unique* x with b·x = a (talk A1).
+
+:func:`divide` does not call the domain's division.  It solves b·x = a in the
+domain, counts the solutions and checks each one by substituting it:
+
+* exactly one solution — a ÷ b is defined and equals it (``unique``);
+* none — undefined, as 1 ÷ 0 (no x solves 0·x = 1) or 1 ÷ 2 in ℤ (``none``);
+* more than one — undefined, as 0 ÷ 0 (every x solves 0·x = 0) or 2 ÷ 4 in ℤ/6
+  (4·x ≡ 2 has the solutions 2 and 5) (``many``).
+
+Domains: ``ZZ``, ``QQ``, ``RR`` (exact real numbers such as ``sqrt(2)``), ``CC``,
+``ZZ/n`` (integers modulo n ≥ 2), ``QQ[t]`` and ``ZZ[t]`` (polynomials in one
+variable, any name), and ``matrices`` (square matrices of one size with exact
+entries; left division B·X = A, or X·B = A with ``side="right"``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sympy as sp
+
+from ..errors import ArgumentError, InputTooLargeError, ParseError, UnsupportedError
+from ..verdict import Sentence
+from .exact import exact_value
+
+__all__ = ["Division", "Domain", "divide", "parse_domain"]
+
+DivisionVerdict = Literal["unique", "none", "many"]
+
+#: Largest modulus, polynomial degree and matrix size accepted (beyond: slow, not useful).
+MAX_MODULUS_DIGITS = 60
+MAX_DEGREE = 200
+MAX_MATRIX_SIZE = 12
+#: Solutions listed one by one up to this many (ℤ/n); beyond, described.
+MAX_LISTED = 64
+
+_X = sp.Symbol("x")
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """Where b·x = a is solved.  ``kind`` is ``ZZ``, ``QQ``, ``RR``, ``CC``, ``ZZ/n``,
+    ``poly`` or ``matrices``; ``modulus`` is n for ℤ/n, ``generator`` and
+    ``coefficients`` describe a polynomial ring."""
+
+    kind: str
+    modulus: int | None = None
+    generator: str | None = None
+    coefficients: str | None = None
+
+    @property
+    def name(self) -> str:
+        """As written on the command line: ``ZZ/6``, ``QQ[t]``."""
+        if self.kind == "ZZ/n":
+            return f"ZZ/{self.modulus}"
+        if self.kind == "poly":
+            return f"{self.coefficients}[{self.generator}]"
+        return self.kind
+
+    @property
+    def symbol(self) -> str:
+        """In mathematical notation: ℤ/6ℤ, ℚ[t], ℝ."""
+        blackboard = {"ZZ": "ℤ", "QQ": "ℚ", "RR": "ℝ", "CC": "ℂ"}
+        if self.kind == "ZZ/n":
+            return f"ℤ/{self.modulus}ℤ"
+        if self.kind == "poly":
+            return f"{blackboard[str(self.coefficients)]}[{self.generator}]"
+        if self.kind == "matrices":
+            return "the square matrices"
+        return blackboard[self.kind]
+
+    @property
+    def element(self) -> str:
+        """What an element is called: 'real number', 'residue mod 6', 'polynomial'."""
+        return {"ZZ": "integer", "QQ": "rational number", "RR": "real number",
+                "CC": "complex number", "ZZ/n": f"residue mod {self.modulus}",
+                "poly": "polynomial", "matrices": "matrix"}[self.kind]
+
+
+_DOMAIN_HELP = "ZZ, QQ, RR, CC, ZZ/n (n ≥ 2), QQ[t], ZZ[t] or matrices"
+
+
+def parse_domain(text: str | Domain) -> Domain:
+    """``"ZZ/6"`` → ``Domain("ZZ/n", modulus=6)``; errors name the bad part and its column.
+
+    >>> parse_domain("QQ[t]").symbol
+    'ℚ[t]'
+    >>> parse_domain("ZZ/1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symderiv.errors.ParseError: ZZ/1 is not a domain: the modulus must be at least 2 ... at col 4...
+    """
+    if isinstance(text, Domain):
+        return text
+    if not isinstance(text, str):
+        raise ParseError(f"expected a domain ({_DOMAIN_HELP}), got {type(text).__name__}")
+    src = text.strip()
+    aliases = {"Z": "ZZ", "Q": "QQ", "R": "RR", "C": "CC", "matrix": "matrices"}
+    word = aliases.get(src, src)
+    if word in ("ZZ", "QQ", "RR", "CC", "matrices"):
+        return Domain(word)
+    modular = re.fullmatch(r"(ZZ|Z)\s*/\s*(.*?)\s*(Z|ZZ)?", src)
+    if modular:
+        digits = modular.group(2)
+        col = modular.start(2) + 1
+        if not digits.isdigit():
+            raise ParseError(f"{digits!r} is not a modulus (write e.g. ZZ/6)", source=src,
+                             col=col, what="domain")
+        if len(digits) > MAX_MODULUS_DIGITS:
+            raise InputTooLargeError(f"modulus with more than {MAX_MODULUS_DIGITS} digits",
+                                     source=src, col=col, what="domain")
+        n = int(digits)
+        if n < 2:
+            ring = "the zero ring, where 0 = 1" if n == 1 else "not a ring of residues"
+            raise ParseError(f"ZZ/{n} is not a domain: the modulus must be at least 2 "
+                             f"(ZZ/{n} is {ring})", source=src, col=col, what="domain")
+        return Domain("ZZ/n", modulus=n)
+    ring = re.fullmatch(r"(ZZ|QQ|RR|CC)\[(.*)\]", src)
+    if ring:
+        gen, col = ring.group(2).strip(), ring.start(2) + 1
+        if ring.group(1) not in ("QQ", "ZZ"):
+            raise ParseError(f"{ring.group(1)}[…] is not supported; polynomial rings are "
+                             "QQ[t] and ZZ[t]", source=src, col=1, what="domain")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", gen) or gen in ("I", "pi", "oo", "inf"):
+            raise ParseError(f"{gen!r} is not a variable name (write e.g. QQ[t])", source=src,
+                             col=col, what="domain")
+        return Domain("poly", generator=gen, coefficients=ring.group(1))
+    raise ParseError(f"unknown domain (use {_DOMAIN_HELP})", source=src, col=1, what="domain")
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """The answer to "what is a ÷ b in this domain?", from the definition.
+
+    ``verdict`` is ``unique`` (then ``quotient`` is the solution), ``none`` or
+    ``many``.  ``solutions`` lists the solutions when there are finitely many (up to
+    64 for ℤ/n; ``count`` says how many there are), ``description`` says what the
+    solution set is, ``why`` why the verdict follows, and ``checks`` the
+    substitutions b·x = a that were verified.  For matrices with many solutions,
+    ``particular`` is one solution X₀ and ``null_space`` a basis of the vectors N
+    with B·N = 0 (N·B = 0 for right division): every solution is X₀ plus a matrix
+    whose columns (rows) are combinations of them.
+    """
+
+    dividend: Any
+    divisor: Any
+    domain: Domain
+    verdict: DivisionVerdict
+    why: Sentence
+    description: Sentence
+    quotient: Any = None
+    solutions: tuple[Any, ...] | None = None
+    count: int | None = None
+    particular: Any = None
+    null_space: tuple[Any, ...] = ()
+    side: Literal["left", "right"] = "left"
+    checks: tuple[Sentence, ...] = field(default=())
+
+    @property
+    def defined(self) -> bool:
+        return self.verdict == "unique"
+
+    @property
+    def reason(self) -> str:
+        """Why, in words (input syntax for the mathematics)."""
+        return self.why.text
+
+    @property
+    def exit_code(self) -> int:
+        """0 when a ÷ b is defined, 1 when it is not (no solution or several)."""
+        return 0 if self.defined else 1
+
+    @property
+    def equation(self) -> Sentence:
+        """The equation solved: ``3·x = 6``, ``4·x ≡ 2 (mod 6)``, ``B·X = A``."""
+        a, b = self.dividend, self.divisor
+        if self.domain.kind == "matrices":
+            return Sentence("B·X = A" if self.side == "left" else "X·B = A")
+        if self.domain.kind == "ZZ/n":
+            return Sentence("{}·x ≡ {} (mod {})", (b, a, sp.Integer(self.domain.modulus or 0)))
+        return Sentence("{}·x = {}", (b, a))
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..render.json import division_to_dict
+
+        return division_to_dict(self)
+
+    def __str__(self) -> str:
+        from ..render.text import render_division
+
+        return render_division(self)
+
+    def _repr_latex_(self) -> str:
+        from ..render.latex import render_division
+
+        return render_division(self)
+
+
+# -- operands ----------------------------------------------------------------------
+
+def _operand(value: object, domain: Domain, role: str) -> Any:
+    what = f"{role} ({'a' if role == 'dividend' else 'b'})"
+    symbols = {domain.generator: sp.Symbol(str(domain.generator))} if domain.kind == "poly" \
+        else None
+    v = exact_value(value, symbols=symbols, what=what)
+    src = value.strip() if isinstance(value, str) else ""
+
+    def refuse(message: str) -> ParseError:
+        return ParseError(message, source=src, col=1 if src else None, what=what)
+
+    if domain.kind == "matrices":
+        if not isinstance(v, sp.MatrixBase):
+            raise refuse(f"the domain 'matrices' needs a matrix, e.g. Matrix([[1, 2], [3, 4]]); "
+                         f"got {v}")
+        if v.rows != v.cols:
+            raise refuse(f"the {role} is {v.rows}×{v.cols}, not square: the domain 'matrices' "
+                         "is the ring of n×n matrices")
+        if v.rows > MAX_MATRIX_SIZE:
+            raise InputTooLargeError(f"matrices larger than {MAX_MATRIX_SIZE}×{MAX_MATRIX_SIZE} "
+                                     "are not supported", source=src, what=what)
+        if not all(e.is_number and e.is_finite for e in v):
+            raise refuse("matrix entries must be numbers")
+        return v
+    if isinstance(v, sp.MatrixBase):
+        raise refuse(f"a matrix is not an element of {domain.symbol} (use --domain matrices)")
+    if domain.kind == "poly":
+        t = sp.Symbol(str(domain.generator))
+        v = sp.expand(v)
+        if not v.is_polynomial(t):
+            raise refuse(f"{v} is not a polynomial in {t}")
+        poly = sp.Poly(v, t)
+        if poly.degree() > MAX_DEGREE:
+            raise InputTooLargeError(f"degree above {MAX_DEGREE}", source=src, what=what)
+        want = sp.Integer if domain.coefficients == "ZZ" else sp.Rational
+        if not all(isinstance(c, want) for c in poly.all_coeffs()):
+            kind = "integer" if domain.coefficients == "ZZ" else "rational"
+            raise refuse(f"{v} does not have {kind} coefficients ({domain.symbol})")
+        return v
+    if not v.is_number or v.is_finite is False:
+        raise refuse(f"{v} is not a number")
+    if domain.kind in ("ZZ", "ZZ/n") and not v.is_Integer:
+        raise refuse(f"{v} is not an integer ({domain.symbol})")
+    if domain.kind == "QQ" and not v.is_Rational:
+        raise refuse(f"{v} is not a rational number (ℚ); try --domain RR")
+    if domain.kind == "RR" and v.is_extended_real is not True:
+        raise refuse(f"{v} is not a real number; try --domain CC")
+    if domain.kind == "ZZ/n":
+        return sp.Integer(int(v) % int(domain.modulus))  # type: ignore[arg-type]
+    return v
+
+
+# -- solving b·x = a ----------------------------------------------------------------
+
+_SETS = {"ZZ": sp.S.Integers, "QQ": sp.S.Rationals, "RR": sp.S.Reals, "CC": sp.S.Complexes}
+_EMPTY = Sentence("the empty set")
+
+
+def _is_zero(v: sp.Basic) -> bool:
+    z = sp.simplify(v).is_zero if v.is_zero is None else v.is_zero
+    if z is None:
+        raise UnsupportedError(f"cannot decide whether {v} is 0")
+    return bool(z)
+
+
+def _none(a: Any, b: Any, domain: Domain, why: Sentence, **kw: Any) -> Division:
+    return Division(a, b, domain, "none", why, _EMPTY, solutions=(), count=0, **kw)
+
+
+def _divide_number(a: sp.Basic, b: sp.Basic, domain: Domain) -> Division:
+    """ℤ, ℚ, ℝ, ℂ: the solution set of b·x = a by SymPy's solver over that set."""
+    solved = sp.solveset(sp.Eq(b * _X, a), _X, _SETS[domain.kind])
+    if solved == _SETS[domain.kind]:
+        return Division(a, b, domain, "many", Sentence(
+            f"every {domain.element} x solves {{}}·x = {{}}: the solution is not unique",
+            (b, a)), Sentence(f"all of {domain.symbol}"),
+            checks=(Sentence("{}·x = {} for a symbolic x", (b, a)),))
+    if isinstance(solved, sp.FiniteSet) and len(solved) == 1:
+        x = sp.expand(next(iter(solved)))
+        _check(sp.expand(b * x) - a, f"x = {x} does not solve {b}·x = {a}")
+        why = Sentence(f"{{}} ≠ 0, and {{}}·x = {{}} has exactly one solution in "
+                       f"{domain.symbol}, x = {{}}", (b, b, a, x))
+        return Division(a, b, domain, "unique", why, Sentence("{{{}}}", (x,)), quotient=x,
+                        solutions=(x,), count=1, checks=(Sentence("{}·{} = {}", (b, x, a)),))
+    if solved == sp.S.EmptySet:
+        if _is_zero(b):
+            return _none(a, b, domain, Sentence(
+                f"no {domain.element} x solves 0·x = {{}}: 0·x = 0 ≠ {{}} for every x", (a, a)))
+        anywhere = sp.solveset(sp.Eq(b * _X, a), _X, sp.S.Complexes)
+        (only,) = tuple(anywhere)
+        return _none(a, b, domain, Sentence(
+            f"no {domain.element} x solves {{}}·x = {{}}: its only solution in ℚ, {{}}, is "
+            f"not an integer", (b, a, only)))
+    raise UnsupportedError(f"cannot solve {b}·x = {a} in {domain.symbol} (the solver "
+                           f"returned {solved})")
+
+
+def _check(difference: Any, message: str) -> None:
+    """A solution found must satisfy the equation, exactly — else refuse to answer."""
+    zero = difference.is_zero_matrix if isinstance(difference, sp.MatrixBase) else \
+        _is_zero(difference)
+    if not zero:  # pragma: no cover - a wrong answer from a solver
+        raise UnsupportedError(f"internal check failed: {message}")
+
+
+def congruence_solutions(a: int, b: int, n: int) -> tuple[int, int, int]:
+    """b·x ≡ a (mod n): (g, x0, step) with g = gcd(b, n) solutions x0 + k·step,
+    k = 0 … g−1, when g divides a; (g, -1, 0) when there is none."""
+    g = math.gcd(b, n)
+    if a % g:
+        return g, -1, 0
+    step = n // g
+    # b/g is invertible modulo n/g: x0 is the unique solution of (b/g)·x ≡ a/g there
+    x0 = (a // g) * pow(b // g, -1, step) % step if step > 1 else 0
+    return g, x0, step
+
+
+def _divide_modular(a: sp.Integer, b: sp.Integer, domain: Domain) -> Division:
+    n = int(domain.modulus)  # type: ignore[arg-type]
+    ai, bi = int(a), int(b)
+    g, x0, step = congruence_solutions(ai, bi, n)
+    N, G = sp.Integer(n), sp.Integer(g)
+    if x0 < 0:
+        return _none(a, b, domain, Sentence(
+            "no x solves {}·x ≡ {} (mod {}): gcd({}, {}) = {} does not divide {}",
+            (b, a, N, b, N, G, a)))
+    listed = tuple(sp.Integer(x0 + k * step) for k in range(min(g, MAX_LISTED)))
+    for x in listed:
+        if (bi * int(x) - ai) % n:  # pragma: no cover - a wrong solution
+            raise UnsupportedError(f"internal check failed: x = {x} does not solve the "
+                                   "congruence")
+    checks = tuple(Sentence("{}·{} = {} ≡ {} (mod {})", (b, x, sp.Integer(bi * int(x)), a, N))
+                   for x in listed[:8])
+    if g == 1:
+        why = Sentence("gcd({}, {}) = 1, so {}·x ≡ {} (mod {}) has exactly one solution, "
+                       "x = {}", (b, N, b, a, N, listed[0]))
+        return Division(a, b, domain, "unique", why, Sentence("{{{}}}", (listed[0],)),
+                        quotient=listed[0], solutions=listed, count=1, checks=checks)
+    if g <= MAX_LISTED:
+        shown = Sentence("{{" + ", ".join("{}" for _ in listed) + "}}", listed)
+    else:
+        shown = Sentence("x ≡ {} (mod {}), " + f"{g} residues", (listed[0], sp.Integer(step)))
+    if step == 1:
+        why = Sentence("every residue x solves {}·x ≡ {} (mod {}): both sides are 0",
+                       (b, a, N))
+    else:
+        why = Sentence(f"{{}}·x ≡ {{}} (mod {{}}) has {g} solutions, {shown.template}: "
+                       "gcd({}, {}) = {} divides {}, and adding multiples of {}/{} = {} to a "
+                       "solution gives another",
+                       (b, a, N, *shown.exprs, b, N, G, a, N, G, sp.Integer(step)))
+    return Division(a, b, domain, "many", why, shown,
+                    solutions=listed if g <= MAX_LISTED else None, count=g, checks=checks)
+
+
+def _divide_polynomial(a: sp.Expr, b: sp.Expr, domain: Domain) -> Division:
+    """Undetermined coefficients: x = c_0 + c_1 t + … + c_d t^d with d = deg a − deg b,
+    and b·x = a coefficient by coefficient, a linear system for the c_k."""
+    t = sp.Symbol(str(domain.generator))
+    if b == 0:
+        if a == 0:
+            return Division(a, b, domain, "many", Sentence("every polynomial x solves 0·x = 0"),
+                            Sentence(f"all of {domain.symbol}"),
+                            checks=(Sentence("0·x = 0"),))
+        return _none(a, b, domain, Sentence("no polynomial x solves 0·x = {}: 0·x = 0", (a,)))
+    if a == 0:
+        zero = sp.Integer(0)
+        return Division(a, b, domain, "unique", Sentence(
+            "{} ≠ 0, and a product of non-zero polynomials is non-zero, so x = 0 is the only "
+            "solution of {}·x = 0", (b, b)), Sentence("{{0}}"), quotient=zero, solutions=(zero,),
+            count=1, checks=(Sentence("{}·0 = 0", (b,)),))
+    da, db = sp.degree(a, t), sp.degree(b, t)
+    if da < db:
+        return _none(a, b, domain, Sentence(
+            f"no polynomial x solves {{}}·x = {{}}: for x ≠ 0, b·x has degree at least "
+            f"deg b = {db}, and a has degree {da}", (b, a)))
+    cs = sp.symbols(f"c0:{da - db + 1}")
+    x = sum(c * t**k for k, c in enumerate(cs))
+    system = sp.Poly(sp.expand(b * x - a), t).all_coeffs()
+    solved = sp.linsolve(system, cs)
+    if solved == sp.S.EmptySet:
+        return _none(a, b, domain, Sentence(
+            f"no polynomial x solves {{}}·x = {{}}: x would have degree {da - db}, and "
+            f"comparing the coefficients of {t}^0 … {t}^{da} on both sides gives "
+            "equations with no solution", (b, a)))
+    (values,) = tuple(solved)
+    q = sp.expand(x.subs(dict(zip(cs, values, strict=True))))
+    _check(sp.expand(b * q - a), f"x = {q} does not solve ({b})·x = {a}")
+    if domain.coefficients == "ZZ" and not all(
+            isinstance(c, sp.Integer) for c in sp.Poly(q, t).all_coeffs()):
+        return _none(a, b, domain, Sentence(
+            f"no polynomial with integer coefficients solves {{}}·x = {{}}: the only "
+            f"solution in ℚ[{t}] is {{}}", (b, a, q)))
+    why = Sentence(f"{{}}·x = {{}} has exactly one solution, x = {{}}: x has degree "
+                   f"{da - db}, comparing coefficients fixes each of its coefficients, and "
+                   "b ≠ 0", (b, a, q))
+    return Division(a, b, domain, "unique", why, Sentence("{{{}}}", (q,)), quotient=q,
+                    solutions=(q,), count=1, checks=(Sentence("{}·{} = {}", (b, q, a)),))
+
+
+def _divide_matrices(a: sp.MatrixBase, b: sp.MatrixBase, domain: Domain, side: str
+                     ) -> Division:
+    """B·X = A (left) or X·B = A (right, solved as Bᵀ·Xᵀ = Aᵀ) by Gauss–Jordan
+    elimination: inconsistent, one solution, or a particular one plus the null space."""
+    if a.shape != b.shape:
+        raise ParseError(f"the dividend is {a.rows}×{a.cols} and the divisor "
+                         f"{b.rows}×{b.cols}: in the ring of n×n matrices both have one size",
+                         what="divisor (b)")
+    right = side == "right"
+    eq = "X·B = A" if right else "B·X = A"
+    solve_b, solve_a = (b.T, a.T) if right else (b, a)
+    n, rank = b.rows, b.rank()
+    try:
+        solution, params = solve_b.gauss_jordan_solve(solve_a)
+    except ValueError:
+        where = "rows" if right else "columns"
+        return _none(a, b, domain, Sentence(
+            f"no matrix X solves {eq}: B has rank {rank} < {n}, and some {where[:-1]} of A "
+            f"is not a combination of the {where} of B"), side=side)
+    if params.shape[0] == 0:
+        x = sp.ImmutableMatrix(solution.T if right else solution)
+        _check((x * b if right else b * x) - a, f"X = {x} does not solve {eq}")
+        return Division(a, b, domain, "unique", Sentence(
+            f"B is invertible (rank {n}), so {eq} has exactly one solution"),
+            Sentence("{{X = {}}}", (x,)), quotient=x, solutions=(x,), count=1, side=side,
+            checks=(Sentence(eq + " for X = {}", (x,)),))  # type: ignore[arg-type]
+    particular = solution.subs({p: 0 for p in params})
+    x0 = sp.ImmutableMatrix(particular.T if right else particular)
+    null = tuple(sp.ImmutableMatrix(v.T if right else v) for v in solve_b.nullspace())
+    _check((x0 * b if right else b * x0) - a, f"X0 does not solve {eq}")
+    for v in null:
+        _check(v * b if right else b * v, "a null-space vector is not in the null space")
+    where, shape = ("rows", f"1×{n}") if right else ("columns", f"{n}×1")
+    why = Sentence(f"B is singular (rank {rank} < {n}) and {eq} is solvable, so it has "
+                   f"infinitely many solutions: X₀ plus any matrix whose {where} are in the "
+                   f"null space of B (dimension {n - rank})")
+    description = Sentence(f"X = X₀ + any matrix whose {where} are combinations of the "
+                           f"null-space vectors ({shape}) " +
+                           ", ".join("{}" for _ in null), null)
+    return Division(a, b, domain, "many", why, description, particular=x0, null_space=null,
+                    side=side, checks=(Sentence("X₀·B = A" if right else "B·X₀ = A"),  # type: ignore[arg-type]
+                                       Sentence("N·B = 0 for each null-space vector N" if right
+                                                else "B·N = 0 for each null-space vector N")))
+
+
+def divide(a: object, b: object, *, domain: str | Domain = "RR",
+           side: Literal["left", "right"] = "left") -> Division:
+    """a ÷ b in ``domain``, by the definition: the unique x with b·x = a.
+
+    ``a`` and ``b`` are text (``"6"``, ``"t**2 - 1"``, ``"Matrix([[1, 2], [2, 4]])"``)
+    or numbers (int, Fraction, complex, SymPy, nested lists for matrices).
+
+    >>> divide(6, 3).quotient
+    2
+    >>> divide(0, 0).verdict, divide(1, 0).verdict
+    ('many', 'none')
+    >>> divide(2, 4, domain="ZZ/6").solutions
+    (2, 5)
+    >>> divide("t**2 - 1", "t - 1", domain="QQ[t]").quotient
+    t + 1
+    """
+    dom = parse_domain(domain)
+    if side not in ("left", "right"):
+        raise ArgumentError(f"side must be 'left' or 'right', not {side!r}")
+    if side == "right" and dom.kind != "matrices":
+        raise ArgumentError("side='right' is for matrices (numbers commute)")
+    av, bv = _operand(a, dom, "dividend"), _operand(b, dom, "divisor")
+    if dom.kind == "ZZ/n":
+        return _divide_modular(av, bv, dom)
+    if dom.kind == "poly":
+        return _divide_polynomial(av, bv, dom)
+    if dom.kind == "matrices":
+        return _divide_matrices(av, bv, dom, side)
+    return _divide_number(av, bv, dom)

@@ -1,0 +1,337 @@
+"""The exponent laws' natural extension (talk A3), derived and checked.
+
+For natural x, y the laws are (1) a^x·a^y = a^(x+y), (2) a^x ÷ a^y = a^(x−y) and
+(3) (a^x)^y = a^(xy).  Asking that they keep holding beyond the naturals forces
+a⁰ = 1, a⁻ⁿ = 1/aⁿ, a^(1/n) = ⁿ√a and a^(p/q) = (q√a)^p — and forces a > 0 for
+real exponents, because (−8)^(1/3) and (−8)^(2/6) would have to differ.
+
+:func:`natural_extension` returns that derivation as data: every step names the
+law it uses and is checked, symbolically (SymPy with a > 0) and at random values
+(a > 0 rational, n, q natural, p integer) in 50-digit arithmetic.
+:func:`check_power_claim` decides a claim such as ``a**(1/2) = -sqrt(a)`` or
+``(a**x)**y = a**(x+y)``: a proof by simplification, or a counterexample found
+among small values first (so it reads well), then at random ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from ..errors import ArgumentError, StepError
+from ..parse.values import Term, evaluate, parse_equation, parse_value, term_text
+from ..space import Declaration
+from ..verdict import Counterexample, Evidence, Verdict
+from .exact import ExactArithmetic
+
+__all__ = ["ExponentDerivation", "PowerStep", "Section", "check_power_claim",
+           "natural_extension"]
+
+#: The symbols of the derivation: a > 0; n, q natural; p an integer.
+_SYMBOLS = {"a": sp.Symbol("a", positive=True),
+            "n": sp.Symbol("n", integer=True, positive=True),
+            "q": sp.Symbol("q", integer=True, positive=True),
+            "p": sp.Symbol("p", integer=True)}
+
+LAWS = (("(1)", "a**x * a**y", "a**(x + y)"),
+        ("(2)", "a**x / a**y", "a**(x - y)"),
+        ("(3)", "(a**x)**y", "a**(x*y)"))
+
+
+@dataclass(frozen=True, slots=True)
+class PowerStep:
+    """``lhs = rhs`` because of ``law``.  ``checked`` says how it was checked (empty for
+    a supposition, which is what a proof by contradiction assumes)."""
+
+    lhs: Term
+    rhs: Term
+    law: str
+    checked: str = ""
+    supposed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One result of the extension (``a⁰ = 1``) with the steps that force it."""
+
+    title: str
+    steps: tuple[PowerStep, ...]
+    conclusion: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExponentDerivation:
+    """The whole derivation: the laws, then one :class:`Section` per extension;
+    ``points`` random values checked each step (``seed`` reproduces them)."""
+
+    laws: tuple[tuple[str, Term, Term], ...]
+    sections: tuple[Section, ...]
+    points: int
+    seed: int
+    seconds: float
+
+    exit_code = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..render.json import exponents_to_dict
+
+        return exponents_to_dict(self)
+
+    def __str__(self) -> str:
+        from ..render.text import render_exponents
+
+        return render_exponents(self)
+
+    def _repr_latex_(self) -> str:
+        from ..render.latex import render_exponents
+
+        return render_exponents(self)
+
+
+# (title, conclusion, steps: (lhs, rhs, law, kind)) — kind: "check" (symbolic and at
+# random values), "exact" (numbers only) or "suppose" (the hypothesis of a contradiction)
+_DERIVATION: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...] = (
+    ("The laws for natural exponents", "the laws hold for natural x, y (e.g. a = 2)", (
+        ("2**2 * 2**3", "2**5", "law (1): 4·8 = 32", "exact"),
+        ("2**5 / 2**3", "2**2", "law (2): 32 ÷ 8 = 4", "exact"),
+        ("(2**2)**3", "2**6", "law (3): 4³ = 64", "exact"),
+    )),
+    ("a⁰ = 1", "a⁰ = 1: the only value that keeps law (2) for x = y", (
+        ("a**2 / a**2", "1", "definition of ÷: 1 is the unique x with a²·x = a² (a ≠ 0)",
+         "check"),
+        ("a**2 / a**2", "a**(2 - 2)", "law (2) with x = y = 2", "check"),
+        ("a**(2 - 2)", "a**0", "arithmetic in the exponent", "check"),
+        ("a**0", "1", "both equal a² ÷ a²", "check"),
+    )),
+    ("a⁻ⁿ = 1/aⁿ", "a⁻ⁿ = 1/aⁿ; for n = 1, a⁻¹ = 1/a", (
+        ("1 / a**n", "a**0 / a**n", "a⁰ = 1", "check"),
+        ("a**0 / a**n", "a**(0 - n)", "law (2)", "check"),
+        ("a**(0 - n)", "a**(-n)", "arithmetic in the exponent", "check"),
+        ("1 / a", "a**0 / a**1", "the talk's case n = 1: a⁰ = 1, a¹ = a", "check"),
+        ("a**0 / a**1", "a**(-1)", "law (2)", "check"),
+    )),
+    ("a^(1/n) = ⁿ√a", "a^(1/n) = ⁿ√a, and for n = 2, a^(1/2) = √a (not −√a)", (
+        ("(a**(1/n))**n", "a**((1/n)*n)", "law (3)", "check"),
+        ("a**((1/n)*n)", "a", "arithmetic: (1/n)·n = 1, and a¹ = a", "check"),
+        ("a**(1/n)", "a**(1/(2*n)) * a**(1/(2*n))",
+         "law (1): 1/(2n) + 1/(2n) = 1/n; a square, so a^(1/n) ≥ 0, and ≠ 0 as its n-th "
+         "power is a ≠ 0", "check"),
+        ("a**(1/n)", "root(a, n)", "ⁿ√a is the only positive y with yⁿ = a", "check"),
+        ("(a**(1/2))**2", "a**((1/2)*2)", "the talk's case n = 2: law (3)", "check"),
+        ("a**(1/2)", "sqrt(a)", "the positive square root", "check"),
+    )),
+    ("a^(p/q) = (q√a)^p", "a^(p/q) = (q√a)^p = q√(a^p) for integers p and natural q", (
+        ("a**(p/q)", "(a**(1/q))**p", "law (3): (1/q)·p = p/q", "check"),
+        ("(a**(1/q))**p", "root(a, q)**p", "a^(1/q) = q√a", "check"),
+        ("a**(p/q)", "(a**p)**(1/q)", "law (3): p·(1/q) = p/q", "check"),
+        ("(a**p)**(1/q)", "root(a**p, q)", "a^(1/q) = q√a, for a^p > 0", "check"),
+    )),
+    ("Why a > 0 for real exponents (a = −8, x = 1/3 = 2/6)",
+     "(−8)^(1/3) would be both −2 and 2: the laws cannot hold for a < 0, so a^x with real x "
+     "is defined for a > 0 only", (
+         ("(-8)**(1/3)", "root(-8, 3)", "suppose a^(1/n) = ⁿ√a held for a = −8", "suppose"),
+         ("root(-8, 3)", "-2", "(−2)³ = −8: the real cube root", "exact"),
+         ("(-8)**(2/6)", "((-8)**2)**(1/6)", "suppose law (3) held for a = −8", "suppose"),
+         ("((-8)**2)**(1/6)", "64**(1/6)", "(−8)² = 64", "exact"),
+         ("64**(1/6)", "2", "2⁶ = 64", "exact"),
+         ("1/3", "2/6", "the same exponent, so (−8)^(1/3) = (−8)^(2/6), yet −2 ≠ 2", "exact"),
+     )),
+)
+
+
+def _value(term: Term, source: str) -> sp.Basic:
+    return evaluate(term, ExactArithmetic(_SYMBOLS, "step", source))
+
+
+def _draw(rng: random.Random, names: set[str]) -> dict[sp.Symbol, sp.Basic]:
+    point = {}
+    for name in names:
+        s = _SYMBOLS[name]
+        if name == "a":
+            point[s] = sp.Rational(rng.randint(1, 1000), rng.randint(1, 100))
+        elif name == "p":
+            point[s] = sp.Integer(rng.choice([-1, 1]) * rng.randint(0, 7))
+        else:
+            point[s] = sp.Integer(rng.randint(1, 7))
+    return point
+
+
+def _close(x: sp.Basic, y: sp.Basic) -> bool:
+    """x = y to 40 significant digits, both evaluated with 50."""
+    xv, yv = sp.N(x, 50), sp.N(y, 50)
+    if not (xv.is_number and yv.is_number):
+        return False
+    scale = max(abs(xv), abs(yv), sp.Integer(1))
+    return bool(abs(xv - yv) <= sp.Float("1e-40", 50) * scale)
+
+
+def _check_step(lhs: Term, rhs: Term, kind: str, rng: random.Random, points: int) -> str:
+    if kind == "suppose":
+        return ""
+    left, right = (_value(t, t.text) for t in (lhs, rhs))
+    where = f"{term_text(lhs)} = {term_text(rhs)}"
+    if kind == "exact":
+        if sp.simplify(left - right) != 0:
+            raise StepError(f"step {where} is wrong (exactly)")
+        return "exactly"
+    symbolic = sp.simplify(left - right) == 0
+    names = {str(s) for s in (left - right).free_symbols} | lhs.names() | rhs.names()
+    for _ in range(points):
+        point = _draw(rng, names & set(_SYMBOLS))
+        if not _close(left.subs(point), right.subs(point)):
+            raise StepError(f"step {where} fails at {point}")
+    how = f"at {points} random values" + (" (a > 0)" if "a" in names else "")
+    return ("symbolically and " + how) if symbolic else how
+
+
+def natural_extension(*, seed: int = 0, points: int = 5) -> ExponentDerivation:
+    """The derivation of a⁰, a⁻ⁿ, a^(1/n), a^(p/q) from the exponent laws, every step
+    checked; and why a > 0 is needed.
+
+    >>> d = natural_extension()
+    >>> [s.title for s in d.sections][1:3]
+    ['a⁰ = 1', 'a⁻ⁿ = 1/aⁿ']
+    """
+    if not 1 <= points <= 200:
+        raise ArgumentError(f"points must be between 1 and 200, not {points}")
+    start = time.perf_counter()
+    rng = random.Random(seed)
+    names = ["a", "n", "p", "q", "x", "y"]
+    laws = tuple((label, parse_value(lhs, names=names), parse_value(rhs, names=names))
+                 for label, lhs, rhs in LAWS)
+    sections = []
+    for title, conclusion, steps in _DERIVATION:
+        checked = []
+        for lhs_text, rhs_text, law, kind in steps:
+            lhs, rhs = (parse_value(t, names=list(_SYMBOLS)) for t in (lhs_text, rhs_text))
+            how = _check_step(lhs, rhs, kind, rng, points)
+            checked.append(PowerStep(lhs, rhs, law, how, supposed=kind == "suppose"))
+        sections.append(Section(title, tuple(checked), conclusion))
+    return ExponentDerivation(laws, tuple(sections), points, seed, time.perf_counter() - start)
+
+
+# -- claims about powers -----------------------------------------------------------------
+
+_NICE = {"positive": [4, 2, 9, sp.Rational(1, 4), 3, 8],
+         "natural": [1, 2, 3, 4],
+         "real": [1, 2, sp.Rational(1, 2), -1, 3, 0, sp.Rational(-1, 2), sp.Rational(1, 3)]}
+MAX_NICE = 4000
+
+
+def _kind(name: str, positive: Sequence[str], natural: Sequence[str]) -> str:
+    return "natural" if name in natural else "positive" if name in positive else "real"
+
+
+def _symbol(name: str, kind: str) -> sp.Symbol:
+    if kind == "natural":
+        return sp.Symbol(name, integer=True, positive=True)
+    return sp.Symbol(name, positive=True) if kind == "positive" else sp.Symbol(name, real=True)
+
+
+def _real_value(e: sp.Basic) -> sp.Basic | None:
+    """e as a finite real number, or None where it is undefined in ℝ."""
+    if e.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return None
+    v = sp.N(e, 50)
+    if not v.is_number or v.is_extended_real is not True:
+        im = sp.im(v) if v.is_number else 1
+        if not (im.is_number and abs(im) < sp.Float("1e-45", 50)):
+            return None
+        v = sp.re(v)
+    return v
+
+
+def check_power_claim(claim: str, *, positive: Sequence[str] = ("a",),
+                      natural: Sequence[str] = (), seed: int = 0, points: int = 50) -> Verdict:
+    """Decide ``"LHS = RHS"`` about powers for all values of its variables: names in
+    ``positive`` are reals > 0, names in ``natural`` are 1, 2, 3, …, the rest reals.
+
+    Holds when SymPy simplifies LHS − RHS to 0 under these assumptions and no
+    point contradicts it; fails with a counterexample (small values tried first,
+    then ``points`` random ones); points where a side is not a real number are
+    skipped.
+
+    >>> v = check_power_claim("(a**x)**y = a**(x + y)")
+    >>> v.outcome, v.counterexample.values
+    ('fails', {'a': '4', 'x': '1', 'y': '1'})
+    >>> check_power_claim("a**(1/2) = sqrt(a)").outcome
+    'holds'
+    """
+    if not 1 <= points <= 2000:
+        raise ArgumentError(f"points must be between 1 and 2000, not {points}")
+    lhs_term, rhs_term = parse_equation(claim, names=lambda name: name.isidentifier())
+    names = sorted(lhs_term.names() | rhs_term.names())
+    kinds = {n: _kind(n, positive, natural) for n in names}
+    symbols = {n: _symbol(n, kinds[n]) for n in names}
+    text = claim.strip()
+    lhs = evaluate(lhs_term, ExactArithmetic(symbols, "claim", text))
+    rhs = evaluate(rhs_term, ExactArithmetic(symbols, "claim", text))
+    decls = tuple(Declaration(n, "scalar", (), frozenset({kinds[n]} - {"real"}))
+                  for n in names)
+    start = time.perf_counter()
+    difference = sp.simplify(sp.powdenest(sp.powsimp(lhs - rhs)))
+    proved = difference == 0
+    symbolic = Evidence("symbolic", "holds" if proved else "undecided",
+                        "SymPy simplification of lhs − rhs under the assumptions",
+                        detail="lhs − rhs simplifies to 0" if proved else
+                        f"lhs − rhs simplifies to {difference}, which may or may not vanish",
+                        seconds=time.perf_counter() - start)
+    start = time.perf_counter()
+    rng = random.Random(seed)
+    nice = itertools.islice(itertools.product(*(_NICE[kinds[n]] for n in names)), MAX_NICE)
+    drawn = (tuple(_random_value(rng, kinds[n]) for n in names) for _ in range(points))
+    checked = skipped = 0
+    counterexample = None
+    for values in itertools.chain(nice, drawn):
+        point = {symbols[n]: sp.Rational(v) for n, v in zip(names, values, strict=True)}
+        left, right = _real_value(lhs.subs(point)), _real_value(rhs.subs(point))
+        if left is None or right is None:
+            skipped += 1
+            continue
+        checked += 1
+        if not _close(left, right):
+            exact_l, exact_r = sp.nsimplify(lhs.subs(point)), sp.nsimplify(rhs.subs(point))
+            counterexample = Counterexample(
+                seed, {}, {n: str(v) for n, v in zip(names, values, strict=True)},
+                claimed=str(exact_r), expected=str(exact_l), exact=True, engine="exact",
+                max_abs_diff=float(abs(left - right)))
+            break
+    how = (f"{checked} point{'s' if checked != 1 else ''} (small values first, then random "
+           f"ones, seed {seed})"
+           + (f"; {skipped} skipped where a side is not a real number" if skipped else ""))
+    numeric = Evidence("exact", "fails" if counterexample else "holds" if checked else
+                       "undecided", "evaluation at points, exact values compared to 40 digits",
+                       checks=checked, detail=how, counterexample=counterexample,
+                       max_error=None, seconds=time.perf_counter() - start)
+    if counterexample is not None:
+        outcome = "fails"
+    elif proved and checked:
+        outcome = "holds"
+    else:
+        outcome = "undecided"
+    notes = ()
+    if outcome == "undecided":
+        notes = ("no counterexample was found, but SymPy could not simplify lhs − rhs to 0"
+                 if checked else "no point where both sides are real numbers was found",)
+    if proved and counterexample is not None:  # pragma: no cover - the engines disagree
+        notes = ("SymPy's simplification says the claim holds, but a point contradicts it",)
+    return Verdict(outcome, "equal", lhs_term.text, None, rhs_term.text,
+                   declarations=decls, function_expr=lhs, claim_expr=rhs,
+                   residual=None if proved else difference, evidence=(symbolic, numeric),
+                   counterexample=counterexample, agree=not (proved and counterexample),
+                   notes=notes, seed=seed)
+
+
+def _random_value(rng: random.Random, kind: str) -> sp.Basic:
+    if kind == "natural":
+        return sp.Integer(rng.randint(1, 12))
+    num, den = rng.randint(1, 60), rng.randint(1, 12)
+    if kind == "real" and rng.random() < 0.5:
+        num = -num
+    return sp.Rational(num, den)

@@ -1,0 +1,419 @@
+"""Values and small arithmetic for the definitions: ``6``, ``1/2``, ``inf - inf``,
+``t**2 - 1``, ``Matrix([[1, 2], [2, 4]])``, ``a**(1/2) = -sqrt(a)``.
+
+Text is read with :mod:`ast` under a whitelist (never ``eval``/``sympify``) into a
+small neutral tree of :class:`Term` nodes.  The tree is not evaluated here: the
+same ``inf - inf`` is handed to several arithmetics — the extended reals, Python's
+``float``, NumPy's ``float64``, SymPy — through :func:`evaluate` and one
+:class:`Arithmetic` per implementation, so that each answers for itself.
+
+Numbers are exact as written (``0.1`` is 1/10); ``I`` (or a ``j`` literal such as
+``2j``) is the imaginary unit; ``inf`` and ``oo`` are ∞; ``pi`` is π; ``sqrt(x)``
+is the square root and ``root(x, n)`` the real n-th root; ``Matrix([[…], […]])``
+or a bare ``[[…], […]]`` is a matrix.  Other names are variables, where the caller
+allows them.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Generic, TypeVar
+
+from ..errors import InputTooLargeError, ParseError
+from .expression import checked_input
+
+__all__ = ["Arithmetic", "Term", "evaluate", "parse_equation", "parse_value", "term_text"]
+
+MAX_DEPTH = 40
+MAX_EXPONENT = 4096
+MAX_DIGITS = 200
+MAX_ENTRIES = 400
+#: bits of a power's value beyond which it is refused (2**4096 is fine, 9**9**9 is not)
+MAX_POWER_BITS = 1 << 16
+
+CONSTANTS = {"inf": "oo", "oo": "oo", "I": "I", "pi": "pi"}
+FUNCTIONS = {"sqrt": 1, "root": 2, "Matrix": 1}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A node of a parsed value: ``op`` is ``num`` (``value`` a Fraction; ``imag``
+    for ``2j``), ``const`` (``oo``, ``I``, ``pi``), ``name``, ``+ - * / **``, ``neg``,
+    ``sqrt``, ``root`` or ``matrix`` (``rows``).  ``col`` is the 1-based column in
+    the source and ``text`` the source as written."""
+
+    op: str
+    args: tuple[Term, ...] = ()
+    value: Fraction | str | None = None
+    imag: bool = False
+    rows: tuple[tuple[Term, ...], ...] = ()
+    col: int = 1
+    text: str = ""
+
+    def names(self) -> set[str]:
+        found = {self.value} if self.op == "name" and isinstance(self.value, str) else set()
+        for arg in self.args:
+            found |= arg.names()
+        for row in self.rows:
+            for entry in row:
+                found |= entry.names()
+        return found
+
+    def has(self, op: str, value: object = None) -> bool:
+        if self.op == op and (value is None or self.value == value):
+            return True
+        children = self.args + tuple(e for row in self.rows for e in row)
+        return any(child.has(op, value) for child in children)
+
+
+class Arithmetic(Generic[T]):
+    """One implementation's arithmetic: how numbers, constants and operations behave.
+
+    :func:`evaluate` walks a :class:`Term` and calls these; a subclass implements
+    what its implementation supports and raises for the rest.
+    """
+
+    def number(self, value: Fraction, term: Term) -> T:
+        raise NotImplementedError
+
+    def imaginary(self, value: Fraction, term: Term) -> T:
+        raise NotImplementedError
+
+    def constant(self, name: str, term: Term) -> T:
+        raise NotImplementedError
+
+    def name(self, name: str, term: Term) -> T:
+        raise ParseError(f"unknown name {name!r}", source=term.text, col=1, what="value")
+
+    def operation(self, op: str, args: Sequence[T], term: Term) -> T:
+        raise NotImplementedError
+
+    def matrix(self, rows: Sequence[Sequence[T]], term: Term) -> T:
+        raise ParseError("a matrix is not allowed here", source=term.text, col=1,
+                         what="value")
+
+
+def evaluate(term: Term, arithmetic: Arithmetic[T]) -> T:
+    """The value of ``term`` in ``arithmetic`` (leaves first, then the operation)."""
+    if term.op == "num":
+        assert isinstance(term.value, Fraction)
+        return (arithmetic.imaginary if term.imag else arithmetic.number)(term.value, term)
+    if term.op == "const":
+        return arithmetic.constant(str(term.value), term)
+    if term.op == "name":
+        return arithmetic.name(str(term.value), term)
+    if term.op == "matrix":
+        return arithmetic.matrix([[evaluate(e, arithmetic) for e in row] for row in term.rows],
+                                 term)
+    return arithmetic.operation(term.op, [evaluate(a, arithmetic) for a in term.args], term)
+
+
+_SUPERSCRIPT = str.maketrans("0123456789-np", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵖ")
+
+
+def _superscriptable(text: str) -> bool:
+    """A single exponent token that has a superscript spelling: 2, 12, -1, n, -n, p."""
+    body = text[1:] if text.startswith("-") else text
+    return body.isdigit() or body in ("n", "p")
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+
+def term_text(term: Term, style: str = "unicode") -> str:
+    """``term`` written out: ``unicode`` (∞, ·, ÷, superscript-free) or ``latex``."""
+    latex = style == "latex"
+
+    def wrap(t: Term, need: int, right: bool = False) -> str:
+        inner = go(t)
+        prec = _PRECEDENCE.get(t.op, 9)
+        if prec < need or (right and prec == need and t.op in "+-*/"):
+            return (r"\left(" + inner + r"\right)") if latex else f"({inner})"
+        return inner
+
+    def go(t: Term) -> str:
+        if t.op == "num" and any(c in t.text for c in ".eE") and not t.imag:
+            return t.text  # 0.1 as written, not 1/10
+        if t.op == "num":
+            v = t.value
+            assert isinstance(v, Fraction)
+            body = str(v) if v.denominator == 1 else (
+                rf"\tfrac{{{v.numerator}}}{{{v.denominator}}}" if latex else str(v))
+            return body + ("i" if t.imag else "")
+        if t.op == "const":
+            return {"oo": r"\infty" if latex else "∞", "I": "i",
+                    "pi": r"\pi" if latex else "π"}[str(t.value)]
+        if t.op == "name":
+            return str(t.value)
+        if t.op == "matrix":
+            if latex:
+                body = r" \\ ".join(" & ".join(go(e) for e in row) for row in t.rows)
+                return r"\begin{pmatrix} " + body + r" \end{pmatrix}"
+            return "[" + "; ".join(", ".join(go(e) for e in row) for row in t.rows) + "]"
+        if t.op == "neg":
+            return "-" + wrap(t.args[0], 3)
+        if t.op == "sqrt":
+            if latex:
+                return rf"\sqrt{{{go(t.args[0])}}}"
+            return "√" + wrap(t.args[0], 9) if t.args[0].op in ("num", "name") else \
+                f"√({go(t.args[0])})"
+        if t.op == "root":
+            if latex:
+                return rf"\sqrt[{go(t.args[1])}]{{{go(t.args[0])}}}"
+            index = go(t.args[1])
+            index = index.translate(_SUPERSCRIPT) if _superscriptable(index) else \
+                index if t.args[1].op == "name" else f"({index})"
+            inner = go(t.args[0])
+            return f"{index}√" + (inner if t.args[0].op in ("num", "name") else f"({inner})")
+        a, b = t.args
+        prec = _PRECEDENCE[t.op]
+        if t.op == "**":
+            base = wrap(a, prec + 1)
+            if not latex and a.op in ("sqrt", "root"):
+                base = f"({base})"
+            if latex:
+                return f"{base}^{{{go(b)}}}"
+            exponent = go(b).replace(" ", "")
+            if _superscriptable(exponent):
+                return base + exponent.translate(_SUPERSCRIPT)
+            return f"{base}^({go(b)})" if b.op not in ("num", "name") else f"{base}^{go(b)}"
+        if t.op == "/" and latex:
+            return rf"\frac{{{go(a)}}}{{{go(b)}}}"
+        symbol = {"*": r" \cdot " if latex else "·", "/": r" / " if latex else "/",
+                  "+": " + ", "-": " - "}[t.op]
+        left = wrap(a, prec)
+        if t.op == "*" and a.op == "/" and not latex:  # (1/n)·n, not 1/n·n
+            left = f"({left})"
+        return left + symbol + wrap(b, prec, right=True)
+
+    return go(term)
+
+
+class _Reader:
+    """ast → :class:`Term`, rejecting every node type that is not listed."""
+
+    def __init__(self, text: str, names: Callable[[str], bool], what: str) -> None:
+        self.text = text
+        self.allow_name = names
+        self.what = what
+        self._bytes = text.encode("utf-8")
+
+    def col(self, node: ast.AST) -> int:
+        off = getattr(node, "col_offset", 0)
+        return len(self._bytes[:off].decode("utf-8", errors="replace")) + 1
+
+    def src(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.text, node) or ""
+
+    def error(self, message: str, node: ast.AST, cls: type[ParseError] = ParseError
+              ) -> ParseError:
+        return cls(message, source=self.text, col=self.col(node), what=self.what)
+
+    def term(self, node: ast.AST, op: str, **fields: object) -> Term:
+        return Term(op, col=self.col(node), text=self.src(node), **fields)  # type: ignore[arg-type]
+
+    def read(self, node: ast.AST, depth: int = 0) -> Term:
+        if depth > MAX_DEPTH:
+            raise self.error(f"nested deeper than {MAX_DEPTH} levels", node, InputTooLargeError)
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            inner = self.read(node.operand, depth + 1)
+            return inner if isinstance(node.op, ast.UAdd) else self.term(node, "neg",
+                                                                           args=(inner,))
+        if isinstance(node, ast.BinOp):
+            ops = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+            op = ops.get(type(node.op))
+            if op is None:
+                raise self.error(f"operator {self.src(node)!r} is not allowed here "
+                                 "(use + - * / **)", node)
+            left, right = self.read(node.left, depth + 1), self.read(node.right, depth + 1)
+            if op == "**":
+                self.bound_power(node, left, right)
+            return self.term(node, op, args=(left, right))
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        if isinstance(node, ast.List):
+            return self.matrix(node, depth)
+        kind = type(node).__name__
+        hint = {"Compare": "a comparison is not a value", "Attribute": "attributes are not "
+                "allowed", "Subscript": "indexing is not allowed", "Tuple": "tuples are "
+                "not allowed"}.get(kind, f"{kind} is not allowed")
+        raise self.error(hint, node)
+
+    def constant(self, node: ast.Constant) -> Term:
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, int | float | complex):
+            raise self.error(f"{self.src(node)} is not a number", node)
+        literal = self.src(node).replace("_", "")
+        digits = literal.rstrip("jJ")
+        if len(digits) > MAX_DIGITS:
+            raise self.error(f"number with more than {MAX_DIGITS} digits", node,
+                             InputTooLargeError)
+        try:
+            value = Fraction(digits)
+        except ValueError:  # 0x10, 1e400 written oddly, …
+            raise self.error(f"{literal!r} is not a decimal number", node) from None
+        if abs(value.numerator).bit_length() > 4 * MAX_DIGITS or \
+                value.denominator.bit_length() > 4 * MAX_DIGITS:
+            raise self.error(f"{literal!r} is too large or too finely given", node,
+                             InputTooLargeError)
+        return self.term(node, "num", value=value, imag=isinstance(v, complex))
+
+    def name(self, node: ast.Name) -> Term:
+        if node.id in CONSTANTS:
+            return self.term(node, "const", value=CONSTANTS[node.id])
+        if node.id in FUNCTIONS:
+            raise self.error(f"{node.id!r} is a function; call it as {node.id}(...)", node)
+        if node.id.startswith("_") or not self.allow_name(node.id):
+            raise self.error(f"unknown name {node.id!r}", node)
+        return self.term(node, "name", value=node.id)
+
+    def call(self, node: ast.Call, depth: int) -> Term:
+        func = node.func.id if isinstance(node.func, ast.Name) else None
+        if func not in FUNCTIONS:
+            raise self.error(f"only {', '.join(FUNCTIONS)} can be called", node)
+        if node.keywords or len(node.args) != FUNCTIONS[func]:
+            n = FUNCTIONS[func]
+            raise self.error(f"{func}() takes {n} argument{'s' if n > 1 else ''}", node)
+        if func == "Matrix":
+            if not isinstance(node.args[0], ast.List):
+                raise self.error("Matrix() takes a list of rows, e.g. Matrix([[1, 2], [3, 4]])",
+                                 node)
+            return self.matrix(node.args[0], depth, whole=node)
+        args = tuple(self.read(a, depth + 1) for a in node.args)
+        return self.term(node, func, args=args)
+
+    def matrix(self, node: ast.List, depth: int, whole: ast.AST | None = None) -> Term:
+        rows = node.elts
+        if not rows or not all(isinstance(r, ast.List) for r in rows):
+            raise self.error("a matrix is a list of rows, e.g. [[1, 2], [3, 4]]", node)
+        width = len(rows[0].elts)  # type: ignore[attr-defined]
+        if width == 0:
+            raise self.error("a matrix row is empty", rows[0])
+        if len(rows) * width > MAX_ENTRIES:
+            raise self.error(f"more than {MAX_ENTRIES} entries", node, InputTooLargeError)
+        read_rows = []
+        for row in rows:
+            entries = row.elts  # type: ignore[attr-defined]
+            if len(entries) != width:
+                n = len(entries)
+                raise self.error(f"rows of different lengths ({n} entr{'y' if n == 1 else 'ies'}; "
+                                 f"the first row has {width})", row)
+            for e in entries:
+                if isinstance(e, ast.List):
+                    raise self.error("a matrix entry is a number, not a list", e)
+            read_rows.append(tuple(self.read(e, depth + 2) for e in entries))
+        return self.term(whole or node, "matrix", rows=tuple(read_rows))
+
+    def bound_power(self, node: ast.BinOp, base: Term, exponent: Term) -> None:
+        """Refuse powers whose value would be astronomically large (9**9**9)."""
+        e = _literal(exponent)
+        if e is None:
+            return
+        if abs(e) > MAX_EXPONENT:
+            raise self.error(f"exponent {self.src(node.right)} is too large "
+                             f"(limit {MAX_EXPONENT})", node.right, InputTooLargeError)
+        b = _literal(base)
+        if b is not None and b != 0:
+            bits = abs(float(e)) * max(abs(math.log2(abs(b.numerator))) +
+                                       math.log2(b.denominator), 1.0)
+            if bits > MAX_POWER_BITS:
+                raise self.error(f"{self.src(node)!r} is too large to compute", node,
+                                 InputTooLargeError)
+
+
+def _literal(t: Term) -> Fraction | None:
+    """The value of a plain (possibly negated, possibly fractional) number, else None."""
+    if t.op == "num" and not t.imag:
+        return t.value  # type: ignore[return-value]
+    if t.op == "neg":
+        inner = _literal(t.args[0])
+        return None if inner is None else -inner
+    if t.op == "/":
+        a, b = (_literal(x) for x in t.args)
+        return a / b if a is not None and b else None
+    return None
+
+
+def _syntax_tree(text: str, what: str) -> ast.AST:
+    for i, ch in enumerate(text):
+        if not ch.isascii() or (not ch.isprintable() and ch != " "):
+            raise ParseError(f"character {ch!r} is not allowed (write ASCII: inf, sqrt, **)",
+                             source=text, col=i + 1, what=what)
+        if ch in "#;\n\r":
+            raise ParseError(f"{ch!r} is not allowed in a {what}", source=text, col=i + 1,
+                             what=what)
+    try:
+        return ast.parse(text, mode="eval").body
+    except SyntaxError as exc:
+        col = exc.offset
+        msg = (exc.msg or "invalid syntax").split(" (")[0]
+        if not col or col > len(text):
+            col, msg = len(text), "the text ends too early"
+        raise ParseError(f"syntax error: {msg}", source=text, col=col, what=what) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise InputTooLargeError("nested too deeply or too large", source=text,
+                                 what=what) from None
+
+
+def _allow(names: Callable[[str], bool] | Sequence[str] | None) -> Callable[[str], bool]:
+    if names is None:
+        return lambda _name: False
+    if callable(names):
+        return names
+    allowed = frozenset(names)
+    return allowed.__contains__
+
+
+def parse_value(text: object, *, names: Callable[[str], bool] | Sequence[str] | None = None,
+                what: str = "value") -> Term:
+    """Read ``text`` as a :class:`Term`; ``names`` are the variables it may use.
+
+    >>> term_text(parse_value("inf - inf"))
+    '∞ - ∞'
+    >>> parse_value("2 +* 3")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symderiv.errors.ParseError: syntax error: invalid syntax at col 4 of value '2 +* 3'
+    """
+    stripped = checked_input(text, what)
+    tree = _syntax_tree(stripped, what)
+    try:
+        return _Reader(stripped, _allow(names), what).read(tree)
+    except RecursionError:
+        raise InputTooLargeError("nested too deeply", source=stripped, what=what) from None
+
+
+def parse_equation(text: object, *, names: Callable[[str], bool] | Sequence[str] | None = None,
+                   what: str = "claim") -> tuple[Term, Term]:
+    """``LHS = RHS`` (or ``==``) as two terms; columns refer to the whole text."""
+    stripped = checked_input(text, what)
+    cut = [i for i, ch in enumerate(stripped) if ch == "="]
+    if len(cut) == 2 and cut[1] == cut[0] + 1:
+        left, right = stripped[:cut[0]], stripped[cut[1] + 1:]
+        offset = cut[1] + 1
+    elif len(cut) == 1:
+        left, right = stripped[:cut[0]], stripped[cut[0] + 1:]
+        offset = cut[0] + 1
+    else:
+        raise ParseError("a claim is one equation 'LHS = RHS'", source=stripped,
+                         col=cut[2] + 1 if len(cut) > 2 else None, what=what)
+    sides = []
+    for piece, start in ((left, 0), (right, offset)):
+        if not piece.strip():
+            raise ParseError("one side of the equation is empty", source=stripped,
+                             col=start + 1, what=what)
+        lead = len(piece) - len(piece.lstrip())
+        try:
+            sides.append(parse_value(piece.strip(), names=names, what=what))
+        except ParseError as exc:
+            col = None if exc.col is None else exc.col + start + lead
+            raise type(exc)(exc.message, source=stripped, col=col, what=what) from None
+    return sides[0], sides[1]
