@@ -16,6 +16,19 @@ from .check import (
     gradient,
     hessian,
 )
+from .definitions import (
+    INF,
+    NEG_INF,
+    Comparison,
+    Division,
+    ExponentDerivation,
+    ExtendedReal,
+    check_power_claim,
+    compare,
+    divide,
+    is_real,
+    natural_extension,
+)
 from .derivation import DerivationReport, DerivationStep, verify_document
 from .errors import (
     ArgumentError,
@@ -26,6 +39,7 @@ from .errors import (
     ShapeError,
     StepError,
     SymderivError,
+    UndefinedOperation,
     UnsupportedError,
 )
 from .explain import Explanation, explain_gradient, explain_hessian
@@ -36,16 +50,22 @@ from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 __version__ = "0.1.0"
 
 __all__ = [
+    "INF",
+    "NEG_INF",
     "ArgumentError",
+    "Comparison",
     "Counterexample",
     "Declaration",
     "DeclarationError",
     "DerivationReport",
     "DerivationStep",
     "Diagnosis",
+    "Division",
     "EvaluationError",
     "Evidence",
     "Explanation",
+    "ExponentDerivation",
+    "ExtendedReal",
     "InputTooLargeError",
     "ParseError",
     "Result",
@@ -53,6 +73,7 @@ __all__ = [
     "Space",
     "StepError",
     "SymderivError",
+    "UndefinedOperation",
     "UnsupportedError",
     "Verdict",
     "__version__",
@@ -60,10 +81,15 @@ __all__ = [
     "check_equal",
     "check_gradient",
     "check_hessian",
+    "check_power_claim",
+    "compare",
+    "divide",
     "explain_gradient",
     "explain_hessian",
     "gradient",
     "hessian",
+    "is_real",
+    "natural_extension",
     "parse_declarations",
     "parse_expression",
     "parse_latex",

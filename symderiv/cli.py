@@ -417,17 +417,29 @@ def _print_result(result: Any, fmt: str, name: str) -> None:
     click.echo(getattr(out, f"render_{name}")(result))
 
 
-def _operands(values: tuple[str, ...]) -> None:
-    """Negative numbers pass as arguments; a misspelt option must not."""
-    for v in values:
-        if v.startswith("--") or (v.startswith("-") and v[1:2].isalpha()):
-            raise click.UsageError(f"no such option: {v}")
+class _SignedArguments(click.Command):
+    """A command whose arguments may be negative (``divide -6 3``, ``compare -inf+1``): a
+    token with one leading '-' is an argument; one with '--' that is not an option of the
+    command is a misspelt option and gets click's "no such option" error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known = {name for p in self.get_params(ctx) for name in getattr(p, "opts", ())}
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if arg.startswith("--") and name not in known:
+                from difflib import get_close_matches
+
+                raise click.NoSuchOption(name, possibilities=get_close_matches(name, known),
+                                         ctx=ctx)
+        return super().parse_args(ctx, args)
 
 
 _NEGATIVE_OK = {"ignore_unknown_options": True}
 
 
-@main.command("divide", context_settings=_NEGATIVE_OK)
+@main.command("divide", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
 @click.argument("a")
 @click.argument("b")
 @click.option("--domain", default="RR", show_default=True, metavar="DOMAIN",
@@ -460,7 +472,6 @@ def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out
     """
     from .definitions.division import divide
 
-    _operands((a, b))
     fmt = _format(json_out, latex_out)
     result = _produce(lambda: divide(a, b, domain=domain, side=side), fmt,  # type: ignore[arg-type]
                       "verdict")
@@ -468,7 +479,7 @@ def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out
     sys.exit(result.exit_code)
 
 
-@main.command("compare", context_settings=_NEGATIVE_OK)
+@main.command("compare", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
 @click.argument("expressions", nargs=-1, required=True)
 @click.option("--json", "json_out", is_flag=True,
               help="Print the table as JSON (keys 'systems' and 'rows').")
@@ -489,7 +500,6 @@ def compare_cmd(expressions: tuple[str, ...], json_out: bool, latex_out: bool) -
     """
     from .definitions.extended import compare
 
-    _operands(expressions)
     fmt = _format(json_out, latex_out)
     _print_result(_produce(lambda: compare(*expressions), fmt, "comparison"), fmt, "comparison")
 
@@ -551,11 +561,13 @@ def exponents_cmd(claim: str | None, positive: tuple[str, ...], natural: tuple[s
 def demo_cmd(verbose: bool) -> None:
     """Run the examples of the two source talks and show each verdict.
 
-    Every claim from talk A (Hessian of a quadratic form, the least-squares
-    gradient and its textbook erratum) and talk B (the regression loss's
+    Every claim from talk A (division by its definition, the exponent laws,
+    the Hessian of a quadratic form, the least-squares gradient and its
+    textbook erratum) and talk B (the regression loss's
     partial derivatives) is checked; the command exits 0 when each one gets
     the verdict it should.
     """
+    from .definitions.division import Division
     from .examples import SEED_EXAMPLES, check_example
     from .render.printing import to_unicode
 
@@ -564,11 +576,14 @@ def demo_cmd(verbose: bool) -> None:
         v = check_example(ex)
         ok = v.outcome == ex.expected
         wrong += not ok
-        mark = {"holds": "✓", "fails": "✗", "undecided": "?"}[v.outcome]
+        mark = {"holds": "✓", "fails": "✗", "undecided": "?", "unique": "✓", "none": "∅",
+                "many": "∞"}[v.outcome]
         click.echo(f"{mark} {v.outcome:<9} {ex.source}" + ("" if ok else
                                                            f"   <-- expected {ex.expected}"))
         click.echo(f"    $ symderiv {shlex.join(ex.argv())}")
-        if v.outcome == "fails":
+        if isinstance(v, Division):
+            click.echo(f"    why: {v.reason}")
+        elif v.outcome == "fails":
             if v.correct_text:
                 click.echo(f"    correct: {to_unicode(v.correct)}")
             for d in v.diagnoses[:1]:

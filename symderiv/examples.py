@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .definitions.division import Division
 from .verdict import Verdict
 
 __all__ = ["SEED_EXAMPLES", "SeedExample", "check_example"]
@@ -18,11 +19,11 @@ class SeedExample:
     """One claim from the talks and the verdict symderiv must reach."""
 
     source: str
-    task: str  # "gradient" | "hessian" | "equal"
+    task: str  # "gradient" | "hessian" | "equal" | "divide" (f ÷ claim in let) | "power"
     f: str
     let: str
     claim: str | None
-    expected: str  # "holds" | "fails"
+    expected: str  # "holds" | "fails"; for "divide": "unique" | "none" | "many"
     wrt: str | None = None
     note: str = ""
 
@@ -30,6 +31,10 @@ class SeedExample:
         """The ``symderiv`` command line that checks this example."""
         if self.task == "equal":
             return ["equal", self.f, self.claim or "", "--let", self.let]
+        if self.task == "divide":
+            return ["divide", self.f, self.claim or "", "--domain", self.let]
+        if self.task == "power":
+            return ["exponents", "--claim", self.f]
         cmd = "grad" if self.task == "gradient" else "hessian"
         out = [cmd, self.f, "--wrt", self.wrt or "", "--let", self.let]
         if self.claim is not None:
@@ -38,6 +43,21 @@ class SeedExample:
 
 
 SEED_EXAMPLES: tuple[SeedExample, ...] = (
+    SeedExample("talk A1: 6 ÷ 3 = 2, as 3·x = 6 has exactly one solution", "divide", "6",
+                "RR", "3", "unique"),
+    SeedExample("talk A1: 0 ÷ 0 is undefined, every x solves 0·x = 0", "divide", "0", "RR",
+                "0", "many"),
+    SeedExample("talk A1: 1 ÷ 0 is undefined, no x solves 0·x = 1", "divide", "1", "RR", "0",
+                "none"),
+    SeedExample("talk A3: a⁰ = 1 (law (2) with x = y)", "power", "a**2 / a**2 = a**0", "a",
+                None, "holds"),
+    SeedExample("talk A3: 1/a = a⁻¹", "power", "1/a = a**(-1)", "a", None, "holds"),
+    SeedExample("talk A3: (a^(1/2))² = a, so a^(1/2) = √a", "power", "a**(1/2) = sqrt(a)",
+                "a", None, "holds"),
+    SeedExample("talk A3: not a^(1/2) = −√a", "power", "a**(1/2) = -sqrt(a)", "a", None,
+                "fails"),
+    SeedExample("talk A3: law (3) multiplies the exponents, (a^x)^y ≠ a^(x+y)", "power",
+                "(a**x)**y = a**(x+y)", "a", None, "fails"),
     SeedExample("talk A4: ∇(xᵀAx) = 2Ax for symmetric A", "gradient", "x.T @ A @ x",
                 "x: n; A: n x n, symmetric", "2 * A @ x", "holds", "x"),
     SeedExample("talk A4: ∇²(xᵀAx) = 2A for symmetric A", "hessian", "x.T @ A @ x",
@@ -84,10 +104,15 @@ SEED_EXAMPLES: tuple[SeedExample, ...] = (
 )
 
 
-def check_example(example: SeedExample, *, seed: int = 0) -> Verdict:
+def check_example(example: SeedExample, *, seed: int = 0) -> Verdict | Division:
     """Check one example with the library (what ``symderiv demo`` and the tests run)."""
     from .check import check_equal, check_gradient, check_hessian
+    from .definitions import check_power_claim, divide
 
+    if example.task == "divide":
+        return divide(example.f, example.claim or "", domain=example.let)
+    if example.task == "power":
+        return check_power_claim(example.f, positive=tuple(example.let.split(",")), seed=seed)
     if example.task == "equal":
         return check_equal(example.f, example.claim or "", let=example.let, seed=seed)
     check = check_gradient if example.task == "gradient" else check_hessian

@@ -14,7 +14,7 @@ def test_all_is_explicit_and_importable():
     public = {n for n in dir(symderiv) if not n.startswith("_")}
     modules = {"calculus", "check", "errors", "forms", "parse", "render", "space", "verdict",
                "examples",
-               "cli", "explain", "problem", "derivation"}
+               "cli", "explain", "problem", "derivation", "definitions"}
     assert public - set(symderiv.__all__) <= modules
 
 
@@ -22,6 +22,8 @@ def test_all_is_explicit_and_importable():
     (symderiv.check_gradient, ["f"]), (symderiv.check_hessian, ["f"]),
     (symderiv.gradient, ["f"]), (symderiv.hessian, ["f"]),
     (symderiv.check_equal, ["lhs", "rhs"]),
+    (symderiv.divide, ["a", "b"]), (symderiv.check_power_claim, ["claim"]),
+    (symderiv.natural_extension, []),
 ])
 def test_flags_are_keyword_only(fn, positional):
     params = inspect.signature(fn).parameters.values()

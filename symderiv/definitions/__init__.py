@@ -9,7 +9,9 @@
 """
 
 from .division import Division, Domain, divide, parse_domain
+from .exponents import ExponentDerivation, check_power_claim, natural_extension
 from .extended import INF, NEG_INF, Comparison, ExtendedReal, compare, is_real
 
-__all__ = ["INF", "NEG_INF", "Comparison", "Division", "Domain", "ExtendedReal", "compare",
-           "divide", "is_real", "parse_domain"]
+__all__ = ["INF", "NEG_INF", "Comparison", "Division", "Domain", "ExponentDerivation",
+           "ExtendedReal", "check_power_claim", "compare", "divide", "is_real",
+           "natural_extension", "parse_domain"]

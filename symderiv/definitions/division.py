@@ -165,6 +165,11 @@ class Division:
         return self.verdict == "unique"
 
     @property
+    def outcome(self) -> DivisionVerdict:
+        """The verdict (``unique``, ``none``, ``many``), named as in a :class:`Verdict`."""
+        return self.verdict
+
+    @property
     def reason(self) -> str:
         """Why, in words (input syntax for the mathematics)."""
         return self.why.text

@@ -302,8 +302,7 @@ def check_power_claim(claim: str, *, positive: Sequence[str] = ("a",),
                 claimed=str(exact_r), expected=str(exact_l), exact=True, engine="exact",
                 max_abs_diff=float(abs(left - right)))
             break
-    how = (f"{checked} point{'s' if checked != 1 else ''} (small values first, then random "
-           f"ones, seed {seed})"
+    how = (f"small values first, then {points} random ones (seed {seed})"
            + (f"; {skipped} skipped where a side is not a real number" if skipped else ""))
     numeric = Evidence("exact", "fails" if counterexample else "holds" if checked else
                        "undecided", "evaluation at points, exact values compared to 40 digits",

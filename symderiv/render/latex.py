@@ -329,18 +329,26 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
 # -- definitions -------------------------------------------------------------------------------
 #: Unicode in the definitions' sentences, as LaTeX (text mode).
 _UNICODE_TEX = {
-    "ℝ": r"$\mathbb{R}$", "ℤ": r"$\mathbb{Z}$", "ℚ": r"$\mathbb{Q}$", "ℂ": r"$\mathbb{C}$",
-    "≠": r"$\neq$", "≡": r"$\equiv$", "·": r"$\cdot$", "≥": r"$\geq$", "≤": r"$\leq$",
-    "∞": r"$\infty$", "÷": r"$\div$", "₀": r"$_0$", "⁻¹": r"$^{-1}$", "…": r"\ldots{}",
-    "ⁿ": r"$^n$", "√": r"$\surd$", "∈": r"$\in$", "∉": r"$\notin$", "⇒": r"$\Rightarrow$",
-    "ε": r"$\varepsilon$", "δ": r"$\delta$", "−": "-", "⁰": r"$^0$", "¹": r"$^1$",
-    "²": r"$^2$", "³": r"$^3$", "ᵀ": r"$^\top$", "≈": r"$\approx$", "→": r"$\to$",
+    "ℝ̄": r"$\overline{\mathbb{R}}$", "ℝ": r"$\mathbb{R}$", "ℤ": r"$\mathbb{Z}$",
+    "ℚ": r"$\mathbb{Q}$", "ℂ": r"$\mathbb{C}$", "≠": r"$\neq$", "≡": r"$\equiv$",
+    "·": r"$\cdot$", "≥": r"$\geq$", "≤": r"$\leq$", "∞": r"$\infty$", "÷": r"$\div$",
+    "₀": r"$_0$", "…": r"\ldots{}", "√": r"$\surd$", "∈": r"$\in$", "∉": r"$\notin$",
+    "⇒": r"$\Rightarrow$", "ε": r"$\varepsilon$", "δ": r"$\delta$", "−": "-",
+    "ᵀ": r"$^\top$", "≈": r"$\approx$", "→": r"$\to$",
 }
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵖ", "0123456789-np")
+
+
 def text_latex(text: str) -> str:
-    """Plain Unicode text for LaTeX's text mode: specials escaped, symbols in math."""
+    """Plain Unicode text for LaTeX's text mode: specials escaped, symbols in math,
+    superscripts (a⁻ⁿ) as exponents."""
+    import re
+
     out = _tex_escape(text)
+    out = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵖ]+", lambda m: "$^{" + m.group().translate(_SUPERSCRIPTS) + "}$",
+                 out)
     for u, tex in _UNICODE_TEX.items():
         out = out.replace(u, tex)
     return out
@@ -439,12 +447,14 @@ def render_comparison(c: Any, *, standalone: bool = False) -> str:
             return value
         return value + f"$^{{{notes.setdefault(x.detail, len(notes) + 1)}}}$"
 
-    head = " & ".join(["expression", *(text_latex(s) for s in c.systems)])
+    short = {"mathematics (ℝ)": r"$\mathbb{R}$",
+             "extended reals (ℝ̄)": r"$\overline{\mathbb{R}}$"}
+    head = " & ".join(["", *(short.get(s, text_latex(s)) for s in c.systems)])
     rows = [" & ".join([f"${term_text(r.term, 'latex')}$", *(cell(x) for x in r.cells)])
             for r in c.rows]
     lines = ["% symderiv: mathematics vs implementations",
-             r"\begin{tabular}{l" + "l" * len(c.systems) + "}",
-             head + r" \\ \hline", " \\\\\n".join(rows) + r" \\", r"\end{tabular}", ""]
+             r"{\small\begin{tabular}{l" + "l" * len(c.systems) + "}",
+             head + r" \\ \hline", " \\\\\n".join(rows) + r" \\", r"\end{tabular}}", ""]
     lines.extend(rf"\noindent$^{{{n}}}$ {text_latex(d)}\\" for d, n in notes.items())
     body = "\n".join(lines) + "\n"
     if not standalone:

@@ -1,0 +1,149 @@
+"""The exponent laws' natural extension (talk A3), derived, checked and used on claims."""
+
+import pytest
+import sympy as sp
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symderiv.definitions.exponents import check_power_claim, natural_extension
+from symderiv.errors import ParseError
+from symderiv.parse.values import term_text
+
+
+@pytest.fixture(scope="module")
+def derivation():
+    return natural_extension()
+
+
+def _section(derivation, title):
+    return next(s for s in derivation.sections if s.title.startswith(title))
+
+
+def _equations(section):
+    return [f"{term_text(s.lhs)} = {term_text(s.rhs)}" for s in section.steps]
+
+
+# -- talk A3, line by line --------------------------------------------------------------------
+def test_talk_a3_laws_for_natural_exponents_with_the_examples(derivation):
+    laws = [f"{term_text(lhs)} = {term_text(rhs)}" for _, lhs, rhs in derivation.laws]
+    assert laws == ["a^x·a^y = a^(x + y)", "a^x/a^y = a^(x - y)", "(a^x)^y = a^(x·y)"]
+    examples = _section(derivation, "The laws for natural exponents")
+    assert _equations(examples) == ["2²·2³ = 2⁵", "2⁵/2³ = 2²", "(2²)³ = 2⁶"]
+    assert all(s.checked == "exactly" for s in examples.steps)
+
+
+def test_talk_a3_a_to_the_zero_is_one_from_a_squared_over_a_squared(derivation):
+    s = _section(derivation, "a⁰ = 1")
+    assert _equations(s)[:3] == ["a²/a² = 1", "a²/a² = a^(2 - 2)", "a^(2 - 2) = a⁰"]
+    assert "law (2)" in s.steps[1].law
+    assert s.conclusion.startswith("a⁰ = 1")
+
+
+def test_talk_a3_one_over_a_is_a_to_the_minus_one_by_law_2(derivation):
+    s = _section(derivation, "a⁻ⁿ = 1/aⁿ")
+    assert "1/a = a⁰/a¹" in _equations(s) and "a⁰/a¹ = a⁻¹" in _equations(s)
+    assert s.steps[_equations(s).index("a⁰/a¹ = a⁻¹")].law == "law (2)"
+
+
+def test_talk_a3_square_root_from_law_3(derivation):
+    s = _section(derivation, "a^(1/n) = ⁿ√a")
+    eqs = _equations(s)
+    assert "(a^(1/2))² = a^((1/2)·2)" in eqs and "a^(1/2) = √a" in eqs
+    assert "law (3)" in s.steps[eqs.index("(a^(1/2))² = a^((1/2)·2)")].law
+
+
+def test_talk_a3_real_exponents_need_a_positive_base(derivation):
+    s = _section(derivation, "Why a > 0")
+    eqs = _equations(s)
+    assert "³√(-8) = -2" in eqs and "64^(1/6) = 2" in eqs and "1/3 = 2/6" in eqs
+    assert [st.supposed for st in s.steps].count(True) == 2
+    assert "defined for a > 0 only" in s.conclusion
+
+
+def test_every_step_is_checked_symbolically_and_at_random_values(derivation):
+    for section in derivation.sections:
+        for step in section.steps:
+            if step.supposed:
+                assert step.checked == ""
+            elif step.lhs.names() or step.rhs.names():
+                assert step.checked.startswith("symbolically and at 5 random values")
+            else:
+                assert step.checked == "exactly"
+
+
+def test_derivation_is_the_same_for_every_seed():
+    a, b = natural_extension(seed=1), natural_extension(seed=2, points=20)
+    assert [s.title for s in a.sections] == [s.title for s in b.sections]
+
+
+def test_derivation_prints_in_every_format(derivation):
+    text = str(derivation)
+    assert "a⁰ = 1" in text and "⇒" in text and "[law (2) with x = y = 2" in text
+    tex = derivation._repr_latex_()
+    assert r"\begin{align*}" in tex and r"a^{2 - 2}" in tex
+    data = derivation.to_dict()
+    assert data["sections"][1]["steps"][0]["input"] == "a**2 / a**2 = 1"
+
+
+# -- claims -----------------------------------------------------------------------------------
+HALF = sp.Rational(1, 2)
+
+
+@pytest.mark.parametrize(("claim", "values", "sides"), [
+    ("a**(1/2) = -sqrt(a)", {"a": "4"}, lambda a: (a**HALF, -sp.sqrt(a))),
+    ("(a**x)**y = a**(x+y)", {"a": "4", "x": "1", "y": "1"},
+     lambda a, x, y: ((a**x)**y, a**(x + y))),
+    ("a**x * a**y = a**(x*y)", {"a": "4", "x": "1", "y": "1"},
+     lambda a, x, y: (a**x * a**y, a**(x * y))),
+    ("a**0 = 0", {"a": "4"}, lambda a: (a**0, 0)),
+    ("a**(-1) = -a", {"a": "4"}, lambda a: (a**-1, -a)),
+    ("(b**2)**(1/2) = b", {"b": "-1"}, lambda b: ((b**2)**HALF, b)),
+])
+def test_wrong_claims_are_refuted_with_a_counterexample_that_holds(claim, values, sides):
+    v = check_power_claim(claim, positive=("a",))
+    assert v.outcome == "fails" and v.exit_code == 1
+    assert v.counterexample.values == values
+    # substituted by hand, independently of symderiv's evaluation
+    lhs, rhs = sides(*(sp.Rational(values[n]) for n in sorted(values)))
+    assert sp.nsimplify(lhs) != sp.nsimplify(rhs)
+    assert (str(lhs), str(rhs)) == (v.counterexample.expected, v.counterexample.claimed)
+
+
+@pytest.mark.parametrize("claim", [
+    "a**x * a**y = a**(x+y)", "a**x / a**y = a**(x-y)", "(a**x)**y = a**(x*y)",
+    "a**0 = 1", "a**(-1) = 1/a", "a**(1/2) = sqrt(a)", "(a**(1/2))**2 = a",
+    "a**(-x) = 1/a**x", "(a*b)**x = a**x * b**x", "(a**2)**(1/2) = a",
+])
+def test_true_laws_hold_with_a_proof(claim):
+    v = check_power_claim(claim, positive=("a", "b"))
+    assert v.outcome == "holds", str(v)
+    assert v.evidence[0].outcome == "holds" and v.evidence[1].checks > 0
+
+
+def test_natural_exponents_are_declared():
+    v = check_power_claim("a**(p/q) = root(a**p, q)", natural=("q",))
+    assert v.outcome == "holds"
+    assert "q: scalar, natural" in v.declarations_text
+
+
+def test_claim_true_only_for_positive_bases_fails_for_real_ones():
+    v = check_power_claim("(a**2)**(1/2) = a", positive=())
+    assert v.outcome == "fails" and v.counterexample.values == {"a": "-1"}
+
+
+@given(st.integers(-6, 6), st.integers(-6, 6))
+def test_law_1_at_integers_holds_and_a_wrong_sum_fails(m, n):
+    assert check_power_claim(f"a**({m}) * a**({n}) = a**({m + n})", points=5).outcome == "holds"
+    assert check_power_claim(f"a**({m}) * a**({n}) = a**({m + n + 1})",
+                             points=5).outcome == "fails"
+
+
+@pytest.mark.parametrize(("claim", "words"), [
+    ("a**2", "one equation"), ("a = b = c", "one equation"), ("a**(1/2) = ", "empty"),
+    ("a**2 = __import__('os')", "only sqrt, root, Matrix can be called"),
+    ("a + = 1", "syntax error"),
+])
+def test_bad_claims(claim, words):
+    with pytest.raises(ParseError, match=None) as info:
+        check_power_claim(claim)
+    assert words in str(info.value)
