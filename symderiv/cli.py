@@ -135,7 +135,9 @@ def main() -> None:
     wrong with the claim, and a counterexample you can reproduce. 'explain'
     prints the entry-by-entry derivation as a worked solution (text or LaTeX);
     'verify' checks a whole derivation you wrote (Markdown with LaTeX or
-    numpy-like steps) and points at the first wrong step.
+    numpy-like steps) and points at the first wrong step. 'divide', 'compare'
+    and 'exponents' make definitions checkable: a ÷ b as the unique x with
+    b·x = a, ∞ in mathematics vs Python/NumPy/SymPy, and the exponent laws.
 
     \b
     Examples:
@@ -456,8 +458,12 @@ def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out
     symderiv solves B·x = A in the domain, counts the solutions and checks each
     one: exactly one means A ÷ B is that solution; none (1 ÷ 0) or more than one
     (0 ÷ 0: every x solves 0·x = 0) means A ÷ B is undefined, and it says why.
-    Values are written like Python: 6, -3, 1/2, 0.25, sqrt(2), pi, 1 + 2*I,
-    t**2 - 1, Matrix([[1, 2], [3, 4]]).
+
+    \b
+    Values are written like Python:
+      numbers      6   -3   1/2   0.25 (exact)   sqrt(2)   pi   1 + 2*I
+      polynomials  t**2 - 1            (with --domain "QQ[t]")
+      matrices     Matrix([[1, 2], [3, 4]]) or [[1, 2], [3, 4]]
 
     Exit codes: 0 defined (one solution), 1 undefined (none or several),
     2 bad input.

@@ -167,6 +167,15 @@ def test_rationals_a_times_b_divided_by_b_is_a(a, b):
 
 
 @given(st.tuples(fractions, fractions), st.tuples(fractions, fractions).filter(any))
+def test_reals_with_roots_a_times_b_divided_by_b_is_a(a, b):
+    # a = p + q√2 and b = r + s√2 ≠ 0 (√2 is irrational, so b = 0 only when r = s = 0)
+    ra = sp.Rational(a[0]) + sp.Rational(a[1]) * sp.sqrt(2)
+    rb = sp.Rational(b[0]) + sp.Rational(b[1]) * sp.sqrt(2)
+    d = divide(sp.expand(ra * rb), rb, domain="RR")
+    assert d.verdict == "unique" and sp.simplify(d.quotient - ra) == 0
+
+
+@given(st.tuples(fractions, fractions), st.tuples(fractions, fractions).filter(any))
 def test_complex_a_times_b_divided_by_b_is_a(a, b):
     za = sp.Rational(a[0]) + sp.I * sp.Rational(a[1])
     zb = sp.Rational(b[0]) + sp.I * sp.Rational(b[1])

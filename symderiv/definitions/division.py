@@ -284,7 +284,7 @@ def _divide_number(a: sp.Basic, b: sp.Basic, domain: Domain) -> Division:
             (b, a)), Sentence(f"all of {domain.symbol}"),
             checks=(Sentence("{}·x = {} for a symbolic x", (b, a)),))
     if isinstance(solved, sp.FiniteSet) and len(solved) == 1:
-        x = sp.expand(next(iter(solved)))
+        x = sp.expand(sp.radsimp(next(iter(solved))))
         _check(sp.expand(b * x) - a, f"x = {x} does not solve {b}·x = {a}")
         why = Sentence(f"{{}} ≠ 0, and {{}}·x = {{}} has exactly one solution in "
                        f"{domain.symbol}, x = {{}}", (b, b, a, x))
