@@ -407,16 +407,16 @@ def equal_cmd(lhs: str, rhs: str, let: tuple[str, ...], seed: int, json_out: boo
     _run(lambda: check_equal(lhs, rhs, let=_lets(let), seed=seed), _format(json_out, latex_out))
 
 
-def _print_result(result: Any, fmt: str, name: str) -> None:
-    """A definition's result in the chosen format (printers are looked up by ``name``)."""
+def _print_result(result: Any, fmt: str) -> None:
+    """A definition's result in the chosen format, through its own printers."""
     if fmt == "json":
-        from .render import json as out
+        import json
+
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "latex":
-        from .render import latex as out  # type: ignore[no-redef]
+        click.echo(result._repr_latex_())
     else:
         click.echo(str(result))
-        return
-    click.echo(getattr(out, f"render_{name}")(result))
 
 
 class _SignedArguments(click.Command):
@@ -481,7 +481,7 @@ def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out
     fmt = _format(json_out, latex_out)
     result = _produce(lambda: divide(a, b, domain=domain, side=side), fmt,  # type: ignore[arg-type]
                       "verdict")
-    _print_result(result, fmt, "division")
+    _print_result(result, fmt)
     sys.exit(result.exit_code)
 
 
@@ -507,7 +507,7 @@ def compare_cmd(expressions: tuple[str, ...], json_out: bool, latex_out: bool) -
     from .definitions.extended import compare
 
     fmt = _format(json_out, latex_out)
-    _print_result(_produce(lambda: compare(*expressions), fmt, "comparison"), fmt, "comparison")
+    _print_result(_produce(lambda: compare(*expressions), fmt, "comparison"), fmt)
 
 
 def _names(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -555,7 +555,7 @@ def exponents_cmd(claim: str | None, positive: tuple[str, ...], natural: tuple[s
     if claim is None:
         from .definitions.exponents import natural_extension
 
-        _print_result(natural_extension(seed=seed), fmt, "exponents")
+        _print_result(natural_extension(seed=seed), fmt)
         return
     from .definitions.exponents import check_power_claim
 

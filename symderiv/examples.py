@@ -19,20 +19,22 @@ class SeedExample:
     """One claim from the talks and the verdict symderiv must reach."""
 
     source: str
-    task: str  # "gradient" | "hessian" | "equal" | "divide" (f ÷ claim in let) | "power"
-    f: str
-    let: str
-    claim: str | None
-    expected: str  # "holds" | "fails"; for "divide": "unique" | "none" | "many"
+    task: str  # "gradient" | "hessian" | "equal" | "divide" | "power"
+    f: str  # the function; the dividend for "divide"; the claim "LHS = RHS" for "power"
+    let: str = ""
+    claim: str | None = None
+    expected: str = "holds"  # "holds" | "fails"; for "divide": "unique" | "none" | "many"
     wrt: str | None = None
     note: str = ""
+    divisor: str = ""
+    domain: str = "RR"
 
     def argv(self) -> list[str]:
         """The ``symderiv`` command line that checks this example."""
         if self.task == "equal":
             return ["equal", self.f, self.claim or "", "--let", self.let]
         if self.task == "divide":
-            return ["divide", self.f, self.claim or "", "--domain", self.let]
+            return ["divide", self.f, self.divisor, "--domain", self.domain]
         if self.task == "power":
             return ["exponents", "--claim", self.f]
         cmd = "grad" if self.task == "gradient" else "hessian"
@@ -44,20 +46,18 @@ class SeedExample:
 
 SEED_EXAMPLES: tuple[SeedExample, ...] = (
     SeedExample("talk A1: 6 ÷ 3 = 2, as 3·x = 6 has exactly one solution", "divide", "6",
-                "RR", "3", "unique"),
-    SeedExample("talk A1: 0 ÷ 0 is undefined, every x solves 0·x = 0", "divide", "0", "RR",
-                "0", "many"),
-    SeedExample("talk A1: 1 ÷ 0 is undefined, no x solves 0·x = 1", "divide", "1", "RR", "0",
-                "none"),
-    SeedExample("talk A3: a⁰ = 1 (law (2) with x = y)", "power", "a**2 / a**2 = a**0", "a",
-                None, "holds"),
-    SeedExample("talk A3: 1/a = a⁻¹", "power", "1/a = a**(-1)", "a", None, "holds"),
-    SeedExample("talk A3: (a^(1/2))² = a, so a^(1/2) = √a", "power", "a**(1/2) = sqrt(a)",
-                "a", None, "holds"),
-    SeedExample("talk A3: not a^(1/2) = −√a", "power", "a**(1/2) = -sqrt(a)", "a", None,
-                "fails"),
+                divisor="3", expected="unique"),
+    SeedExample("talk A1: 0 ÷ 0 is undefined, every x solves 0·x = 0", "divide", "0",
+                divisor="0", expected="many"),
+    SeedExample("talk A1: 1 ÷ 0 is undefined, no x solves 0·x = 1", "divide", "1",
+                divisor="0", expected="none"),
+    SeedExample("talk A3: a⁰ = 1 (law (2) with x = y)", "power", "a**2 / a**2 = a**0"),
+    SeedExample("talk A3: 1/a = a⁻¹", "power", "1/a = a**(-1)"),
+    SeedExample("talk A3: (a^(1/2))² = a, so a^(1/2) = √a", "power", "a**(1/2) = sqrt(a)"),
+    SeedExample("talk A3: not a^(1/2) = −√a", "power", "a**(1/2) = -sqrt(a)",
+                expected="fails"),
     SeedExample("talk A3: law (3) multiplies the exponents, (a^x)^y ≠ a^(x+y)", "power",
-                "(a**x)**y = a**(x+y)", "a", None, "fails"),
+                "(a**x)**y = a**(x+y)", expected="fails"),
     SeedExample("talk A4: ∇(xᵀAx) = 2Ax for symmetric A", "gradient", "x.T @ A @ x",
                 "x: n; A: n x n, symmetric", "2 * A @ x", "holds", "x"),
     SeedExample("talk A4: ∇²(xᵀAx) = 2A for symmetric A", "hessian", "x.T @ A @ x",
@@ -110,9 +110,9 @@ def check_example(example: SeedExample, *, seed: int = 0) -> Verdict | Division:
     from .definitions import check_power_claim, divide
 
     if example.task == "divide":
-        return divide(example.f, example.claim or "", domain=example.let)
+        return divide(example.f, example.divisor, domain=example.domain)
     if example.task == "power":
-        return check_power_claim(example.f, positive=tuple(example.let.split(",")), seed=seed)
+        return check_power_claim(example.f, seed=seed)  # a > 0, other names real
     if example.task == "equal":
         return check_equal(example.f, example.claim or "", let=example.let, seed=seed)
     check = check_gradient if example.task == "gradient" else check_hessian

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symderiv.definitions.exponents import check_power_claim, natural_extension
-from symderiv.errors import ParseError
-from symderiv.parse.values import term_text
+from symderiv.errors import ParseError, StepError
+from symderiv.render.terms import term_text
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def derivation():
 
 
 def _section(derivation, title):
-    return next(s for s in derivation.sections if s.title.startswith(title))
+    return next(s for s in derivation.sections if s.title.text.startswith(title))
 
 
 def _equations(section):
@@ -29,27 +29,29 @@ def test_talk_a3_laws_for_natural_exponents_with_the_examples(derivation):
     assert laws == ["a^x·a^y = a^(x + y)", "a^x/a^y = a^(x - y)", "(a^x)^y = a^(x·y)"]
     examples = _section(derivation, "The laws for natural exponents")
     assert _equations(examples) == ["2²·2³ = 2⁵", "2⁵/2³ = 2²", "(2²)³ = 2⁶"]
-    assert all(s.checked == "exactly" for s in examples.steps)
+    assert [s.checked for s in examples.steps] == [
+        f"an instance of law ({k}); true exactly" for k in (1, 2, 3)]
 
 
 def test_talk_a3_a_to_the_zero_is_one_from_a_squared_over_a_squared(derivation):
     s = _section(derivation, "a⁰ = 1")
     assert _equations(s)[:3] == ["a²/a² = 1", "a²/a² = a^(2 - 2)", "a^(2 - 2) = a⁰"]
-    assert "law (2)" in s.steps[1].law
-    assert s.conclusion.startswith("a⁰ = 1")
+    assert s.steps[1].rule == "law (2)"
+    assert s.steps[1].checked.startswith("an instance of law (2); true symbolically")
+    assert s.conclusion.text.startswith("a⁰ = 1")
 
 
 def test_talk_a3_one_over_a_is_a_to_the_minus_one_by_law_2(derivation):
     s = _section(derivation, "a⁻ⁿ = 1/aⁿ")
     assert "1/a = a⁰/a¹" in _equations(s) and "a⁰/a¹ = a⁻¹" in _equations(s)
-    assert s.steps[_equations(s).index("a⁰/a¹ = a⁻¹")].law == "law (2)"
+    assert s.steps[_equations(s).index("a⁰/a¹ = a⁻¹")].rule == "law (2)"
 
 
 def test_talk_a3_square_root_from_law_3(derivation):
     s = _section(derivation, "a^(1/n) = ⁿ√a")
     eqs = _equations(s)
     assert "(a^(1/2))² = a^((1/2)·2)" in eqs and "a^(1/2) = √a" in eqs
-    assert "law (3)" in s.steps[eqs.index("(a^(1/2))² = a^((1/2)·2)")].law
+    assert s.steps[eqs.index("(a^(1/2))² = a^((1/2)·2)")].rule == "law (3)"
 
 
 def test_talk_a3_real_exponents_need_a_positive_base(derivation):
@@ -57,32 +59,67 @@ def test_talk_a3_real_exponents_need_a_positive_base(derivation):
     eqs = _equations(s)
     assert "³√(-8) = -2" in eqs and "64^(1/6) = 2" in eqs and "1/3 = 2/6" in eqs
     assert [st.supposed for st in s.steps].count(True) == 2
-    assert "defined for a > 0 only" in s.conclusion
+    # the supposed law (3) step has the law's form; only its truth is in question
+    assert s.steps[2].checked == "an instance of law (3); supposed (the hypothesis to refute)"
+    assert "defined for a > 0 only" in s.conclusion.text
 
 
-def test_every_step_is_checked_symbolically_and_at_random_values(derivation):
+def test_every_step_is_checked_for_its_form_and_truth(derivation):
     for section in derivation.sections:
         for step in section.steps:
+            if step.rule.startswith("law"):
+                assert step.checked.startswith(f"an instance of {step.rule}")
             if step.supposed:
-                assert step.checked == ""
+                assert step.checked.endswith("supposed (the hypothesis to refute)")
             elif step.lhs.names() or step.rhs.names():
-                assert step.checked.startswith("symbolically and at 5 random values")
+                assert "true symbolically and at 5 random values" in step.checked
             else:
-                assert step.checked == "exactly"
+                assert step.checked.endswith("true exactly")
 
 
-def test_derivation_is_the_same_for_every_seed():
-    a, b = natural_extension(seed=1), natural_extension(seed=2, points=20)
-    assert [s.title for s in a.sections] == [s.title for s in b.sections]
+def _with_step(monkeypatch, step):
+    from symderiv.definitions import exponents
+
+    monkeypatch.setattr(exponents, "_DERIVATION", (("test", "test", (step,)),))
+
+
+@pytest.mark.parametrize(("step", "words"), [
+    (("a**2 / a**2", "a**(2 - 1)", "law (2)", "law (2)"), "is not an instance of law (2)"),
+    (("a**2 / a**2", "a**(2 - 2)", "law (1)", "law (1)"), "is not an instance of law (1)"),
+    (("(a**2)**3", "a**(2 + 3)", "law (3)", "law (3)"), "is not an instance of law (3)"),
+    (("a**(2 - 2)", "a**1", "exponent arithmetic", "x"), "is not arithmetic in the exponent"),
+    (("a**0", "0", "given", "x"), "fails at"),
+    (("a**(1/2)", "-sqrt(a)", "given", "x"), "fails at"),
+    (("root(-8, 3)", "2", "exact", "x"), "is wrong"),
+])
+def test_a_wrong_step_or_a_wrong_law_is_caught(monkeypatch, step, words):
+    _with_step(monkeypatch, step)
+    with pytest.raises(StepError) as info:
+        natural_extension()
+    assert words in str(info.value)
+
+
+def test_a_law_read_right_to_left_is_an_instance(monkeypatch):
+    _with_step(monkeypatch, ("a**(2 + 3)", "a**2 * a**3", "law (1)", "law (1)"))
+    (section,) = natural_extension().sections
+    assert section.steps[0].checked.startswith("an instance of law (1)")
+
+
+def test_more_points_are_checked_when_asked():
+    b = natural_extension(seed=2, points=20)
+    assert all("at 20 random values" in st.checked for s in b.sections for st in s.steps
+               if st.lhs.names() and not st.supposed)
 
 
 def test_derivation_prints_in_every_format(derivation):
     text = str(derivation)
-    assert "a⁰ = 1" in text and "⇒" in text and "[law (2) with x = y = 2" in text
+    assert "a⁰ = 1" in text and "⇒" in text and "[law (2) with x = y = 2]" in text
     tex = derivation._repr_latex_()
     assert r"\begin{align*}" in tex and r"a^{2 - 2}" in tex
+    assert r"\paragraph{$a^{0}$ = $1$}" in tex
     data = derivation.to_dict()
     assert data["sections"][1]["steps"][0]["input"] == "a**2 / a**2 = 1"
+    assert data["sections"][1]["steps"][1]["rule"] == "law (2)"
 
 
 # -- claims -----------------------------------------------------------------------------------

@@ -54,19 +54,43 @@ def test_defined_operations(op, result):
     assert op() == result
 
 
-@pytest.mark.parametrize(("op", "form"), [
-    (lambda: INF - INF, "∞ − ∞"), (lambda: NEG_INF + INF, "∞ − ∞"),
-    (lambda: 0 * INF, "0·∞"), (lambda: INF * 0, "0·∞"), (lambda: INF / INF, "∞/∞"),
-    (lambda: ExtendedReal(1) / 0, "a/0"), (lambda: ExtendedReal(0) / 0, "0/0"),
-    (lambda: INF / 0, "a/0"), (lambda: ExtendedReal(0) ** 0, "0⁰"),
-    (lambda: INF ** 0, "∞⁰"), (lambda: ExtendedReal(1) ** INF, "1^∞"),
-    (lambda: ExtendedReal(-8) ** ExtendedReal(sp.Rational(1, 3)), "negative base"),
+@pytest.mark.parametrize(("op", "form", "reason"), [
+    (lambda: INF - INF, "∞ − ∞", "(x + 1) − x → 1, 2x − x → ∞"),
+    (lambda: NEG_INF + INF, "∞ − ∞", "no single value"),
+    (lambda: 0 * INF, "0·∞", "x·(1/x) → 1, x·(1/x²) → 0"),
+    (lambda: INF * 0, "0·∞", "no single value"),
+    (lambda: INF / INF, "∞/∞", "x/x → 1, x²/x → ∞"),
+    (lambda: ExtendedReal(1) / 0, "a/0", "no x solves 0·x = 1"),
+    (lambda: ExtendedReal(0) / 0, "0/0", "every x solves 0·x = 0"),
+    (lambda: INF / 0, "a/0", "division by 0 is undefined"),
+    (lambda: ExtendedReal(0) ** 0, "0⁰", "a⁰ = 1 comes from a² ÷ a², which needs a ≠ 0"),
+    (lambda: INF ** 0, "∞⁰", "no single value"),
+    (lambda: ExtendedReal(1) ** INF, "1^∞", "(1 + 1/x)^x → e"),
+    (lambda: ExtendedReal(-8) ** ExtendedReal(sp.Rational(1, 3)), "negative base",
+     "a negative number to a non-integer power is not real"),
+    (lambda: ExtendedReal(-4).root(2), "negative base", "an even root of -4 is not real"),
 ])
-def test_undefined_operations_raise_with_the_reason(op, form):
+def test_undefined_operations_raise_with_the_reason(op, form, reason):
     with pytest.raises(UndefinedOperation) as info:
         op()
     assert info.value.form == form
-    assert str(info.value)  # a reason in words
+    assert reason in str(info.value)
+
+
+def test_equal_values_are_equal_however_written_and_hash_alike():
+    x, y = ExtendedReal((sp.sqrt(2) + 1) ** 2), ExtendedReal(3 + 2 * sp.sqrt(2))
+    assert x == y and hash(x) == hash(y)
+    assert len({INF, ExtendedReal(sp.oo), ExtendedReal(float("inf")), NEG_INF}) == 2
+    assert ExtendedReal(-8).root(3) == ExtendedReal(-2)
+    assert ExtendedReal(1) != 1  # an element of ℝ̄ is compared with elements of ℝ̄
+
+
+@pytest.mark.parametrize("value", ["1", True, None, [1]])
+def test_non_numbers_are_type_errors(value):
+    with pytest.raises(TypeError):
+        ExtendedReal(value)
+    with pytest.raises(TypeError):
+        INF < value  # noqa: B015
 
 
 def test_order_puts_the_infinities_at_the_ends():

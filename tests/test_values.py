@@ -6,7 +6,8 @@ import pytest
 
 from symderiv.definitions.exact import exact_value
 from symderiv.errors import InputTooLargeError, ParseError
-from symderiv.parse.values import parse_equation, parse_value, term_text
+from symderiv.parse.values import parse_equation, parse_value
+from symderiv.render.terms import term_text
 
 
 @pytest.mark.parametrize(("text", "value"), [

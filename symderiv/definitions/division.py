@@ -16,14 +16,13 @@ entries; left division B·X = A, or X·B = A with ``side="right"``).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sympy as sp
 
-from ..errors import ArgumentError, InputTooLargeError, ParseError, UnsupportedError
+from ..errors import ArgumentError, InputTooLargeError, ParseError, ShapeError, UnsupportedError
 from ..verdict import Sentence
 from .exact import exact_value
 
@@ -115,7 +114,7 @@ def parse_domain(text: str | Domain) -> Domain:
                                      source=src, col=col, what="domain")
         n = int(digits)
         if n < 2:
-            ring = "the zero ring, where 0 = 1" if n == 1 else "not a ring of residues"
+            ring = "the zero ring, where 0 = 1" if n == 1 else "ℤ itself: use ZZ"
             raise ParseError(f"ZZ/{n} is not a domain: the modulus must be at least 2 "
                              f"(ZZ/{n} is {ring})", source=src, col=col, what="domain")
         return Domain("ZZ/n", modulus=n)
@@ -314,13 +313,14 @@ def _check(difference: Any, message: str) -> None:
 def congruence_solutions(a: int, b: int, n: int) -> tuple[int, int, int]:
     """b·x ≡ a (mod n): (g, x0, step) with g = gcd(b, n) solutions x0 + k·step,
     k = 0 … g−1, when g divides a; (g, -1, 0) when there is none."""
-    g = math.gcd(b, n)
+    # Bézout: s·b + t·n = g.  If g divides a, x0 = s·(a/g) solves b·x ≡ a, and x0 + k·n/g
+    # are all the solutions modulo n; if not, b·x − a is never a multiple of n.
+    s, _t, g = sp.gcdex(b, n)
+    g, s = int(g), int(s)
     if a % g:
         return g, -1, 0
     step = n // g
-    # b/g is invertible modulo n/g: x0 is the unique solution of (b/g)·x ≡ a/g there
-    x0 = (a // g) * pow(b // g, -1, step) % step if step > 1 else 0
-    return g, x0, step
+    return g, s * (a // g) % step, step
 
 
 def _divide_modular(a: sp.Integer, b: sp.Integer, domain: Domain) -> Division:
@@ -405,14 +405,14 @@ def _divide_polynomial(a: sp.Expr, b: sp.Expr, domain: Domain) -> Division:
                     solutions=(q,), count=1, checks=(Sentence("{}·{} = {}", (b, q, a)),))
 
 
-def _divide_matrices(a: sp.MatrixBase, b: sp.MatrixBase, domain: Domain, side: str
-                     ) -> Division:
+def _divide_matrices(a: sp.MatrixBase, b: sp.MatrixBase, domain: Domain, side: str,
+                     b_text: str = "") -> Division:
     """B·X = A (left) or X·B = A (right, solved as Bᵀ·Xᵀ = Aᵀ) by Gauss–Jordan
     elimination: inconsistent, one solution, or a particular one plus the null space."""
     if a.shape != b.shape:
-        raise ParseError(f"the dividend is {a.rows}×{a.cols} and the divisor "
-                         f"{b.rows}×{b.cols}: in the ring of n×n matrices both have one size",
-                         what="divisor (b)")
+        raise ShapeError(f"the divisor is {b.rows}×{b.cols} but the dividend {a.rows}×{a.cols}: "
+                         "in the ring of n×n matrices both have one size", source=b_text,
+                         col=1 if b_text else None, what="divisor (b)")
     right = side == "right"
     eq = "X·B = A" if right else "B·X = A"
     solve_b, solve_a = (b.T, a.T) if right else (b, a)
@@ -477,5 +477,5 @@ def divide(a: object, b: object, *, domain: str | Domain = "RR",
     if dom.kind == "poly":
         return _divide_polynomial(av, bv, dom)
     if dom.kind == "matrices":
-        return _divide_matrices(av, bv, dom, side)
+        return _divide_matrices(av, bv, dom, side, b.strip() if isinstance(b, str) else "")
     return _divide_number(av, bv, dom)

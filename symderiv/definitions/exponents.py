@@ -25,13 +25,14 @@ from typing import Any
 import sympy as sp
 
 from ..errors import ArgumentError, StepError
-from ..parse.values import Term, evaluate, parse_equation, parse_value, term_text
+from ..parse.values import Term, evaluate, parse_equation, parse_value
+from ..render.terms import term_text
 from ..space import Declaration
-from ..verdict import Counterexample, Evidence, Verdict
+from ..verdict import Counterexample, Evidence, Sentence, Verdict
 from .exact import ExactArithmetic
 
 __all__ = ["ExponentDerivation", "PowerStep", "Section", "check_power_claim",
-           "natural_extension"]
+           "natural_extension", "prose"]
 
 #: The symbols of the derivation: a > 0; n, q natural; p an integer.
 _SYMBOLS = {"a": sp.Symbol("a", positive=True),
@@ -46,12 +47,19 @@ LAWS = (("(1)", "a**x * a**y", "a**(x + y)"),
 
 @dataclass(frozen=True, slots=True)
 class PowerStep:
-    """``lhs = rhs`` because of ``law``.  ``checked`` says how it was checked (empty for
-    a supposition, which is what a proof by contradiction assumes)."""
+    """``lhs = rhs`` by ``rule``, explained by ``why``.
+
+    ``rule`` is ``law (1)``, ``law (2)`` or ``law (3)`` (the step must then be an
+    instance of that law, read in either direction), ``exponent arithmetic`` (same
+    base, equal exponents), ``exact`` (numbers only) or ``given`` (a definition or a
+    result above).  ``checked`` says how the step was checked; a ``supposed`` step
+    (the hypothesis of a proof by contradiction) is checked for its form only.
+    """
 
     lhs: Term
     rhs: Term
-    law: str
+    rule: str
+    why: Sentence
     checked: str = ""
     supposed: bool = False
 
@@ -60,9 +68,9 @@ class PowerStep:
 class Section:
     """One result of the extension (``a⁰ = 1``) with the steps that force it."""
 
-    title: str
+    title: Sentence
     steps: tuple[PowerStep, ...]
-    conclusion: str
+    conclusion: Sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +83,6 @@ class ExponentDerivation:
     points: int
     seed: int
     seconds: float
-
-    exit_code = 0
 
     def to_dict(self) -> dict[str, Any]:
         from ..render.json import exponents_to_dict
@@ -94,59 +100,85 @@ class ExponentDerivation:
         return render_exponents(self)
 
 
-# (title, conclusion, steps: (lhs, rhs, law, kind)) — kind: "check" (symbolic and at
-# random values), "exact" (numbers only) or "suppose" (the hypothesis of a contradiction)
+# The derivation, as the talk gives it.  Prose is written with $…$ around mathematics in
+# input syntax, so that each printer can set it (a^{2 - 2} in LaTeX, a^(2 - 2) in text).
+# A step is (lhs, rhs, rule, why); rule "suppose …" marks the hypothesis of a contradiction.
+_L1, _L2, _L3 = "law (1)", "law (2)", "law (3)"
+_ARITH, _GIVEN, _EXACT = "exponent arithmetic", "given", "exact"
 _DERIVATION: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...] = (
-    ("The laws for natural exponents", "the laws hold for natural x, y (e.g. a = 2)", (
-        ("2**2 * 2**3", "2**5", "law (1): 4·8 = 32", "exact"),
-        ("2**5 / 2**3", "2**2", "law (2): 32 ÷ 8 = 4", "exact"),
-        ("(2**2)**3", "2**6", "law (3): 4³ = 64", "exact"),
+    ("The laws for natural exponents", "the laws hold for natural $x$, $y$ (here $a$ = $2$)", (
+        ("2**2 * 2**3", "2**5", _L1, "law (1): $4*8$ = $32$"),
+        ("2**5 / 2**3", "2**2", _L2, "law (2): $32/8$ = $4$"),
+        ("(2**2)**3", "2**6", _L3, "law (3): $4**3$ = $64$"),
     )),
-    ("a⁰ = 1", "a⁰ = 1: the only value that keeps law (2) for x = y", (
-        ("a**2 / a**2", "1", "definition of ÷: 1 is the unique x with a²·x = a² (a ≠ 0)",
-         "check"),
-        ("a**2 / a**2", "a**(2 - 2)", "law (2) with x = y = 2", "check"),
-        ("a**(2 - 2)", "a**0", "arithmetic in the exponent", "check"),
-        ("a**0", "1", "both equal a² ÷ a²", "check"),
+    ("$a**0$ = $1$", "$a**0$ = $1$: the only value that keeps law (2) for $x$ = $y$", (
+        ("a**2 / a**2", "1", _GIVEN,
+         "the definition of division: $1$ is the unique $x$ with $a**2*x$ = $a**2$ "
+         "($a**2$ ≠ 0)"),
+        ("a**2 / a**2", "a**(2 - 2)", _L2, "law (2) with $x$ = $y$ = $2$"),
+        ("a**(2 - 2)", "a**0", _ARITH, "$2 - 2$ = $0$"),
+        ("a**0", "1", _GIVEN, "both equal $a**2/a**2$"),
     )),
-    ("a⁻ⁿ = 1/aⁿ", "a⁻ⁿ = 1/aⁿ; for n = 1, a⁻¹ = 1/a", (
-        ("1 / a**n", "a**0 / a**n", "a⁰ = 1", "check"),
-        ("a**0 / a**n", "a**(0 - n)", "law (2)", "check"),
-        ("a**(0 - n)", "a**(-n)", "arithmetic in the exponent", "check"),
-        ("1 / a", "a**0 / a**1", "the talk's case n = 1: a⁰ = 1, a¹ = a", "check"),
-        ("a**0 / a**1", "a**(-1)", "law (2)", "check"),
+    ("$a**(-n)$ = $1/a**n$", "$a**(-n)$ = $1/a**n$; for $n$ = $1$, $a**(-1)$ = $1/a$", (
+        ("1 / a**n", "a**0 / a**n", _GIVEN, "$a**0$ = $1$, from above"),
+        ("a**0 / a**n", "a**(0 - n)", _L2, "law (2)"),
+        ("a**(0 - n)", "a**(-n)", _ARITH, "$0 - n$ = $-n$"),
+        ("1 / a", "a**0 / a**1", _GIVEN, "the talk's case $n$ = $1$: $a**0$ = $1$, $a**1$ = $a$"),
+        ("a**0 / a**1", "a**(-1)", _L2, "law (2)"),
     )),
-    ("a^(1/n) = ⁿ√a", "a^(1/n) = ⁿ√a, and for n = 2, a^(1/2) = √a (not −√a)", (
-        ("(a**(1/n))**n", "a**((1/n)*n)", "law (3)", "check"),
-        ("a**((1/n)*n)", "a", "arithmetic: (1/n)·n = 1, and a¹ = a", "check"),
-        ("a**(1/n)", "a**(1/(2*n)) * a**(1/(2*n))",
-         "law (1): 1/(2n) + 1/(2n) = 1/n; a square, so a^(1/n) ≥ 0, and ≠ 0 as its n-th "
-         "power is a ≠ 0", "check"),
-        ("a**(1/n)", "root(a, n)", "ⁿ√a is the only positive y with yⁿ = a", "check"),
-        ("(a**(1/2))**2", "a**((1/2)*2)", "the talk's case n = 2: law (3)", "check"),
-        ("a**(1/2)", "sqrt(a)", "the positive square root", "check"),
-    )),
-    ("a^(p/q) = (q√a)^p", "a^(p/q) = (q√a)^p = q√(a^p) for integers p and natural q", (
-        ("a**(p/q)", "(a**(1/q))**p", "law (3): (1/q)·p = p/q", "check"),
-        ("(a**(1/q))**p", "root(a, q)**p", "a^(1/q) = q√a", "check"),
-        ("a**(p/q)", "(a**p)**(1/q)", "law (3): p·(1/q) = p/q", "check"),
-        ("(a**p)**(1/q)", "root(a**p, q)", "a^(1/q) = q√a, for a^p > 0", "check"),
-    )),
-    ("Why a > 0 for real exponents (a = −8, x = 1/3 = 2/6)",
-     "(−8)^(1/3) would be both −2 and 2: the laws cannot hold for a < 0, so a^x with real x "
-     "is defined for a > 0 only", (
-         ("(-8)**(1/3)", "root(-8, 3)", "suppose a^(1/n) = ⁿ√a held for a = −8", "suppose"),
-         ("root(-8, 3)", "-2", "(−2)³ = −8: the real cube root", "exact"),
-         ("(-8)**(2/6)", "((-8)**2)**(1/6)", "suppose law (3) held for a = −8", "suppose"),
-         ("((-8)**2)**(1/6)", "64**(1/6)", "(−8)² = 64", "exact"),
-         ("64**(1/6)", "2", "2⁶ = 64", "exact"),
-         ("1/3", "2/6", "the same exponent, so (−8)^(1/3) = (−8)^(2/6), yet −2 ≠ 2", "exact"),
+    ("$a**(1/n)$ = $root(a, n)$",
+     "$a**(1/n)$ = $root(a, n)$; for $n$ = $2$, $a**(1/2)$ = $sqrt(a)$, not $-sqrt(a)$", (
+         ("(a**(1/n))**n", "a**((1/n)*n)", _L3, "law (3)"),
+         ("a**((1/n)*n)", "a**1", _ARITH, "$(1/n)*n$ = $1$"),
+         ("a**1", "a", _GIVEN, "a natural power: $a**1$ = $a$"),
+         ("a**(1/n)", "a**(1/(2*n)) * a**(1/(2*n))", _L1,
+          "law (1): $1/(2*n) + 1/(2*n)$ = $1/n$, so $a**(1/n)$ is a square: ≥ 0, and ≠ 0 "
+          "as its $n$-th power is $a$"),
+         ("a**(1/n)", "root(a, n)", _GIVEN,
+          "$root(a, n)$ is the only positive $y$ with $y**n$ = $a$"),
+         ("(a**(1/2))**2", "a**((1/2)*2)", _L3, "the talk's case $n$ = $2$: law (3)"),
+         ("a**((1/2)*2)", "a**1", _ARITH, "$(1/2)*2$ = $1$"),
+         ("a**(1/2)", "sqrt(a)", _GIVEN, "the positive square root, as for any $n$"),
+     )),
+    ("$a**(p/q)$ = $root(a, q)**p$",
+     "$a**(p/q)$ = $root(a, q)**p$ = $root(a**p, q)$ for integers $p$ and natural $q$", (
+         ("a**(p/q)", "(a**(1/q))**p", _L3, "law (3): $(1/q)*p$ = $p/q$"),
+         ("(a**(1/q))**p", "root(a, q)**p", _GIVEN, "$a**(1/q)$ = $root(a, q)$, from above"),
+         ("a**(p/q)", "(a**p)**(1/q)", _L3, "law (3): $p*(1/q)$ = $p/q$"),
+         ("(a**p)**(1/q)", "root(a**p, q)", _GIVEN,
+          "$a**(1/q)$ = $root(a, q)$ for the base $a**p$ > 0"),
+     )),
+    ("Why $a$ > 0 for real exponents ($a$ = $-8$, $x$ = $1/3$ = $2/6$)",
+     "$(-8)**(1/3)$ would be both $-2$ and $2$: the laws cannot hold for $a$ < 0, so $a**x$ "
+     "with real $x$ is defined for $a$ > 0 only", (
+         ("(-8)**(1/3)", "root(-8, 3)", "suppose " + _GIVEN,
+          "suppose $a**(1/n)$ = $root(a, n)$ held for $a$ = $-8$"),
+         ("root(-8, 3)", "-2", _EXACT, "$(-2)**3$ = $-8$: the real cube root"),
+         ("(-8)**(2/6)", "((-8)**2)**(1/6)", "suppose " + _L3,
+          "suppose law (3) held for $a$ = $-8$"),
+         ("((-8)**2)**(1/6)", "64**(1/6)", _EXACT, "$(-8)**2$ = $64$"),
+         ("64**(1/6)", "2", _EXACT, "$2**6$ = $64$"),
+         ("1/3", "2/6", _EXACT, "the same exponent, so $(-8)**(1/3)$ = $(-8)**(2/6)$, yet "
+          "$-2$ ≠ $2$"),
      )),
 )
 
+_NAMES = [*_SYMBOLS, "x", "y"]
 
-def _value(term: Term, source: str) -> sp.Basic:
-    return evaluate(term, ExactArithmetic(_SYMBOLS, "step", source))
+
+def prose(text: str) -> Sentence:
+    """``"law (2) with $x$ = $2$"`` as a :class:`Sentence` whose slots are the parsed
+    ``$…$`` pieces (terms in input syntax)."""
+    pieces = text.split("$")
+    if len(pieces) % 2 == 0:
+        raise ValueError(f"unbalanced $ in {text!r}")
+    template = "".join(p.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else "{}"
+                       for i, p in enumerate(pieces))
+    return Sentence(template, tuple(parse_value(p, names=_NAMES) for p in pieces[1::2]))
+
+
+def _value(term: Term) -> sp.Basic:
+    return evaluate(term, ExactArithmetic(_SYMBOLS, "step", term.text))
 
 
 def _draw(rng: random.Random, names: set[str]) -> dict[sp.Symbol, sp.Basic]:
@@ -171,48 +203,92 @@ def _close(x: sp.Basic, y: sp.Basic) -> bool:
     return bool(abs(xv - yv) <= sp.Float("1e-40", 50) * scale)
 
 
-def _check_step(lhs: Term, rhs: Term, kind: str, rng: random.Random, points: int) -> str:
-    if kind == "suppose":
-        return ""
-    left, right = (_value(t, t.text) for t in (lhs, rhs))
+def _same(a: Term, b: Term) -> bool:
+    return term_text(a) == term_text(b)
+
+
+def _equal_values(a: sp.Basic, b: sp.Basic) -> bool:
+    return sp.simplify(a - b) == 0
+
+
+def _law_instance(rule: str, lhs: Term, rhs: Term) -> bool:
+    """Whether ``lhs = rhs`` is the law read in one direction or the other:
+    (1) b^x·b^y = b^(x+y), (2) b^x ÷ b^y = b^(x−y), (3) (b^x)^y = b^(x·y)."""
+    for u, v in ((lhs, rhs), (rhs, lhs)):
+        if v.op != "**":
+            continue
+        base, exponent = v.args[0], _value(v.args[1])
+        if rule in (_L1, _L2) and u.op == ("*" if rule == _L1 else "/"):
+            left, right = u.args
+            if left.op == right.op == "**" and _same(left.args[0], base) and \
+                    _same(right.args[0], base):
+                x, y = _value(left.args[1]), _value(right.args[1])
+                if _equal_values(exponent, x + y if rule == _L1 else x - y):
+                    return True
+        if rule == _L3 and u.op == "**" and u.args[0].op == "**" and \
+                _same(u.args[0].args[0], base):
+            x, y = _value(u.args[0].args[1]), _value(u.args[1])
+            if _equal_values(exponent, x * y):
+                return True
+    return False
+
+
+def _check_step(lhs: Term, rhs: Term, rule: str, rng: random.Random, points: int) -> str:
+    """Check the step's form against its rule, then its truth; say how."""
     where = f"{term_text(lhs)} = {term_text(rhs)}"
-    if kind == "exact":
-        if sp.simplify(left - right) != 0:
-            raise StepError(f"step {where} is wrong (exactly)")
-        return "exactly"
-    symbolic = sp.simplify(left - right) == 0
-    names = {str(s) for s in (left - right).free_symbols} | lhs.names() | rhs.names()
+    supposed = rule.startswith("suppose ")
+    rule = rule.removeprefix("suppose ")
+    how = []
+    if rule.startswith("law"):
+        if not _law_instance(rule, lhs, rhs):
+            raise StepError(f"step {where} is not an instance of {rule}")
+        how.append(f"an instance of {rule}")
+    if rule == _ARITH:
+        if not (lhs.op == rhs.op == "**" and _same(lhs.args[0], rhs.args[0])
+                and _equal_values(_value(lhs.args[1]), _value(rhs.args[1]))):
+            raise StepError(f"step {where} is not arithmetic in the exponent")
+        how.append("the same base, equal exponents")
+    if supposed:
+        return "; ".join([*how, "supposed (the hypothesis to refute)"])
+    left, right = _value(lhs), _value(rhs)
+    names = (lhs.names() | rhs.names()) & set(_SYMBOLS)
+    if rule == _EXACT or not names:
+        if not _equal_values(left, right):
+            raise StepError(f"step {where} is wrong")
+        return "; ".join([*how, "true exactly"])
+    symbolic = _equal_values(left, right)
     for _ in range(points):
-        point = _draw(rng, names & set(_SYMBOLS))
+        point = _draw(rng, names)
         if not _close(left.subs(point), right.subs(point)):
             raise StepError(f"step {where} fails at {point}")
-    how = f"at {points} random values" + (" (a > 0)" if "a" in names else "")
-    return ("symbolically and " + how) if symbolic else how
+    true = ("true symbolically and " if symbolic else "true ") + \
+        f"at {points} random values" + (" (a > 0)" if "a" in names else "")
+    return "; ".join([*how, true])
 
 
 def natural_extension(*, seed: int = 0, points: int = 5) -> ExponentDerivation:
     """The derivation of a⁰, a⁻ⁿ, a^(1/n), a^(p/q) from the exponent laws, every step
-    checked; and why a > 0 is needed.
+    checked for its form (the law it names) and its truth; and why a > 0 is needed.
 
     >>> d = natural_extension()
-    >>> [s.title for s in d.sections][1:3]
+    >>> [s.title.text for s in d.sections][1:3]
     ['a⁰ = 1', 'a⁻ⁿ = 1/aⁿ']
     """
     if not 1 <= points <= 200:
         raise ArgumentError(f"points must be between 1 and 200, not {points}")
     start = time.perf_counter()
     rng = random.Random(seed)
-    names = ["a", "n", "p", "q", "x", "y"]
-    laws = tuple((label, parse_value(lhs, names=names), parse_value(rhs, names=names))
+    laws = tuple((label, parse_value(lhs, names=_NAMES), parse_value(rhs, names=_NAMES))
                  for label, lhs, rhs in LAWS)
     sections = []
     for title, conclusion, steps in _DERIVATION:
         checked = []
-        for lhs_text, rhs_text, law, kind in steps:
+        for lhs_text, rhs_text, rule, why in steps:
             lhs, rhs = (parse_value(t, names=list(_SYMBOLS)) for t in (lhs_text, rhs_text))
-            how = _check_step(lhs, rhs, kind, rng, points)
-            checked.append(PowerStep(lhs, rhs, law, how, supposed=kind == "suppose"))
-        sections.append(Section(title, tuple(checked), conclusion))
+            how = _check_step(lhs, rhs, rule, rng, points)
+            checked.append(PowerStep(lhs, rhs, rule.removeprefix("suppose "), prose(why), how,
+                                     supposed=rule.startswith("suppose ")))
+        sections.append(Section(prose(title), tuple(checked), prose(conclusion)))
     return ExponentDerivation(laws, tuple(sections), points, seed, time.perf_counter() - start)
 
 

@@ -18,7 +18,7 @@ import math
 import operator
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -67,22 +67,10 @@ class ExtendedReal:
         if isinstance(value, ExtendedReal):
             self._sign, self._value = value._sign, value._value
             return
-        v = value
-        if isinstance(value, bool):
-            raise UndefinedOperation(f"{value!r} is not a number")
-        if isinstance(value, int):
-            v = sp.Integer(value)
-        if isinstance(value, Fraction):
-            v = sp.Rational(value.numerator, value.denominator)
-        if isinstance(value, float):
-            if math.isnan(value):
-                raise UndefinedOperation("nan is not an element of ℝ̄ (it is not a number)")
-            if math.isinf(value):
-                self._sign, self._value = (1 if value > 0 else -1), None
-                return
-            v = sp.Rational(*value.as_integer_ratio())
-        if not isinstance(v, sp.Basic) or not v.is_number or v.is_extended_real is not True:
-            raise UndefinedOperation(f"{value} is not a real number, so not an element of ℝ̄")
+        if isinstance(value, float) and math.isinf(value):
+            self._sign, self._value = (1 if value > 0 else -1), None
+            return
+        v = _real_number(value)
         if v.is_infinite:
             self._sign, self._value = (1 if v.is_extended_positive else -1), None
             return
@@ -117,16 +105,16 @@ class ExtendedReal:
         return str(self._value)
 
     def __eq__(self, other: object) -> bool:
-        try:
-            o = self._coerce(other)
-        except UndefinedOperation:
-            return NotImplemented
-        if self.is_infinite or o.is_infinite:
-            return self.is_infinite and o.is_infinite and self._sign == o._sign
-        return bool(sp.simplify(self.value - o.value) == 0)
+        if not isinstance(other, ExtendedReal):
+            return NotImplemented  # ExtendedReal(1) is not the int 1: compare with ExtendedReal
+        if self.is_infinite or other.is_infinite:
+            return self.is_infinite and other.is_infinite and self._sign == other._sign
+        return bool(sp.simplify(self.value - other.value) == 0)
 
     def __hash__(self) -> int:
-        return hash(("ExtendedReal", self._sign, self._value))
+        # equal values can be written differently ((√2 + 1)² and 3 + 2√2): hash what
+        # equality preserves, the sign
+        return hash(("ExtendedReal", self.is_infinite, self.sign))
 
     def __lt__(self, other: object) -> bool:
         o = self._coerce(other)
@@ -135,7 +123,8 @@ class ExtendedReal:
         return bool(self.value < o.value)
 
     def __le__(self, other: object) -> bool:
-        return self == other or self < other
+        o = self._coerce(other)
+        return self == o or self < o
 
     def __gt__(self, other: object) -> bool:
         return self._coerce(other) < self
@@ -205,7 +194,7 @@ class ExtendedReal:
     def __pow__(self, other: object) -> ExtendedReal:
         o = self._coerce(other)
         if o.is_infinite:
-            if self.value == 1 if not self.is_infinite else False:
+            if not self.is_infinite and self.value == 1:
                 raise _indeterminate("1^∞", "(1 + 1/x)^x → e and (1 + 1/x)^(x²) → ∞ as x → ∞")
             raise UndefinedOperation("a power with an infinite exponent is a limit, not an "
                                      "operation of ℝ̄", form="a^∞")
@@ -228,6 +217,32 @@ class ExtendedReal:
         if power_too_large(base, exponent):
             raise InputTooLargeError(f"({base})^({exponent}) is too large to compute")
         return ExtendedReal(base**exponent)
+
+    def root(self, n: int) -> ExtendedReal:
+        """The real n-th root: ∛(−8) = −2; an even root of a negative number is not real."""
+        if self.sign < 0 and n % 2 == 0:
+            raise UndefinedOperation(f"an even root of {self} is not real", form="negative base")
+        if self.is_infinite:
+            return self
+        return ExtendedReal(sp.real_root(self.value, n))
+
+
+def _real_number(value: object) -> sp.Basic:
+    """value as a SymPy real number; TypeError for what is not a number at all,
+    UndefinedOperation for numbers outside ℝ̄ (nan, complex)."""
+    if isinstance(value, bool) or not isinstance(value, int | Fraction | float | sp.Basic):
+        raise TypeError(f"an ExtendedReal is made from a real number, not {value!r}")
+    if isinstance(value, float):
+        if math.isnan(value):
+            raise UndefinedOperation("nan is not an element of ℝ̄ (it is not a number)")
+        return sp.Rational(*value.as_integer_ratio())
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if not value.is_number or value.is_extended_real is not True:
+        raise UndefinedOperation(f"{value} is not a real number, so not an element of ℝ̄")
+    return value
 
 
 INF = ExtendedReal(infinite=1)
@@ -264,6 +279,8 @@ class Cell:
     value: str
     kind: CellKind
     detail: str = ""
+    #: the value itself (a float, a SymPy number, …), for comparing systems
+    raw: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,8 +300,6 @@ class Comparison:
 
     systems: tuple[str, ...]
     rows: tuple[Row, ...]
-
-    exit_code = 0
 
     def to_dict(self) -> dict[str, Any]:
         from ..render.json import comparison_to_dict
@@ -351,17 +366,8 @@ class _ExtendedReals(Arithmetic[ExtendedReal]):
             n = args[1].value
             if not (n.is_Integer and 1 <= n <= 64):
                 raise UndefinedOperation("root(x, n) needs an integer n from 1 to 64")
-            if args[0].is_infinite:
-                return args[0] if (args[0].sign > 0 or n % 2) else (
-                    _raise(UndefinedOperation("an even root of −∞ is not real")))
-            return ExtendedReal(sp.real_root(args[0].value, n)) if not (
-                args[0].sign < 0 and n % 2 == 0) else _raise(
-                UndefinedOperation("an even root of a negative number is not real"))
+            return args[0].root(int(n))
         return _OPS[op](*args)
-
-
-def _raise(exc: Exception) -> Any:
-    raise exc
 
 
 _OPS: dict[str, Callable[..., Any]] = {"+": operator.add, "-": operator.sub,
@@ -443,75 +449,72 @@ class _Sympy(Arithmetic[sp.Basic]):
         return _OPS[op](*args)
 
 
-def _math_cell(system: str, arithmetic: Arithmetic[Any], term: Term) -> Cell:
-    try:
-        v = evaluate(term, arithmetic)
-    except UndefinedOperation as exc:
-        return Cell(system, "undefined", "undefined", str(exc))
-    if isinstance(v, ExtendedReal) and v.is_infinite:
-        return Cell(system, str(v), "infinite")
-    return Cell(system, str(v.value if isinstance(v, ExtendedReal) else v), "value")
-
-
-def _python_cell(term: Term) -> Cell:
-    try:
-        v = evaluate(term, _Python())
-    except InputTooLargeError:
-        raise
-    except (ArithmeticError, ValueError, TypeError) as exc:
-        return Cell("Python", type(exc).__name__, "error", f"raises {type(exc).__name__}: {exc}")
-    return Cell("Python", repr(v), _float_kind(v))
-
-
-def _float_kind(v: Any) -> CellKind:
-    try:
-        z = complex(v)
-    except (TypeError, ValueError, OverflowError):
-        return "value"
-    if math.isnan(z.real) or math.isnan(z.imag):
-        return "nan"
-    return "infinite" if math.isinf(z.real) or math.isinf(z.imag) else "value"
-
-
-def _numpy_cell(term: Term) -> Cell:
+def _run(system: str, arithmetic: Arithmetic[Any], term: Term,
+         describe: Callable[[Any], tuple[str, CellKind, str]]) -> Cell:
+    """Evaluate ``term`` in one system and describe the outcome: its value, the exception
+    it raised (mathematics: why the operation is undefined), and any runtime warnings."""
     import numpy as np
 
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
         try:
-            v = evaluate(term, _Numpy())
+            v = evaluate(term, arithmetic)
+        except InputTooLargeError:
+            raise
+        except UndefinedOperation as exc:
+            return Cell(system, "undefined", "undefined", str(exc))
         except (ArithmeticError, ValueError, TypeError) as exc:
-            if isinstance(exc, InputTooLargeError):
-                raise
-            return Cell("NumPy", type(exc).__name__, "error",
+            return Cell(system, type(exc).__name__, "error",
                         f"raises {type(exc).__name__}: {exc}")
+    value, kind, detail = describe(v)
     said = [f"{w.category.__name__}: {w.message}" for w in caught
             if issubclass(w.category, RuntimeWarning)]
-    return Cell("NumPy", str(v), _float_kind(v), "; ".join(dict.fromkeys(said)))
+    detail = "; ".join(dict.fromkeys([*([detail] if detail else []), *said]))
+    return Cell(system, value, kind, detail, raw=v)
 
 
-def _sympy_cell(term: Term) -> Cell:
+def _exact_text(v: sp.Basic) -> str:
+    """An exact number as SymPy writes it, or to 15 digits when that is very long."""
+    text = str(v)
+    if len(text) > 40 and v.is_number and v.is_finite:
+        return "≈" + str(sp.N(v, 15)).replace("E", "e")
+    return text
+
+
+def _mathematics(v: Any) -> tuple[str, CellKind, str]:
+    if isinstance(v, ExtendedReal):
+        return (str(v), "infinite", "") if v.is_infinite else (_exact_text(v.value), "value", "")
+    return _exact_text(v), "value", ""
+
+
+def _float(v: Any) -> tuple[str, CellKind, str]:
+    """Python and NumPy numbers, as each prints them."""
+    text = repr(v) if type(v) in (int, float, complex) else str(v)  # NumPy: as it prints
     try:
-        v = evaluate(term, _Sympy())
-    except InputTooLargeError:
-        raise
-    except (ArithmeticError, ValueError, TypeError) as exc:  # pragma: no cover
-        return Cell("SymPy", type(exc).__name__, "error", f"raises {type(exc).__name__}: {exc}")
+        z = complex(v)
+    except (TypeError, ValueError, OverflowError):
+        return text, "value", ""
+    if math.isnan(z.real) or math.isnan(z.imag):
+        return text, "nan", ""
+    return text, "infinite" if math.isinf(z.real) or math.isinf(z.imag) else "value", ""
+
+
+def _sympy(v: Any) -> tuple[str, CellKind, str]:
     if v is sp.nan:
-        return Cell("SymPy", "nan", "nan", "nan: SymPy's 'not a number'")
+        return "nan", "nan", "nan: SymPy's 'not a number'"
     if v is sp.zoo:
-        return Cell("SymPy", "zoo", "infinite", "zoo: complex infinity, ∞ with no direction")
-    kind: CellKind = "infinite" if v.is_infinite else "value"
-    return Cell("SymPy", str(v), kind)
+        return "zoo", "infinite", "zoo: complex infinity, ∞ with no direction"
+    return _exact_text(v), "infinite" if v.is_infinite else "value", ""
 
 
 #: The columns of the table: (name, how the cell is computed).
-SYSTEMS: tuple[tuple[str, Callable[[Term], Cell]], ...] = (
-    ("mathematics (ℝ)", lambda t: _math_cell("mathematics (ℝ)", _Reals(), t)),
-    ("extended reals (ℝ̄)", lambda t: _math_cell("extended reals (ℝ̄)", _ExtendedReals(), t)),
-    ("Python", _python_cell),
-    ("NumPy", _numpy_cell),
-    ("SymPy", _sympy_cell),
+SYSTEMS: tuple[tuple[str, Callable[[], Arithmetic[Any]], Callable[[Any], tuple[str, CellKind,
+                                                                             str]]], ...] = (
+    ("mathematics (ℝ)", lambda: _Reals(), _mathematics),
+    ("extended reals (ℝ̄)", lambda: _ExtendedReals(), _mathematics),
+    ("Python", lambda: _Python(), _float),
+    ("NumPy", lambda: _Numpy(), _float),
+    ("SymPy", lambda: _Sympy(), _sympy),
 )
 
 
@@ -535,6 +538,10 @@ def _flags(cells: Sequence[Cell]) -> tuple[str, ...]:
         if raises:
             flags.append(f"defined in ℝ ({reals.value}), but {_names(raises)} "
                          f"raise{_s(raises)} an error")
+        overflow = [c for c in implementations if c.kind == "infinite"]
+        if overflow:
+            flags.append(f"{_names(overflow)} overflow{_s(overflow)} to infinity: the number "
+                         "is finite, only too large for floating point")
         rounded = [c for c in implementations if c.kind == "value" and _rounded(c, reals)]
         if rounded:
             flags.append(f"{_names(rounded)} round{_s(rounded)} to binary floating point: "
@@ -551,13 +558,13 @@ def _s(cells: Sequence[Cell]) -> str:
 
 
 def _rounded(cell: Cell, exact: Cell) -> bool:
-    """A float printed by an implementation that differs from the exact rational value."""
-    try:
-        printed = Fraction(cell.value)
-        value = Fraction(exact.value)
-    except (ValueError, ZeroDivisionError):
+    """A binary floating-point value that is not exactly the real number mathematics gives."""
+    value = exact.raw.value if isinstance(exact.raw, ExtendedReal) else exact.raw
+    if not isinstance(value, sp.Basic) or not isinstance(cell.raw, float):  # np.float64 too
         return False
-    return printed != value and "." in cell.value
+    if not math.isfinite(cell.raw):
+        return False
+    return bool(sp.Rational(*cell.raw.as_integer_ratio()) != value)
 
 
 def compare(*expressions: str) -> Comparison:
@@ -578,6 +585,7 @@ def compare(*expressions: str) -> Comparison:
         term = parse_value(text, what="expression")
         if term.has("matrix"):
             raise ArgumentError(f"{text!r}: compare works on numbers, not matrices")
-        cells = tuple(compute(term) for _name, compute in SYSTEMS)
+        cells = tuple(_run(name, arithmetic(), term, describe)
+                      for name, arithmetic, describe in SYSTEMS)
         rows.append(Row(text.strip(), term, cells, _flags(cells)))
-    return Comparison(tuple(name for name, _ in SYSTEMS), tuple(rows))
+    return Comparison(tuple(name for name, _, _ in SYSTEMS), tuple(rows))

@@ -9,8 +9,8 @@ from ..verdict import Verdict
 from .printing import to_latex, to_unicode
 
 __all__ = ["comparison_to_dict", "derivation_to_dict", "division_to_dict", "explanation_to_dict",
-           "exponents_to_dict", "json_value", "render_comparison", "render_derivation",
-           "render_division", "render_explanation", "render_exponents", "render_verdict",
+           "exponents_to_dict", "json_value", "render_derivation",
+           "render_explanation", "render_verdict",
            "verdict_to_dict"]
 
 
@@ -129,9 +129,6 @@ def division_to_dict(d: Any) -> dict[str, Any]:
     }
 
 
-def render_division(d: Any) -> str:
-    return json.dumps(division_to_dict(d), indent=2, ensure_ascii=False)
-
 
 def comparison_to_dict(c: Any) -> dict[str, Any]:
     """``systems`` (the columns) and ``rows``: each expression's cells and flags."""
@@ -144,13 +141,12 @@ def comparison_to_dict(c: Any) -> dict[str, Any]:
     }
 
 
-def render_comparison(c: Any) -> str:
-    return json.dumps(comparison_to_dict(c), indent=2, ensure_ascii=False)
-
 
 def exponents_to_dict(d: Any) -> dict[str, Any]:
-    """The laws and each section's steps (input syntax, Unicode and LaTeX), law and check."""
-    from ..parse.values import term_text
+    """The laws and each section's steps (input syntax, Unicode and LaTeX), rule, reason and
+    how each was checked."""
+    from .latex import sentence_latex
+    from .terms import term_text
 
     def eq(lhs: Any, rhs: Any) -> dict[str, str]:
         return {"input": f"{lhs.text} = {rhs.text}",
@@ -159,14 +155,12 @@ def exponents_to_dict(d: Any) -> dict[str, Any]:
 
     return {
         "laws": [{"label": label, **eq(lhs, rhs)} for label, lhs, rhs in d.laws],
-        "sections": [{"title": s.title, "conclusion": s.conclusion,
-                      "steps": [{**eq(st.lhs, st.rhs), "law": st.law, "checked": st.checked,
+        "sections": [{"title": s.title.text, "conclusion": s.conclusion.text,
+                      "steps": [{**eq(st.lhs, st.rhs), "rule": st.rule, "why": st.why.text,
+                                 "why_latex": sentence_latex(st.why), "checked": st.checked,
                                  "supposed": st.supposed} for st in s.steps]}
                      for s in d.sections],
         "points": d.points,
         "seed": d.seed,
     }
 
-
-def render_exponents(d: Any) -> str:
-    return json.dumps(exponents_to_dict(d), indent=2, ensure_ascii=False)

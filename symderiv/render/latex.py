@@ -7,9 +7,11 @@ from typing import Any
 import sympy as sp
 
 from ..calculus.indexform import IndexExpr
+from ..parse.values import Term
 from ..space import Declaration
 from ..verdict import Diagnosis, Verdict
 from .printing import StepPrinter, to_latex
+from .terms import term_text
 from .text import checked_text
 
 __all__ = ["StepLatexPrinter", "diagnosis_latex", "render_comparison", "render_derivation",
@@ -367,8 +369,11 @@ def sentence_latex(s: Any) -> str:
     pieces = s.template.split("{}")
     out = text_latex(pieces[0].format())
     for i, (v, piece) in enumerate(zip(s.exprs, pieces[1:], strict=True)):
-        factor = piece.startswith("·") or pieces[i].endswith("·")
-        out += f"${value_latex(v, factor=factor)}$" + text_latex(piece.format())
+        if isinstance(v, Term):
+            math = term_text(v, "latex")
+        else:
+            math = value_latex(v, factor=piece.startswith("·") or pieces[i].endswith("·"))
+        out += f"${math}$" + text_latex(piece.format())
     return out
 
 
@@ -379,7 +384,7 @@ def _domain_latex(d: Any) -> str:
     if d.kind == "poly":
         return rf"{sets[d.coefficients]}[{d.generator}]"
     if d.kind == "matrices":
-        return r"\mathbb{Q}^{n \times n}"
+        return r"\mathbb{C}^{n \times n}"  # exact entries: rationals, roots, i
     return sets[d.kind]
 
 
@@ -427,17 +432,11 @@ def render_division(d: Any, *, standalone: bool = False) -> str:
     else:
         why = "no solution" if d.verdict == "none" else "the solution is not unique"
         lines.append(rf"\emph{{Answer.}} ${quotient}$ is undefined: {why}.")
-    body = "\n\n".join(lines) + "\n"
-    if not standalone:
-        return body
-    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
-            + body + "\n\\end{document}\n")
+    return _document("\n\n".join(lines) + "\n", standalone)
 
 
 def render_comparison(c: Any, *, standalone: bool = False) -> str:
     """The comparison as a tabular (booktabs-free), notes numbered below it."""
-    from ..parse.values import term_text
-
     notes: dict[str, int] = {}
 
     def cell(x: Any) -> str:
@@ -456,32 +455,29 @@ def render_comparison(c: Any, *, standalone: bool = False) -> str:
              r"{\small\begin{tabular}{l" + "l" * len(c.systems) + "}",
              head + r" \\ \hline", " \\\\\n".join(rows) + r" \\", r"\end{tabular}}", ""]
     lines.extend(rf"\noindent$^{{{n}}}$ {text_latex(d)}\\" for d, n in notes.items())
-    body = "\n".join(lines) + "\n"
-    if not standalone:
-        return body
-    return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
-            + body + "\n\\end{document}\n")
+    return _document("\n".join(lines) + "\n", standalone)
 
 
 def render_exponents(d: Any, *, standalone: bool = False) -> str:
     """The natural extension as a worked solution: one ``align*`` block per result."""
-    from ..parse.values import term_text
-
     lines = ["% symderiv: the exponent laws' natural extension",
              r"For natural $x, y$: " + ", ".join(
                  rf"{label} ${term_text(lhs, 'latex')} = {term_text(rhs, 'latex')}$"
                  for label, lhs, rhs in d.laws) + ". Extend the exponent so that the laws "
              "keep holding."]
     for s in d.sections:
-        rows = []
-        for st in s.steps:
-            why = text_latex(st.law + (f"; checked {st.checked}" if st.checked else ""))
-            rows.append(rf"{term_text(st.lhs, 'latex')} &= {term_text(st.rhs, 'latex')} "
-                        rf"&& \text{{{why}}}")
-        lines.append(rf"\paragraph{{{text_latex(s.title)}}}")
+        rows = [rf"{term_text(st.lhs, 'latex')} &= {term_text(st.rhs, 'latex')} "
+                rf"&& \text{{{sentence_latex(st.why)}}}" for st in s.steps]
+        lines.append(rf"\paragraph{{{sentence_latex(s.title)}}}")
         lines.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
-        lines.append(rf"Hence {text_latex(s.conclusion)}.")
-    body = "\n\n".join(lines) + "\n"
+        lines.append(rf"Hence {sentence_latex(s.conclusion)}.")
+    lines.append(text_latex(f"Every step was checked for its form (the law it names) and its "
+                            f"truth, at {d.points} random values each (seed {d.seed})."))
+    return _document("\n\n".join(lines) + "\n", standalone)
+
+
+def _document(body: str, standalone: bool) -> str:
+    """``body``, or a standalone article around it (amsmath, amssymb)."""
     if not standalone:
         return body
     return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"

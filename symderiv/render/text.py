@@ -7,8 +7,10 @@ from typing import Any
 import sympy as sp
 
 from ..calculus.indexform import IndexExpr
+from ..parse.values import Term
 from ..verdict import Counterexample, Evidence, Verdict
 from .printing import StepPrinter, to_unicode
+from .terms import term_text
 
 __all__ = ["StepTextPrinter", "checked_text", "format_value", "render_comparison",
            "render_derivation", "render_division", "render_explanation", "render_exponents",
@@ -353,8 +355,12 @@ def sentence_text(s: Any) -> str:
         return s.template.format()
     out = pieces[0].format()
     for i, (v, piece) in enumerate(zip(s.exprs, pieces[1:], strict=True)):
-        beside_dot = piece.startswith("·") or pieces[i].endswith("·")
-        out += (operand_text(v) if beside_dot else value_text(v)) + piece.format()
+        if isinstance(v, Term):
+            text = term_text(v)
+        else:
+            beside_dot = piece.startswith("·") or pieces[i].endswith("·")
+            text = operand_text(v) if beside_dot else value_text(v)
+        out += text + piece.format()
     return out
 
 
@@ -409,10 +415,10 @@ def render_comparison(c: Any) -> str:
     notes: dict[str, int] = {}
 
     def cell(x: Any) -> str:
+        value = x.value if len(x.value) <= 40 else x.value[:39] + "…"
         if not x.detail:
-            return x.value
-        number = notes.setdefault(x.detail, len(notes) + 1)
-        return f"{x.value} [{number}]"
+            return value
+        return f"{value} [{notes.setdefault(x.detail, len(notes) + 1)}]"
 
     rows = [[r.expression, *(cell(x) for x in r.cells)] for r in c.rows]
     lines = _table(["expression", *c.systems], rows)
@@ -427,22 +433,21 @@ def render_comparison(c: Any) -> str:
 
 def render_exponents(d: Any) -> str:
     """The natural extension as a derivation: the laws, then each result with its steps,
-    the law each step uses and how it was checked."""
-    from ..parse.values import term_text
-
+    why each holds and how it was checked."""
     lines = ["The exponent laws, for natural x and y:"]
     lines.extend(f"  {label} {term_text(lhs)} = {term_text(rhs)}" for label, lhs, rhs in d.laws)
     lines.append("Extend the exponent so that the laws keep holding.")
     for s in d.sections:
         lines.append("")
-        lines.append(s.title)
-        rows = [(f"{term_text(st.lhs)} = {term_text(st.rhs)}",
-                 st.law + ("" if not st.checked else f"; checked {st.checked}"))
+        lines.append(s.title.text)
+        rows = [(f"{term_text(st.lhs)} = {term_text(st.rhs)}", st.why.text, st.checked)
                 for st in s.steps]
         width = min(max(len(r[0]) for r in rows), 40)
-        lines.extend(f"  {eq:<{width}}   [{why}]" for eq, why in rows)
-        lines.append(f"  ⇒ {s.conclusion}")
+        for eq, why, checked in rows:
+            lines.append(f"  {eq:<{width}}   [{why}]")
+            lines.append(f"  {'':<{width}}    checked: {checked}")
+        lines.append(f"  ⇒ {s.conclusion.text}")
     lines.append("")
-    lines.append(f"every step checked (symbolically where it has variables, and at {d.points} "
-                 f"random values each, seed {d.seed}) in {d.seconds:.2f} s")
+    lines.append(f"every step checked for its form (the law it names) and its truth, at {d.points} "
+                 f"random values each (seed {d.seed}), in {d.seconds:.2f} s")
     return "\n".join(lines)
