@@ -115,8 +115,11 @@ def test_latex_worked_solutions_compile(tmp_path):
              run("divide", "[[1,2],[2,4]]", "[[1,2],[2,4]]", "--domain", "matrices",
                  "--latex").output,
              run("divide", "1 + I", "I", "--domain", "CC", "--latex").output,
-             run("compare", "0/0", "1/0", "inf - inf", "inf + 1", "0.1 + 0.2",
+             run("compare", "0/0", "1/0", "inf - inf", "inf + 1", "0.1 + 0.2", "0**0",
+                 "2**-1075", "1e308*10", "1_0.0_1", "--latex").output,
+             run("divide", "[[1,0],[0,1]]", "[[1,2],[2,4]]", "--domain", "matrices",
                  "--latex").output,
+             run("divide", "x**2 - 1", "x - 1", "--domain", "QQ[x]", "--latex").output,
              run("exponents", "--latex").output,
              run("exponents", "--claim", "(a**x)**y = a**(x+y)", "--latex").output]
     doc = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"

@@ -263,3 +263,52 @@ def test_results_print_through_the_printers():
     data = d.to_dict()
     assert data["verdict"] == "many" and data["solutions"] == ["2", "5"]
     assert r"\mathbb{Z}/6\mathbb{Z}" in d._repr_latex_()
+
+
+# -- found by an adversarial review -----------------------------------------------------------
+HIDDEN_ZERO = "root(20+14*sqrt(2),3) + root(20-14*sqrt(2),3) - 4"  # (2 ± √2)³ = 20 ± 14√2
+
+
+def test_a_divisor_that_hides_its_zero_is_zero():
+    assert divide(0, HIDDEN_ZERO).verdict == "many"
+    assert divide(1, HIDDEN_ZERO).verdict == "none"
+
+
+def test_the_rings_variable_may_be_named_like_anything():
+    c0 = sp.Symbol("c0")
+    assert sp.expand(divide("c0**2 - 1", "c0 - 1", domain="QQ[c0]").quotient - (c0 + 1)) == 0
+    d = divide("x**2 - 1", "x - 1", domain="QQ[x]")
+    assert d.unknown == "y" and d.equation.text == "(x - 1)·y = x**2 - 1"
+
+
+def test_complex_domain_takes_principal_roots():
+    assert divide("sqrt(-1)", 1, domain="CC").quotient == sp.I
+    assert divide("(-1)**(1/2)", "I", domain="CC").quotient == 1
+
+
+@pytest.mark.parametrize(("a", "b", "domain", "words"), [
+    ("((2**4096)**4096)**4096", "1", "RR", "too large"),
+    ("2**4096*2**4096*2**4096*2**4096", "1", "RR", "more than 10000 bits"),
+    ("(t+1)**4096*(t+2)**4096", "1", "QQ[t]", "degree above 200"),
+    ("((t+1)**4096)**4096", "t", "QQ[t]", "more than 4096"),
+    ("[[sqrt(2), 1, 1, 1, 1], [1, 2, 3, 4, 5], [1, 1, 1, 1, 2], [3, 1, 4, 1, 5], "
+     "[2, 7, 1, 8, 2]]", "[[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], "
+     "[0, 0, 0, 0, 1]]", "matrices", "with irrational or complex entries"),
+    ("0**I", "1", "CC", "is undefined: 0 to the power I"),
+    ("0**0", "1", "RR", "is undefined: 0 to the power 0"),
+])
+def test_huge_or_undefined_operands_are_refused_quickly(a, b, domain, words):
+    with pytest.raises(SymderivError) as info:
+        divide(a, b, domain=domain)
+    assert words in str(info.value) and info.value.exit_code == 2
+
+
+@pytest.mark.parametrize("domain", ["ZZ/²", "ZZ/٦", "ZZ/①"])
+def test_moduli_are_ascii_digits(domain):
+    with pytest.raises(ParseError, match="is not a modulus"):
+        parse_domain(domain)
+
+
+def test_big_numbers_from_python_are_refused_not_crashed():
+    with pytest.raises(SymderivError, match="more than 10000 bits"):
+        divide(10**5000, 1)

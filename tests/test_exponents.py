@@ -184,3 +184,46 @@ def test_bad_claims(claim, words):
     with pytest.raises(ParseError, match=None) as info:
         check_power_claim(claim)
     assert words in str(info.value)
+
+
+# -- found by an adversarial review -----------------------------------------------------------
+@pytest.mark.parametrize(("claim", "words"), [
+    ("a**(10**100) = a", "larger than 4096"),
+    ("(a**4096)**4096 = a", "more than 4096"),
+    ("[[1]] = [[1]]", "not matrices"),
+    ("a**2 = 1/0", "divides by zero"),
+    ("0**0 = 1", "0 to the power 0"),
+])
+def test_claims_that_are_too_large_or_not_numbers(claim, words):
+    with pytest.raises(ParseError) as info:
+        check_power_claim(claim)
+    assert words in str(info.value)
+
+
+def test_errors_on_the_right_side_point_at_it():
+    with pytest.raises(ParseError) as info:
+        check_power_claim("a**2 = 1/0")
+    assert info.value.col == 8
+
+
+def test_a_point_where_a_side_is_undefined_is_skipped_not_a_counterexample():
+    # at b = 0, x = 1, y = -1 the left side is 0·0⁻¹: undefined, not 0
+    v = check_power_claim("b**x*b**y = b**(x+y)", positive=())
+    assert v.outcome == "holds"
+    assert "skipped where a side is undefined in ℝ" in v.evidence[1].detail
+
+
+@pytest.mark.parametrize(("claim", "left", "right"), [
+    ("2**3 = 8 + 10**-60", "8", "8000000000000000000000000000000000000000000000000000000000001/"
+                                "1000000000000000000000000000000000000000000000000000000000000"),
+    ("2**(1/2) = 1.4142135623730951", "sqrt(2)", "14142135623730951/10000000000000000"),
+])
+def test_tiny_differences_are_differences_and_shown_exactly(claim, left, right):
+    v = check_power_claim(claim)
+    assert v.outcome == "fails"
+    assert (v.counterexample.expected, v.counterexample.claimed) == (left, right)
+
+
+def test_towers_are_checked_without_computing_giant_numbers():
+    v = check_power_claim("x**(x**(x**x)) = 1", positive=("x",))
+    assert v.outcome == "fails" and v.counterexample.values == {"x": "2"}

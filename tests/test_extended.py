@@ -188,3 +188,38 @@ def test_table_renders_in_every_format():
 def test_bad_input(args, error):
     with pytest.raises(error):
         compare(*args)
+
+
+# -- found by an adversarial review -----------------------------------------------------------
+def test_minus_infinity_to_integer_powers_agrees_with_products():
+    assert NEG_INF ** 2 == NEG_INF * NEG_INF == INF
+    assert NEG_INF ** 3 == NEG_INF and NEG_INF ** -1 == ExtendedReal(0) == 1 / NEG_INF
+    with pytest.raises(UndefinedOperation):
+        NEG_INF ** ExtendedReal(sp.Rational(1, 2))
+
+
+def test_numpy_numbers_are_real_numbers():
+    assert is_real(np.int64(3)) and is_real(np.float32(2)) and not is_real(np.float64("inf"))
+
+
+def test_numpy_reads_a_long_literal_as_numpy_does():
+    cells = {c.system: c for c in compare("0.21299722003322453832364").rows[0].cells}
+    assert cells["NumPy"].value == str(np.float64("0.21299722003322453832364"))
+
+
+def test_hidden_zero_is_zero_in_both_mathematics_columns():
+    zero = "root(20+14*sqrt(2),3) + root(20-14*sqrt(2),3) - 4"
+    row = compare(f"0/({zero})").rows[0]
+    assert row.cells[0].kind == row.cells[1].kind == "undefined"
+
+
+def test_overflow_and_rounding_are_flagged():
+    overflow, root = compare("1e308*10", "2**0.5").rows
+    assert "overflow to infinity" in overflow.flags[0]
+    assert "1.4142135623730951 is not exactly sqrt(2)" in root.flags[0]
+
+
+def test_too_large_expressions_are_located():
+    with pytest.raises(ParseError) as info:
+        compare("(10**100)**4096")
+    assert "too large" in str(info.value) and "(10**100)**4096" in str(info.value)

@@ -24,7 +24,7 @@ import sympy as sp
 
 from ..errors import ArgumentError, InputTooLargeError, ParseError, ShapeError, UnsupportedError
 from ..verdict import Sentence
-from .exact import exact_value
+from .exact import exact_value, is_zero_number
 
 __all__ = ["Division", "Domain", "divide", "parse_domain"]
 
@@ -34,6 +34,7 @@ DivisionVerdict = Literal["unique", "none", "many"]
 MAX_MODULUS_DIGITS = 60
 MAX_DEGREE = 200
 MAX_MATRIX_SIZE = 12
+MAX_IRRATIONAL_SIZE = 4
 #: Solutions listed one by one up to this many (ℤ/n); beyond, described.
 MAX_LISTED = 64
 
@@ -106,7 +107,7 @@ def parse_domain(text: str | Domain) -> Domain:
     if modular:
         digits = modular.group(2)
         col = modular.start(2) + 1
-        if not digits.isdigit():
+        if not re.fullmatch(r"[0-9]+", digits):
             raise ParseError(f"{digits!r} is not a modulus (write e.g. ZZ/6)", source=src,
                              col=col, what="domain")
         if len(digits) > MAX_MODULUS_DIGITS:
@@ -158,6 +159,7 @@ class Division:
     null_space: tuple[Any, ...] = ()
     side: Literal["left", "right"] = "left"
     checks: tuple[Sentence, ...] = field(default=())
+    unknown: str = "x"
 
     @property
     def defined(self) -> bool:
@@ -186,7 +188,7 @@ class Division:
             return Sentence("B·X = A" if self.side == "left" else "X·B = A")
         if self.domain.kind == "ZZ/n":
             return Sentence("{}·x ≡ {} (mod {})", (b, a, sp.Integer(self.domain.modulus or 0)))
-        return Sentence("{}·x = {}", (b, a))
+        return Sentence(f"{{}}·{self.unknown} = {{}}", (b, a))
 
     def to_dict(self) -> dict[str, Any]:
         from ..render.json import division_to_dict
@@ -206,15 +208,28 @@ class Division:
 
 # -- operands ----------------------------------------------------------------------
 
+def _degree_bound(e: sp.Basic, t: sp.Symbol) -> int:
+    """An upper bound of e's degree in t, without expanding e ((t + 1)**4096 is 4096)."""
+    if e == t:
+        return 1
+    if isinstance(e, sp.Add):
+        return max(_degree_bound(arg, t) for arg in e.args)
+    if isinstance(e, sp.Mul):
+        return sum(_degree_bound(arg, t) for arg in e.args)
+    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp > 0:
+        return int(e.exp) * _degree_bound(e.base, t)
+    return 0 if not e.has(t) else MAX_DEGREE + 1  # 1/t, t**(1/2): refused later anyway
+
+
 def _operand(value: object, domain: Domain, role: str) -> Any:
     what = f"{role} ({'a' if role == 'dividend' else 'b'})"
     symbols = {domain.generator: sp.Symbol(str(domain.generator))} if domain.kind == "poly" \
         else None
-    v = exact_value(value, symbols=symbols, what=what)
+    v = exact_value(value, symbols=symbols, what=what, complex_values=domain.kind == "CC")
     src = value.strip() if isinstance(value, str) else ""
 
-    def refuse(message: str) -> ParseError:
-        return ParseError(message, source=src, col=1 if src else None, what=what)
+    def refuse(message: str, cls: type[ParseError] = ParseError) -> ParseError:
+        return cls(message, source=src, col=1 if src else None, what=what)
 
     if domain.kind == "matrices":
         if not isinstance(v, sp.MatrixBase):
@@ -223,24 +238,28 @@ def _operand(value: object, domain: Domain, role: str) -> Any:
         if v.rows != v.cols:
             raise refuse(f"the {role} is {v.rows}×{v.cols}, not square: the domain 'matrices' "
                          "is the ring of n×n matrices")
-        if v.rows > MAX_MATRIX_SIZE:
-            raise InputTooLargeError(f"matrices larger than {MAX_MATRIX_SIZE}×{MAX_MATRIX_SIZE} "
-                                     "are not supported", source=src, what=what)
         if not all(e.is_number and e.is_finite for e in v):
             raise refuse("matrix entries must be numbers")
+        # elimination with roots and π in the entries grows quickly: smaller sizes then
+        limit = MAX_MATRIX_SIZE if all(e.is_Rational for e in v) else MAX_IRRATIONAL_SIZE
+        if v.rows > limit:
+            raise refuse(f"matrices larger than {limit}×{limit} are not supported"
+                         + ("" if limit == MAX_MATRIX_SIZE else " with irrational or complex "
+                            f"entries ({MAX_MATRIX_SIZE}×{MAX_MATRIX_SIZE} with rational ones)"),
+                         InputTooLargeError)
         return v
     if isinstance(v, sp.MatrixBase):
         raise refuse(f"a matrix is not an element of {domain.symbol} (use --domain matrices)")
     if domain.kind == "poly":
         t = sp.Symbol(str(domain.generator))
+        if _degree_bound(v, t) > MAX_DEGREE:
+            raise refuse(f"degree above {MAX_DEGREE} (or not a polynomial in {t})",
+                         InputTooLargeError)
         v = sp.expand(v)
         if not v.is_polynomial(t):
             raise refuse(f"{v} is not a polynomial in {t}")
-        poly = sp.Poly(v, t)
-        if poly.degree() > MAX_DEGREE:
-            raise InputTooLargeError(f"degree above {MAX_DEGREE}", source=src, what=what)
         want = sp.Integer if domain.coefficients == "ZZ" else sp.Rational
-        if not all(isinstance(c, want) for c in poly.all_coeffs()):
+        if not all(isinstance(c, want) for c in sp.Poly(v, t).all_coeffs()):
             kind = "integer" if domain.coefficients == "ZZ" else "rational"
             raise refuse(f"{v} does not have {kind} coefficients ({domain.symbol})")
         return v
@@ -263,25 +282,24 @@ _SETS = {"ZZ": sp.S.Integers, "QQ": sp.S.Rationals, "RR": sp.S.Reals, "CC": sp.S
 _EMPTY = Sentence("the empty set")
 
 
-def _is_zero(v: sp.Basic) -> bool:
-    z = sp.simplify(v).is_zero if v.is_zero is None else v.is_zero
-    if z is None:
-        raise UnsupportedError(f"cannot decide whether {v} is 0")
-    return bool(z)
-
-
 def _none(a: Any, b: Any, domain: Domain, why: Sentence, **kw: Any) -> Division:
     return Division(a, b, domain, "none", why, _EMPTY, solutions=(), count=0, **kw)
 
 
 def _divide_number(a: sp.Basic, b: sp.Basic, domain: Domain) -> Division:
-    """ℤ, ℚ, ℝ, ℂ: the solution set of b·x = a by SymPy's solver over that set."""
+    """ℤ, ℚ, ℝ, ℂ.  b = 0 is decided first — exactly, also for a b that hides its zero
+    (∛(20 + 14√2) + ∛(20 − 14√2) − 4) — then b·x = a, linear with a non-zero
+    coefficient, is solved by SymPy's solver over the domain's set."""
+    if is_zero_number(b):
+        if is_zero_number(a):
+            return Division(a, b, domain, "many", Sentence(
+                f"every {domain.element} x solves {{}}·x = {{}}: the solution is not unique",
+                (b, a)), Sentence(f"all of {domain.symbol}"),
+                checks=(Sentence("{}·x = {} for a symbolic x", (b, a)),))
+        return _none(a, b, domain, Sentence(
+            f"no {domain.element} x solves {{}}·x = {{}}: {{}}·x = 0 ≠ {{}} for every x",
+            (b, a, b, a)))
     solved = sp.solveset(sp.Eq(b * _X, a), _X, _SETS[domain.kind])
-    if solved == _SETS[domain.kind]:
-        return Division(a, b, domain, "many", Sentence(
-            f"every {domain.element} x solves {{}}·x = {{}}: the solution is not unique",
-            (b, a)), Sentence(f"all of {domain.symbol}"),
-            checks=(Sentence("{}·x = {} for a symbolic x", (b, a)),))
     if isinstance(solved, sp.FiniteSet) and len(solved) == 1:
         x = sp.expand(sp.radsimp(next(iter(solved))))
         _check(sp.expand(b * x) - a, f"x = {x} does not solve {b}·x = {a}")
@@ -289,12 +307,8 @@ def _divide_number(a: sp.Basic, b: sp.Basic, domain: Domain) -> Division:
                        f"{domain.symbol}, x = {{}}", (b, b, a, x))
         return Division(a, b, domain, "unique", why, Sentence("{{{}}}", (x,)), quotient=x,
                         solutions=(x,), count=1, checks=(Sentence("{}·{} = {}", (b, x, a)),))
-    if solved == sp.S.EmptySet:
-        if _is_zero(b):
-            return _none(a, b, domain, Sentence(
-                f"no {domain.element} x solves 0·x = {{}}: 0·x = 0 ≠ {{}} for every x", (a, a)))
-        anywhere = sp.solveset(sp.Eq(b * _X, a), _X, sp.S.Complexes)
-        (only,) = tuple(anywhere)
+    if solved == sp.S.EmptySet and domain.kind == "ZZ":
+        (only,) = tuple(sp.solveset(sp.Eq(b * _X, a), _X, sp.S.Rationals))
         return _none(a, b, domain, Sentence(
             f"no {domain.element} x solves {{}}·x = {{}}: its only solution in ℚ, {{}}, is "
             f"not an integer", (b, a, only)))
@@ -305,7 +319,7 @@ def _divide_number(a: sp.Basic, b: sp.Basic, domain: Domain) -> Division:
 def _check(difference: Any, message: str) -> None:
     """A solution found must satisfy the equation, exactly — else refuse to answer."""
     zero = difference.is_zero_matrix if isinstance(difference, sp.MatrixBase) else \
-        _is_zero(difference)
+        is_zero_number(difference) if difference.is_number else sp.expand(difference) == 0
     if not zero:  # pragma: no cover - a wrong answer from a solver
         raise UnsupportedError(f"internal check failed: {message}")
 
@@ -364,45 +378,49 @@ def _divide_polynomial(a: sp.Expr, b: sp.Expr, domain: Domain) -> Division:
     """Undetermined coefficients: x = c_0 + c_1 t + … + c_d t^d with d = deg a − deg b,
     and b·x = a coefficient by coefficient, a linear system for the c_k."""
     t = sp.Symbol(str(domain.generator))
+    x_ = "y" if domain.generator == "x" else "x"  # the unknown is not the ring's variable
+    kw: dict[str, Any] = {"unknown": x_}
     if b == 0:
         if a == 0:
-            return Division(a, b, domain, "many", Sentence("every polynomial x solves 0·x = 0"),
+            return Division(a, b, domain, "many",
+                            Sentence(f"every polynomial {x_} solves 0·{x_} = 0"),
                             Sentence(f"all of {domain.symbol}"),
-                            checks=(Sentence("0·x = 0"),))
-        return _none(a, b, domain, Sentence("no polynomial x solves 0·x = {}: 0·x = 0", (a,)))
+                            checks=(Sentence(f"0·{x_} = 0"),), **kw)
+        return _none(a, b, domain, Sentence(f"no polynomial {x_} solves 0·{x_} = {{}}: "
+                                            f"0·{x_} = 0", (a,)), **kw)
     if a == 0:
         zero = sp.Integer(0)
         return Division(a, b, domain, "unique", Sentence(
-            "{} ≠ 0, and a product of non-zero polynomials is non-zero, so x = 0 is the only "
-            "solution of {}·x = 0", (b, b)), Sentence("{{0}}"), quotient=zero, solutions=(zero,),
-            count=1, checks=(Sentence("{}·0 = 0", (b,)),))
+            f"{{}} ≠ 0, and a product of non-zero polynomials is non-zero, so {x_} = 0 is the "
+            f"only solution of {{}}·{x_} = 0", (b, b)), Sentence("{{0}}"), quotient=zero,
+            solutions=(zero,), count=1, checks=(Sentence("{}·0 = 0", (b,)),), **kw)
     da, db = sp.degree(a, t), sp.degree(b, t)
     if da < db:
         return _none(a, b, domain, Sentence(
-            f"no polynomial x solves {{}}·x = {{}}: for x ≠ 0, b·x has degree at least "
-            f"deg b = {db}, and a has degree {da}", (b, a)))
-    cs = sp.symbols(f"c0:{da - db + 1}")
+            f"no polynomial {x_} solves {{}}·{x_} = {{}}: for {x_} ≠ 0, b·{x_} has degree at "
+            f"least deg b = {db}, and a has degree {da}", (b, a)), **kw)
+    cs = [sp.Dummy(f"c{k}") for k in range(da - db + 1)]  # never the ring's variable
     x = sum(c * t**k for k, c in enumerate(cs))
     system = sp.Poly(sp.expand(b * x - a), t).all_coeffs()
     solved = sp.linsolve(system, cs)
     if solved == sp.S.EmptySet:
         return _none(a, b, domain, Sentence(
-            f"no polynomial x solves {{}}·x = {{}}: x would have degree {da - db}, and "
-            f"comparing the coefficients of {t}^0 … {t}^{da} on both sides gives "
-            "equations with no solution", (b, a)))
+            f"no polynomial {x_} solves {{}}·{x_} = {{}}: {x_} would have degree {da - db}, "
+            f"and comparing the coefficients of {t}^0 … {t}^{da} on both sides gives "
+            "equations with no solution", (b, a)), **kw)
     (values,) = tuple(solved)
     q = sp.expand(x.subs(dict(zip(cs, values, strict=True))))
-    _check(sp.expand(b * q - a), f"x = {q} does not solve ({b})·x = {a}")
+    _check(sp.expand(b * q - a), f"{x_} = {q} does not solve ({b})·{x_} = {a}")
     if domain.coefficients == "ZZ" and not all(
             isinstance(c, sp.Integer) for c in sp.Poly(q, t).all_coeffs()):
         return _none(a, b, domain, Sentence(
-            f"no polynomial with integer coefficients solves {{}}·x = {{}}: the only "
-            f"solution in ℚ[{t}] is {{}}", (b, a, q)))
-    why = Sentence(f"{{}}·x = {{}} has exactly one solution, x = {{}}: x has degree "
+            f"no polynomial with integer coefficients solves {{}}·{x_} = {{}}: the only "
+            f"solution in ℚ[{t}] is {{}}", (b, a, q)), **kw)
+    why = Sentence(f"{{}}·{x_} = {{}} has exactly one solution, {x_} = {{}}: {x_} has degree "
                    f"{da - db}, comparing coefficients fixes each of its coefficients, and "
                    "b ≠ 0", (b, a, q))
     return Division(a, b, domain, "unique", why, Sentence("{{{}}}", (q,)), quotient=q,
-                    solutions=(q,), count=1, checks=(Sentence("{}·{} = {}", (b, q, a)),))
+                    solutions=(q,), count=1, checks=(Sentence("{}·{} = {}", (b, q, a)),), **kw)
 
 
 def _divide_matrices(a: sp.MatrixBase, b: sp.MatrixBase, domain: Domain, side: str,

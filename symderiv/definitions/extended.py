@@ -15,6 +15,7 @@ the table is written by hand.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import warnings
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ import sympy as sp
 
 from ..errors import ArgumentError, InputTooLargeError, UndefinedOperation
 from ..parse.values import Arithmetic, Term, evaluate, parse_value
-from .exact import power_too_large
+from .exact import is_zero_number, power_too_large
 
 __all__ = [
     "INF",
@@ -89,7 +90,12 @@ class ExtendedReal:
     def sign(self) -> int:
         if self._value is None:
             return self._sign
-        return int(sp.sign(self._value))
+        if is_zero_number(self._value):  # also a zero that does not look like one
+            return 0
+        positive = self._value.is_extended_positive
+        if positive is None:
+            positive = bool(sp.N(self._value, 50) > 0)
+        return 1 if positive else -1
 
     @property
     def value(self) -> sp.Basic:
@@ -201,9 +207,14 @@ class ExtendedReal:
         if self.is_infinite:
             if o.sign == 0:
                 raise _indeterminate("∞⁰", "x^(1/log x) → e and x^(1/x) → 1 as x → ∞")
-            if self._sign < 0:
-                raise UndefinedOperation("(−∞)^y is not defined in ℝ̄", form="(−∞)^y")
-            return ExtendedReal(0) if o.sign < 0 else self
+            if o.sign < 0:
+                return ExtendedReal(0)
+            if self._sign > 0:
+                return self
+            if not o.value.is_integer:  # (−∞)^(1/2): no real value to tend to
+                raise UndefinedOperation("(−∞) to a non-integer power is not defined in ℝ̄",
+                                         form="(−∞)^y")
+            return self if o.value.is_odd else -self  # (−∞)² = (−∞)·(−∞) = ∞
         base, exponent = self.value, o.value
         if base == 0 and exponent == 0:
             raise _indeterminate("0⁰", "a⁰ = 1 comes from a² ÷ a², which needs a ≠ 0; and "
@@ -215,7 +226,8 @@ class ExtendedReal:
                                      "non-integer power is not real (see 'symderiv exponents')",
                                      form="negative base")
         if power_too_large(base, exponent):
-            raise InputTooLargeError(f"({base})^({exponent}) is too large to compute")
+            raise InputTooLargeError(f"{_short(base)} to the power {_short(exponent)} is too "
+                                     "large to compute")
         return ExtendedReal(base**exponent)
 
     def root(self, n: int) -> ExtendedReal:
@@ -225,6 +237,11 @@ class ExtendedReal:
         if self.is_infinite:
             return self
         return ExtendedReal(sp.real_root(self.value, n))
+
+
+def _short(v: sp.Basic) -> str:
+    text = str(v)
+    return text if len(text) <= 30 else f"a number of {len(text)} characters"
 
 
 def _real_number(value: object) -> sp.Basic:
@@ -257,11 +274,11 @@ def is_real(value: object) -> bool:
     """
     if isinstance(value, ExtendedReal):
         return not value.is_infinite
-    if isinstance(value, float):
-        return math.isfinite(value)
     if isinstance(value, sp.Basic):
         return bool(value.is_number and value.is_extended_real and value.is_finite)
-    return isinstance(value, int | Fraction) and not isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # NumPy's are Real
+        return False
+    return math.isfinite(float(value))
 
 
 # -- the comparison ----------------------------------------------------------------------
@@ -396,7 +413,7 @@ class _Python(Arithmetic[Any]):
             return math.pow(args[0], 1 / args[1])
         if op == "**" and isinstance(args[0], int) and isinstance(args[1], int) and \
                 power_too_large(args[0], args[1]):
-            raise InputTooLargeError(f"{term.text!r} is too large to compute")
+            raise InputTooLargeError(f"{term.text!r} is too large to compute", col=term.col)
         return _OPS[op](*args)
 
 
@@ -409,8 +426,7 @@ class _Numpy(Arithmetic[Any]):
         self.np = np
 
     def number(self, value: Fraction, term: Term) -> Any:
-        return self.np.float64(value.numerator) / self.np.float64(value.denominator) \
-            if value.denominator != 1 else self.np.float64(value.numerator)
+        return self.np.float64(float(value))  # the literal, rounded once (as NumPy reads it)
 
     def imaginary(self, value: Fraction, term: Term) -> Any:
         return self.np.complex128(complex(0, float(value)))
@@ -445,7 +461,7 @@ class _Sympy(Arithmetic[sp.Basic]):
         if op == "root":
             return sp.root(args[0], args[1])
         if op == "**" and power_too_large(args[0], args[1]):
-            raise InputTooLargeError(f"{term.text!r} is too large to compute")
+            raise InputTooLargeError(f"{term.text!r} is too large to compute", col=term.col)
         return _OPS[op](*args)
 
 
@@ -504,7 +520,7 @@ def _sympy(v: Any) -> tuple[str, CellKind, str]:
         return "nan", "nan", "nan: SymPy's 'not a number'"
     if v is sp.zoo:
         return "zoo", "infinite", "zoo: complex infinity, ∞ with no direction"
-    return _exact_text(v), "infinite" if v.is_infinite else "value", ""
+    return str(v), "infinite" if v.is_infinite else "value", ""
 
 
 #: The columns of the table: (name, how the cell is computed).
@@ -544,8 +560,9 @@ def _flags(cells: Sequence[Cell]) -> tuple[str, ...]:
                          "is finite, only too large for floating point")
         rounded = [c for c in implementations if c.kind == "value" and _rounded(c, reals)]
         if rounded:
+            exact = "the exact value" if reals.value.startswith("≈") else reals.value
             flags.append(f"{_names(rounded)} round{_s(rounded)} to binary floating point: "
-                         f"{rounded[0].value} is not exactly {reals.value}")
+                         f"{rounded[0].value} is not exactly {exact}")
     return tuple(flags)
 
 
@@ -585,7 +602,11 @@ def compare(*expressions: str) -> Comparison:
         term = parse_value(text, what="expression")
         if term.has("matrix"):
             raise ArgumentError(f"{text!r}: compare works on numbers, not matrices")
-        cells = tuple(_run(name, arithmetic(), term, describe)
-                      for name, arithmetic, describe in SYSTEMS)
+        try:
+            cells = tuple(_run(name, arithmetic(), term, describe)
+                          for name, arithmetic, describe in SYSTEMS)
+        except InputTooLargeError as exc:  # said about this expression, at its column
+            raise InputTooLargeError(exc.message, source=term.text, col=exc.col,
+                                     what="expression") from None
         rows.append(Row(text.strip(), term, cells, _flags(cells)))
     return Comparison(tuple(name for name, _, _ in SYSTEMS), tuple(rows))

@@ -20,14 +20,14 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Generic, TypeVar
 
 from ..errors import InputTooLargeError, ParseError
 from .expression import checked_input
 
-__all__ = ["Arithmetic", "Term", "evaluate", "parse_equation", "parse_value"]
+__all__ = ["Arithmetic", "Term", "evaluate", "parse_equation", "parse_value", "too_large"]
 
 MAX_DEPTH = 40
 MAX_EXPONENT = 4096
@@ -36,7 +36,9 @@ MAX_ENTRIES = 400
 #: 1e300 (near float64's largest) is fine; 1e5000 is refused
 MAX_LITERAL_BITS = 3500
 #: bits of a power's value beyond which it is refused (2**4096 is fine, 9**9**9 is not)
-MAX_POWER_BITS = 1 << 16
+MAX_POWER_BITS = 10_000
+#: bits of any exact value computed (about 3000 digits)
+MAX_VALUE_BITS = 10_000
 
 CONSTANTS = {"inf": "oo", "oo": "oo", "I": "I", "pi": "pi"}
 FUNCTIONS = {"sqrt": 1, "root": 2, "Matrix": 1}
@@ -114,7 +116,27 @@ def evaluate(term: Term, arithmetic: Arithmetic[T]) -> T:
     if term.op == "matrix":
         return arithmetic.matrix([[evaluate(e, arithmetic) for e in row] for row in term.rows],
                                  term)
-    return arithmetic.operation(term.op, [evaluate(a, arithmetic) for a in term.args], term)
+    result = arithmetic.operation(term.op, [evaluate(a, arithmetic) for a in term.args], term)
+    if too_large(result):
+        raise InputTooLargeError(f"{term.text!r} is too large (more than {MAX_VALUE_BITS} bits)",
+                                 col=term.col, what="value")
+    return result
+
+
+def too_large(value: object) -> bool:
+    """Whether an exact number (int, Fraction, SymPy Integer/Rational, or an object with such
+    a ``value``) has more than MAX_VALUE_BITS bits: printing it would be useless and slow."""
+    inner = getattr(value, "value", value) if not isinstance(value, int | Fraction) else value
+    if isinstance(inner, bool):
+        return False
+    if isinstance(inner, int):
+        return abs(inner).bit_length() > MAX_VALUE_BITS
+    num, den = getattr(inner, "p", None), getattr(inner, "q", None)  # SymPy Rational
+    if isinstance(inner, Fraction):
+        num, den = inner.numerator, inner.denominator
+    if isinstance(num, int) and isinstance(den, int):
+        return max(abs(num).bit_length(), den.bit_length()) > MAX_VALUE_BITS
+    return False
 
 
 class _Reader:
@@ -336,8 +358,16 @@ def parse_equation(text: object, *, names: Callable[[str], bool] | Sequence[str]
                              col=start + 1, what=what)
         lead = len(piece) - len(piece.lstrip())
         try:
-            sides.append(parse_value(piece.strip(), names=names, what=what))
+            side = parse_value(piece.strip(), names=names, what=what)
         except ParseError as exc:
             col = None if exc.col is None else exc.col + start + lead
             raise type(exc)(exc.message, source=stripped, col=col, what=what) from None
+        sides.append(_shifted(side, start + lead))
     return sides[0], sides[1]
+
+
+def _shifted(term: Term, offset: int) -> Term:
+    """The term with its columns counted in the whole equation, not in its side."""
+    return replace(term, col=term.col + offset,
+                   args=tuple(_shifted(a, offset) for a in term.args),
+                   rows=tuple(tuple(_shifted(e, offset) for e in row) for row in term.rows))

@@ -336,11 +336,11 @@ _UNICODE_TEX = {
     "·": r"$\cdot$", "≥": r"$\geq$", "≤": r"$\leq$", "∞": r"$\infty$", "÷": r"$\div$",
     "₀": r"$_0$", "…": r"\ldots{}", "√": r"$\surd$", "∈": r"$\in$", "∉": r"$\notin$",
     "⇒": r"$\Rightarrow$", "ε": r"$\varepsilon$", "δ": r"$\delta$", "−": "-",
-    "ᵀ": r"$^\top$", "≈": r"$\approx$", "→": r"$\to$",
+    "ᵀ": r"$^\top$", "≈": r"$\approx$", "→": r"$\to$", "<": r"$<$", ">": r"$>$",
 }
 
 
-_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵖ", "0123456789-np")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿᵖ", "0123456789-+np")
 
 
 def text_latex(text: str) -> str:
@@ -349,7 +349,7 @@ def text_latex(text: str) -> str:
     import re
 
     out = _tex_escape(text)
-    out = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻ⁿᵖ]+", lambda m: "$^{" + m.group().translate(_SUPERSCRIPTS) + "}$",
+    out = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿᵖ]+", lambda m: "$^{" + m.group().translate(_SUPERSCRIPTS) + "}$",
                  out)
     for u, tex in _UNICODE_TEX.items():
         out = out.replace(u, tex)
@@ -394,7 +394,7 @@ def division_equation_latex(d: Any) -> str:
     b, a = value_latex(d.divisor, factor=True), value_latex(d.dividend)
     if d.domain.kind == "ZZ/n":
         return rf"{b} \cdot x \equiv {a} \pmod{{{d.domain.modulus}}}"
-    return rf"{b} \cdot x = {a}"
+    return rf"{b} \cdot {d.unknown} = {a}"
 
 
 def render_division(d: Any, *, standalone: bool = False) -> str:
@@ -407,15 +407,16 @@ def render_division(d: Any, *, standalone: bool = False) -> str:
         quotient = "X"
         lines = ["% symderiv: matrix division from the definition",
                  rf"Let $A = {value_latex(d.dividend)}$ and $B = {value_latex(d.divisor)}$.",
-                 rf"\emph{{Definition.}} ${op}$ is the matrix $X$ with ${eq}$, if there is "
-                 "exactly one."]
+                 rf"\emph{{Definition.}} The quotient of $A$ by $B$ ({d.side} division) is "
+                 rf"the matrix $X$ with ${eq}$, if there is exactly one; it is ${op}$ when $B$ "
+                 "is invertible."]
     else:
         quotient = rf"{value_latex(d.dividend, factor=True)} \div " \
                    rf"{value_latex(d.divisor, factor=True)}"
         lines = [f"% symderiv: {text_latex(d.domain.name)} division from the definition",
-                 rf"\emph{{Definition.}} ${quotient}$ is the $x \in {dom}$ with ${eq}$, if "
-                 "there is exactly one."]
-    var = "X" if d.domain.kind == "matrices" else "x"
+                 rf"\emph{{Definition.}} ${quotient}$ is the ${d.unknown} \in {dom}$ with "
+                 rf"${eq}$, if there is exactly one."]
+    var = "X" if d.domain.kind == "matrices" else d.unknown
     solutions = (r"\left\{" + ", ".join(value_latex(s) for s in d.solutions) + r"\right\}"
                  if d.solutions is not None and d.particular is None else
                  r"\text{" + sentence_latex(d.description) + "}")
@@ -440,8 +441,9 @@ def render_comparison(c: Any, *, standalone: bool = False) -> str:
     notes: dict[str, int] = {}
 
     def cell(x: Any) -> str:
-        value = r"\texttt{" + _tex_escape(x.value) + "}" if x.system not in c.systems[:2] \
-            else text_latex(x.value)
+        shown = x.value if len(x.value) <= 40 else x.value[:39] + "…"
+        value = r"\texttt{" + text_latex(shown) + "}" if x.system not in c.systems[:2] \
+            else text_latex(shown)
         if not x.detail:
             return value
         return value + f"$^{{{notes.setdefault(x.detail, len(notes) + 1)}}}$"

@@ -45,7 +45,7 @@ def term_text(term: Term, style: str = "unicode") -> str:
 
     def go(t: Term) -> str:
         if t.op == "num" and any(c in t.text for c in ".eE") and not t.imag:
-            return t.text  # 0.1 as written, not 1/10
+            return t.text.replace("_", "")  # 0.1 as written, not 1/10
         if t.op == "num":
             v = t.value
             assert isinstance(v, Fraction)

@@ -378,9 +378,9 @@ def render_division(d: Any) -> str:
     elif d.defined:
         head = f"unique: {a} ÷ {b} = {value_text(d.quotient)} {where}"
     elif d.verdict == "none":
-        head = f"undefined: no x {where} solves {d.equation.text}"
+        head = f"undefined: no {d.unknown} {where} solves {d.equation.text}"
     elif d.count is None:
-        head = f"undefined: every x {where} solves {d.equation.text} (not unique)"
+        head = f"undefined: every {d.unknown} {where} solves {d.equation.text} (not unique)"
     else:
         head = (f"undefined: {d.equation.text} has {d.count} solutions {where}, "
                 f"{d.description.text} (not unique)")
@@ -390,8 +390,8 @@ def render_division(d: Any) -> str:
         lines.append(f"            A = {value_text(d.dividend)}")
         lines.append(f"            B = {value_text(d.divisor)}")
     else:
-        lines.append(f"definition  {a} ÷ {b} is the x {where} with {d.equation.text}, if "
-                     "there is exactly one")
+        lines.append(f"definition  {a} ÷ {b} is the {d.unknown} {where} with "
+                     f"{d.equation.text}, if there is exactly one")
     lines.append(f"solutions   {d.description.text}")
     if d.particular is not None:
         lines.append(f"            X₀ = {value_text(d.particular)}")
