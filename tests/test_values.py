@@ -88,3 +88,47 @@ def test_equations_split_once_and_locate_errors_in_the_whole_text():
         parse_equation("a = b = c", names=["a", "b", "c"])
     with pytest.raises(ParseError, match="empty"):
         parse_equation(" = 1")
+
+
+# -- hostile input: any text gets a symderiv error or an answer, never anything else ----------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from symderiv.definitions import check_power_claim, compare, divide  # noqa: E402
+from symderiv.errors import SymderivError  # noqa: E402
+
+_PIECES = st.sampled_from(["0", "1", "2", "8", "-", "+", "*", "/", "**", "(", ")", "inf",
+                           "sqrt(", "root(", ",", "I", "pi", "t", "a", "x", ".5", "e3",
+                           "[[", "]]", "=", " ", "4096", "0.1", "Matrix("])
+_TEXT = st.lists(_PIECES, min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, _TEXT, st.sampled_from(["RR", "ZZ", "QQ", "CC", "ZZ/6", "QQ[t]", "matrices"]))
+def test_divide_never_fails_with_anything_but_a_symderiv_error(a, b, domain):
+    try:
+        d = divide(a, b, domain=domain)
+    except SymderivError:
+        return
+    assert d.verdict in ("unique", "none", "many")
+    str(d), d.to_dict(), d._repr_latex_()  # every printer copes
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_compare_never_fails_with_anything_but_a_symderiv_error(text):
+    try:
+        table = compare(text)
+    except SymderivError:
+        return
+    str(table), table.to_dict(), table._repr_latex_()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_power_claims_never_fail_with_anything_but_a_symderiv_error(text):
+    try:
+        v = check_power_claim(text, points=5)
+    except SymderivError:
+        return
+    assert v.outcome in ("holds", "fails", "undecided")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -521,7 +522,9 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
             raise ParseError("an expression is one line (no ';' or line breaks)",
                              source=stripped, col=i + 1)
     try:
-        tree = ast.parse(stripped, mode="eval")
+        with warnings.catch_warnings():  # "invalid decimal literal" is our error to report
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         col = exc.offset
         msg = (exc.msg or "invalid syntax").split(" (")[0]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -297,7 +298,9 @@ def _syntax_tree(text: str, what: str) -> ast.AST:
             raise ParseError(f"{ch!r} is not allowed in a {what}", source=text, col=i + 1,
                              what=what)
     try:
-        return ast.parse(text, mode="eval").body
+        with warnings.catch_warnings():  # "invalid decimal literal" is our error to report
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, mode="eval").body
     except SyntaxError as exc:
         col = exc.offset
         msg = (exc.msg or "invalid syntax").split(" (")[0]
