@@ -85,6 +85,10 @@ def is_zero_number(v: sp.Basic) -> bool:
     raise UnsupportedError(f"cannot decide whether {v} is 0 (it is 0 to 80 digits)")
 
 
+_SYMPY_FUNCTIONS = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log,
+                    "abs": sp.Abs}
+
+
 class ExactArithmetic(Arithmetic[sp.Basic]):
     """SymPy values, exact; ``symbols`` maps the allowed names to SymPy symbols (or to
     numbers, to evaluate at a point).  In the reals unless ``complex_values``: then
@@ -153,6 +157,13 @@ class ExactArithmetic(Arithmetic[sp.Basic]):
             return sp.sqrt(args[0])
         if op == "root":
             return self._root(*args, term)
+        if op in ("Min", "Max"):
+            return (sp.Min if op == "Min" else sp.Max)(*args)
+        if op == "log" and args[0].is_number and not args[0].is_extended_positive \
+                and not self.complex_values:
+            raise self._error(f"{term.text!r}: the logarithm of a number ≤ 0 is not real", term)
+        if op in _SYMPY_FUNCTIONS:
+            return _SYMPY_FUNCTIONS[op](args[0])
         raise self._error(f"operation {op!r} is not supported here", term)
 
     def _power(self, base: sp.Basic, exponent: sp.Basic, term: Term) -> sp.Basic:

@@ -28,7 +28,8 @@ from typing import Generic, TypeVar
 from ..errors import InputTooLargeError, ParseError
 from .expression import checked_input
 
-__all__ = ["Arithmetic", "Term", "evaluate", "parse_equation", "parse_value", "too_large"]
+__all__ = ["MATH_FUNCTIONS", "Arithmetic", "Term", "evaluate", "parse_equation", "parse_value",
+           "too_large"]
 
 MAX_DEPTH = 40
 MAX_EXPONENT = 4096
@@ -43,6 +44,9 @@ MAX_VALUE_BITS = 10_000
 
 CONSTANTS = {"inf": "oo", "oo": "oo", "I": "I", "pi": "pi"}
 FUNCTIONS = {"sqrt": 1, "root": 2, "Matrix": 1}
+#: Functions a caller may allow besides (the limits do): name -> arity, 0 for "two or more".
+MATH_FUNCTIONS = {"sin": 1, "cos": 1, "tan": 1, "exp": 1, "log": 1, "abs": 1, "Abs": 1,
+                  "Min": 0, "Max": 0}
 
 T = TypeVar("T")
 
@@ -143,10 +147,12 @@ def too_large(value: object) -> bool:
 class _Reader:
     """ast → :class:`Term`, rejecting every node type that is not listed."""
 
-    def __init__(self, text: str, names: Callable[[str], bool], what: str) -> None:
+    def __init__(self, text: str, names: Callable[[str], bool], what: str,
+                 functions: Sequence[str] = ()) -> None:
         self.text = text
         self.allow_name = names
         self.what = what
+        self.functions = {**FUNCTIONS, **{f: MATH_FUNCTIONS[f] for f in functions}}
         self._bytes = text.encode("utf-8")
 
     def col(self, node: ast.AST) -> int:
@@ -216,7 +222,7 @@ class _Reader:
     def name(self, node: ast.Name) -> Term:
         if node.id in CONSTANTS:
             return self.term(node, "const", value=CONSTANTS[node.id])
-        if node.id in FUNCTIONS:
+        if node.id in self.functions:
             raise self.error(f"{node.id!r} is a function; call it as {node.id}(...)", node)
         if node.id.startswith("_") or not self.allow_name(node.id):
             raise self.error(f"unknown name {node.id!r}", node)
@@ -224,18 +230,19 @@ class _Reader:
 
     def call(self, node: ast.Call, depth: int) -> Term:
         func = node.func.id if isinstance(node.func, ast.Name) else None
-        if func not in FUNCTIONS:
-            raise self.error(f"only {', '.join(FUNCTIONS)} can be called", node)
-        if node.keywords or len(node.args) != FUNCTIONS[func]:
-            n = FUNCTIONS[func]
-            raise self.error(f"{func}() takes {n} argument{'s' if n > 1 else ''}", node)
+        if func not in self.functions:
+            raise self.error(f"only {', '.join(self.functions)} can be called", node)
+        n = self.functions[func]
+        if node.keywords or (len(node.args) != n if n else len(node.args) < 2):
+            count = f"{n} argument{'s' if n > 1 else ''}" if n else "two or more arguments"
+            raise self.error(f"{func}() takes {count}", node)
         if func == "Matrix":
             if not isinstance(node.args[0], ast.List):
                 raise self.error("Matrix() takes a list of rows, e.g. Matrix([[1, 2], [3, 4]])",
                                  node)
             return self.matrix(node.args[0], depth, whole=node)
         args = tuple(self.read(a, depth + 1) for a in node.args)
-        return self.term(node, func, args=args)
+        return self.term(node, "abs" if func == "Abs" else func, args=args)
 
     def matrix(self, node: ast.List, depth: int, whole: ast.AST | None = None) -> Term:
         rows = node.elts
@@ -322,7 +329,7 @@ def _allow(names: Callable[[str], bool] | Sequence[str] | None) -> Callable[[str
 
 
 def parse_value(text: object, *, names: Callable[[str], bool] | Sequence[str] | None = None,
-                what: str = "value") -> Term:
+                what: str = "value", functions: Sequence[str] = ()) -> Term:
     """Read ``text`` as a :class:`Term`; ``names`` are the variables it may use.
 
     >>> parse_value("inf - inf").op
@@ -335,13 +342,13 @@ def parse_value(text: object, *, names: Callable[[str], bool] | Sequence[str] | 
     stripped = checked_input(text, what)
     tree = _syntax_tree(stripped, what)
     try:
-        return _Reader(stripped, _allow(names), what).read(tree)
+        return _Reader(stripped, _allow(names), what, functions).read(tree)
     except RecursionError:
         raise InputTooLargeError("nested too deeply", source=stripped, what=what) from None
 
 
 def parse_equation(text: object, *, names: Callable[[str], bool] | Sequence[str] | None = None,
-                   what: str = "claim") -> tuple[Term, Term]:
+                   what: str = "claim", functions: Sequence[str] = ()) -> tuple[Term, Term]:
     """``LHS = RHS`` (or ``==``) as two terms; columns refer to the whole text."""
     stripped = checked_input(text, what)
     cut = [i for i, ch in enumerate(stripped) if ch == "="]
@@ -361,7 +368,7 @@ def parse_equation(text: object, *, names: Callable[[str], bool] | Sequence[str]
                              col=start + 1, what=what)
         lead = len(piece) - len(piece.lstrip())
         try:
-            side = parse_value(piece.strip(), names=names, what=what)
+            side = parse_value(piece.strip(), names=names, what=what, functions=functions)
         except ParseError as exc:
             col = None if exc.col is None else exc.col + start + lead
             raise type(exc)(exc.message, source=stripped, col=col, what=what) from None

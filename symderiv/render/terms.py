@@ -24,6 +24,9 @@ def _superscriptable(text: str) -> bool:
     return body.isdigit() or body in ("n", "p")
 
 
+#: names written as the Greek letters they stand for (ASCII in input, ε in print)
+_GREEK = {"eps": ("ε", r"\varepsilon"), "epsilon": ("ε", r"\varepsilon"),
+          "delta": ("δ", r"\delta")}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
 
 
@@ -56,7 +59,7 @@ def term_text(term: Term, style: str = "unicode") -> str:
             return {"oo": r"\infty" if latex else "∞", "I": "i",
                     "pi": r"\pi" if latex else "π"}[str(t.value)]
         if t.op == "name":
-            return str(t.value)
+            return _GREEK[str(t.value)][latex] if t.value in _GREEK else str(t.value)
         if t.op == "matrix":
             if latex:
                 body = r" \\ ".join(" & ".join(go(e) for e in row) for row in t.rows)
@@ -77,6 +80,15 @@ def term_text(term: Term, style: str = "unicode") -> str:
                 index if t.args[1].op == "name" else f"({index})"
             inner = go(t.args[0])
             return f"{index}√" + (inner if t.args[0].op in ("num", "name") else f"({inner})")
+        if t.op == "abs":
+            inner = go(t.args[0])
+            return rf"\left|{inner}\right|" if latex else f"|{inner}|"
+        if t.op not in _PRECEDENCE:  # sin(x), Min(1, eps/7)
+            inner = ", ".join(go(a) for a in t.args)
+            if latex:
+                name = {"Min": r"\min", "Max": r"\max"}.get(t.op, "\\" + t.op)
+                return rf"{name}\left({inner}\right)"
+            return f"{t.op.lower() if t.op in ('Min', 'Max') else t.op}({inner})"
         a, b = t.args
         prec = _PRECEDENCE[t.op]
         if t.op == "**":
