@@ -150,6 +150,7 @@ def main() -> None:
       symderiv divide 0 0
       symderiv compare "0/0" "1/0" "inf - inf" "inf + 1"
       symderiv exponents
+      symderiv limit "1/x" --at 0 --side + --claim oo --witness "1/R"
       symderiv demo
     """
 
@@ -562,6 +563,125 @@ def exponents_cmd(claim: str | None, positive: tuple[str, ...], natural: tuple[s
     _run(lambda: check_power_claim(claim, positive=positive, natural=natural, seed=seed), fmt)
 
 
+@main.command("limit", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
+@click.argument("function")
+@click.option("--at", "at", required=True, metavar="A",
+              help="The point x tends to: a number, or oo / -oo (also inf).")
+@click.option("--claim", required=True, metavar="L",
+              help="The claimed limit: a number or oo / -oo.")
+@click.option("--side", type=click.Choice(["+", "-"]), default=None,
+              help="One-sided limit: + from the right (x > a), - from the left.")
+@click.option("--witness", default=None, metavar="EXPR",
+              help="Your δ(ε), δ(R), N(ε) or N(R), written in eps or R, e.g. 'Min(1, eps/7)'.")
+@click.option("--var", default=None, metavar="NAME",
+              help="The variable of FUNCTION (default: its only name, else x).")
+@click.option("--all-reals", is_flag=True,
+              help="Quantify R over every real number (the literal statement), not just R > 0.")
+@click.option("--play", is_flag=True, help="Play the game: A names ε (or R), B answers δ (or N).")
+@click.option("--as", "role", type=click.Choice(["A", "B"]), default="A", show_default=True,
+              help="With --play: the side you play (symderiv plays the other).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+              help="Seed of the random search and of symderiv's challenges.")
+@click.option("--json", "json_out", is_flag=True,
+              help="Print the verdict as JSON (verdict, statement, method, counterexample).")
+@click.option("--latex", "latex_out", is_flag=True, help="Print a LaTeX worked solution.")
+def limit_cmd(function: str, at: str, claim: str, side: str | None, witness: str | None,
+              var: str | None, all_reals: bool, play: bool, role: str, seed: int, json_out: bool,
+              latex_out: bool) -> None:
+    """Check lim FUNCTION = L as the definition says (talk A2), optionally with a witness.
+
+    The claim is read as its definition — ε-δ (∀ε > 0 ∃δ > 0 ∀x: 0 < |x − a| < δ ⇒
+    |f(x) − L| < ε), R-δ for L = ±oo, ε-N and R-N at a = ±oo. With --witness,
+    symderiv gives the negation to the SMT solver z3: no solution is a proof; a
+    solution is a counterexample (ε or R, and x), re-checked exactly; where z3
+    cannot decide, an adversarial search looks for one. Without a witness it
+    decides the claim from the one-sided limits and proposes a witness. R ranges
+    over R > 0 by default (that loses nothing); --all-reals checks every real R.
+
+    Exit codes: 0 holds, 1 fails, 3 undecided, 2 bad input.
+
+    \b
+    Examples:
+      symderiv limit "1/x" --at 0 --side + --claim oo --witness "1/R"
+      symderiv limit "x**2" --at 3 --claim 9 --witness "Min(1, eps/7)"
+      symderiv limit "1/x" --at 0 --claim oo
+      symderiv limit "1/n" --var n --at oo --claim 0 --witness "1/eps"
+      symderiv limit "1/x" --at 0 --side + --claim oo --play
+    """
+    from .definitions.limits import check_limit, make_limit
+
+    fmt = _format(json_out, latex_out)
+    if play:
+        _play(make_limit(function, at=at, claim=claim, side=side, var=var), witness, role,
+              all_reals, seed)
+        return
+    result = _produce(lambda: check_limit(function, at=at, claim=claim, side=side,
+                                          witness=witness, var=var, all_reals=all_reals,
+                                          seed=seed), fmt, "verdict")
+    _print_result(result, fmt)
+    sys.exit(result.exit_code)
+
+
+def _read(stdin: Any) -> str | None:
+    """One answer, or None at 'q' or the end of input; echoed when it comes from a pipe."""
+    line = stdin.readline()
+    if not stdin.isatty():
+        click.echo(line.strip())
+    if not line or line.strip().lower() in ("q", "quit"):
+        return None
+    return line.strip()
+
+
+def _play(limit: Any, witness: str | None, role: str, all_reals: bool, seed: int) -> None:
+    """The game on stdin/stdout: one round per line, until 'q' or the end of input."""
+    from .definitions.limits import LimitGame, _witness
+
+    w = _witness(witness, limit)[0] if witness is not None else None
+    game = LimitGame(limit, w, all_reals=all_reals, seed=seed)
+    q = "ε" if limit.quantity == "eps" else "R"
+    d = "δ" if limit.answer == "delta" else "N"
+    click.echo(f"The game for {limit.statement(all_reals=all_reals)}")
+    click.echo(f"A names {q}; B answers {d}; B wins if no {limit.x} in the neighbourhood breaks "
+               "the conclusion.")
+    click.echo(f"You play {role}; symderiv plays {'B' if role == 'A' else 'A'}. "
+               "Type q to stop.")
+    stdin = click.get_text_stream("stdin")
+    wins = rounds = 0
+    while True:
+        if role == "A":
+            click.echo(f"{q} = ", nl=False)
+            line = _read(stdin)
+            if line is None:
+                break
+            try:
+                value, why = game.answer(line)
+            except SymderivError as exc:
+                click.echo(f"Error: {exc}")
+                continue
+            rounds += 1
+            click.echo(f"B (symderiv): {d} = {value} — {why}. B wins.")
+        else:
+            challenge = game.challenge()
+            click.echo(f"A (symderiv): {q} = {challenge}. Your {d} = ", nl=False)
+            line = _read(stdin)
+            if line is None:
+                break
+            try:
+                won, why = game.judge(challenge, line)
+            except SymderivError as exc:
+                click.echo(f"Error: {exc}")
+                continue
+            rounds += 1
+            wins += won
+            click.echo(f"{'You win' if won else 'symderiv wins'}: {why}")
+    click.echo("")
+    if role == "A":
+        click.echo(f"{rounds} round{'s' if rounds != 1 else ''}; B won each: the witness is a "
+                   "winning strategy.")
+    else:
+        click.echo(f"{rounds} round{'s' if rounds != 1 else ''}; you won {wins}.")
+
+
 @main.command("demo")
 @click.option("-v", "--verbose", is_flag=True, help="Print each verdict in full.")
 def demo_cmd(verbose: bool) -> None:
@@ -574,6 +694,7 @@ def demo_cmd(verbose: bool) -> None:
     the verdict it should.
     """
     from .definitions.division import Division
+    from .definitions.limits import LimitCheck
     from .examples import SEED_EXAMPLES, check_example
     from .render.printing import to_unicode
 
@@ -587,7 +708,7 @@ def demo_cmd(verbose: bool) -> None:
         click.echo(f"{mark} {v.outcome:<9} {ex.source}" + ("" if ok else
                                                            f"   <-- expected {ex.expected}"))
         click.echo(f"    $ symderiv {shlex.join(ex.argv())}")
-        if isinstance(v, Division):
+        if isinstance(v, Division | LimitCheck):
             click.echo(f"    why: {v.reason}")
         elif v.outcome == "fails":
             if v.correct_text:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .definitions.division import Division
+from .definitions.limits import LimitCheck
 from .verdict import Verdict
 
 __all__ = ["SEED_EXAMPLES", "SeedExample", "check_example"]
@@ -28,6 +29,9 @@ class SeedExample:
     note: str = ""
     divisor: str = ""
     domain: str = "RR"
+    at: str = ""  # "limit": lim_{x→at(side)} f = claim, with witness
+    side: str | None = None
+    witness: str | None = None
 
     def argv(self) -> list[str]:
         """The ``symderiv`` command line that checks this example."""
@@ -37,6 +41,11 @@ class SeedExample:
             return ["divide", self.f, self.divisor, "--domain", self.domain]
         if self.task == "power":
             return ["exponents", "--claim", self.f]
+        if self.task == "limit":
+            return ["limit", self.f, "--at", self.at, *(["--side", self.side] if self.side
+                                                        else []),
+                    "--claim", self.claim or "", *(["--witness", self.witness]
+                                                   if self.witness else [])]
         cmd = "grad" if self.task == "gradient" else "hessian"
         out = [cmd, self.f, "--wrt", self.wrt or "", "--let", self.let]
         if self.claim is not None:
@@ -51,6 +60,10 @@ SEED_EXAMPLES: tuple[SeedExample, ...] = (
                 divisor="0", expected="many"),
     SeedExample("talk A1: 1 ÷ 0 is undefined, no x solves 0·x = 1", "divide", "1",
                 divisor="0", expected="none"),
+    SeedExample("talk A2: lim_{x→+0} 1/x = ∞, B wins with δ = 1/R", "limit", "1/x", at="0",
+                side="+", claim="oo", witness="1/R"),
+    SeedExample("talk A2: δ = 2/R is not a winning strategy", "limit", "1/x", at="0",
+                side="+", claim="oo", witness="2/R", expected="fails"),
     SeedExample("talk A3: a⁰ = 1 (law (2) with x = y)", "power", "a**2 / a**2 = a**0"),
     SeedExample("talk A3: 1/a = a⁻¹", "power", "1/a = a**(-1)"),
     SeedExample("talk A3: (a^(1/2))² = a, so a^(1/2) = √a", "power", "a**(1/2) = sqrt(a)"),
@@ -104,13 +117,17 @@ SEED_EXAMPLES: tuple[SeedExample, ...] = (
 )
 
 
-def check_example(example: SeedExample, *, seed: int = 0) -> Verdict | Division:
+def check_example(example: SeedExample, *, seed: int = 0) -> Verdict | Division | LimitCheck:
     """Check one example with the library (what ``symderiv demo`` and the tests run)."""
     from .check import check_equal, check_gradient, check_hessian
     from .definitions import check_power_claim, divide
+    from .definitions.limits import check_limit
 
     if example.task == "divide":
         return divide(example.f, example.divisor, domain=example.domain)
+    if example.task == "limit":
+        return check_limit(example.f, at=example.at, side=example.side, claim=example.claim,
+                           witness=example.witness, seed=seed)
     if example.task == "power":
         return check_power_claim(example.f, seed=seed)  # a > 0, other names real
     if example.task == "equal":

@@ -164,3 +164,30 @@ def exponents_to_dict(d: Any) -> dict[str, Any]:
         "seed": d.seed,
     }
 
+
+
+def limit_to_dict(c: Any) -> dict[str, Any]:
+    """``verdict``, the formal ``statement``, the ``method`` (proof / counterexample /
+    sampling / limits) and the ``counterexample`` (ε or R, δ or N, x, f(x))."""
+    lim = c.limit
+    return {
+        "verdict": c.outcome,
+        "function": lim.f_text,
+        "variable": lim.x.name,
+        "at": str(lim.a),
+        "side": lim.side,
+        "claim": str(lim.L),
+        "kind": lim.kind,
+        "statement": lim.statement(all_reals=c.all_reals),
+        "statement_latex": lim.statement(latex=True, all_reals=c.all_reals),
+        "quantified": c.quantified,
+        "method": c.method,
+        "reason": c.reason,
+        "witness": c.witness_text,
+        "witness_proposed": c.proposed,
+        "witness_proved": c.proved,
+        "counterexample": c.counterexample,
+        "one_sided": c.one_sided,
+        "tried": list(c.tried),
+        "notes": list(c.notes),
+    }

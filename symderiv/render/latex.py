@@ -484,3 +484,33 @@ def _document(body: str, standalone: bool) -> str:
         return body
     return ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
             + body + "\n\\end{document}\n")
+
+
+def render_limit(c: Any, *, standalone: bool = False) -> str:
+    """The definition, then the proof or the refutation, as a worked solution."""
+    lim = c.limit
+    arrow = {sp.oo: r"\infty", -sp.oo: r"-\infty"}
+    at = arrow.get(lim.a, to_latex(lim.a)) + ({"+": "^{+}", "-": "^{-}"}.get(lim.side or "", ""))
+    claim = arrow.get(lim.L, to_latex(lim.L))
+    lines = [f"% symderiv: {text_latex(lim.kind)} check of a limit",
+             rf"\emph{{Claim.}} $\lim_{{{lim.x} \to {at}}} {to_latex(lim.f)} = {claim}$, that "
+             rf"is, with $f({lim.x}) = {to_latex(lim.f)}$:",
+             rf"\[ {lim.statement(latex=True, all_reals=c.all_reals)} \]"]
+    name = r"\delta" if lim.answer == "delta" else "N"
+    q = r"\varepsilon" if lim.quantity == "eps" else "R"
+    if c.witness is not None:
+        who = "symderiv proposes" if c.proposed else "The witness is"
+        lines.append(rf"\emph{{Witness.}} {who} ${name}({q}) = {to_latex(c.witness)}$.")
+    if c.outcome == "holds" and c.proved:
+        lines.append(r"\emph{Proof.} The negation — some " + f"${q}$" + " in range and some $"
+                     + lim.x.name + r"$ in the neighbourhood with the conclusion false — was "
+                     r"given to the SMT solver z3 for nonlinear real arithmetic, which showed "
+                     r"that it has no solution. $\square$")
+    elif c.counterexample:
+        labels = {"eps": r"$\varepsilon$", "delta": r"$\delta$"}
+        items = ", ".join(text_latex(v) if k == "why" else
+                          f"{labels.get(k, '$' + k + '$')} = {text_latex(v)}"
+                          for k, v in c.counterexample.items())
+        lines.append(rf"\emph{{Refutation.}} {items}.")
+    lines.append(rf"\emph{{Verdict:}} {c.outcome} ({text_latex(c.reason)}).")
+    return _document("\n\n".join(lines) + "\n", standalone)

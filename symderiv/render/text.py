@@ -451,3 +451,35 @@ def render_exponents(d: Any) -> str:
     lines.append(f"every step checked for its form (the law it names) and its truth, at {d.points} "
                  f"random values each (seed {d.seed}), in {d.seconds:.2f} s")
     return "\n".join(lines)
+
+
+# -- limits ----------------------------------------------------------------------------------
+def render_limit(c: Any) -> str:
+    """The verdict, the statement, the witness and how it was decided; a counterexample."""
+    lim = c.limit
+    at = {sp.oo: "∞", -sp.oo: "−∞"}.get(lim.a, str(lim.a)) + (lim.side or "")
+    claim = {sp.oo: "∞", -sp.oo: "−∞"}.get(lim.L, str(lim.L))
+    lines = [f"{_HEAD[c.outcome]} — lim {lim.x}→{at} {to_unicode(lim.f)} = {claim} "
+             f"({lim.kind}, by {c.method})",
+             f"  statement  {lim.statement(all_reals=c.all_reals)}",
+             f"             where f({lim.x}) = {lim.f_text}; for {c.quantified}"]
+    if c.witness_text is not None:
+        name = "δ" if lim.answer == "delta" else "N"
+        q = "ε" if lim.quantity == "eps" else "R"
+        how = "proposed by symderiv" if c.proposed else "yours"
+        proof = ", proved by z3" if c.proved else ""
+        lines.append(f"  witness    {name}({q}) = {c.witness_text}   ({how}{proof})")
+    lines.append(f"  why        {c.reason}")
+    if c.counterexample:
+        lines.append("  counterexample (exact)")
+        for k, v in c.counterexample.items():
+            label = {"eps": "ε", "delta": "δ"}.get(k, k)
+            lines.append(f"    {label:<8} {v}")
+    if c.one_sided:
+        lines.append("  SymPy      " + "; ".join(
+            f"{'x → ' + str(lim.a) + s if s else 'the limit'}: {v}"
+            for s, v in c.one_sided.items()))
+    if c.tried:
+        lines.append("  tried      " + "; ".join(c.tried))
+    lines.extend(f"  note: {n}" for n in c.notes)
+    return "\n".join(lines)

@@ -1,0 +1,756 @@
+"""Limits as checkable predicates: the ε-δ, R-δ, ε-N and R-N definitions (talk A2).
+
+lim_{x→+0} 1/x = ∞ reads "for every R there is a δ > 0 with 0 < x < δ ⇒ 1/x > R".
+:class:`Limit` is that statement, inert; :func:`check_limit` decides it.
+
+* **With a witness** — δ(ε), δ(R), N(ε) or N(R) — the negation of the statement is
+  handed to an SMT solver for nonlinear real arithmetic (z3): *unsatisfiable* is a
+  proof; a model is a counterexample (ε or R, and x), which is re-checked in exact
+  arithmetic before it is reported.  Where z3 cannot be used (exp, log) or does not
+  answer, an adversarial search looks for a counterexample (ε on a log grid, x at
+  the edges and inside the δ-neighbourhood).  sin and cos enter z3 as unknowns in
+  [−1, 1]: a proof with that relaxation is a proof, a model is only a candidate.
+* **Without a witness** — is the claim true at all? — SymPy's limits in each
+  direction decide it (1/x at 0 has different one-sided limits; sin(1/x) has none),
+  and for a true claim symderiv proposes a witness and tries to prove it.
+
+Quantifiers are explicit: the talk quantifies over every R ∈ ℝ, where δ = 1/R breaks
+at R ≤ 0; by default R ranges over R > 0 (for L = +∞; R < 0 for −∞), which loses
+nothing — a δ that works for R = 1 works for every R ≤ 1 — and ``all_reals=True``
+checks the literal statement.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal
+
+import sympy as sp
+
+from ..errors import ArgumentError, ParseError, UnsupportedError
+from ..parse.values import evaluate, parse_value
+from .exact import ExactArithmetic
+
+__all__ = ["Limit", "LimitCheck", "LimitGame", "check_limit", "make_limit"]
+
+Side = Literal["+", "-"] | None
+LIMIT_FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "abs", "Abs", "Min", "Max")
+#: seconds z3 may take on one query
+Z3_TIMEOUT_MS = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The statement lim_{x→a} f(x) = L (from one ``side`` or both), not yet decided.
+
+    ``a`` and ``L`` are SymPy numbers or ±oo.  ``quantity`` is what player A names
+    (``eps`` for a finite L, ``R`` for an infinite one); ``answer`` what B names
+    (``delta`` at a finite point, ``N`` at ±∞).
+    """
+
+    f: sp.Basic
+    x: sp.Symbol
+    a: sp.Basic
+    L: sp.Basic
+    side: Side = None
+    f_text: str = ""
+
+    @property
+    def quantity(self) -> str:
+        return "R" if self.L.is_infinite else "eps"
+
+    @property
+    def answer(self) -> str:
+        return "N" if self.a.is_infinite else "delta"
+
+    @property
+    def kind(self) -> str:
+        """``ε-δ``, ``R-δ``, ``ε-N`` or ``R-N``."""
+        return ("R" if self.L.is_infinite else "ε") + "-" + ("N" if self.a.is_infinite else "δ")
+
+    def statement(self, *, latex: bool = False, all_reals: bool = False) -> str:
+        """The quantified formula, e.g. ∀ε > 0 ∃δ > 0 ∀x: 0 < |x − 3| < δ ⇒ |f(x) − 9| < ε."""
+        from ..render.limits import statement
+
+        return statement(self, latex=latex, all_reals=all_reals)
+
+
+@dataclass(frozen=True, slots=True)
+class LimitCheck:
+    """:func:`check_limit`'s answer.
+
+    ``outcome`` is ``holds``/``fails``/``undecided``; ``method`` how it was decided
+    (``proof`` by z3, ``counterexample``, ``sampling`` or ``limits`` — SymPy's one-sided
+    limits); ``witness`` the δ(ε)/N(R)… checked (``proposed`` when symderiv chose it,
+    ``proved`` when z3 proved it); ``counterexample`` maps ``eps``/``R``, ``delta``/``N``,
+    ``x`` and ``f(x)`` to exact values (as text); ``one_sided`` SymPy's limits.
+    """
+
+    limit: Limit
+    outcome: Literal["holds", "fails", "undecided"]
+    method: str
+    reason: str
+    quantified: str
+    all_reals: bool
+    witness: sp.Basic | None = None
+    witness_text: str | None = None
+    proposed: bool = False
+    proved: bool = False
+    counterexample: dict[str, str] | None = None
+    one_sided: dict[str, str] = field(default_factory=dict)
+    tried: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return {"holds": 0, "fails": 1, "undecided": 3}[self.outcome]
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..render.json import limit_to_dict
+
+        return limit_to_dict(self)
+
+    def __str__(self) -> str:
+        from ..render.text import render_limit
+
+        return render_limit(self)
+
+    def _repr_latex_(self) -> str:
+        from ..render.latex import render_limit
+
+        return render_limit(self)
+
+
+# -- reading the statement ------------------------------------------------------------
+
+def _point(text: object, what: str) -> sp.Basic:
+    """A point or a limit value: a real number, oo / inf, -oo / -inf."""
+    if isinstance(text, sp.Basic) and (text.is_infinite or text.is_number):
+        return text
+    if isinstance(text, int | Fraction | float):
+        return sp.nsimplify(text) if isinstance(text, float) else sp.Rational(text)
+    term = parse_value(text, what=what)
+    sign = 1
+    inner = term
+    while inner.op == "neg":
+        sign, inner = -sign, inner.args[0]
+    if inner.op == "const" and inner.value == "oo":
+        return sign * sp.oo
+    value = evaluate(term, ExactArithmetic({}, what, str(text).strip()))
+    if not (value.is_number and value.is_extended_real):
+        raise ParseError(f"{text!r} is not a real number or ±oo", source=str(text), what=what)
+    return value
+
+
+def make_limit(f: str, *, at: object, claim: object, side: str | None = None,
+               var: str | None = None) -> Limit:
+    """Read ``lim_{var→at(side)} f = claim`` from text into a :class:`Limit`; without
+    ``var``, the function's only name is the variable (``1/n`` is about n)."""
+    if var is None:
+        names = parse_value(f, names=lambda n: n.isascii() and n.isalnum(), what="function",
+                            functions=LIMIT_FUNCTIONS).names()
+        if len(names) > 1:
+            raise ArgumentError(f"the function has the names {', '.join(sorted(names))}: say "
+                                "which is the variable (--var)")
+        var = next(iter(names), "x")
+    if not (var.isascii() and var.isidentifier() and var.isalnum()):
+        raise ArgumentError(f"{var!r} is not a variable name (write e.g. x or n)")
+    if side not in (None, "+", "-"):
+        raise ArgumentError(f"side must be '+', '-' or None, not {side!r}")
+    x = sp.Symbol(var, real=True)
+    term = parse_value(f, names=[var], what="function", functions=LIMIT_FUNCTIONS)
+    expr = evaluate(term, ExactArithmetic({var: x}, "function", str(f).strip()))
+    a, L = _point(at, "point"), _point(claim, "claimed limit")
+    if a.is_infinite and side is not None:
+        raise ArgumentError("a limit at ±oo has no side (x → oo comes from below)")
+    return Limit(expr, x, a, L, side, term.text)
+
+
+def _witness(text: object, limit: Limit) -> tuple[sp.Basic, str]:
+    q = sp.Symbol(limit.quantity, real=True)
+    names = ["eps", "epsilon", "e"] if limit.quantity == "eps" else ["R", "M"]
+    term = parse_value(text, names=names, what="witness", functions=LIMIT_FUNCTIONS)
+    symbols = {n: q for n in names}
+    return evaluate(term, ExactArithmetic(symbols, "witness", str(text).strip())), term.text
+
+
+# -- the negated statement, for z3 and for the search --------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """What a counterexample (q, x) must satisfy: q in its range, x in the neighbourhood
+    that the witness w(q) gives, f defined at x, and the conclusion false at x."""
+
+    limit: Limit
+    q: sp.Symbol
+    w: sp.Basic
+    all_reals: bool
+    q_value: sp.Basic | None = None  # one round of the game: A's ε or R, fixed
+
+    def q_range(self, q: Any) -> list[Any]:
+        if self.q_value is not None:
+            value = self.q_value
+            if isinstance(q, sp.Basic):
+                return [sp.Eq(q, value)]
+            return [q == _z3().RealVal(f"{value.p}/{value.q}", q.ctx)]
+        if self.limit.quantity == "eps":
+            return [q > 0]
+        if self.all_reals:
+            return []
+        return [q > 0] if self.limit.L > 0 else [q < 0]
+
+    def neighbourhood(self, x: Any, w: Any) -> list[Any]:
+        lim = self.limit
+        if lim.a is sp.oo:
+            return [x > w]
+        if lim.a is -sp.oo:
+            return [x < w]
+        a = lim.a
+        if lim.side == "+":
+            return [x > a, x < a + w]
+        if lim.side == "-":
+            return [x < a, x > a - w]
+        return [x != a, x > a - w, x < a + w]
+
+    def conclusion_false(self, fx: Any, q: Any, absolute: Callable[[Any], Any]) -> Any:
+        L = self.limit.L
+        if L is sp.oo:
+            return fx <= q
+        if L is -sp.oo:
+            return fx >= q
+        return absolute(fx - L) >= q
+
+
+class _Unsupported(Exception):
+    """An expression z3 cannot take (exp, log, irrational powers)."""
+
+
+class _ToZ3:
+    """SymPy → z3 real arithmetic.  Division, roots and sin/cos add side conditions;
+    sin/cos become unknowns in [−1, 1] (``relaxed``)."""
+
+    def __init__(self, z3: Any, variables: dict[sp.Symbol, Any], ctx: Any) -> None:
+        self.z3 = z3
+        self.ctx = ctx
+        self.vars = variables
+        self.side: list[Any] = []
+        self.relaxed = False
+        self._fresh = 0
+
+    def fresh(self) -> Any:
+        self._fresh += 1
+        return self.z3.Real(f"aux{self._fresh}", self.ctx)
+
+    def abs(self, e: Any) -> Any:
+        return self.z3.If(e >= 0, e, -e)
+
+    def __call__(self, e: sp.Basic) -> Any:
+        z3 = self.z3
+        if e in self.vars:
+            return self.vars[e]
+        if e.is_Rational:
+            return z3.RealVal(f"{e.p}/{e.q}", self.ctx)
+        if isinstance(e, sp.Add):
+            return sum((self(a) for a in e.args[1:]), self(e.args[0]))
+        if isinstance(e, sp.Mul):
+            out = self(e.args[0])
+            for a in e.args[1:]:
+                out = out * self(a)
+            return out
+        if isinstance(e, sp.Pow):
+            base, ex = e.base, e.exp
+            if ex.is_Integer:
+                b = self(base)
+                n = abs(int(ex))
+                p = b
+                for _ in range(n - 1):
+                    p = p * b
+                if ex > 0:
+                    return p
+                self.side.append(b != 0)
+                return 1 / p
+            if ex.is_Rational and ex.q in (2, 3) and abs(ex.p) <= 8:
+                r = self.fresh()  # r = base^(1/q), real root
+                b = self(base)
+                self.side.append(r * r == b if ex.q == 2 else r * r * r == b)
+                if ex.q == 2:
+                    self.side.extend([r >= 0, b >= 0])
+                return _power(r, ex.p, self)
+            raise _Unsupported(f"the power {e}")
+        if isinstance(e, sp.Abs):
+            return self.abs(self(e.args[0]))
+        if isinstance(e, sp.Min | sp.Max):
+            items = [self(a) for a in e.args]
+            out = items[0]
+            for item in items[1:]:
+                out = z3.If(item < out, item, out) if isinstance(e, sp.Min) else \
+                    z3.If(item > out, item, out)
+            return out
+        if isinstance(e, sp.sin | sp.cos):
+            self(e.args[0])  # its side conditions (1/x must be defined)
+            self.relaxed = True
+            s = self.fresh()
+            self.side.extend([s >= -1, s <= 1])
+            return s
+        raise _Unsupported(f"{type(e).__name__} ({e})")
+
+
+def _power(r: Any, p: int, conv: _ToZ3) -> Any:
+    out = r
+    for _ in range(abs(p) - 1):
+        out = out * r
+    if p > 0:
+        return out
+    conv.side.append(r != 0)
+    return 1 / out
+
+
+def _z3() -> Any:
+    try:
+        import z3
+    except ImportError as exc:  # pragma: no cover - z3-solver is a dependency
+        raise UnsupportedError("witness proofs need the z3-solver package "
+                               "(pip install z3-solver)") from exc
+    return z3
+
+
+def _rational(z3: Any, value: Any) -> Fraction:
+    if z3.is_rational_value(value):
+        return Fraction(value.numerator_as_long(), value.denominator_as_long())
+    text = value.approx(40).as_decimal(40).rstrip("?")  # an algebraic number
+    return Fraction(text)
+
+
+def _z3_search(query: _Query) -> tuple[str, tuple[Fraction, Fraction] | None, bool]:
+    """z3 on the negated statement: ('proved', None), ('model', (q, x), relaxed),
+    ('unknown', …) or ('unsupported', …)."""
+    z3 = _z3()
+    lim = query.limit
+    ctx = z3.Context()  # a fresh context: the same query always gets the same answer
+    qv, xv = z3.Real("q", ctx), z3.Real("x", ctx)
+    conv = _ToZ3(z3, {query.q: qv, lim.x: xv}, ctx)
+    try:
+        w = conv(query.w)
+        fx = conv(lim.f)
+    except _Unsupported as exc:
+        return f"unsupported: {exc}", None, False
+    solver = z3.Solver(ctx=ctx)
+    solver.set("timeout", Z3_TIMEOUT_MS)
+    solver.add(*query.q_range(qv), *conv.side, w > 0 if not lim.a.is_infinite else
+               z3.BoolVal(True, ctx),
+               *query.neighbourhood(xv, w), query.conclusion_false(fx, qv, conv.abs))
+    answer = solver.check()
+    if answer == z3.unsat:
+        return "proved", None, False
+    if answer == z3.sat:
+        model = solver.model()
+        q = _rational(z3, model.eval(qv, model_completion=True))
+        x = _rational(z3, model.eval(xv, model_completion=True))
+        return "model", (q, x), conv.relaxed
+    return f"unknown ({solver.reason_unknown()})", None, conv.relaxed
+
+
+def _witness_invalid(query: _Query) -> tuple[str, Fraction] | None:
+    """A q in range where the witness is not a positive number (δ must be > 0; N must be
+    a number): ('undefined' | 'not positive', q)."""
+    lim = query.limit
+    candidates = [Fraction(k) for k in (1, 2, 10, 100, 1000)] + \
+        [Fraction(1, k) for k in (2, 10, 100, 1000, 10**6)]
+    if query.all_reals and lim.quantity == "R":
+        candidates = [Fraction(0), Fraction(-1), Fraction(-10), Fraction(-1, 2), *candidates]
+    elif lim.quantity == "R" and lim.L < 0:
+        candidates = [-c for c in candidates]
+    for c in candidates:
+        try:
+            value = query.w.subs(query.q, sp.Rational(c.numerator, c.denominator))
+        except (ZeroDivisionError, ValueError):  # pragma: no cover
+            return "undefined", c
+        if value.has(sp.nan, sp.zoo) or not value.is_extended_real or value.is_infinite:
+            return "undefined", c
+        if not lim.a.is_infinite and not bool(value > 0):
+            return "not positive", c
+    return None
+
+
+def _exact_check(query: _Query, q: Fraction, x: Fraction) -> dict[str, str] | None:
+    """(q, x) re-checked exactly: the counterexample as text, or None if it is not one."""
+    lim = query.limit
+    qs, xs = sp.Rational(q.numerator, q.denominator), sp.Rational(x.numerator, x.denominator)
+    w = query.w.subs(query.q, qs)
+    fx = lim.f.subs(lim.x, xs)
+    if fx.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not fx.is_extended_real:
+        return None
+    inside = all(bool(c) for c in query.neighbourhood(xs, w)) and \
+        (lim.a.is_infinite or bool(w > 0))
+    in_range = all(bool(c) for c in query.q_range(qs))
+    false = bool(query.conclusion_false(fx, qs, sp.Abs))
+    if not (inside and in_range and false):
+        return None
+    return {lim.quantity: str(qs), lim.answer: str(sp.nsimplify(w)), lim.x.name: str(xs),
+            f"f({lim.x.name})": _shown(fx)}
+
+
+def _shown(v: sp.Basic) -> str:
+    text = str(v)
+    if len(text) > 40 or not v.is_Rational:
+        approx = sp.N(v, 6)
+        return text if text == str(approx) else f"{text} ≈ {approx}"
+    return text
+
+
+def _search(query: _Query, rng: random.Random, budget: int = 3000
+            ) -> tuple[dict[str, str] | None, int]:
+    """Look for a counterexample: q on a log grid (both signs for R over all reals), x at
+    the edges of the neighbourhood, at geometric distances inside it, and at random."""
+    lim = query.limit
+    qs = [Fraction(10) ** k for k in range(-6, 4)] + [Fraction(k, 2) for k in (1, 3, 5, 13)]
+    if query.q_value is not None:
+        qs = [Fraction(str(query.q_value))]
+    if lim.quantity == "R" and query.q_value is None:
+        qs = [Fraction(k) for k in (1, 2, 5, 10, 100, 10**4, 10**6)] + [Fraction(1, 2)]
+        if lim.L < 0:
+            qs = [-q for q in qs]
+        if query.all_reals:
+            qs += [-q for q in qs]
+    fractions = [1 - Fraction(1, 10**9), Fraction(999, 1000), Fraction(9, 10), Fraction(1, 2),
+                 Fraction(1, 10), Fraction(1, 1000), Fraction(1, 10**6)]
+    tried = 0
+    f = sp.lambdify(lim.x, lim.f, "mpmath")
+    for q in qs:
+        w = query.w.subs(query.q, sp.Rational(q.numerator, q.denominator))
+        if not (w.is_number and w.is_extended_real and w.is_finite):
+            continue
+        wq = Fraction(str(sp.nsimplify(w))) if w.is_Rational else Fraction(
+            str(sp.N(w, 30)))
+        points = _candidates(lim, wq, fractions, rng)
+        for x in points:
+            tried += 1
+            if tried > budget:
+                return None, tried
+            try:
+                import mpmath
+
+                with mpmath.workdps(40):
+                    value = f(mpmath.mpf(x.numerator) / x.denominator)
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                continue
+            if not isinstance(value, mpmath.mpf):
+                continue
+            if _numeric_false(lim, value, q):
+                found = _exact_check(query, q, x)
+                if found is not None:
+                    return found, tried
+    return None, tried
+
+
+def _numeric_false(lim: Limit, value: Any, q: Fraction) -> bool:
+    qf = float(q)
+    if lim.L is sp.oo:
+        return bool(value <= qf)
+    if lim.L is -sp.oo:
+        return bool(value >= qf)
+    return bool(abs(value - float(lim.L)) >= qf)
+
+
+def _candidates(lim: Limit, w: Fraction, fractions: Sequence[Fraction], rng: random.Random
+                ) -> list[Fraction]:
+    if lim.a.is_infinite:
+        sign = 1 if lim.a is sp.oo else -1
+        scale = max(abs(w), Fraction(1))
+        return [w + sign * d for d in (Fraction(1, 10**9), Fraction(1, 2), Fraction(1),
+                                        scale, 10 * scale, 1000 * scale)]
+    a = Fraction(str(lim.a)) if lim.a.is_Rational else Fraction(str(sp.N(lim.a, 30)))
+    out = []
+    for t in [*fractions, *(Fraction(rng.random()).limit_denominator(10**6) for _ in range(8))]:
+        if t <= 0:
+            continue
+        if lim.side in (None, "+"):
+            out.append(a + w * t)
+        if lim.side in (None, "-"):
+            out.append(a - w * t)
+    return out
+
+
+# -- claim without a witness: SymPy's limits ---------------------------------------------
+
+def _one_sided(limit: Limit) -> dict[str, sp.Basic]:
+    f, x, a = limit.f, limit.x, limit.a
+    if a.is_infinite:
+        return {"": sp.limit(f, x, a)}
+    sides = [limit.side] if limit.side else ["+", "-"]
+    return {s: sp.limit(f, x, a, dir=s) for s in sides}
+
+
+def _describe(value: sp.Basic) -> str:
+    if isinstance(value, sp.AccumBounds):
+        return f"no limit (f keeps taking values across [{value.min}, {value.max}])"
+    return {sp.oo: "∞", -sp.oo: "−∞", sp.zoo: "no limit (|f| → ∞ with either sign)"}.get(
+        value, str(value))
+
+
+# -- witness synthesis ---------------------------------------------------------------
+
+def _candidate_witnesses(limit: Limit) -> list[sp.Basic]:
+    """δ(ε), δ(R), N(ε) or N(R) of the usual shapes, the likeliest first."""
+    q = sp.Symbol(limit.quantity, real=True)
+    if limit.a.is_infinite:
+        if limit.quantity == "eps":
+            return [c / q**p for p in (1, 2, sp.Rational(1, 2), 3) for c in (1, 2, 10, 100)]
+        return [c * sp.Abs(q) ** p + c for p in (1, 2, sp.Rational(1, 2), 3)
+                for c in (1, 2, 10)]
+    if limit.L.is_infinite:
+        return [c / sp.Abs(q) ** p for p in (1, sp.Rational(1, 2), sp.Rational(1, 3), 2)
+                for c in (1, sp.Rational(1, 2), sp.Rational(1, 10), sp.Rational(1, 100))]
+    out = []
+    for k in _slopes(limit):
+        for p in (1, 2, 3):
+            for r in (1, sp.Rational(1, 2), sp.Rational(1, 10)):
+                out.append(sp.Min(r, (q / k) ** p))
+    return out
+
+
+def _slopes(limit: Limit) -> list[sp.Basic]:
+    """Nice numbers K above |f(x) − L| / |x − a| near a (sampled): δ = ε/K is the guess."""
+    g = sp.lambdify(limit.x, (limit.f - limit.L) / (limit.x - limit.a), "mpmath")
+    biggest = 0.0
+    for k in range(1, 200):
+        for sign in (1, -1):
+            if limit.side and (sign > 0) != (limit.side == "+"):
+                continue
+            try:
+                v = abs(complex(g(float(limit.a) + sign * k / 200)))
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                continue
+            if math.isfinite(v):
+                biggest = max(biggest, v)
+    start = max(1, math.ceil(biggest * 1.01))
+    return [sp.Integer(start), sp.Integer(2 * start), sp.Integer(10 * start)]
+
+
+# -- the check ------------------------------------------------------------------------
+
+def _refutation(limit: Limit, cx: dict[str, str] | None) -> str:
+    """Why the witness fails at the counterexample, in words."""
+    if not cx:
+        return "the witness does not work"
+    if "why" in cx:
+        return cx["why"]
+    q = "ε" if limit.quantity == "eps" else "R"
+    name = "δ" if limit.answer == "delta" else "N"
+    x = limit.x.name
+    fx = cx[f"f({x})"]
+    broken = (f"f({x}) = {fx} ≤ R" if limit.L is sp.oo else f"f({x}) = {fx} ≥ R"
+              if limit.L is -sp.oo else f"|f({x}) − {limit.L}| ≥ ε with f({x}) = {fx}")
+    return (f"for {q} = {cx[limit.quantity]} the witness gives {name} = {cx[limit.answer]}, "
+            f"and {x} = {cx[x]} lies in that neighbourhood, yet {broken}")
+
+
+def _quantified(limit: Limit, all_reals: bool) -> str:
+    if limit.quantity == "eps":
+        return "every ε > 0"
+    if all_reals:
+        return "every real R (the literal statement)"
+    return ("every R > 0 (enough: a δ that works for R = 1 works for every R ≤ 1)"
+            if limit.L > 0 else
+            "every R < 0 (enough: a δ that works for R = −1 works for every R ≥ −1)")
+
+
+def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, str] | None,
+                                                                list[str]]:
+    """('proved' | 'fails' | 'undecided', counterexample, what was tried)."""
+    tried = []
+    invalid = _witness_invalid(query)
+    lim = query.limit
+    if invalid is not None:
+        why, q = invalid
+        name = "δ" if lim.answer == "delta" else "N"
+        sym = "ε" if lim.quantity == "eps" else "R"
+        return "fails", {lim.quantity: str(q), lim.answer: why,
+                         "why": f"{name}({sym}) must be a positive number for every "
+                                f"{sym} in range; at {sym} = {q} it is {why}"}, tried
+    status, point, relaxed = _z3_search(query)
+    tried.append(f"z3: {status if status != 'model' else 'found a candidate point'}")
+    if status == "proved":
+        return "proved", None, tried
+    if point is not None:
+        found = _exact_check(query, *point)
+        if found is not None:
+            return "fails", found, tried
+        tried.append("the candidate did not survive the exact re-check"
+                     + (" (sin/cos were relaxed to [−1, 1])" if relaxed else ""))
+    found, count = _search(query, rng)
+    tried.append(f"adversarial search: {count} points")
+    if found is not None:
+        return "fails", found, tried
+    return "undecided", None, tried
+
+
+def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
+                side: str | None = None, witness: object = None, var: str | None = None,
+                all_reals: bool = False, seed: int = 0) -> LimitCheck:
+    """Decide lim_{var→at(side)} f = claim; with ``witness`` (δ(ε), δ(R), N(ε), N(R) as
+    text in ``eps`` or ``R``), decide whether that witness proves it.
+
+    >>> check_limit("x**2", at=3, claim=9, witness="Min(1, eps/7)").outcome
+    'holds'
+    >>> c = check_limit("x**2", at=3, claim=9, witness="eps/6")
+    >>> c.outcome, c.method
+    ('fails', 'counterexample')
+    """
+    start = time.perf_counter()
+    limit = f if isinstance(f, Limit) else make_limit(f, at=at, claim=claim, side=side,
+                                                      var=var)
+    rng = random.Random(seed)
+    q = sp.Symbol(limit.quantity, real=True)
+    quantified = _quantified(limit, all_reals)
+    sides = _one_sided(limit)
+    one_sided = {s: _describe(v) for s, v in sides.items()}
+    true = all(v == limit.L for v in sides.values())
+    notes: list[str] = []
+    if witness is not None:
+        w, w_text = _witness(witness, limit)
+        status, cx, tried = _decide_witness(_Query(limit, q, w, all_reals), rng)
+        if status == "proved":
+            return LimitCheck(limit, "holds", "proof", "z3 proved that the negation of the "
+                              "statement with this witness has no solution", quantified,
+                              all_reals, w, w_text, proved=True, one_sided=one_sided,
+                              tried=tuple(tried), seconds=time.perf_counter() - start)
+        if status == "fails":
+            if all_reals and limit.quantity == "R" and cx is not None and \
+                    cx.get(limit.answer) in ("undefined", "not positive"):
+                safe = w.subs(q, sp.Max(q, 1) if limit.L > 0 else sp.Min(q, -1))
+                notes.append(f"over all real R, try {sp.sstr(safe)}: it equals the witness "
+                             "where that works and is positive everywhere")
+            return LimitCheck(limit, "fails", "counterexample", _refutation(limit, cx),
+                              quantified, all_reals, w, w_text,
+                              counterexample=cx, one_sided=one_sided, tried=tuple(tried),
+                              notes=tuple(notes), seconds=time.perf_counter() - start)
+        if not true:
+            notes.append("SymPy's limits say the claim itself is false: "
+                         + "; ".join(f"{s or 'x → ' + str(limit.a)}: {v}"
+                                     for s, v in one_sided.items()))
+        return LimitCheck(limit, "undecided", "sampling", "neither a proof nor a "
+                          "counterexample was found", quantified, all_reals, w, w_text,
+                          one_sided=one_sided, tried=tuple(tried), notes=tuple(notes),
+                          seconds=time.perf_counter() - start)
+    if not true:
+        parts = [f"from the {'right' if s == '+' else 'left'} f → {v}" if s else f"f → {v}"
+                 for s, v in one_sided.items()]
+        return LimitCheck(limit, "fails", "limits", "; ".join(parts) + f", not "
+                          f"{_describe(limit.L)}", quantified, all_reals, one_sided=one_sided,
+                          seconds=time.perf_counter() - start)
+    tried = []
+    for candidate in _candidate_witnesses(limit):
+        query = _Query(limit, q, candidate, all_reals)
+        if _witness_invalid(query) is not None:
+            continue
+        status, _point, _relaxed = _z3_search(query)
+        if status == "proved":
+            return LimitCheck(limit, "holds", "limits", "SymPy's limits agree with the claim, "
+                              "and the proposed witness is proved by z3", quantified, all_reals,
+                              candidate, sp.sstr(candidate), proposed=True, proved=True,
+                              one_sided=one_sided, tried=tuple(tried),
+                              seconds=time.perf_counter() - start)
+        tried.append(f"{sp.sstr(candidate)}: z3 {status}")
+        if len(tried) >= 12:
+            break
+    return LimitCheck(limit, "holds", "limits", "SymPy's limits agree with the claim; no "
+                      "witness of the usual shapes could be proved", quantified, all_reals,
+                      one_sided=one_sided, tried=tuple(tried),
+                      seconds=time.perf_counter() - start)
+
+
+# -- the game -------------------------------------------------------------------------
+
+@dataclass
+class LimitGame:
+    """The two-player reading of the definition: A names ε (or R), B answers δ (or N);
+    B wins the round when no x in the neighbourhood breaks the conclusion.
+
+    symderiv plays either side: as B it answers with a witness it has proved (its own
+    or the one given); as A it names a challenge, and judges the user's answer by
+    looking for an x that breaks it (z3, then a search)."""
+
+    limit: Limit
+    witness: sp.Basic | None = None
+    all_reals: bool = False
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.witness is None:
+            result = check_limit(self.limit, all_reals=self.all_reals)
+            if result.outcome != "holds" or result.witness is None:
+                raise UnsupportedError("symderiv has no proved witness for this limit, so it "
+                                       "cannot play B: " + result.reason)
+            self.witness = result.witness
+        self._rng = random.Random(self.seed)
+
+    def answer(self, challenge: object) -> tuple[sp.Basic, str]:
+        """symderiv as B: the δ (or N) for A's ε (or R), and why it wins."""
+        q = _challenge(challenge, self.limit, self.all_reals)
+        w = self.witness.subs(sp.Symbol(self.limit.quantity, real=True), q)
+        return sp.nsimplify(w), self._why_b_wins(q, w)
+
+    def _why_b_wins(self, q: sp.Basic, w: sp.Basic) -> str:
+        lim = self.limit
+        where = _neighbourhood_text(lim, w)
+        goal = (f"f({lim.x}) > {q}" if lim.L is sp.oo else f"f({lim.x}) < {q}"
+                if lim.L is -sp.oo else f"|f({lim.x}) − {lim.L}| < {q}")
+        return f"for every {lim.x} with {where}, {goal} (the witness is proved for every value)"
+
+    def judge(self, challenge: object, response: object) -> tuple[bool, str]:
+        """symderiv as A named ``challenge``; the user (B) answered ``response``: does the
+        answer win?  Returns (B wins, explanation with the breaking x when it does not)."""
+        lim = self.limit
+        q = _challenge(challenge, lim, self.all_reals)
+        w = _point(response, "answer")
+        if not lim.a.is_infinite and not bool(w > 0):
+            return False, f"{'δ' if lim.answer == 'delta' else 'N'} must be > 0"
+        fixed = _Query(lim, sp.Symbol(lim.quantity, real=True), w, self.all_reals, q_value=q)
+        status, point, _ = _z3_search(fixed)
+        if status == "proved":
+            return True, f"no {lim.x} with {_neighbourhood_text(lim, w)} breaks it (z3 proves it)"
+        found = _exact_check(fixed, *point) if point is not None else None
+        if found is None:
+            found, _ = _search(fixed, self._rng)
+        if found is not None:
+            return False, (f"{lim.x} = {found[lim.x.name]} is in the neighbourhood and "
+                           f"f({lim.x}) = {found[f'f({lim.x.name})']} breaks it")
+        return True, "no x that breaks it was found (by search, not a proof)"
+
+    def challenge(self) -> sp.Basic:
+        """symderiv as A: a challenge ε (small) or R (large) for the user to answer."""
+        if self.limit.quantity == "eps":
+            return sp.Rational(1, self._rng.choice([10, 100, 1000]))
+        value = sp.Integer(self._rng.choice([10, 100, 1000]))
+        return value if self.limit.L > 0 else -value
+
+
+def _challenge(value: object, limit: Limit, all_reals: bool) -> sp.Basic:
+    q = _point(value, "challenge")
+    if q.is_infinite:
+        raise ArgumentError("a challenge is a real number")
+    if limit.quantity == "eps" and not q > 0:
+        raise ArgumentError("ε must be > 0")
+    if limit.quantity == "R" and not all_reals and not (q > 0 if limit.L > 0 else q < 0):
+        raise ArgumentError(f"R must be {'> 0' if limit.L > 0 else '< 0'} here "
+                            "(--all-reals for any R)")
+    return q
+
+
+def _neighbourhood_text(lim: Limit, w: sp.Basic) -> str:
+    if lim.a is sp.oo:
+        return f"{lim.x} > {w}"
+    if lim.a is -sp.oo:
+        return f"{lim.x} < {w}"
+    if lim.side == "+":
+        return f"{lim.a} < {lim.x} < {lim.a + w}"
+    if lim.side == "-":
+        return f"{lim.a - w} < {lim.x} < {lim.a}"
+    return f"0 < |{lim.x} − {lim.a}| < {w}"
