@@ -259,3 +259,16 @@ def test_latex_worked_solutions_compile(tmp_path):
                            "limits.tex"], cwd=tmp_path, capture_output=True, text=True,
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_a_witness_that_is_not_positive_for_tiny_eps_fails_with_that_eps():
+    c = check_limit("x**2", at=3, claim=9, witness="Min(1, eps/7) - 1/1000000000")
+    assert c.outcome == "fails"
+    eps = sp.Rational(c.counterexample["eps"])
+    assert eps > 0 and sp.Min(1, eps / 7) - sp.Rational(1, 10**9) <= 0
+
+
+def test_fractional_powers_are_real_powers_only_for_a_nonnegative_base():
+    # x**(1/3) is not defined for x < 0 (talk A3), so the two-sided claim is about x > 0 only
+    c = check_limit("x**(1/3)", at=0, side="+", claim=0, witness="eps**3")
+    assert c.outcome == "holds" and c.proved

@@ -276,11 +276,10 @@ class _ToZ3:
                 self.side.append(b != 0)
                 return 1 / p
             if ex.is_Rational and ex.q in (2, 3) and abs(ex.p) <= 8:
-                r = self.fresh()  # r = base^(1/q), real root
+                # r = base^(1/q); a real power needs base ≥ 0 (see 'symderiv exponents')
+                r = self.fresh()
                 b = self(base)
-                self.side.append(r * r == b if ex.q == 2 else r * r * r == b)
-                if ex.q == 2:
-                    self.side.extend([r >= 0, b >= 0])
+                self.side.extend([r * r == b if ex.q == 2 else r * r * r == b, r >= 0, b >= 0])
                 return _power(r, ex.p, self)
             raise _Unsupported(f"the power {e}")
         if isinstance(e, sp.Abs):
@@ -354,6 +353,28 @@ def _z3_search(query: _Query) -> tuple[str, tuple[Fraction, Fraction] | None, bo
         x = _rational(z3, model.eval(xv, model_completion=True))
         return "model", (q, x), conv.relaxed
     return f"unknown ({solver.reason_unknown()})", None, conv.relaxed
+
+
+def _z3_not_positive(query: _Query) -> Fraction | None:
+    """A q in range where δ(q) ≤ 0 or is undefined, found by z3 (None: there is none, or
+    z3 could not tell — the sampled check in _witness_invalid still runs)."""
+    lim = query.limit
+    if lim.a.is_infinite:
+        return None
+    z3 = _z3()
+    ctx = z3.Context()
+    qv = z3.Real("q", ctx)
+    conv = _ToZ3(z3, {query.q: qv}, ctx)
+    try:
+        w = conv(query.w)
+    except _Unsupported:
+        return None
+    solver = z3.Solver(ctx=ctx)
+    solver.set("timeout", Z3_TIMEOUT_MS)
+    solver.add(*query.q_range(qv), *conv.side, w <= 0)
+    if solver.check() == z3.sat:
+        return _rational(z3, solver.model().eval(qv, model_completion=True))
+    return None
 
 
 def _witness_invalid(query: _Query) -> tuple[str, Fraction] | None:
@@ -567,6 +588,12 @@ def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, s
     tried = []
     invalid = _witness_invalid(query)
     lim = query.limit
+    if invalid is None:
+        bad = _z3_not_positive(query)
+        if bad is not None:
+            value = query.w.subs(query.q, sp.Rational(bad.numerator, bad.denominator))
+            invalid = ("not positive" if value.is_number and value.is_extended_real
+                       else "undefined"), bad
     if invalid is not None:
         why, q = invalid
         name = "δ" if lim.answer == "delta" else "N"
