@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from symderiv.cli import main
 from symderiv.definitions.limits import LimitGame, check_limit, make_limit
-from symderiv.errors import ArgumentError, ParseError
+from symderiv.errors import ArgumentError, ParseError, UnsupportedError
 
 
 def _refuted_by_substitution(f, at, side, claim, witness, cx, var="x"):
@@ -272,3 +272,58 @@ def test_fractional_powers_are_real_powers_only_for_a_nonnegative_base():
     # x**(1/3) is not defined for x < 0 (talk A3), so the two-sided claim is about x > 0 only
     c = check_limit("x**(1/3)", at=0, side="+", claim=0, witness="eps**3")
     assert c.outcome == "holds" and c.proved
+
+
+# -- found by an adversarial review -----------------------------------------------------------
+@pytest.mark.parametrize("witness", ["Min(1, eps/7, 100*(eps - 3)*(eps - 4))",
+                                     "Min(1, eps/7, sqrt((eps - 3)*(eps - 4)))",
+                                     "Min(1, eps/7, 1/(eps - 3)**2)"])
+def test_a_witness_must_be_a_positive_number_for_every_eps(witness):
+    c = check_limit("x**2", at=3, claim=9, witness=witness)
+    assert c.outcome == "fails" and "must be a positive number" in c.reason
+    assert 3 <= sp.Rational(c.counterexample["eps"]) <= 4
+
+
+@pytest.mark.parametrize("var", ["eps", "R", "N", "delta"])
+def test_the_variable_cannot_take_a_name_of_the_definition(var):
+    with pytest.raises(ArgumentError, match="cannot be called"):
+        check_limit(f"2*{var}", at=0, claim=0, witness="eps", var=var)
+
+
+@pytest.mark.parametrize(("f", "at", "side", "claim", "witness"), [
+    ("sqrt(x)", 0, "-", 7, "eps"),
+    ("sqrt(x)", -1, None, 5, "1/2"),
+    ("1/sqrt(x)", 0, "-", "oo", "R"),
+    ("x**(1/3)", -8, None, -2, "Min(1, eps)"),
+])
+def test_no_limit_where_f_is_not_defined_near_the_point(f, at, side, claim, witness):
+    c = check_limit(f, at=at, side=side, claim=claim, witness=witness)
+    assert c.outcome == "fails" and "is not defined at points" in c.reason
+
+
+def test_a_limit_equal_in_value_but_not_in_form_holds():
+    assert check_limit("sin(x)**2 + cos(x)**2", at=5, claim=1).outcome == "holds"
+
+
+@pytest.mark.parametrize(("f", "at", "claim", "side", "expected"), [
+    ("x", "pi", "pi", None, "holds"), ("x**2", "sqrt(2)", 2, None, "holds"),
+    ("Min(x, 1/x)", 0, 0, "+", "undecided"), ("x", "-oo", "-oo", None, "holds"),
+])
+def test_irrational_points_and_what_sympy_cannot_compute(f, at, claim, side, expected):
+    assert check_limit(f, at=at, claim=claim, side=side).outcome == expected
+
+
+def test_high_powers_are_left_to_the_search_and_stay_quick():
+    c = check_limit("x**4096", at=1, claim=1, witness="Min(1/10000, eps/10000)")
+    assert c.outcome == "undecided" and any("unsupported" in t for t in c.tried)
+
+
+def test_the_game_refuses_to_play_b_with_an_unproved_witness():
+    with pytest.raises(UnsupportedError, match="only with a proved witness"):
+        LimitGame(make_limit("x", at=0, claim=0), witness=2 * sp.Symbol("eps", real=True))
+
+
+@pytest.mark.parametrize("value", [float("nan"), sp.I, sp.zoo])
+def test_points_are_real_numbers_or_infinity(value):
+    with pytest.raises(ParseError):
+        make_limit("x", at=value, claim=0)

@@ -33,15 +33,21 @@ from typing import Any, Literal
 import sympy as sp
 
 from ..errors import ArgumentError, ParseError, UnsupportedError
-from ..parse.values import evaluate, parse_value
-from .exact import ExactArithmetic
+from ..parse.values import Term, evaluate, parse_value
+from .exact import ExactArithmetic, is_zero_number
 
 __all__ = ["Limit", "LimitCheck", "LimitGame", "check_limit", "make_limit"]
 
 Side = Literal["+", "-"] | None
+#: names the definition itself uses: the witness is written in eps (or e, epsilon) or R (M)
+RESERVED = frozenset({"eps", "epsilon", "e", "R", "M", "delta", "N"})
 LIMIT_FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "abs", "Abs", "Min", "Max")
 #: seconds z3 may take on one query
 Z3_TIMEOUT_MS = 4000
+#: highest integer power handed to z3; beyond, the search alone decides
+MAX_Z3_POWER = 64
+#: seconds spent looking for a provable witness of the usual shapes
+SYNTHESIS_BUDGET_S = 12.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,7 @@ class Limit:
     L: sp.Basic
     side: Side = None
     f_text: str = ""
+    f_term: Term | None = None
 
     @property
     def quantity(self) -> str:
@@ -131,10 +138,18 @@ class LimitCheck:
 
 def _point(text: object, what: str) -> sp.Basic:
     """A point or a limit value: a real number, oo / inf, -oo / -inf."""
-    if isinstance(text, sp.Basic) and (text.is_infinite or text.is_number):
-        return text
-    if isinstance(text, int | Fraction | float):
-        return sp.nsimplify(text) if isinstance(text, float) else sp.Rational(text)
+    if isinstance(text, sp.Basic):
+        if text in (sp.oo, -sp.oo) or (text.is_number and text.is_extended_real is True
+                                         and text.is_finite):
+            return text
+        raise ParseError(f"{text} is not a real number or ±oo", what=what)
+    if isinstance(text, float):
+        if math.isnan(text):
+            raise ParseError("nan is not a real number or ±oo", what=what)
+        return sp.oo if text == math.inf else -sp.oo if text == -math.inf else \
+            sp.Rational(*text.as_integer_ratio())
+    if isinstance(text, int | Fraction):
+        return sp.Rational(text)
     term = parse_value(text, what=what)
     sign = 1
     inner = term
@@ -161,6 +176,9 @@ def make_limit(f: str, *, at: object, claim: object, side: str | None = None,
         var = next(iter(names), "x")
     if not (var.isascii() and var.isidentifier() and var.isalnum()):
         raise ArgumentError(f"{var!r} is not a variable name (write e.g. x or n)")
+    if var in RESERVED:
+        raise ArgumentError(f"the variable cannot be called {var!r}: that name belongs to the "
+                            "definition (ε is eps, then R, δ, N); rename it, e.g. --var x")
     if side not in (None, "+", "-"):
         raise ArgumentError(f"side must be '+', '-' or None, not {side!r}")
     x = sp.Symbol(var, real=True)
@@ -169,7 +187,7 @@ def make_limit(f: str, *, at: object, claim: object, side: str | None = None,
     a, L = _point(at, "point"), _point(claim, "claimed limit")
     if a.is_infinite and side is not None:
         raise ArgumentError("a limit at ±oo has no side (x → oo comes from below)")
-    return Limit(expr, x, a, L, side, term.text)
+    return Limit(expr, x, a, L, side, term.text, term)
 
 
 def _witness(text: object, limit: Limit) -> tuple[sp.Basic, str]:
@@ -193,38 +211,40 @@ class _Query:
     all_reals: bool
     q_value: sp.Basic | None = None  # one round of the game: A's ε or R, fixed
 
-    def q_range(self, q: Any) -> list[Any]:
+    def q_range(self, q: Any, conv: Callable[[sp.Basic], Any] = lambda v: v) -> list[Any]:
+        """q's range: ε > 0, R > 0 (R < 0 for −∞) or every R; one value in a game round.
+        ``conv`` turns SymPy numbers into the solver's (identity for exact checks)."""
         if self.q_value is not None:
-            value = self.q_value
-            if isinstance(q, sp.Basic):
-                return [sp.Eq(q, value)]
-            return [q == _z3().RealVal(f"{value.p}/{value.q}", q.ctx)]
+            return [sp.Eq(q, self.q_value)] if isinstance(q, sp.Basic) else \
+                [q == conv(self.q_value)]
         if self.limit.quantity == "eps":
             return [q > 0]
         if self.all_reals:
             return []
         return [q > 0] if self.limit.L > 0 else [q < 0]
 
-    def neighbourhood(self, x: Any, w: Any) -> list[Any]:
+    def neighbourhood(self, x: Any, w: Any, conv: Callable[[sp.Basic], Any] = lambda v: v
+                      ) -> list[Any]:
         lim = self.limit
         if lim.a is sp.oo:
             return [x > w]
         if lim.a is -sp.oo:
             return [x < w]
-        a = lim.a
+        a = conv(lim.a)
         if lim.side == "+":
             return [x > a, x < a + w]
         if lim.side == "-":
             return [x < a, x > a - w]
         return [x != a, x > a - w, x < a + w]
 
-    def conclusion_false(self, fx: Any, q: Any, absolute: Callable[[Any], Any]) -> Any:
+    def conclusion_false(self, fx: Any, q: Any, absolute: Callable[[Any], Any],
+                         conv: Callable[[sp.Basic], Any] = lambda v: v) -> Any:
         L = self.limit.L
         if L is sp.oo:
             return fx <= q
         if L is -sp.oo:
             return fx >= q
-        return absolute(fx - L) >= q
+        return absolute(fx - conv(L)) >= q
 
 
 class _Unsupported(Exception):
@@ -239,7 +259,8 @@ class _ToZ3:
         self.z3 = z3
         self.ctx = ctx
         self.vars = variables
-        self.side: list[Any] = []
+        self.defs: list[Any] = []  # what auxiliary unknowns are (r² = b, −1 ≤ s ≤ 1)
+        self.side: list[Any] = []  # where the expression is defined (b ≥ 0, d ≠ 0)
         self.relaxed = False
         self._fresh = 0
 
@@ -266,6 +287,8 @@ class _ToZ3:
         if isinstance(e, sp.Pow):
             base, ex = e.base, e.exp
             if ex.is_Integer:
+                if abs(ex) > MAX_Z3_POWER:  # nonlinear solving stalls on x**2000
+                    raise _Unsupported(f"the power {e} (z3 takes powers up to {MAX_Z3_POWER})")
                 b = self(base)
                 n = abs(int(ex))
                 p = b
@@ -279,7 +302,8 @@ class _ToZ3:
                 # r = base^(1/q); a real power needs base ≥ 0 (see 'symderiv exponents')
                 r = self.fresh()
                 b = self(base)
-                self.side.extend([r * r == b if ex.q == 2 else r * r * r == b, r >= 0, b >= 0])
+                self.defs.extend([r * r == b if ex.q == 2 else r * r * r == b, r >= 0])
+                self.side.append(b >= 0)
                 return _power(r, ex.p, self)
             raise _Unsupported(f"the power {e}")
         if isinstance(e, sp.Abs):
@@ -295,7 +319,7 @@ class _ToZ3:
             self(e.args[0])  # its side conditions (1/x must be defined)
             self.relaxed = True
             s = self.fresh()
-            self.side.extend([s >= -1, s <= 1])
+            self.defs.extend([s >= -1, s <= 1])
             return s
         raise _Unsupported(f"{type(e).__name__} ({e})")
 
@@ -337,44 +361,60 @@ def _z3_search(query: _Query) -> tuple[str, tuple[Fraction, Fraction] | None, bo
     try:
         w = conv(query.w)
         fx = conv(lim.f)
+        constraints = [*query.q_range(qv, conv), *conv.defs, *conv.side,
+                       *query.neighbourhood(xv, w, conv),
+                       query.conclusion_false(fx, qv, conv.abs, conv)]
+        if not lim.a.is_infinite:
+            constraints.append(w > 0)
+        solver = z3.Solver(ctx=ctx)
+        solver.set("timeout", Z3_TIMEOUT_MS)
+        solver.add(*constraints)
+        answer = solver.check()
+        if answer == z3.unsat:
+            return "proved", None, False
+        if answer == z3.sat:
+            model = solver.model()
+            q = _rational(z3, model.eval(qv, model_completion=True))
+            x = _rational(z3, model.eval(xv, model_completion=True))
+            return "model", (q, x), conv.relaxed
+        return f"unknown ({solver.reason_unknown()})", None, conv.relaxed
     except _Unsupported as exc:
         return f"unsupported: {exc}", None, False
-    solver = z3.Solver(ctx=ctx)
-    solver.set("timeout", Z3_TIMEOUT_MS)
-    solver.add(*query.q_range(qv), *conv.side, w > 0 if not lim.a.is_infinite else
-               z3.BoolVal(True, ctx),
-               *query.neighbourhood(xv, w), query.conclusion_false(fx, qv, conv.abs))
-    answer = solver.check()
-    if answer == z3.unsat:
-        return "proved", None, False
-    if answer == z3.sat:
-        model = solver.model()
-        q = _rational(z3, model.eval(qv, model_completion=True))
-        x = _rational(z3, model.eval(xv, model_completion=True))
-        return "model", (q, x), conv.relaxed
-    return f"unknown ({solver.reason_unknown()})", None, conv.relaxed
+    except (z3.Z3Exception, ValueError, ArithmeticError) as exc:
+        return f"unknown (z3: {exc})", None, False
 
 
 def _z3_not_positive(query: _Query) -> Fraction | None:
-    """A q in range where δ(q) ≤ 0 or is undefined, found by z3 (None: there is none, or
-    z3 could not tell — the sampled check in _witness_invalid still runs)."""
+    """A q in range where the witness is undefined or (for δ) not positive, found by z3.
+    Both are refuted, not assumed: δ(ε) must be a positive number for *every* ε."""
     lim = query.limit
-    if lim.a.is_infinite:
-        return None
     z3 = _z3()
     ctx = z3.Context()
     qv = z3.Real("q", ctx)
     conv = _ToZ3(z3, {query.q: qv}, ctx)
     try:
         w = conv(query.w)
-    except _Unsupported:
+        bad = [z3.Not(z3.And(*conv.side))] if conv.side else []
+        if not lim.a.is_infinite:
+            bad.append(w <= 0)
+        if not bad:
+            return None
+        solver = z3.Solver(ctx=ctx)
+        solver.set("timeout", Z3_TIMEOUT_MS)
+        solver.add(*query.q_range(qv, conv), *conv.defs, z3.Or(*bad))
+        if solver.check() == z3.sat:
+            return _rational(z3, solver.model().eval(qv, model_completion=True))
+    except (_Unsupported, z3.Z3Exception, ValueError, ArithmeticError):
         return None
-    solver = z3.Solver(ctx=ctx)
-    solver.set("timeout", Z3_TIMEOUT_MS)
-    solver.add(*query.q_range(qv), *conv.side, w <= 0)
-    if solver.check() == z3.sat:
-        return _rational(z3, solver.model().eval(qv, model_completion=True))
     return None
+
+
+def _at(w: sp.Basic, q: sp.Symbol, value: Fraction) -> sp.Basic | None:
+    """The witness at q = value, or None where SymPy finds it undefined (Min(1, zoo))."""
+    try:
+        return w.subs(q, sp.Rational(value.numerator, value.denominator))
+    except (ValueError, TypeError, ZeroDivisionError):
+        return None
 
 
 def _witness_invalid(query: _Query) -> tuple[str, Fraction] | None:
@@ -388,11 +428,9 @@ def _witness_invalid(query: _Query) -> tuple[str, Fraction] | None:
     elif lim.quantity == "R" and lim.L < 0:
         candidates = [-c for c in candidates]
     for c in candidates:
-        try:
-            value = query.w.subs(query.q, sp.Rational(c.numerator, c.denominator))
-        except (ZeroDivisionError, ValueError):  # pragma: no cover
-            return "undefined", c
-        if value.has(sp.nan, sp.zoo) or not value.is_extended_real or value.is_infinite:
+        value = _at(query.w, query.q, c)
+        if value is None or value.has(sp.nan, sp.zoo) or not value.is_extended_real \
+                or value.is_infinite:
             return "undefined", c
         if not lim.a.is_infinite and not bool(value > 0):
             return "not positive", c
@@ -413,7 +451,7 @@ def _exact_check(query: _Query, q: Fraction, x: Fraction) -> dict[str, str] | No
     false = bool(query.conclusion_false(fx, qs, sp.Abs))
     if not (inside and in_range and false):
         return None
-    return {lim.quantity: str(qs), lim.answer: str(sp.nsimplify(w)), lim.x.name: str(xs),
+    return {lim.quantity: str(qs), lim.answer: _shown(w), lim.x.name: str(xs),
             f"f({lim.x.name})": _shown(fx)}
 
 
@@ -500,15 +538,36 @@ def _candidates(lim: Limit, w: Fraction, fractions: Sequence[Fraction], rng: ran
 
 # -- claim without a witness: SymPy's limits ---------------------------------------------
 
-def _one_sided(limit: Limit) -> dict[str, sp.Basic]:
+def _one_sided(limit: Limit) -> dict[str, sp.Basic | None]:
+    """SymPy's limit from each side that matters (None where SymPy cannot compute it)."""
     f, x, a = limit.f, limit.x, limit.a
-    if a.is_infinite:
-        return {"": sp.limit(f, x, a)}
-    sides = [limit.side] if limit.side else ["+", "-"]
-    return {s: sp.limit(f, x, a, dir=s) for s in sides}
+    sides = [""] if a.is_infinite else ([limit.side] if limit.side else ["+", "-"])
+    out: dict[str, sp.Basic | None] = {}
+    for s in sides:
+        try:
+            value = sp.limit(f, x, a) if not s else sp.limit(f, x, a, dir=s)
+        except (NotImplementedError, ValueError, TypeError, RecursionError):
+            value = None
+        out[s] = None if value is None or value.has(sp.Limit) else value
+    return out
 
 
-def _describe(value: sp.Basic) -> str:
+def _equal_limit(value: sp.Basic | None, L: sp.Basic) -> bool | None:
+    """Whether SymPy's limit is L — numerically, not by form (sin²5 + cos²5 is 1); None
+    when it cannot tell."""
+    if value is None:
+        return None
+    if value.is_infinite or L.is_infinite or isinstance(value, sp.AccumBounds):
+        return bool(value == L)
+    try:
+        return is_zero_number(sp.simplify(value - L))
+    except UnsupportedError:
+        return None
+
+
+def _describe(value: sp.Basic | None) -> str:
+    if value is None:
+        return "SymPy cannot compute it"
     if isinstance(value, sp.AccumBounds):
         return f"no limit (f keeps taking values across [{value.min}, {value.max}])"
     return {sp.oo: "∞", -sp.oo: "−∞", sp.zoo: "no limit (|f| → ∞ with either sign)"}.get(
@@ -521,9 +580,11 @@ def _candidate_witnesses(limit: Limit) -> list[sp.Basic]:
     """δ(ε), δ(R), N(ε) or N(R) of the usual shapes, the likeliest first."""
     q = sp.Symbol(limit.quantity, real=True)
     if limit.a.is_infinite:
+        sign = 1 if limit.a is sp.oo else -1  # N is large, or very negative at −∞
         if limit.quantity == "eps":
-            return [c / q**p for p in (1, 2, sp.Rational(1, 2), 3) for c in (1, 2, 10, 100)]
-        return [c * sp.Abs(q) ** p + c for p in (1, 2, sp.Rational(1, 2), 3)
+            return [sign * c / q**p for p in (1, 2, sp.Rational(1, 2), 3)
+                    for c in (1, 2, 10, 100)]
+        return [sign * (c * sp.Abs(q) ** p + c) for p in (1, 2, sp.Rational(1, 2), 3)
                 for c in (1, 2, 10)]
     if limit.L.is_infinite:
         return [c / sp.Abs(q) ** p for p in (1, sp.Rational(1, 2), sp.Rational(1, 3), 2)
@@ -555,6 +616,31 @@ def _slopes(limit: Limit) -> list[sp.Basic]:
 
 
 # -- the check ------------------------------------------------------------------------
+
+def _defined_near(limit: Limit) -> bool:
+    """Whether f is defined at points arbitrarily close to a (on the side that matters):
+    without that, the statement is vacuous and the limit is not defined."""
+    f = sp.lambdify(limit.x, limit.f, "mpmath")
+    import mpmath
+
+    def defined(x: Any) -> bool:
+        try:
+            with mpmath.workdps(30):
+                value = f(x)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return False
+        return isinstance(value, mpmath.mpf) and mpmath.isfinite(value)
+
+    if limit.a.is_infinite:
+        sign = 1 if limit.a is sp.oo else -1
+        return all(any(defined(mpmath.mpf(sign) * 10 ** (k + j)) for j in range(3))
+                   for k in (3, 6, 12))
+    a = mpmath.mpf(str(sp.N(limit.a, 30)))
+    signs = [1] if limit.side == "+" else [-1] if limit.side == "-" else [1, -1]
+    return any(all(any(defined(a + s * mpmath.mpf(10) ** -(k + j) * (1 + mpmath.mpf(j) / 7))
+                       for j in range(3)) for k in (2, 5, 9, 14))
+               for s in signs)
+
 
 def _refutation(limit: Limit, cx: dict[str, str] | None) -> str:
     """Why the witness fails at the counterexample, in words."""
@@ -591,9 +677,11 @@ def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, s
     if invalid is None:
         bad = _z3_not_positive(query)
         if bad is not None:
-            value = query.w.subs(query.q, sp.Rational(bad.numerator, bad.denominator))
-            invalid = ("not positive" if value.is_number and value.is_extended_real
-                       else "undefined"), bad
+            value = _at(query.w, query.q, bad)
+            defined = value is not None and value.is_number and bool(
+                value.is_extended_real) and bool(value.is_finite) and \
+                not value.has(sp.nan, sp.zoo)
+            invalid = ("not positive" if defined else "undefined"), bad
     if invalid is not None:
         why, q = invalid
         name = "δ" if lim.answer == "delta" else "N"
@@ -636,9 +724,17 @@ def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
     rng = random.Random(seed)
     q = sp.Symbol(limit.quantity, real=True)
     quantified = _quantified(limit, all_reals)
+    if not _defined_near(limit):
+        where = {"+": "to the right of", "-": "to the left of"}.get(limit.side or "", "near")
+        return LimitCheck(limit, "fails", "limits", f"f is not defined at points {where} "
+                          f"{_describe(limit.a)} arbitrarily close to it, so the limit is not "
+                          "defined (the statement would be vacuously true)", quantified,
+                          all_reals, seconds=time.perf_counter() - start)
     sides = _one_sided(limit)
     one_sided = {s: _describe(v) for s, v in sides.items()}
-    true = all(v == limit.L for v in sides.values())
+    equal = [_equal_limit(v, limit.L) for v in sides.values()]
+    true = all(e is True for e in equal)
+    unknown = not true and all(e is not False for e in equal)
     notes: list[str] = []
     if witness is not None:
         w, w_text = _witness(witness, limit)
@@ -666,6 +762,10 @@ def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
                           "counterexample was found", quantified, all_reals, w, w_text,
                           one_sided=one_sided, tried=tuple(tried), notes=tuple(notes),
                           seconds=time.perf_counter() - start)
+    if unknown:
+        return LimitCheck(limit, "undecided", "limits", "SymPy could not compute the limit "
+                          "(give a witness to have it checked)", quantified, all_reals,
+                          one_sided=one_sided, seconds=time.perf_counter() - start)
     if not true:
         parts = [f"from the {'right' if s == '+' else 'left'} f → {v}" if s else f"f → {v}"
                  for s, v in one_sided.items()]
@@ -685,7 +785,7 @@ def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
                               one_sided=one_sided, tried=tuple(tried),
                               seconds=time.perf_counter() - start)
         tried.append(f"{sp.sstr(candidate)}: z3 {status}")
-        if len(tried) >= 12:
+        if len(tried) >= 12 or time.perf_counter() - start > SYNTHESIS_BUDGET_S:
             break
     return LimitCheck(limit, "holds", "limits", "SymPy's limits agree with the claim; no "
                       "witness of the usual shapes could be proved", quantified, all_reals,
@@ -710,6 +810,14 @@ class LimitGame:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        if self.witness is not None:
+            query = _Query(self.limit, sp.Symbol(self.limit.quantity, real=True),
+                           self.witness, self.all_reals)
+            status, cx, _ = _decide_witness(query, random.Random(self.seed))
+            if status != "proved":
+                why = _refutation(self.limit, cx) if cx else "it could not be proved"
+                raise UnsupportedError("symderiv plays B only with a proved witness, and this "
+                                       f"one is not: {why}")
         if self.witness is None:
             result = check_limit(self.limit, all_reals=self.all_reals)
             if result.outcome != "holds" or result.witness is None:
@@ -721,8 +829,8 @@ class LimitGame:
     def answer(self, challenge: object) -> tuple[sp.Basic, str]:
         """symderiv as B: the δ (or N) for A's ε (or R), and why it wins."""
         q = _challenge(challenge, self.limit, self.all_reals)
-        w = self.witness.subs(sp.Symbol(self.limit.quantity, real=True), q)
-        return sp.nsimplify(w), self._why_b_wins(q, w)
+        w = sp.simplify(self.witness.subs(sp.Symbol(self.limit.quantity, real=True), q))
+        return w, self._why_b_wins(q, w)
 
     def _why_b_wins(self, q: sp.Basic, w: sp.Basic) -> str:
         lim = self.limit

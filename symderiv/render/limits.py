@@ -28,7 +28,8 @@ def statement(lim: Any, *, latex: bool = False, all_reals: bool = False) -> str:
     elif lim.L is -sp.oo:
         goal, q_range = f"{fx} < R", reals if all_reals else "R < 0"
     else:
-        diff = fx if lim.L == 0 else f"{fx} {sym['minus']} {show(lim.L)}"
+        diff = fx if lim.L == 0 else f"{fx} + {show(-lim.L)}" if lim.L < 0 else \
+            f"{fx} {sym['minus']} {show(lim.L)}"
         goal, q_range = f"{bars[0]}{diff}{bars[1]} < {q}", f"{q} > 0"
     if lim.a is sp.oo:
         answer, near = "N", f"{x} > N"
@@ -44,7 +45,8 @@ def statement(lim: Any, *, latex: bool = False, all_reals: bool = False) -> str:
             near = (f"{sym['minus']}{answer}" if zero else f"{a} {sym['minus']} {answer}") + \
                 f" < {x} < {a}"
         else:
-            inner = x if zero else f"{x} {sym['minus']} {a}"
+            inner = x if zero else f"{x} + {show(-lim.a)}" if lim.a < 0 else \
+                f"{x} {sym['minus']} {a}"
             near = f"0 < {bars[0]}{inner}{bars[1]} < {answer}"
         answer += " > 0"
     sep = r"\;" if latex else " "

@@ -459,7 +459,8 @@ def render_limit(c: Any) -> str:
     lim = c.limit
     at = {sp.oo: "∞", -sp.oo: "−∞"}.get(lim.a, str(lim.a)) + (lim.side or "")
     claim = {sp.oo: "∞", -sp.oo: "−∞"}.get(lim.L, str(lim.L))
-    lines = [f"{_HEAD[c.outcome]} — lim {lim.x}→{at} {to_unicode(lim.f)} = {claim} "
+    f = term_text(lim.f_term) if lim.f_term is not None else lim.f_text
+    lines = [f"{_HEAD[c.outcome]} — lim {lim.x}→{at} {f} = {claim} "
              f"({lim.kind}, by {c.method})",
              f"  statement  {lim.statement(all_reals=c.all_reals)}",
              f"             where f({lim.x}) = {lim.f_text}; for {c.quantified}"]
@@ -473,6 +474,8 @@ def render_limit(c: Any) -> str:
     if c.counterexample:
         lines.append("  counterexample (exact)")
         for k, v in c.counterexample.items():
+            if k == "why":  # already the reason above
+                continue
             label = {"eps": "ε", "delta": "δ"}.get(k, k)
             lines.append(f"    {label:<8} {v}")
     if c.one_sided:
