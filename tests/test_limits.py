@@ -327,3 +327,17 @@ def test_the_game_refuses_to_play_b_with_an_unproved_witness():
 def test_points_are_real_numbers_or_infinity(value):
     with pytest.raises(ParseError):
         make_limit("x", at=value, claim=0)
+
+
+def test_undecided_says_what_was_tried():
+    # z3 does not take exp; the grid and Hypothesis find no counterexample (there is none)
+    c = check_limit("exp(-x)", at="oo", claim=0, witness="1/eps")
+    assert c.outcome == "undecided" and c.exit_code == 3
+    assert [t.split(":")[0] for t in c.tried] == ["z3", "adversarial search", "Hypothesis"]
+
+
+def test_search_refutes_what_z3_cannot_take():
+    c = check_limit("x*exp(x)", at=0, claim=0, witness="eps/10")
+    assert c.outcome == "fails" and c.method == "counterexample"
+    x, eps = sp.Rational(c.counterexample["x"]), sp.Rational(c.counterexample["eps"])
+    assert 0 < abs(x) < eps / 10 and abs(x * sp.exp(x)) >= eps

@@ -508,6 +508,72 @@ def _search(query: _Query, rng: random.Random, budget: int = 3000
     return None, tried
 
 
+def _hypothesis_search(query: _Query, examples: int = 400) -> tuple[dict[str, str] | None, int]:
+    """Let Hypothesis hunt for (q, x): it explores the ranges and, when it finds a point
+    where the conclusion fails, shrinks it towards simple numbers.  Derandomized, so a run
+    is reproducible; each hit is re-checked exactly."""
+    import mpmath
+    from hypothesis import HealthCheck, find, settings
+    from hypothesis import strategies as st
+    from hypothesis.errors import NoSuchExample
+
+    lim = query.limit
+    big = Fraction(10**6)
+    if query.q_value is not None:
+        qs = st.just(Fraction(str(query.q_value)))
+    elif lim.quantity == "eps":
+        qs = st.fractions(Fraction(1, 10**6), Fraction(1000), max_denominator=10**6)
+    elif query.all_reals:
+        qs = st.fractions(-big, big, max_denominator=1000)
+    else:
+        sign = 1 if lim.L > 0 else -1
+        qs = st.fractions(Fraction(1, 1000), big, max_denominator=1000).map(lambda r: sign * r)
+    ts = st.fractions(Fraction(0), Fraction(1), max_denominator=10**9).filter(lambda t: 0 < t < 1)
+    signs = st.sampled_from([1] if lim.side == "+" else [-1] if lim.side == "-" else [1, -1])
+    f = sp.lambdify(lim.x, lim.f, "mpmath")
+    count = 0
+    found: dict[str, str] | None = None
+
+    def point(q: Fraction, t: Fraction, sign: int) -> Fraction | None:
+        w = _at(query.w, query.q, q)
+        if w is None or not (w.is_number and w.is_extended_real and w.is_finite):
+            return None
+        wq = Fraction(str(w)) if w.is_Rational else Fraction(str(sp.N(w, 30)))
+        if lim.a.is_infinite:  # x beyond N: t → offset in (0, 10⁶)
+            return wq + (1 if lim.a is sp.oo else -1) * t * big
+        if wq <= 0:
+            return None
+        a = Fraction(str(lim.a)) if lim.a.is_Rational else Fraction(str(sp.N(lim.a, 30)))
+        return a + sign * wq * t
+
+    def breaks(example: tuple[Fraction, Fraction, int]) -> bool:
+        nonlocal count, found
+        count += 1
+        q, t, sign = example
+        x = point(q, t, sign)
+        if x is None:
+            return False
+        try:
+            with mpmath.workdps(40):
+                value = f(mpmath.mpf(x.numerator) / x.denominator)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return False
+        if not isinstance(value, mpmath.mpf) or not _numeric_false(lim, value, q):
+            return False
+        checked = _exact_check(query, q, x)
+        if checked is not None:
+            found = checked
+        return checked is not None
+
+    try:
+        find(st.tuples(qs, ts, signs), breaks,
+             settings=settings(max_examples=examples, database=None, derandomize=True,
+                               deadline=None, suppress_health_check=list(HealthCheck)))
+    except NoSuchExample:
+        return None, count
+    return found, count
+
+
 def _numeric_false(lim: Limit, value: Any, q: Fraction) -> bool:
     qf = float(q)
     if lim.L is sp.oo:
@@ -701,6 +767,10 @@ def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, s
                      + (" (sin/cos were relaxed to [−1, 1])" if relaxed else ""))
     found, count = _search(query, rng)
     tried.append(f"adversarial search: {count} points")
+    if found is not None:
+        return "fails", found, tried
+    found, count = _hypothesis_search(query)
+    tried.append(f"Hypothesis: {count} generated (ε or R, x) pairs")
     if found is not None:
         return "fails", found, tried
     return "undecided", None, tried
