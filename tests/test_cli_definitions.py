@@ -1,12 +1,12 @@
 """``symderiv divide``, ``compare`` and ``exponents``: the issue's examples with exit codes."""
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
+from texcheck import compile_fragments, needs_pdflatex
 
 from symderiv.cli import main
 
@@ -106,7 +106,7 @@ def test_bad_input_with_json_still_prints_json():
     assert data["verdict"] == "error" and data["col"] == 4
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
+@needs_pdflatex
 def test_latex_worked_solutions_compile(tmp_path):
     parts = [run("divide", "6", "3", "--latex").output,
              run("divide", "0", "0", "--latex").output,
@@ -122,12 +122,7 @@ def test_latex_worked_solutions_compile(tmp_path):
              run("divide", "x**2 - 1", "x - 1", "--domain", "QQ[x]", "--latex").output,
              run("exponents", "--latex").output,
              run("exponents", "--claim", "(a**x)**y = a**(x+y)", "--latex").output]
-    doc = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
-           + "\n\\bigskip\n".join(parts) + "\n\\end{document}\n")
-    (tmp_path / "defs.tex").write_text(doc, encoding="utf-8")
-    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                           "defs.tex"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = compile_fragments(parts, tmp_path, "defs")
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (tmp_path / "defs.pdf").stat().st_size > 1000
 

@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 from click.testing import CliRunner
+from texcheck import compile_fragments, needs_pdflatex
 
 from symderiv.cli import main
 from symderiv.definitions.limits import LimitGame, check_limit, make_limit
@@ -243,7 +244,7 @@ def test_the_game_judges_an_answer_and_names_the_breaking_x():
     assert game.judge("1/10", "1/100")[0]
 
 
-@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="needs pdflatex")
+@needs_pdflatex
 def test_latex_worked_solutions_compile(tmp_path):
     parts = [check_limit("1/x", at=0, side="+", claim="oo", witness="1/R")._repr_latex_(),
              check_limit("x**2", at=3, claim=9, witness="eps/6")._repr_latex_(),
@@ -252,12 +253,7 @@ def test_latex_worked_solutions_compile(tmp_path):
              check_limit("1/x", at=0, claim="oo")._repr_latex_(),
              check_limit("x*sin(1/x)", at=0, claim=0)._repr_latex_(),
              check_limit("1/n", at="oo", claim=0, witness="1/eps")._repr_latex_()]
-    doc = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
-           + "\n\\bigskip\n".join(parts) + "\n\\end{document}\n")
-    (tmp_path / "limits.tex").write_text(doc, encoding="utf-8")
-    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                           "limits.tex"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = compile_fragments(parts, tmp_path, "limits")
     assert proc.returncode == 0, proc.stdout[-2000:]
 
 
