@@ -14,7 +14,7 @@ def test_all_is_explicit_and_importable():
     public = {n for n in dir(symderiv) if not n.startswith("_")}
     modules = {"calculus", "check", "errors", "forms", "parse", "render", "space", "verdict",
                "examples",
-               "cli", "explain", "problem", "derivation", "definitions"}
+               "cli", "explain", "problem", "derivation", "definitions", "descent"}
     assert public - set(symderiv.__all__) <= modules
 
 

@@ -1,0 +1,166 @@
+"""The loss of a model and its gradient by the chain rule (talk B), checked before use.
+
+For data (x_i, y_i) and a model f_w(x) — ``w0 + w1*x`` in the lecture, any expression in
+the parameters — the loss is L(w) = c · Σ_i (y_i − f_w(x_i))² with c = 1, ½ or 1/n.  Its
+partial derivatives split by the chain rule into simple factors:
+
+    ∂L/∂w_j = c · Σ_i ∂ℓ/∂f · ∂f/∂w_j = c · Σ_i −2 (y_i − f_w(x_i)) · ∂f/∂w_j(x_i).
+
+:func:`derive_regression` records those steps, asks the core (:func:`check_gradient`,
+exact and finite-difference engines) to confirm each partial derivative of the summed
+loss, and compiles the model and its partials to vectorised NumPy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import sympy as sp
+
+from ..errors import ArgumentError, ParseError, StepError
+from ..parse.values import evaluate, parse_value
+from ..verdict import Verdict
+
+__all__ = ["LOSSES", "ChainStep", "Regression", "derive_regression"]
+
+LossKind = Literal["sse", "half", "mean"]
+#: the factor c in front of Σ (y − f)², in words
+LOSSES: dict[str, str] = {"sse": "Σ (y_i − f(x_i))²", "half": "½ Σ (y_i − f(x_i))²",
+                          "mean": "(1/n) Σ (y_i − f(x_i))²"}
+#: what a model may call: the functions the core's engines check (exp, log; sqrt always)
+MODEL_FUNCTIONS = ("exp", "log")
+
+
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    """One factor of the chain rule for parameter ``param``: ∂ℓ/∂f, ∂f/∂w_j, their product."""
+
+    param: str
+    outer: sp.Basic
+    inner: sp.Basic
+    partial: sp.Basic
+
+
+@dataclass(frozen=True)
+class Regression:
+    """A model with its loss and gradient, derived, checked and compiled.
+
+    ``partials[j]`` is ∂f/∂w_j; ``gradient_terms[j]`` the per-point term of ∂L/∂w_j
+    (without the factor c); ``checks`` the core's verdict on each ∂L/∂w_j; ``linear``
+    whether f is linear in the parameters (then the least-squares solution has a closed
+    form).
+    """
+
+    model_text: str
+    model: sp.Basic
+    x: sp.Symbol
+    y: sp.Symbol
+    params: tuple[sp.Symbol, ...]
+    loss: LossKind
+    partials: tuple[sp.Basic, ...]
+    steps: tuple[ChainStep, ...]
+    checks: tuple[Verdict, ...]
+    linear: bool
+    _f: Callable[..., Any]
+    _df: tuple[Callable[..., Any], ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    def factor(self, n: int) -> float:
+        """c: 1 for the sum of squares, ½ with the half, 1/n for the mean."""
+        return {"sse": 1.0, "half": 0.5, "mean": 1.0 / n}[self.loss]
+
+    def predict(self, w: np.ndarray, x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(np.asarray(self._f(x, *w), dtype=float), x.shape)
+
+    def loss_value(self, w: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+        r = y - self.predict(w, x)
+        return float(self.factor(len(x)) * (r @ r))
+
+    def gradient(self, w: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """∂L/∂w at w: c · Σ −2 (y − f) ∂f/∂w_j — a few array operations per parameter."""
+        r = y - self.predict(w, x)
+        out = np.empty(len(self.params))
+        for j, df in enumerate(self._df):
+            d = df(x, *w)
+            out[j] = r.sum() * d if np.ndim(d) == 0 else r @ d
+        return -2.0 * self.factor(len(x)) * out
+
+    def design(self, x: np.ndarray) -> np.ndarray:
+        """The columns ∂f/∂w_j(x) (f linear in w: f = design @ w)."""
+        zero = np.zeros(len(self.params))
+        return np.column_stack([np.broadcast_to(np.asarray(df(x, *zero), dtype=float),
+                                                x.shape) for df in self._df])
+
+
+def _symbols(model: str, params: Sequence[str] | None, x: str) -> tuple[Any, list[str]]:
+    term = parse_value(model, names=lambda n: n.isascii() and n.isidentifier(),
+                       what="model", functions=MODEL_FUNCTIONS)
+    names = sorted(term.names())
+    if x not in names:
+        raise ParseError(f"the model does not use the input {x!r}", source=model.strip(),
+                         what="model")
+    found = [n for n in names if n != x]
+    if params is not None:
+        unknown = [p for p in params if p not in found]
+        if unknown:
+            raise ArgumentError(f"parameter {unknown[0]!r} is not in the model {model!r}")
+        if set(found) - set(params):
+            extra = sorted(set(found) - set(params))[0]
+            raise ArgumentError(f"{extra!r} in the model is neither the input nor a parameter")
+        found = list(params)
+    if not found:
+        raise ArgumentError(f"the model {model!r} has no parameters to fit")
+    return term, found
+
+
+def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
+                      params: Sequence[str] | None = None, x: str = "x", y: str = "y",
+                      check: bool = True, seed: int = 0) -> Regression:
+    """Derive the loss gradient of ``model`` by the chain rule and check it with the core.
+
+    >>> r = derive_regression("w0 + w1*x")
+    >>> [str(s.partial) for s in r.steps]
+    ['2*(w0 + w1*x - y)', '2*x*(w0 + w1*x - y)']
+    >>> r.linear, [v.outcome for v in r.checks]
+    (True, ['holds', 'holds'])
+    """
+    if loss not in LOSSES:
+        raise ArgumentError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+    term, names = _symbols(model, params, x)
+    xs, ys = sp.Symbol(x, real=True), sp.Symbol(y, real=True)
+    ws = tuple(sp.Symbol(n, real=True) for n in names)
+    from ..definitions.exact import ExactArithmetic
+
+    f = evaluate(term, ExactArithmetic({x: xs, **dict(zip(names, ws, strict=True))}, "model",
+                                       model.strip()))
+    fs = sp.Symbol("f", real=True)
+    outer = sp.diff((ys - fs) ** 2, fs).subs(fs, f)  # ∂ℓ/∂f = −2 (y − f)
+    steps, partials = [], []
+    for w in ws:
+        inner = sp.diff(f, w)
+        partials.append(inner)
+        steps.append(ChainStep(w.name, outer, inner, sp.factor_terms(outer * inner)))
+    linear = all(not any(sp.diff(p, w) != 0 for w in ws) for p in partials)
+    checks = tuple(_check(f, step, x, y, seed) for step in steps) if check else ()
+    for v in checks:
+        if v.outcome != "holds":  # pragma: no cover - a wrong chain rule would be a bug
+            raise StepError(f"the derived ∂L/∂{v.wrt} did not pass the core's check:\n{v}")
+    compiled = sp.lambdify((xs, *ws), f, "numpy")
+    dfs = tuple(sp.lambdify((xs, *ws), p, "numpy") for p in partials)
+    return Regression(model.strip(), f, xs, ys, ws, loss, tuple(partials), tuple(steps),
+                      checks, linear, compiled, dfs)
+
+
+def _check(f: sp.Basic, step: ChainStep, x: str, y: str, seed: int) -> Verdict:
+    """∂/∂w_j Σ (y − f)² = Σ ∂ℓ/∂f · ∂f/∂w_j, by the core's engines (x and y vectors)."""
+    from ..check import check_gradient
+
+    loss = f"sum(({y} - ({sp.sstr(f)}))**2)"
+    claim = f"sum({sp.sstr(step.partial)})"
+    return check_gradient(loss, wrt=step.param, claim=claim, let=f"{x}: n; {y}: n", seed=seed)

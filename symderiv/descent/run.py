@@ -1,0 +1,135 @@
+"""Fitting a :class:`~symderiv.descent.derive.Regression`: the closed form, the lecture's
+grid search, and batch, mini-batch and stochastic gradient descent."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..errors import ArgumentError, SymderivError, UnsupportedError
+from .derive import Regression
+
+__all__ = ["DescentError", "DescentResult", "GridResult", "closed_form", "descend",
+           "grid_search"]
+
+Method = Literal["batch", "minibatch", "stochastic"]
+
+
+class DescentError(SymderivError, ArithmeticError):
+    """Descent that diverged (a learning rate too large): said, not printed as nan."""
+
+    exit_code = 1
+
+
+def closed_form(reg: Regression, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The least-squares parameters for a model linear in them (``numpy.linalg.lstsq``)."""
+    if not reg.linear:
+        raise UnsupportedError(f"{reg.model_text} is not linear in its parameters: no closed "
+                               "form")
+    w, *_ = np.linalg.lstsq(reg.design(x), y, rcond=None)
+    return w
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """The best grid point, its loss, and the cost: grid points × data × parameters."""
+
+    best: np.ndarray
+    loss: float
+    axes: tuple[np.ndarray, ...]
+    losses: np.ndarray
+    cost: int
+
+
+def grid_search(reg: Regression, x: np.ndarray, y: np.ndarray,
+                box: Sequence[tuple[float, float, int]], *, chunk: int = 2**22) -> GridResult:
+    """Try every point of the box (per parameter: low, high, steps) — the lecture's brute
+    force, vectorised over chunks of grid points."""
+    if len(box) != len(reg.params):
+        raise ArgumentError(f"the grid needs a range for each of {', '.join(reg.names)}")
+    axes = tuple(np.linspace(lo, hi, n) for lo, hi, n in box)
+    mesh = np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=1)
+    losses = np.empty(len(mesh))
+    per = max(1, chunk // max(len(x), 1))
+    c = reg.factor(len(x))
+    for start in range(0, len(mesh), per):
+        ws = mesh[start:start + per]
+        # f at every (grid point, datum): the model broadcast over a 2-D array
+        pred = np.broadcast_to(np.asarray(reg._f(x[None, :], *(ws[:, j:j + 1] for j in range(
+            ws.shape[1]))), dtype=float), (len(ws), len(x)))
+        r = y[None, :] - pred
+        losses[start:start + per] = c * np.einsum("ij,ij->i", r, r)
+    best = int(np.argmin(losses))
+    return GridResult(mesh[best], float(losses[best]), axes,
+                      losses.reshape(tuple(len(a) for a in axes)),
+                      len(mesh) * len(x) * len(reg.params))
+
+
+@dataclass(frozen=True)
+class DescentResult:
+    """Where descent ended, the loss per step (``history``), the path through parameter
+    space, and why it stopped."""
+
+    method: str
+    params: np.ndarray
+    loss: float
+    steps: int
+    epochs: float
+    history: np.ndarray
+    path: np.ndarray
+    stopped: str
+    names: tuple[str, ...] = field(default=())
+
+
+def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "batch",
+            lr: float = 0.01, epochs: int = 100, batch: int = 100, tol: float = 1e-12,
+            start: Sequence[float] | None = None, seed: int = 0,
+            progress: Callable[[int, float], None] | None = None) -> DescentResult:
+    """w ← w − η ∇L(w), with ∇L over all the data (batch), a random batch (minibatch) or
+    one random point (stochastic); seeded.  Stops after ``epochs`` passes over the data, or
+    when a batch step changes the loss by less than ``tol`` relatively.  Divergence (the
+    loss grows without bound, or is not finite) raises :class:`DescentError`."""
+    if method not in ("batch", "minibatch", "stochastic"):
+        raise ArgumentError(f"method must be batch, minibatch or stochastic, not {method!r}")
+    if not (lr > 0 and math.isfinite(lr)):
+        raise ArgumentError(f"the learning rate must be a positive number, not {lr}")
+    if epochs < 1 or batch < 1:
+        raise ArgumentError("epochs and batch must be at least 1")
+    n = len(x)
+    size = n if method == "batch" else min(batch, n) if method == "minibatch" else 1
+    rng = np.random.default_rng(seed)
+    w = np.zeros(len(reg.params)) if start is None else np.asarray(start, dtype=float)
+    first = reg.loss_value(w, x, y)
+    history, path = [first], [w.copy()]
+    per_epoch = max(1, n // size)
+    stopped = f"{epochs} epochs"
+    step = 0
+    for epoch in range(epochs):
+        order = rng.permutation(n) if size < n else None
+        for k in range(per_epoch):
+            if order is None:
+                g = reg.gradient(w, x, y)
+            else:
+                idx = order[k * size:(k + 1) * size]
+                # the batch's gradient, scaled to the whole loss (mean loss: the batch mean)
+                g = reg.gradient(w, x[idx], y[idx]) * (reg.factor(n) / reg.factor(len(idx)))
+            w = w - lr * g
+            step += 1
+        value = reg.loss_value(w, x, y)
+        history.append(value)
+        path.append(w.copy())
+        if not math.isfinite(value) or value > 1e6 * max(first, 1.0):
+            raise DescentError(f"{method} descent diverged at epoch {epoch + 1}: the loss grew "
+                               f"from {first:.4g} to {value:.4g} — the learning rate {lr} is "
+                               "too large for these data; try a smaller one")
+        if progress is not None:
+            progress(epoch + 1, value)
+        if method == "batch" and abs(history[-2] - value) <= tol * max(abs(value), 1e-300):
+            stopped = f"the loss changed by less than {tol:g} (relative) after epoch {epoch + 1}"
+            break
+    return DescentResult(method, w, history[-1], step, step * size / n, np.array(history),
+                         np.array(path), stopped, reg.names)
