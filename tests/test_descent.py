@@ -127,3 +127,93 @@ def test_no_closed_form_for_a_model_nonlinear_in_its_parameters():
     assert not r.linear
     with pytest.raises(UnsupportedError, match="not linear in its parameters"):
         closed_form(r, *_data(10))
+
+
+# -- data and the command ---------------------------------------------------------------------
+from click.testing import CliRunner  # noqa: E402
+
+from symderiv.cli import main  # noqa: E402
+from symderiv.descent import builtin_data, load_csv  # noqa: E402
+
+
+def _run(*args):
+    return CliRunner().invoke(main, ["descent", *args])
+
+
+def test_the_lectures_example_on_built_in_data():
+    r = _run("--json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    data = json.loads(r.output)
+    assert set(data) >= {"parameters", "loss", "closed_form", "relative_distance", "gradient"}
+    assert data["relative_distance"] < 1e-6
+    assert [g["check"] for g in data["gradient"]] == ["holds", "holds"]
+
+
+def test_grid_and_all_three_methods_in_text():
+    r = _run("--grid", "w0=0:3:100, w1=0:3:100", "--method", "all", "--epochs", "100")
+    assert r.exit_code == 0, r.output
+    assert "cost 4,000,000 (grid points × data × parameters)" in r.output
+    for method in ("batch ", "minibatch ", "stochastic "):
+        assert method in r.output
+
+
+def test_csv_data_and_a_quadratic_model(tmp_path):
+    x, y = builtin_data(100, seed=4)
+    path = tmp_path / "points.csv"
+    path.write_text("size,price\n" + "".join(f"{a},{b + a * a}\n" for a, b in zip(x, y,
+                                                                              strict=True)))
+    r = _run("--data", str(path), "--x", "size", "--y", "price", "--model",
+             "w0 + w1*x + w2*x**2", "--loss", "mean", "--epochs", "200000", "--json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    assert json.loads(r.output)["relative_distance"] < 1e-6
+
+
+@pytest.mark.parametrize(("content", "args", "words"), [
+    ("", [], "is empty"),
+    ("a,b\n1,2\n3,4\n", [], "has no column 'x' (its columns: 'a', 'b')"),
+    ("x,y\n1,2\n3,oops\n", [], "row 3, column 'y': 'oops' is not a number"),
+    ("x,y\n1,2\n", [], "has 1 data row; a fit needs at least 2"),
+    ("x,y\n1,2\n3,inf\n", [], "is not a finite number"),
+    ("x,y\n1,2\n2,3\n", ["--grid", "w0=0:3"], "write NAME=LOW:HIGH:STEPS"),
+    ("x,y\n1,2\n2,3\n", ["--model", "w0 + w1*z"], "does not use the input 'x'"),
+    ("x,y\n1,2\n2,3\n", ["--lr", "-1"], "must be a positive number"),
+])
+def test_bad_data_and_options_exit_2(tmp_path, content, args, words):
+    path = tmp_path / "d.csv"
+    path.write_text(content)
+    r = _run("--data", str(path), *args)
+    assert r.exit_code == 2, r.output
+    assert words in r.output and "Traceback" not in r.output
+
+
+def test_missing_file_and_divergence_exit_codes():
+    r = _run("--data", "/nonexistent/points.csv")
+    assert r.exit_code == 2 and "cannot read" in r.output
+    r = _run("--lr", "1")
+    assert r.exit_code == 1 and "too large for these data" in r.output
+
+
+def test_load_csv_reads_named_columns(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("y, x\n2, 1\n\n4, 2\n")
+    x, y = load_csv(path)
+    assert list(x) == [1.0, 2.0] and list(y) == [2.0, 4.0]
+
+
+def test_latex_derivation_compiles(tmp_path):
+    out = tmp_path / "steps.tex"
+    r = _run("--latex", str(out))
+    assert r.exit_code == 0 and r"\frac{\partial L}{\partial w_{0}}" in out.read_text()
+    import shutil
+
+    if shutil.which("pdflatex"):
+        import subprocess
+
+        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                               out.name], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert proc.returncode == 0, proc.stdout[-1500:]

@@ -13,7 +13,7 @@ from symderiv.cli import main
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 EXIT = {"✓ HOLDS": 0, "✓ DERIVED": 0, "✗ FAILS": 1, "? UNDECIDED": 3, "Error:": 2,
         "Gradient of": 0, "Hessian of": 0, "unique:": 0, "undefined:": 1, "expression ": 0,
-        "The exponent laws": 0}
+        "The exponent laws": 0, "model ": 0, "✗ DIVERGED": 1}
 
 
 def _console_examples():

@@ -126,7 +126,7 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
 
     >>> r = derive_regression("w0 + w1*x")
     >>> [str(s.partial) for s in r.steps]
-    ['2*(w0 + w1*x - y)', '2*x*(w0 + w1*x - y)']
+    ['-2*(-w0 - w1*x + y)', '-2*x*(-w0 - w1*x + y)']
     >>> r.linear, [v.outcome for v in r.checks]
     (True, ['holds', 'holds'])
     """
@@ -145,7 +145,9 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
     for w in ws:
         inner = sp.diff(f, w)
         partials.append(inner)
-        steps.append(ChainStep(w.name, outer, inner, sp.factor_terms(outer * inner)))
+        # written as the lecture does: −2 (y − f) · ∂f/∂w_j (kept unevaluated for printing)
+        factors = [sp.Integer(-2), sp.Add(ys, -f)] + ([] if inner == 1 else [inner])
+        steps.append(ChainStep(w.name, outer, inner, sp.Mul(*factors, evaluate=False)))
     linear = all(not any(sp.diff(p, w) != 0 for w in ws) for p in partials)
     checks = tuple(_check(f, step, x, y, seed) for step in steps) if check else ()
     for v in checks:

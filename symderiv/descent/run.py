@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import ArgumentError, SymderivError, UnsupportedError
 from .derive import Regression
 
-__all__ = ["DescentError", "DescentResult", "GridResult", "closed_form", "descend",
+__all__ = ["DescentError", "DescentResult", "GridResult", "auto_lr", "closed_form", "descend",
            "grid_search"]
 
 Method = Literal["batch", "minibatch", "stochastic"]
@@ -32,6 +32,20 @@ def closed_form(reg: Regression, x: np.ndarray, y: np.ndarray) -> np.ndarray:
                                "form")
     w, *_ = np.linalg.lstsq(reg.design(x), y, rcond=None)
     return w
+
+
+def auto_lr(reg: Regression, x: np.ndarray, method: str = "batch", batch: int = 100) -> float:
+    """A learning rate that cannot diverge for a model linear in its parameters: 1/λ_max of
+    the loss's Hessian 2c·DᵀD (batch), half of it (mini-batch), and 1/(2c·n·max‖d_i‖²) for
+    one point per step.  Models not linear in their parameters get 1e-3 (set --lr)."""
+    if not reg.linear:
+        return 1e-3
+    d = reg.design(x)
+    c, n = reg.factor(len(x)), len(x)
+    if method == "stochastic":
+        return 1.0 / (2.0 * c * n * float(np.max(np.einsum("ij,ij->i", d, d))))
+    lam = float(np.linalg.eigvalsh(2.0 * c * (d.T @ d))[-1])
+    return (1.0 if method == "batch" else 0.5) / lam
 
 
 @dataclass(frozen=True)

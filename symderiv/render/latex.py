@@ -514,3 +514,24 @@ def render_limit(c: Any, *, standalone: bool = False) -> str:
         lines.append(rf"\emph{{Refutation.}} {items}.")
     lines.append(rf"\emph{{Verdict:}} {c.outcome} ({text_latex(c.reason)}).")
     return _document("\n\n".join(lines) + "\n", standalone)
+
+
+def render_regression(reg: Any, *, standalone: bool = False) -> str:
+    """The gradient of the loss by the chain rule, one ``align*`` row per factor."""
+    lines = ["% symderiv: the gradient of the regression loss by the chain rule",
+             rf"Model $f(x) = {to_latex(reg.model)}$, loss $L(w) = "
+             + {"sse": "", "half": r"\tfrac12 ", "mean": r"\tfrac1n "}[reg.loss]
+             + r"\sum_i \bigl(y_i - f(x_i)\bigr)^2$; with $\ell = (y - f)^2$, "
+             r"$\partial \ell / \partial f = " + to_latex(reg.steps[0].outer) + "$."]
+    rows = []
+    for i, step in enumerate(reg.steps):
+        checked = f"checked: {reg.checks[i].outcome}" if reg.checks else "not checked"
+        w = to_latex(reg.params[i])
+        rows.append(rf"\frac{{\partial L}}{{\partial {w}}} &= \sum_i "
+                    rf"\frac{{\partial \ell}}{{\partial f}}\,\frac{{\partial f}}"
+                    rf"{{\partial {w}}} = \sum_i {to_latex(step.partial)}"
+                    rf" && \text{{{text_latex(checked)}}}")
+    lines.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
+    lines.append("Each partial derivative was checked by symderiv's exact and "
+                 "finite-difference engines before use.")
+    return _document("\n\n".join(lines) + "\n", standalone)

@@ -486,3 +486,39 @@ def render_limit(c: Any) -> str:
         lines.append("  tried      " + "; ".join(c.tried))
     lines.extend(f"  note: {n}" for n in c.notes)
     return "\n".join(lines)
+
+
+# -- regression (talk B) ---------------------------------------------------------------------
+def render_regression(reg: Any, out: dict[str, Any], *, steps: bool = False) -> str:
+    """The derived loss and gradient, the grid search, each descent run and the closed form."""
+    from ..descent.derive import LOSSES
+
+    def params(values: dict[str, float]) -> str:
+        return "  ".join(f"{k} = {v:.6g}" for k, v in values.items())
+
+    lines = [f"model     f(x) = {to_unicode(reg.model)}   ({out['data']['n']} points: "
+             f"{out['data']['source']})",
+             f"loss      L(w) = {LOSSES[reg.loss]}",
+             "gradient  by the chain rule, ∂L/∂w_j = Σ ∂ℓ/∂f · ∂f/∂w_j with ℓ = (y − f)²; "
+             "each checked by symderiv's engines:"]
+    for step, check in zip(reg.steps, reg.checks, strict=True):
+        lines.append(f"  ∂L/∂{step.param} = Σ {to_unicode(step.partial)}   [{check.outcome}]")
+        if steps:
+            lines.append(f"      = Σ ∂ℓ/∂f · ∂f/∂{step.param} = Σ ({to_unicode(step.outer)})"
+                         f" · ({to_unicode(step.inner)})")
+    if "grid" in out:
+        g = out["grid"]
+        lines.append(f"grid      best {params(g['best'])}, loss {g['loss']:.6g}; cost "
+                     f"{g['cost']:,} (grid points × data × parameters)")
+    for run in out.get("runs", [out]):
+        how = "auto" if run["lr_auto"] else "given"
+        lines.append(f"{run['method']:<9} {params(run['parameters'])}, loss {run['loss']:.6g}"
+                     f"   (η = {run['lr']:.3g} {how}; {run['steps']:,} steps; stopped: "
+                     f"{run['stopped']})")
+        if "relative_distance" in run:
+            lines.append(f"          relative distance to the closed form: "
+                         f"{run['relative_distance']:.2e}")
+    if out["closed_form"] is not None:
+        lines.append(f"closed    {params(out['closed_form'])}   (least squares, numpy.linalg"
+                     ".lstsq)")
+    return "\n".join(lines)
