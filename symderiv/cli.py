@@ -739,10 +739,12 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
               help="Print the result as JSON (parameters, loss, closed_form, …).")
 @click.option("--latex", "latex_path", default=None, metavar="OUT.tex",
               help="Also write the derivation of the gradient as a LaTeX worked solution.")
+@click.option("--plot", "plot_dir", default=None, metavar="DIR",
+              help="Also draw data.png, parameters.png and loss.png into DIR (matplotlib).")
 def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss: str,
                 method: str, batch: int, lr: float | None, epochs: int, tol: float,
                 grid: str | None, show_steps: bool, seed: int, json_out: bool,
-                latex_path: str | None) -> None:
+                latex_path: str | None, plot_dir: str | None) -> None:
     """Talk B's regression lecture: derive the gradient, then run gradient descent.
 
     The loss L(w) = Σ (y_i − f_w(x_i))² is differentiated by the chain rule,
@@ -759,6 +761,7 @@ def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss:
       symderiv descent --grid "w0=0:3:100, w1=0:3:100"
       symderiv descent --data points.csv --x x --y y --method minibatch --batch 100 --lr 0.01
       symderiv descent --model "w0 + w1*x + w2*x**2" --loss mean --steps
+      symderiv descent --method all --epochs 30 --plot figures/
     """
     import numpy as np
 
@@ -791,7 +794,7 @@ def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss:
         g = grid_search(reg, x, y, box)
         out["grid"] = {"best": dict(zip(reg.names, map(float, g.best), strict=True)),
                        "loss": g.loss, "cost": g.cost}
-    runs = []
+    runs, results = [], []
     for m in (["batch", "minibatch", "stochastic"] if method == "all" else [method]):
         rate = lr if lr is not None else auto_lr(reg, x, m, batch)
         bar = None
@@ -818,6 +821,7 @@ def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss:
         finally:
             if bar is not None:
                 bar.__exit__(None, None, None)
+        results.append(d)
         run: dict[str, Any] = {"method": m, "lr": rate, "lr_auto": lr is None,
                                "parameters": dict(zip(reg.names, map(float, d.params),
                                                       strict=True)),
@@ -830,6 +834,10 @@ def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss:
     out["closed_form"] = (dict(zip(reg.names, map(float, exact), strict=True))
                           if exact is not None else None)
     out.update(runs[0] if len(runs) == 1 else {"runs": runs})
+    if plot_dir:
+        from .descent.plots import plot_all
+
+        out["figures"] = [str(p) for p in plot_all(reg, x, y, results, plot_dir)]
     if latex_path:
         from .render.latex import render_regression
 

@@ -217,3 +217,17 @@ def test_latex_derivation_compiles(tmp_path):
                                out.name], cwd=tmp_path, capture_output=True, text=True,
                               timeout=120, check=False)
         assert proc.returncode == 0, proc.stdout[-1500:]
+
+
+def test_figures_are_non_empty_pngs_of_the_expected_size(tmp_path):
+    import struct
+
+    pytest.importorskip("matplotlib")
+    r = _run("--method", "all", "--epochs", "20", "--plot", str(tmp_path / "figs"))
+    assert r.exit_code == 0, r.output
+    for name in ("data.png", "parameters.png", "loss.png"):
+        raw = (tmp_path / "figs" / name).read_bytes()
+        assert raw[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", raw[16:24])  # the IHDR chunk
+        assert (width, height) == (640, 480)
+        assert len(raw) > 10_000  # a drawing, not a blank canvas

@@ -521,4 +521,6 @@ def render_regression(reg: Any, out: dict[str, Any], *, steps: bool = False) -> 
     if out["closed_form"] is not None:
         lines.append(f"closed    {params(out['closed_form'])}   (least squares, numpy.linalg"
                      ".lstsq)")
+    if out.get("figures"):
+        lines.append("figures   " + ", ".join(out["figures"]))
     return "\n".join(lines)
