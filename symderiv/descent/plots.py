@@ -3,7 +3,8 @@
 * ``data.png`` — data space: the points and the fitted line(s);
 * ``parameters.png`` — parameter space (two parameters): loss contours, the negative
   gradient as arrows (the lecture's gradient picture) and each method's descent path;
-* ``loss.png`` — the loss after each epoch, per method (log scale).
+* ``loss.png`` — the loss per gradient step and per data point used, for each method
+  (mini-batch and stochastic descent: cheaper steps, and noisier).
 """
 
 from __future__ import annotations
@@ -91,11 +92,17 @@ def _parameter_space(plt, reg, x, y, runs, path: Path) -> Path:
 
 
 def _loss_curves(plt, runs, path: Path) -> Path:
-    fig, ax = plt.subplots(figsize=FIGURE_SIZE, dpi=DPI)
+    """Loss against gradient steps (batch is best per step) and against data points used
+    (one point per step is cheapest), as the lecture compares the three methods."""
+    fig, (by_step, by_cost) = plt.subplots(1, 2, figsize=FIGURE_SIZE, dpi=DPI, sharey=True)
     for run in runs:
-        ax.plot(np.arange(len(run.history)), run.history, lw=1.5, label=run.method)
-    ax.set(xlabel="epoch", ylabel="loss", yscale="log", title="Loss per epoch")
-    ax.legend()
+        t = run.trace
+        by_step.plot(np.maximum(t[:, 0], 1), t[:, 2], lw=1, label=run.method)
+        by_cost.plot(np.maximum(t[:, 1], 1), t[:, 2], lw=1, label=run.method)
+    by_step.set(xscale="log", yscale="log", xlabel="gradient steps", ylabel="loss",
+                title="Loss per step")
+    by_cost.set(xscale="log", xlabel="data points used", title="Loss per data used")
+    by_step.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -97,6 +97,8 @@ class DescentResult:
     path: np.ndarray
     stopped: str
     names: tuple[str, ...] = field(default=())
+    #: (gradient steps taken, data points used, loss) at up to ~600 moments of the run
+    trace: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
 
 
 def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "batch",
@@ -122,6 +124,10 @@ def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "
     per_epoch = max(1, n // size)
     stopped = f"{epochs} epochs"
     step = 0
+    # the loss along the way, for the lecture's picture of the three methods: every k-th
+    # step, so that a run records a few hundred points whatever its length
+    every = max(1, epochs * per_epoch // 600)
+    trace = [(0, 0, first)]
     for epoch in range(epochs):
         order = rng.permutation(n) if size < n else None
         for k in range(per_epoch):
@@ -133,6 +139,8 @@ def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "
                 g = reg.gradient(w, x[idx], y[idx]) * (reg.factor(n) / reg.factor(len(idx)))
             w = w - lr * g
             step += 1
+            if step % every == 0 and epoch * per_epoch < 600 * every:
+                trace.append((step, step * size, reg.loss_value(w, x, y)))
         value = reg.loss_value(w, x, y)
         history.append(value)
         path.append(w.copy())
@@ -146,4 +154,4 @@ def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "
             stopped = f"the loss changed by less than {tol:g} (relative) after epoch {epoch + 1}"
             break
     return DescentResult(method, w, history[-1], step, step * size / n, np.array(history),
-                         np.array(path), stopped, reg.names)
+                         np.array(path), stopped, reg.names, np.array(trace))
