@@ -711,6 +711,8 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
 @click.option("--data", "data_path", default=None, metavar="FILE.csv",
               help="Data with a header row (default: the built-in data, 200 seeded points "
                    "near y = 1 + 2x).")
+@click.option("--n", "n_points", type=click.IntRange(2, 10**7), default=200, show_default=True,
+              help="Size of the built-in data (without --data).")
 @click.option("--x", "x_col", default="x", show_default=True,
               help="The input column (the model calls it x).")
 @click.option("--y", "y_col", default="y", show_default=True, help="The output column.")
@@ -741,7 +743,7 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
               help="Also write the derivation of the gradient as a LaTeX worked solution.")
 @click.option("--plot", "plot_dir", default=None, metavar="DIR",
               help="Also draw data.png, parameters.png and loss.png into DIR (matplotlib).")
-def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss: str,
+def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, model: str, loss: str,
                 method: str, batch: int, lr: float | None, epochs: int, tol: float,
                 grid: str | None, show_steps: bool, seed: int, json_out: bool,
                 latex_path: str | None, plot_dir: str | None) -> None:
@@ -779,8 +781,9 @@ def descent_cmd(data_path: str | None, x_col: str, y_col: str, model: str, loss:
     fmt = "json" if json_out else "text"
     if lr is not None and not (lr > 0 and np.isfinite(lr)):
         raise click.BadParameter("the learning rate must be a positive number", param_hint="--lr")
-    x, y = (load_csv(data_path, x=x_col, y=y_col) if data_path else builtin_data(seed=seed))
-    source = data_path or "built-in (200 seeded points near y = 1 + 2x)"
+    x, y = (load_csv(data_path, x=x_col, y=y_col) if data_path else
+            builtin_data(n_points, seed=seed))
+    source = data_path or f"built-in ({n_points} seeded points near y = 1 + 2x)"
     # the model's input is always called x; --x only chooses the column
     reg = _produce(lambda: derive_regression(model, loss=loss), fmt, "verdict")
     box = _grid_box(grid, reg.names) if grid else None

@@ -8,11 +8,13 @@ from hypothesis import strategies as st
 
 from symderiv.descent import (
     DescentError,
+    auto_lr,
     closed_form,
     derive_regression,
     descend,
     grid_search,
 )
+from symderiv.descent.run import batch_scale
 from symderiv.errors import ArgumentError, ParseError, UnsupportedError
 
 
@@ -93,14 +95,30 @@ def test_minibatch_and_stochastic_descent_get_close_and_sgd_is_noisier():
     r = derive_regression("w0 + w1*x")
     x, y = _data(1000)
     exact = closed_form(r, x, y)
-    mini = descend(r, x, y, method="minibatch", batch=100, lr=0.001, epochs=200, seed=1)
-    sgd = descend(r, x, y, method="stochastic", lr=0.001, epochs=20, seed=1)
+    mini = descend(r, x, y, method="minibatch", batch=100, lr=auto_lr(r, x, "minibatch"),
+                   epochs=200, seed=1)
+    sgd = descend(r, x, y, method="stochastic", lr=auto_lr(r, x, "stochastic"), epochs=20,
+                  seed=1)
     assert np.linalg.norm(mini.params - exact) < 0.05
     assert np.linalg.norm(sgd.params - exact) < 0.2
     # noisier: the loss goes up between epochs more often with one point per step
     def ups(h):
         return int(np.sum(np.diff(h[len(h) // 2:]) > 0))
-    assert ups(sgd.history) >= ups(descend(r, x, y, lr=0.0001, epochs=20).history)
+    assert ups(sgd.history) >= ups(descend(r, x, y, lr=auto_lr(r, x), epochs=20).history)
+
+
+def test_a_minibatch_gradient_estimates_the_whole_gradient():
+    # averaged over many random batches, the scaled batch gradient is the full one
+    for loss in ("sse", "mean"):
+        r = derive_regression("w0 + w1*x", loss=loss)
+        x, y = _data(1000)
+        w = np.array([0.3, 0.7])
+        rng = np.random.default_rng(0)
+        scale = batch_scale(r, len(x), 100)  # what descend multiplies a batch gradient by
+        estimates = [r.gradient(w, x[i], y[i]) * scale
+                     for i in (rng.choice(len(x), 100, replace=False) for _ in range(2000))]
+        full = r.gradient(w, x, y)
+        assert np.allclose(np.mean(estimates, axis=0), full, rtol=0.05)
 
 
 def test_divergence_is_reported_not_printed_as_nan():

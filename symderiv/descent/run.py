@@ -13,8 +13,8 @@ import numpy as np
 from ..errors import ArgumentError, SymderivError, UnsupportedError
 from .derive import Regression
 
-__all__ = ["DescentError", "DescentResult", "GridResult", "auto_lr", "closed_form", "descend",
-           "grid_search"]
+__all__ = ["DescentError", "DescentResult", "GridResult", "auto_lr", "batch_scale",
+           "closed_form", "descend", "grid_search"]
 
 Method = Literal["batch", "minibatch", "stochastic"]
 
@@ -32,6 +32,12 @@ def closed_form(reg: Regression, x: np.ndarray, y: np.ndarray) -> np.ndarray:
                                "form")
     w, *_ = np.linalg.lstsq(reg.design(x), y, rcond=None)
     return w
+
+
+def batch_scale(reg: Regression, n: int, b: int) -> float:
+    """What turns the gradient of a batch's loss into an unbiased estimate of the whole
+    loss's gradient: (c_n / c_b)·(n / b) — n/b for a sum of squares, 1 for the mean."""
+    return reg.factor(n) / reg.factor(b) * n / b
 
 
 def auto_lr(reg: Regression, x: np.ndarray, method: str = "batch", batch: int = 100) -> float:
@@ -135,8 +141,7 @@ def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "
                 g = reg.gradient(w, x, y)
             else:
                 idx = order[k * size:(k + 1) * size]
-                # the batch's gradient, scaled to the whole loss (mean loss: the batch mean)
-                g = reg.gradient(w, x[idx], y[idx]) * (reg.factor(n) / reg.factor(len(idx)))
+                g = reg.gradient(w, x[idx], y[idx]) * batch_scale(reg, n, len(idx))
             w = w - lr * g
             step += 1
             if step % every == 0 and epoch * per_epoch < 600 * every:
