@@ -787,7 +787,15 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     # the model's input is always called x; --x only chooses the column
     reg = _produce(lambda: derive_regression(model, loss=loss), fmt, "verdict")
     box = _grid_box(grid, reg.names) if grid else None
-    exact = closed_form(reg, x, y) if reg.linear else None
+    from .descent.run import check_defined
+
+    check_defined(reg, x)
+    exact = None
+    if reg.linear:
+        try:
+            exact = closed_form(reg, x, y)
+        except SymderivError:
+            exact = None
     out: dict[str, Any] = {"model": reg.model_text, "loss": loss, "data": {"source": source,
                                                                           "n": len(x)},
                            "gradient": [{"parameter": s.param, "partial": str(s.partial),
@@ -837,15 +845,19 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     out["closed_form"] = (dict(zip(reg.names, map(float, exact), strict=True))
                           if exact is not None else None)
     out.update(runs[0] if len(runs) == 1 else {"runs": runs})
-    if plot_dir:
-        from .descent.plots import plot_all
+    try:
+        if plot_dir:
+            from .descent.plots import plot_all
 
-        out["figures"] = [str(p) for p in plot_all(reg, x, y, results, plot_dir)]
-    if latex_path:
-        from .render.latex import render_regression
+            out["figures"] = [str(p) for p in plot_all(reg, x, y, results, plot_dir)]
+        if latex_path:
+            from .render.latex import render_regression
 
-        with open(latex_path, "w", encoding="utf-8") as handle:
-            handle.write(render_regression(reg, standalone=True))
+            with open(latex_path, "w", encoding="utf-8") as handle:
+                handle.write(render_regression(reg, standalone=True))
+    except OSError as exc:
+        raise click.BadParameter(f"cannot write {exc.filename or ''}: {exc.strerror or exc}",
+                                 param_hint="--plot/--latex") from None
     if fmt == "json":
         import json
 

@@ -249,3 +249,44 @@ def test_figures_are_non_empty_pngs_of_the_expected_size(tmp_path):
         width, height = struct.unpack(">II", raw[16:24])  # the IHDR chunk
         assert (width, height) == (640, 480)
         assert len(raw) > 10_000  # a drawing, not a blank canvas
+
+
+# -- found by an adversarial review -----------------------------------------------------------
+def test_the_closed_form_counts_terms_without_a_parameter():
+    r = derive_regression("w0 + x*x")
+    x, y = _data()
+    exact = closed_form(r, x, y)
+    assert np.isclose(exact[0], np.mean(y - x * x))
+    d = descend(r, x, y, lr=auto_lr(r, x), epochs=10_000, tol=1e-16)
+    assert np.linalg.norm(d.params - exact) <= 1e-6 * np.linalg.norm(exact)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--grid", "w0=0:1e308:3, w1=-1e308:1e308:3", "--json"], "too wide for floating point"),
+    (["--grid", "w0=0:1e300:3, w1=1e300:1e301:3", "--json"], "overflows at every grid point"),
+    (["--tol", "-1"], "must be a number ≥ 0"),
+    (["--model", "log(w0*x)"], "could not confirm"),
+    (["--model", "w0 + w1*x + w2*x**2", "--grid", "w0=0:1:2000, w1=0:1:2000, w2=0:1:2000"],
+     "at most 10,000,000"),
+    (["--plot", "/proc/nope/figs"], "cannot write"),
+    (["--method", "stochastic", "--n", "3000000", "--epochs", "1"], "at most 2,000,000"),
+    (["--model", "w0 + y*x"], "'y' is the output"),
+])
+def test_hostile_options_get_a_clear_error(args, words):
+    r = _run(*args)
+    assert r.exit_code == 2, r.output
+    assert words in r.output and "Traceback" not in r.output
+
+
+def test_a_model_undefined_at_the_data_is_refused(tmp_path):
+    path = tmp_path / "neg.csv"
+    path.write_text("x,y\n-1,2\n-2,3\n-3,5\n")
+    r = _run("--data", str(path), "--model", "w0*log(x)")
+    assert r.exit_code == 2 and "not finite at the start" in r.output
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffx,y\n1,2\n2,4\n".encode())
+    x, _ = load_csv(path)
+    assert list(x) == [1.0, 2.0]

@@ -31,7 +31,7 @@ def load_csv(path: str | Path, *, x: str = "x", y: str = "y") -> tuple[np.ndarra
     """
     path = Path(path)
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        handle = path.open(newline="", encoding="utf-8-sig")  # a BOM is not a column name
     except OSError as exc:
         raise ArgumentError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
     with handle:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import sympy as sp
 
-from ..errors import ArgumentError, ParseError, StepError
+from ..errors import ArgumentError, ParseError, StepError, UnsupportedError
 from ..parse.values import evaluate, parse_value
 from ..verdict import Verdict
 
@@ -98,7 +98,8 @@ class Regression:
                                                 x.shape) for df in self._df])
 
 
-def _symbols(model: str, params: Sequence[str] | None, x: str) -> tuple[Any, list[str]]:
+def _symbols(model: str, params: Sequence[str] | None, x: str, y: str = "y"
+             ) -> tuple[Any, list[str]]:
     term = parse_value(model, names=lambda n: n.isascii() and n.isidentifier(),
                        what="model", functions=MODEL_FUNCTIONS)
     names = sorted(term.names())
@@ -106,6 +107,8 @@ def _symbols(model: str, params: Sequence[str] | None, x: str) -> tuple[Any, lis
         raise ParseError(f"the model does not use the input {x!r}", source=model.strip(),
                          what="model")
     found = [n for n in names if n != x]
+    if y in found:
+        raise ArgumentError(f"{y!r} is the output; a parameter needs another name")
     if params is not None:
         unknown = [p for p in params if p not in found]
         if unknown:
@@ -132,7 +135,7 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
     """
     if loss not in LOSSES:
         raise ArgumentError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
-    term, names = _symbols(model, params, x)
+    term, names = _symbols(model, params, x, y)
     xs, ys = sp.Symbol(x, real=True), sp.Symbol(y, real=True)
     ws = tuple(sp.Symbol(n, real=True) for n in names)
     from ..definitions.exact import ExactArithmetic
@@ -151,8 +154,12 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
     linear = all(not any(sp.diff(p, w) != 0 for w in ws) for p in partials)
     checks = tuple(_check(f, step, x, y, seed) for step in steps) if check else ()
     for v in checks:
-        if v.outcome != "holds":  # pragma: no cover - a wrong chain rule would be a bug
+        if v.outcome == "fails":  # pragma: no cover - a wrong chain rule would be a bug
             raise StepError(f"the derived ∂L/∂{v.wrt} did not pass the core's check:\n{v}")
+        if v.outcome != "holds":
+            raise UnsupportedError(f"symderiv's engines could not confirm ∂L/∂{v.wrt} for "
+                                   f"this model (undecided), so it is not used: "
+                                   f"{'; '.join(v.notes) or 'see symderiv grad'}")
     compiled = sp.lambdify((xs, *ws), f, "numpy")
     dfs = tuple(sp.lambdify((xs, *ws), p, "numpy") for p in partials)
     return Regression(model.strip(), f, xs, ys, ws, loss, tuple(partials), tuple(steps),
