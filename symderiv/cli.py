@@ -822,12 +822,17 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
             d = descend(reg, x, y, method=m, lr=rate, epochs=epochs, batch=batch, tol=tol,
                         seed=seed, progress=progress)
         except DescentError as exc:  # a result, not bad input: said on stdout, exit 1
+            hint = ""
+            if reg.linear and lr is not None:
+                hint = (f" (without --lr symderiv would use η = {auto_lr(reg, x, m, batch):.3g}"
+                        + ("; with --loss mean the step no longer grows with the number of "
+                           "points" if loss != "mean" else "") + ")")
             if fmt == "json":
                 import json
 
-                click.echo(json.dumps({"verdict": "diverged", "error": str(exc)}))
+                click.echo(json.dumps({"verdict": "diverged", "error": str(exc) + hint}))
             else:
-                click.echo(f"✗ DIVERGED — {exc}")
+                click.echo(f"✗ DIVERGED — {exc}{hint}")
             sys.exit(exc.exit_code)
         finally:
             if bar is not None:
