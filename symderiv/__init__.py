@@ -7,34 +7,12 @@
 'fails'
 """
 
-from .check import (
-    Result,
-    check_entries,
-    check_equal,
-    check_gradient,
-    check_hessian,
-    gradient,
-    hessian,
-)
-from .definitions import (
-    INF,
-    NEG_INF,
-    Comparison,
-    Division,
-    ExponentDerivation,
-    ExtendedReal,
-    Limit,
-    LimitCheck,
-    LimitGame,
-    check_limit,
-    check_power_claim,
-    compare,
-    divide,
-    is_real,
-    make_limit,
-    natural_extension,
-)
-from .derivation import DerivationReport, DerivationStep, verify_document
+# The engines import SymPy (about half a second): the names below are imported on first
+# use, so `import symderiv` — and the pytest plugin, which pytest loads in every session of
+# an environment where symderiv is installed — stay cheap.
+import importlib as _importlib
+import typing as _typing
+
 from .errors import (
     ArgumentError,
     DeclarationError,
@@ -47,10 +25,73 @@ from .errors import (
     UndefinedOperation,
     UnsupportedError,
 )
-from .explain import Explanation, explain_gradient, explain_hessian
-from .parse import parse_declarations, parse_expression, parse_latex
-from .space import Declaration, Space
-from .verdict import Counterexample, Diagnosis, Evidence, Verdict
+
+if _typing.TYPE_CHECKING:
+    from .check import (
+        Result,
+        check_entries,
+        check_equal,
+        check_gradient,
+        check_hessian,
+        gradient,
+        hessian,
+    )
+    from .definitions import (
+        INF,
+        NEG_INF,
+        Comparison,
+        Division,
+        ExponentDerivation,
+        ExtendedReal,
+        Limit,
+        LimitCheck,
+        LimitGame,
+        check_limit,
+        check_power_claim,
+        compare,
+        divide,
+        is_real,
+        make_limit,
+        natural_extension,
+    )
+    from .derivation import DerivationReport, DerivationStep, verify_document
+    from .explain import Explanation, explain_gradient, explain_hessian
+    from .parse import parse_declarations, parse_expression, parse_latex
+    from .space import Declaration, Space
+    from .verdict import Counterexample, Diagnosis, Evidence, Verdict
+
+#: public name → the submodule that defines it
+_LAZY: dict[str, str] = {
+    name: module
+    for module, names in {
+        "check": "Result check_entries check_equal check_gradient check_hessian gradient hessian",
+        "definitions": (
+            "INF NEG_INF Comparison Division ExponentDerivation ExtendedReal Limit LimitCheck "
+            "LimitGame check_limit check_power_claim compare divide is_real make_limit "
+            "natural_extension"
+        ),
+        "derivation": "DerivationReport DerivationStep verify_document",
+        "explain": "Explanation explain_gradient explain_hessian",
+        "parse": "parse_declarations parse_expression parse_latex",
+        "space": "Declaration Space",
+        "verdict": "Counterexample Diagnosis Evidence Verdict",
+    }.items()
+    for name in names.split()
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 
