@@ -54,7 +54,14 @@ if _typing.TYPE_CHECKING:
         make_limit,
         natural_extension,
     )
-    from .derivation import DerivationReport, DerivationStep, verify_document
+    from .derivation import (
+        Derivation,
+        DerivationReport,
+        DerivationStep,
+        read_derivations,
+        verify_derivation,
+        verify_document,
+    )
     from .explain import Explanation, explain_gradient, explain_hessian
     from .parse import parse_declarations, parse_expression, parse_latex
     from .space import Declaration, Space
@@ -70,7 +77,10 @@ _LAZY: dict[str, str] = {
             "LimitGame check_limit check_power_claim compare divide is_real make_limit "
             "natural_extension"
         ),
-        "derivation": "DerivationReport DerivationStep verify_document",
+        "derivation": (
+            "Derivation DerivationReport DerivationStep read_derivations verify_derivation "
+            "verify_document"
+        ),
         "explain": "Explanation explain_gradient explain_hessian",
         "parse": "parse_declarations parse_expression parse_latex",
         "space": "Declaration Space",
@@ -103,6 +113,7 @@ __all__ = [
     "Counterexample",
     "Declaration",
     "DeclarationError",
+    "Derivation",
     "DerivationReport",
     "DerivationStep",
     "Diagnosis",
@@ -144,5 +155,7 @@ __all__ = [
     "parse_declarations",
     "parse_expression",
     "parse_latex",
+    "read_derivations",
+    "verify_derivation",
     "verify_document",
 ]

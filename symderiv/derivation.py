@@ -19,6 +19,12 @@ claims equality with the expression before it; ``grad(NAME, w)``, ``hessian(NAME
 named expression.  :func:`verify_document` checks every step with the core's judge and
 returns a :class:`DerivationReport`; every step is checked against its own predecessor,
 so one slip does not hide the steps after it.
+
+A document may hold several derivations.  :func:`read_derivations` reads a document
+without checking it and splits it into :class:`Derivation` objects — a chain and every
+later step that refers back to it — and :func:`verify_derivation` checks one; the pytest
+plugin makes each a test item, so that the derivations of a collection of notes are
+checked in parallel.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ from .parse.latex import parse_latex_entry
 from .space import Space
 from .verdict import Verdict
 
-__all__ = ["DerivationReport", "DerivationStep", "verify_document"]
+__all__ = ["Derivation", "DerivationReport", "DerivationStep", "read_derivations",
+           "verify_derivation", "verify_document"]
 
 Notation = Literal["symderiv", "latex"]
 
@@ -265,6 +272,8 @@ class _Document:
         self.steps: list[DerivationStep] = []
         self.named: dict[str, DerivationStep] = {}
         self.current: DerivationStep | None = None
+        self.groups: list[int] = []  # per step: the index of the step its derivation starts at
+        self.group_of: dict[str, int] = {}  # per name: the derivation that defines it
         self.entry: tuple[str, Any] | None = None  # (k, its range) in a chain of ∂f/∂x_k
 
     def parse(self, text: str, line: _Line) -> Parsed:
@@ -280,12 +289,21 @@ class _Document:
     def add(self, line: _Line, text: str, claim: str, *, name: str | None = None,
             of: str | None = None, wrt: str | None = None) -> None:
         parsed = self.parse(text, line)
-        step = DerivationStep(len(self.steps), line.line, text, line.notation, claim,  # type: ignore
+        index = len(self.steps)
+        if claim == "start":
+            group = index
+        elif of is not None:  # E = … again, grad(E, w): E's derivation (∇_w(yᵀXw): its own)
+            group = self.group_of.setdefault(of, index)
+        else:  # "= …": the chain of the step before
+            group = self.groups[-1]
+        self.groups.append(group)
+        step = DerivationStep(index, line.line, text, line.notation, claim,  # type: ignore
                               parsed, name, of, wrt,
                               entry=self.entry[0] if self.entry is not None else None)
         self.steps.append(step)
         if name is not None:
             self.named[name] = step
+            self.group_of[name] = group
         self.current = step
 
     def read_line(self, line: _Line) -> None:
@@ -346,10 +364,13 @@ class _Document:
         for part in rest:
             self.add(line, part, "equal")
 
-    def check(self, seed: int) -> list[DerivationStep]:
+    def check(self, seed: int, group: int | None = None) -> list[DerivationStep]:
+        """The steps (of one derivation, if ``group`` is given) with their verdicts."""
         out: list[DerivationStep] = []
         before: DerivationStep | None = None
         for step in self.steps:
+            if group is not None and self.groups[step.index] != group:
+                continue
             verdict = None
             try:
                 if step.claim == "equal" and (before is not None or step.of is not None):
@@ -383,6 +404,73 @@ def _located(exc: SymderivError, where: str) -> SymderivError:
     return exc
 
 
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """One derivation of a document, read but not checked.
+
+    A chain of steps from its first expression, with every later step that refers back to
+    it (``E = …`` again, ``grad(E, w) = …`` and the chain that follows).  ``name`` is the
+    name of its first expression (``E``) or ``line N`` for an unnamed one; ``checks`` is
+    the number of steps that claim something.
+    """
+
+    name: str
+    line: int
+    steps: tuple[DerivationStep, ...]
+    _document: _Document = field(repr=False, compare=False)
+
+    @property
+    def checks(self) -> int:
+        return sum(s.claim != "start" for s in self.steps)
+
+
+def _read(source: str, let: str | Space | None) -> _Document:
+    if not isinstance(source, str):
+        raise TypeError(f"the document must be text, not {type(source).__name__}")
+    doc = _Document(source, let)
+    lines = _blocks(source)
+    if not lines:
+        raise ParseError("no derivation found: put the steps in a ```symderiv block or in "
+                         "display math ($$ … $$)", what="document")
+    for line in lines:
+        doc.read_line(line)
+    return doc
+
+
+def read_derivations(source: str, *, let: str | Space | None = None
+                     ) -> tuple[Derivation, ...]:
+    """The derivations of a document, in order, read (parsed and shape-checked) only.
+
+    >>> doc = '''
+    ... ```symderiv
+    ... let x: n; A: n x n
+    ... f = x.T @ A @ x
+    ... grad(f, x) = 2 * A @ x
+    ... x.T @ x
+    ...   = norm(x)**2
+    ... ```'''
+    >>> [(d.name, d.line, d.checks) for d in read_derivations(doc)]
+    [('f', 4, 1), ('line 6', 6, 1)]
+    >>> verify_derivation(read_derivations(doc)[0]).outcome
+    'fails'
+    """
+    doc = _read(source, let)
+    out = []
+    for group in dict.fromkeys(doc.groups):
+        steps = tuple(s for s in doc.steps if doc.groups[s.index] == group)
+        first = doc.steps[group]
+        name = first.name if first.claim == "start" and first.name else f"line {first.line}"
+        out.append(Derivation(name, first.line, steps, doc))
+    return tuple(out)
+
+
+def verify_derivation(derivation: Derivation, *, seed: int = 0) -> DerivationReport:
+    """Check every step of one derivation from :func:`read_derivations`."""
+    doc = derivation._document
+    steps = doc.check(seed, doc.groups[derivation.steps[0].index])
+    return DerivationReport(doc.source, tuple(steps), "; ".join(doc.declared))
+
+
 def verify_document(source: str, *, let: str | Space | None = None, seed: int = 0
                     ) -> DerivationReport:
     """Check every step of a derivation document (Markdown text).
@@ -397,14 +485,5 @@ def verify_document(source: str, *, let: str | Space | None = None, seed: int = 
     >>> report.first_wrong_step, report.steps[1].verdict.correct_text
     (1, '-2 * X.T @ y + 2 * X.T @ X @ w')
     """
-    if not isinstance(source, str):
-        raise TypeError(f"the document must be text, not {type(source).__name__}")
-    doc = _Document(source, let)
-    lines = _blocks(source)
-    if not lines:
-        raise ParseError("no derivation found: put the steps in a ```symderiv block or in "
-                         "display math ($$ … $$)", what="document")
-    for line in lines:
-        doc.read_line(line)
-    steps = doc.check(seed)
-    return DerivationReport(source, tuple(steps), "; ".join(doc.declared))
+    doc = _read(source, let)
+    return DerivationReport(source, tuple(doc.check(seed)), "; ".join(doc.declared))

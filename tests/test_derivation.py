@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from symderiv import ParseError
 from symderiv.cli import main
-from symderiv.derivation import verify_document
+from symderiv.derivation import read_derivations, verify_derivation, verify_document
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
@@ -236,3 +236,36 @@ def test_other_environments_and_fences_and_comments():
               "\\frac{\\partial f}{\\partial t} = 5t\n\\end{gather*}\n")
     r = verify_document(text)
     assert [s.text for s in r.steps] == ["t^2", "5t"] and r.first_wrong_step == 1
+
+
+# -- one document, several derivations (what the pytest plugin makes test items of) ---------
+def test_a_document_splits_into_derivations_that_are_checked_one_by_one():
+    # talk A5: the LaTeX chain with the book's ∇_w E, the in-place ∇_w(yᵀXw), and chain G
+    source = (EXAMPLES / "least_squares.md").read_text()
+    ds = read_derivations(source)
+    assert [(d.name, d.line, d.checks) for d in ds] == [("E", 12, 3), ("line 19", 19, 1),
+                                                        ("G", 32, 3)]
+    reports = [verify_derivation(d) for d in ds]
+    assert [r.outcome for r in reports] == ["fails", "holds", "fails"]
+    # the same steps and verdicts as checking the whole document at once
+    whole = verify_document(source)
+    split = sorted((s for r in reports for s in r.steps), key=lambda s: s.index)
+    assert [(s.index, s.verdict and s.verdict.outcome) for s in split] == [
+        (s.index, s.verdict and s.verdict.outcome) for s in whole.steps]
+    assert "first wrong step: [4] (line 23)" in str(reports[0])
+
+
+def test_a_gradient_and_a_repeated_name_belong_to_the_derivation_they_refer_to():
+    doc = ("```symderiv\nlet x: n; A: n x n\nf = x.T @ A @ x\ng = x.T @ x\n"
+           "grad(f, x) = (A + A.T) @ x\n  = A @ x + A.T @ x\ng = norm(x)**2\n```")
+    ds = read_derivations(doc)
+    assert [(d.name, [s.index for s in d.steps]) for d in ds] == [("f", [0, 2, 3]),
+                                                                   ("g", [1, 4])]
+    assert all(verify_derivation(d).outcome == "holds" for d in ds)
+
+
+def test_reading_does_not_check_and_bad_text_is_located():
+    ds = read_derivations("```symderiv\nf = x**2\n  = x * x\n```")
+    assert all(s.verdict is None for d in ds for s in d.steps)
+    with pytest.raises(ParseError, match="line 3"):
+        read_derivations("```symderiv\nf = x**2\n  = x *\n```")

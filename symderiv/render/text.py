@@ -314,7 +314,7 @@ def render_derivation(r: Any) -> str:
                      "checked" + ("" if r.outcome == "holds" else "; some undecided"))
     else:
         bad = sum(s.verdict is not None and s.verdict.outcome == "fails" for s in r.steps)
-        step = r.steps[wrong]
+        step = next(s for s in r.steps if s.index == wrong)
         lines.append(f"✗ FAILS — first wrong step: [{wrong}] (line {step.line}); {bad} of "
                      f"{checked} steps fail, each checked against the step before it")
     return "\n".join(lines)
