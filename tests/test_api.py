@@ -2,6 +2,8 @@
 
 import dataclasses
 import inspect
+import subprocess
+import sys
 
 import pytest
 
@@ -11,10 +13,11 @@ import symderiv
 def test_all_is_explicit_and_importable():
     for name in symderiv.__all__:
         assert hasattr(symderiv, name), name
-    public = {n for n in dir(symderiv) if not n.startswith("_")}
+    # (pytest rewrites the asserts of a plugin's package and adds '@py_builtins' and such)
+    public = {n for n in dir(symderiv) if not n.startswith("_") and n.isidentifier()}
     modules = {"calculus", "check", "errors", "forms", "parse", "render", "space", "verdict",
                "examples",
-               "cli", "explain", "problem", "derivation", "definitions", "descent"}
+               "cli", "explain", "problem", "derivation", "definitions", "descent", "testing"}
     assert public - set(symderiv.__all__) <= modules
 
 
@@ -41,3 +44,16 @@ def test_errors_share_a_root_and_subclass_value_error():
                 symderiv.InputTooLargeError, symderiv.UnsupportedError):
         assert issubclass(cls, symderiv.SymderivError)
         assert issubclass(cls, ValueError)
+
+
+def test_import_is_cheap_and_names_resolve_on_first_use():
+    # pytest loads symderiv's plugin in every session: importing the package must not
+    # pull in SymPy; the public names load their module when first used
+    code = ("import sys, symderiv, symderiv.testing.plugin; "
+            "assert 'sympy' not in sys.modules, 'sympy imported'; "
+            "symderiv.check_gradient; assert 'sympy' in sys.modules; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    assert out.stdout.strip() == "ok", out.stderr
+    with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
+        symderiv.not_a_name  # noqa: B018

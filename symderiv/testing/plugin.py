@@ -1,0 +1,164 @@
+"""pytest plugin: every derivation in your notes is a test item.
+
+Registered through the ``pytest11`` entry point, so installing symderiv is enough; it
+does nothing until asked::
+
+    pytest --symderiv docs/            # every *.md under docs/ that holds a derivation
+    pytest --symderiv -n auto notes/   # in parallel, with pytest-xdist
+
+or, in ``pyproject.toml``::
+
+    [tool.pytest.ini_options]
+    symderiv = true                    # collect derivation documents in every run
+    symderiv_glob = ["*.md"]           # which files are read (default *.md)
+    symderiv_seed = 0                  # the seed of every random point
+    symderiv_undecided = "fail"        # or "skip": what an undecided step does
+
+A document is Markdown with ``symderiv`` blocks and display math, as for ``symderiv
+verify``.  Each derivation in it — a chain of steps and every later step that refers
+back to it — is one item, named after its first expression (``notes.md::E``, or
+``notes.md::line 12``); a failing one reports the wrong step, its counterexample and the
+correct result.  Files without a derivation give no items; a document symderiv cannot
+read is a collection error that says where.
+
+This module imports only pytest at load time: symderiv's engines (and SymPy) are
+imported when the first document is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["DerivationFailed", "DerivationItem", "DocumentFile"]
+
+_MARKERS = ("```symderiv", "~~~symderiv", "$$", "\\[", "\\begin{")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("symderiv", "checking derivation documents with symderiv")
+    group.addoption("--symderiv", action="store_true", default=False,
+                    help="collect derivation documents (Markdown: ```symderiv blocks and "
+                         "display math) as test items, one per derivation")
+    group.addoption("--symderiv-seed", type=int, default=None, metavar="N",
+                    help="seed of every random point (default: the symderiv_seed ini "
+                         "value, 0); a failure prints the seed that reproduces it")
+    parser.addini("symderiv", type="bool", default=False,
+                  help="collect derivation documents in every run (as --symderiv)")
+    parser.addini("symderiv_glob", type="args", default=["*.md"],
+                  help="glob patterns of the files read as derivation documents")
+    parser.addini("symderiv_seed", default="0", help="seed of every random point")
+    parser.addini("symderiv_undecided", default="fail",
+                  help="what a step symderiv cannot decide does: fail or skip")
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("symderiv") or config.getini("symderiv"))
+
+
+def _seed(config: pytest.Config) -> int:
+    given = config.getoption("symderiv_seed")
+    if given is not None:
+        return int(given)
+    raw = str(config.getini("symderiv_seed")).strip()
+    if not raw.isdigit():
+        raise pytest.UsageError(f"symderiv_seed must be an integer ≥ 0, not {raw!r}")
+    return int(raw)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _enabled(config):
+        _seed(config)
+        mode = str(config.getini("symderiv_undecided")).strip()
+        if mode not in ("fail", "skip"):
+            raise pytest.UsageError(f"symderiv_undecided must be 'fail' or 'skip', not "
+                                    f"{mode!r}")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocumentFile | None:
+    config = parent.config
+    if not _enabled(config):
+        return None
+    if not any(file_path.match(g) for g in config.getini("symderiv_glob")):
+        return None
+    return DocumentFile.from_parent(parent, path=file_path)
+
+
+class DocumentFile(pytest.File):
+    """A Markdown file: one item per derivation that claims something."""
+
+    def collect(self) -> Iterator[DerivationItem]:
+        from ..derivation import read_derivations
+        from ..errors import SymderivError
+
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise self.CollectError(f"{self.path}: not UTF-8 text ({exc.reason} at byte "
+                                    f"{exc.start})") from None
+        if not any(m in text for m in _MARKERS):
+            return
+        try:
+            derivations = read_derivations(text)
+        except SymderivError as exc:
+            if "no derivation found" in str(exc):
+                return
+            raise self.CollectError(f"{self.path}: {exc}") from None
+        for d in derivations:
+            if d.checks:
+                yield DerivationItem.from_parent(self, name=d.name, derivation=d)
+
+
+class DerivationFailed(Exception):
+    """A derivation with a wrong (or, under symderiv_undecided = fail, undecided) step."""
+
+    def __init__(self, report: Any) -> None:
+        super().__init__(report.outcome)
+        self.report = report
+
+
+class DerivationItem(pytest.Item):
+    """One derivation of a document, checked by :func:`symderiv.verify_derivation`."""
+
+    def __init__(self, *, derivation: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.derivation = derivation
+
+    def runtest(self) -> None:
+        from ..derivation import verify_derivation
+
+        report = verify_derivation(self.derivation, seed=_seed(self.config))
+        if report.outcome == "holds":
+            return
+        if report.outcome == "undecided" and self.config.getini(
+                "symderiv_undecided").strip() == "skip":
+            pytest.skip(f"undecided: {self._undecided(report)}")
+        raise DerivationFailed(report)
+
+    @staticmethod
+    def _undecided(report: Any) -> str:
+        steps = [s for s in report.steps if s.verdict is not None
+                 and s.verdict.outcome == "undecided"]
+        return ", ".join(f"step {s.index} (line {s.line})" for s in steps)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        from ..errors import SymderivError
+
+        where = f"{self.path}:{self.derivation.line}"
+        exc = excinfo.value
+        if isinstance(exc, DerivationFailed):
+            r = exc.report
+            head = ("fails" if r.outcome == "fails" else
+                    f"is undecided at {self._undecided(r)} (set symderiv_undecided = skip "
+                    "to skip such derivations)")
+            return f"{where}: derivation {self.name} {head}\n\n{r}"
+        if isinstance(exc, SymderivError):
+            return f"{where}: derivation {self.name} cannot be checked: {exc}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.derivation.line - 1, f"derivation {self.name}"

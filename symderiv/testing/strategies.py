@@ -1,0 +1,408 @@
+"""Hypothesis strategies: shaped NumPy values with assumptions, and matrix expressions.
+
+>>> from hypothesis import given
+>>> @given(matrices(shape=(3, 3), positive_definite=True))
+... def test_cholesky_exists(A):
+...     np.linalg.cholesky(A)
+>>> test_cholesky_exists()
+
+Entries are drawn between ``min_value`` and ``max_value`` (finite, no subnormals); the
+assumptions are then imposed on the drawn matrix B — its symmetric part (B + Bᵀ)/2, its
+spectrum clamped so that the condition number is at most ``max_cond``, the orthogonal
+factor of its QR decomposition — so every value honours them exactly (up to rounding),
+also after Hypothesis shrinks it (all-zero B gives the identity).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ..errors import ArgumentError
+
+__all__ = ["expressions", "matrices", "points", "scalars", "vectors"]
+
+Side = int | st.SearchStrategy[int] | None
+DEFAULT_LET = "x: n; y: m; A: n x n; B: m x n; S: n x n, symmetric; c: scalar"
+
+
+# -- checking the arguments (at construction, so a mistake is reported where it is made) ------
+def _dtype(dtype: Any) -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise ArgumentError(f"dtype {dtype!r} is not a NumPy dtype") from None
+    if dt.kind != "f":
+        raise ArgumentError(f"dtype must be a floating-point type (float64, float32, …), "
+                            f"not {dt}")
+    return dt
+
+
+def _bounds(min_value: float, max_value: float) -> tuple[float, float]:
+    for name, v in (("min_value", min_value), ("max_value", max_value)):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v):
+            raise ArgumentError(f"{name} must be a finite number, not {v!r}")
+    if not min_value < max_value:
+        raise ArgumentError(f"min_value ({min_value}) must be below max_value ({max_value})")
+    return float(min_value), float(max_value)
+
+
+def _side(value: Side, max_side: int, name: str) -> st.SearchStrategy[int]:
+    if isinstance(max_side, bool) or not isinstance(max_side, int) or not 1 <= max_side <= 1024:
+        raise ArgumentError(f"max_side must be an integer from 1 to 1024, not {max_side!r}")
+    if value is None:
+        return st.integers(1, max_side)
+    if isinstance(value, st.SearchStrategy):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6:
+        raise ArgumentError(f"{name} must be an integer ≥ 0, a strategy or None, "
+                            f"not {value!r}")
+    return st.just(value)
+
+
+def _floats(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+
+
+# -- scalars and vectors -----------------------------------------------------------------------
+def scalars(*, dtype: Any = np.float64, min_value: float = -10.0, max_value: float = 10.0,
+            positive: bool = False) -> st.SearchStrategy[np.floating]:
+    """A NumPy scalar of ``dtype``; ``positive=True`` draws from (0, max_value].
+
+    >>> from hypothesis import find
+    >>> bool(find(scalars(positive=True), lambda s: True) > 0)
+    True
+    """
+    dt = _dtype(dtype)
+    lo, hi = _bounds(min_value, max_value)
+    if positive:
+        if hi <= 0:
+            raise ArgumentError(f"positive=True needs max_value > 0, not {max_value}")
+        tiny = min(hi, 1e-3)
+        return _floats(max(lo, tiny), hi).map(dt.type)
+    return _floats(lo, hi).map(dt.type)
+
+
+def vectors(n: Side = None, *, dtype: Any = np.float64, min_value: float = -10.0,
+            max_value: float = 10.0, max_side: int = 8) -> st.SearchStrategy[np.ndarray]:
+    """A 1-D NumPy array of ``n`` entries (an int, a strategy, or None: 1 … max_side)."""
+    return matrices(shape=(n,), dtype=dtype, min_value=min_value, max_value=max_value,
+                    max_side=max_side)
+
+
+# -- matrices -------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Assume:
+    symmetric: bool = False
+    positive_definite: bool = False
+    invertible: bool = False
+    orthogonal: bool = False
+    diagonal: bool = False
+    max_cond: float = 100.0
+
+    @property
+    def square(self) -> bool:
+        return any((self.symmetric, self.positive_definite, self.invertible, self.orthogonal,
+                    self.diagonal))
+
+
+def _clamp(v: np.ndarray, max_cond: float) -> np.ndarray:
+    """Magnitudes |v| raised to at least max|v|/max_cond (all ones if v is zero)."""
+    mag = np.abs(v)
+    top = float(np.max(mag, initial=0.0))
+    if top == 0.0:
+        return np.ones_like(mag)
+    return np.maximum(mag, top / max_cond)
+
+
+def _impose(b: np.ndarray, a: _Assume) -> np.ndarray:
+    """The drawn square matrix b made to satisfy the assumptions."""
+    if a.orthogonal:
+        signs = np.where(np.diag(b) < 0, -1.0, 1.0)
+        if a.diagonal:
+            return np.diag(signs)
+        q, r = np.linalg.qr(b)
+        if a.symmetric:  # Q·diag(±1)·Qᵀ: a symmetric orthogonal matrix (a reflection)
+            return q @ np.diag(signs) @ q.T
+        return q * np.where(np.diag(r) < 0, -1.0, 1.0)
+    if a.diagonal:
+        d = np.diag(b).copy()
+        if a.positive_definite:
+            d = _clamp(d, a.max_cond)
+        elif a.invertible:
+            d = np.where(d < 0, -1.0, 1.0) * _clamp(d, a.max_cond)
+        return np.diag(d)
+    if a.positive_definite or (a.symmetric and a.invertible):
+        lam, q = np.linalg.eigh((b + b.T) / 2)
+        lam = _clamp(lam, a.max_cond) * (1.0 if a.positive_definite
+                                         else np.where(lam < 0, -1.0, 1.0))
+        m = (q * lam) @ q.T
+        return (m + m.T) / 2
+    if a.symmetric:
+        return (b + b.T) / 2
+    if a.invertible:
+        u, s, vt = np.linalg.svd(b)
+        return (u * _clamp(s, a.max_cond)) @ vt
+    return b
+
+
+def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
+             positive_definite: bool = False, invertible: bool = False,
+             orthogonal: bool = False, diagonal: bool = False, max_cond: float = 100.0,
+             dtype: Any = np.float64, min_value: float = -10.0, max_value: float = 10.0,
+             max_side: int = 6) -> st.SearchStrategy[np.ndarray]:
+    """A NumPy array of the given or drawn shape, honouring the assumptions.
+
+    Parameters
+    ----------
+    shape : tuple, optional
+        Each side an int, a strategy of ints, or None (drawn from 1 … max_side); any
+        number of sides (``(3,)`` is a vector).  Default: a drawn 2-D shape, square when
+        an assumption needs it.
+    symmetric, positive_definite, invertible, orthogonal, diagonal : bool
+        Assumptions (square 2-D shapes only).  Positive definite matrices are symmetric;
+        ``invertible`` and ``positive_definite`` bound the condition number by
+        ``max_cond`` (2-norm).
+    dtype : float64, float32 or float16
+    min_value, max_value : float
+        Bounds of the drawn entries, before the assumptions are imposed.
+
+    >>> from hypothesis import find
+    >>> Q = find(matrices(shape=(3, 3), orthogonal=True), lambda m: True)
+    >>> bool(np.allclose(Q.T @ Q, np.eye(3)))
+    True
+    """
+    assume = _Assume(symmetric, positive_definite, invertible, orthogonal, diagonal, max_cond)
+    dt = _dtype(dtype)
+    lo, hi = _bounds(min_value, max_value)
+    if isinstance(max_cond, bool) or not isinstance(max_cond, int | float) or not (
+            1 <= max_cond < float("inf")):
+        raise ArgumentError(f"max_cond must be a number ≥ 1, not {max_cond!r}")
+    if positive_definite and orthogonal:
+        raise ArgumentError("positive definite and orthogonal: only the identity is both")
+    if shape is None:
+        shape = (None, None)
+    if not isinstance(shape, tuple | list):
+        raise ArgumentError(f"shape must be a tuple of sides, not {shape!r}")
+    sides = [_side(s, max_side, "each side of shape") for s in shape]
+    if assume.square:
+        if len(sides) != 2:
+            raise ArgumentError(f"the assumptions are about square matrices; shape {shape!r} "
+                                "is not 2-D")
+        fixed = [s for s in shape if isinstance(s, int)]
+        if len(fixed) == 2 and fixed[0] != fixed[1]:
+            raise ArgumentError(f"the assumptions are about square matrices, not {shape!r}")
+        first = sides[0] if shape[0] is not None or shape[1] is None else sides[1]
+        shapes = first.map(lambda k: (k, k))
+    else:
+        shapes = st.tuples(*sides)
+    elements = _floats(lo, hi)
+
+    @st.composite
+    def draw(draw_: Any) -> np.ndarray:
+        shp = draw_(shapes)
+        b = draw_(hnp.arrays(np.float64, shp, elements=elements))
+        if assume.square:
+            b = _impose(b, assume)
+        return b.astype(dt)
+
+    return draw()
+
+
+# -- points for a list of declarations ---------------------------------------------------------
+def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.float64,
+           min_value: float = -10.0, max_value: float = 10.0, max_side: int = 5,
+           max_cond: float = 100.0) -> st.SearchStrategy[dict[str, Any]]:
+    """Values for every declared name, with one size drawn per dimension name.
+
+    ``points("X: m x n; y: m; w: n")`` draws m and n, then X (m×n), y and w; assumptions
+    in the declarations (``A: n x n, positive definite``) are honoured.  ``sizes`` fixes
+    dimensions (``{"n": 3}``).  A dict, ready for ``f(**point)`` or
+    ``assert_gradient(..., at=point, wrt="w")``.
+
+    >>> from hypothesis import find
+    >>> p = find(points("X: m x n; y: m; w: n"), lambda p: p["X"].shape == (2, 3))
+    >>> p["y"].shape, p["w"].shape
+    ((2,), (3,))
+    """
+    from ..parse import parse_declarations
+
+    space = parse_declarations(let)
+    fixed = dict(sizes or {})
+    names = [d.name for d in space.dim_symbols]
+    for k, v in fixed.items():
+        if k not in names:
+            raise ArgumentError(f"sizes names {k!r}, which is not a dimension of {let!r} "
+                                f"(dimensions: {', '.join(names) or 'none'})")
+        _side(v, max_side, f"sizes[{k!r}]")
+    dims = st.fixed_dictionaries({n: st.just(fixed[n]) if n in fixed
+                                  else _side(None, max_side, "") for n in names})
+    common = {"dtype": dtype, "min_value": min_value, "max_value": max_value}
+
+    @st.composite
+    def draw(draw_: Any) -> dict[str, Any]:
+        size = draw_(dims)
+        out: dict[str, Any] = {}
+        for decl in space.declarations.values():
+            concrete = tuple(size[str(d)] if str(d) in size else int(d) for d in decl.dims)
+            if decl.kind == "scalar":
+                out[decl.name] = draw_(scalars(positive="positive" in decl.assumptions,
+                                               **common))
+            else:
+                a = decl.assumptions
+                out[decl.name] = draw_(matrices(
+                    concrete, symmetric="symmetric" in a,
+                    positive_definite="positive definite" in a, invertible="invertible" in a,
+                    orthogonal="orthogonal" in a, diagonal="diagonal" in a,
+                    max_cond=max_cond, **common))
+        return out
+
+    return draw()
+
+
+# -- random well-shaped matrix expressions -----------------------------------------------------
+Shape = tuple[str, ...]  # () a scalar, ("n",) a vector, ("m", "n") a matrix
+
+
+def _shape_of(text: str) -> Shape:
+    t = text.strip()
+    if t == "scalar":
+        return ()
+    parts = [p.strip() for p in re.split(r"[x×*]", t)]
+    if not 1 <= len(parts) <= 2 or not all(parts):
+        raise ArgumentError(f"shape must be 'scalar', a dimension ('n') or 'm x n', "
+                            f"not {text!r}")
+    return tuple(parts)
+
+
+class _Grammar:
+    """Type-directed productions over the declared names: every expression built is
+    well-shaped, and ``cost`` says how deep a shape's shallowest expression is."""
+
+    def __init__(self, let: str) -> None:
+        from ..parse import parse_declarations
+
+        self.space = parse_declarations(let)
+        self.leaves: dict[Shape, list[str]] = {}
+        self.invertible: list[tuple[str, Shape]] = []
+        for d in self.space.declarations.values():
+            shape = tuple(str(x) for x in d.dims)
+            self.leaves.setdefault(shape, []).append(d.name)
+            if d.kind == "matrix" and d.assumptions & {"invertible", "positive definite",
+                                                       "orthogonal"}:
+                self.invertible.append((d.name, shape))
+        self.dims = sorted({x for s in self.leaves for x in s})
+        self.cost = self._costs()
+
+    def shapes(self) -> list[Shape]:
+        return [(), *((d,) for d in self.dims), *((r, c) for r in self.dims for c in self.dims)]
+
+    def _children(self, shape: Shape) -> list[tuple[str, list[Shape]]]:
+        """(template, shapes of the parts) for each production of ``shape``."""
+        out: list[tuple[str, list[Shape]]] = [("{0} + {1}", [shape, shape]),
+                                              ("{0} - {1}", [shape, shape])]
+        if shape == ():
+            out += [("{0} * {1}", [(), ()]), ("-{0}", [()]), ("{0}**2", [()])]
+            out += [("{0} @ {1}", [(d,), (d,)]) for d in self.dims]
+            out += [("norm({0})**2", [(d,)]) for d in self.dims]
+            out += [("trace({0})", [(d, d)]) for d in self.dims]
+            return out
+        out.append(("{0} * {1}", [(), shape]))
+        if len(shape) == 1:
+            (n,) = shape
+            out += [("{0} @ {1}", [(n, k), (k,)]) for k in self.dims]
+            out += [("{0}.T @ {1}", [(k, n), (k,)]) for k in self.dims]
+            out += [("{0} * {1}", [shape, shape]), ("diag({0})", [(n, n)])]
+            return out
+        r, c = shape
+        out += [("{0} @ {1}", [(r, k), (k, c)]) for k in self.dims]
+        out += [("{0}.T", [(c, r)]), ("outer({0}, {1})", [(r,), (c,)]),
+                ("{0} * {1}", [shape, shape])]
+        if r == c:
+            out.append(("diag({0})", [(r,)]))
+        return out
+
+    def _costs(self) -> dict[Shape, int]:
+        cost = {s: 0 for s in self.leaves}
+        cost[()] = 0  # a constant
+        for _ in range(6):
+            for s in self.shapes():
+                for _, parts in self._children(s):
+                    if all(p in cost for p in parts):
+                        c = 1 + max((cost[p] for p in parts), default=0)
+                        if c < cost.get(s, 99):
+                            cost[s] = c
+        return cost
+
+    def build(self, draw: Any, shape: Shape, budget: int) -> tuple[str, bool]:
+        """(text, atomic?) of a random expression of ``shape`` within ``budget`` levels."""
+        leaves = [(n, True) for n in self.leaves.get(shape, [])]
+        if shape == ():
+            leaves.append((str(draw(st.integers(1, 3))), True))
+        leaves += [(f"inv({n})", True) for n, s in self.invertible if s == shape]
+        options = [(t, parts) for t, parts in self._children(shape)
+                   if all(self.cost.get(p, 99) <= budget - 1 for p in parts)]
+        if leaves and (not options or budget <= 0 or draw(st.integers(0, 2)) == 0):
+            return draw(st.sampled_from(leaves))
+        template, parts = draw(st.sampled_from(options))
+        texts = []
+        for p in parts:
+            text, atomic = self.build(draw, p, budget - 1)
+            texts.append(text if atomic or template.startswith(("norm", "trace", "diag",
+                                                                "outer"))
+                         else f"({text})")
+        atomic = template == "{0}.T" or (template.startswith(("trace", "diag", "outer")))
+        return template.format(*texts), atomic
+
+
+def expressions(let: str = DEFAULT_LET, *, shape: str = "scalar", max_depth: int = 3,
+                form: str = "text") -> st.SearchStrategy[Any]:
+    """Random well-shaped expressions in the declared names, for testing symbolic tools.
+
+    Sums, differences, products (``@`` with every inner dimension, element-wise ``*``,
+    scalar multiples), transposes, ``outer``, ``diag``, ``trace``, ``norm(v)**2``,
+    inner products, powers of scalars and ``inv`` of declared invertible matrices,
+    nested up to ``max_depth`` levels.  ``form``: ``"text"`` (the numpy-like language,
+    which symderiv and NumPy read), ``"latex"``, or ``"sympy"`` (a SymPy expression
+    from symderiv's parser).
+
+    >>> from hypothesis import find
+    >>> find(expressions("x: n; A: n x n", shape="n", max_depth=1), lambda e: "@" in e)
+    'A @ x'
+    """
+    if form not in ("text", "latex", "sympy"):
+        raise ArgumentError(f"form must be 'text', 'latex' or 'sympy', not {form!r}")
+    if isinstance(max_depth, bool) or not isinstance(max_depth, int) or not 0 <= max_depth <= 8:
+        raise ArgumentError(f"max_depth must be an integer from 0 to 8, not {max_depth!r}")
+    grammar = _Grammar(let)
+    target = _shape_of(shape)
+    unknown = [d for d in target if d not in grammar.dims]
+    if unknown:
+        raise ArgumentError(f"shape {shape!r} uses {unknown[0]!r}, which no declaration in "
+                            f"{let!r} has")
+    need = grammar.cost.get(target)
+    if need is None or need > max_depth:
+        raise ArgumentError(f"no expression of shape {shape!r} can be built from {let!r} "
+                            f"within max_depth={max_depth}")
+
+    @st.composite
+    def draw(draw_: Any) -> Any:
+        text, _ = grammar.build(draw_, target, max_depth)
+        if form == "text":
+            return text
+        from ..parse import parse_expression
+
+        parsed = parse_expression(text, grammar.space)
+        if form == "sympy":
+            return parsed.expr
+        from ..render.printing import to_latex
+
+        return to_latex(parsed.expr)
+
+    return draw()
