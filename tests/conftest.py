@@ -4,6 +4,9 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# pytester runs a user's test file in a fresh pytest (symderiv.testing's tests)
+pytest_plugins = ["pytester"]
+
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", deadline=None, max_examples=40)

@@ -66,8 +66,19 @@ def _side(value: Side, max_side: int, name: str) -> st.SearchStrategy[int]:
     return st.just(value)
 
 
-def _floats(lo: float, hi: float) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+def _floats(lo: float, hi: float, dt: np.dtype
+            ) -> st.SearchStrategy[float]:
+    """Finite normal floats representable in ``dt``, so that a cast changes nothing."""
+    width = min(8 * dt.itemsize, 64)
+    info = np.finfo(dt)
+    if width < 64 and not (-float(info.max) <= lo and hi <= float(info.max)):
+        raise ArgumentError(f"min_value and max_value must lie within {dt}'s range "
+                            f"(±{float(info.max):.4g})")
+    lo32, hi32 = float(dt.type(lo)), float(dt.type(hi))  # the nearest representable bounds
+    lo, hi = (lo32 if lo32 >= lo else float(np.nextafter(dt.type(lo), dt.type(hi)))), \
+        (hi32 if hi32 <= hi else float(np.nextafter(dt.type(hi), dt.type(lo))))
+    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False,
+                     width=width)  # type: ignore[arg-type]
 
 
 # -- scalars and vectors -----------------------------------------------------------------------
@@ -85,8 +96,8 @@ def scalars(*, dtype: Any = np.float64, min_value: float = -10.0, max_value: flo
         if hi <= 0:
             raise ArgumentError(f"positive=True needs max_value > 0, not {max_value}")
         tiny = min(hi, 1e-3)
-        return _floats(max(lo, tiny), hi).map(dt.type)
-    return _floats(lo, hi).map(dt.type)
+        return _floats(max(lo, tiny), hi, dt).map(dt.type)
+    return _floats(lo, hi, dt).map(dt.type)
 
 
 def vectors(n: Side = None, *, dtype: Any = np.float64, min_value: float = -10.0,
@@ -105,6 +116,7 @@ class _Assume:
     orthogonal: bool = False
     diagonal: bool = False
     max_cond: float = 100.0
+    floor: float = 0.0  # magnitudes counted as zero: tiny / eps of the dtype
 
     @property
     def square(self) -> bool:
@@ -112,11 +124,12 @@ class _Assume:
                     self.diagonal))
 
 
-def _clamp(v: np.ndarray, max_cond: float) -> np.ndarray:
-    """Magnitudes |v| raised to at least max|v|/max_cond (all ones if v is zero)."""
+def _clamp(v: np.ndarray, max_cond: float, floor: float) -> np.ndarray:
+    """Magnitudes |v| raised to at least max|v|/max_cond (all ones if v is below floor,
+    which would underflow in the dtype asked for)."""
     mag = np.abs(v)
     top = float(np.max(mag, initial=0.0))
-    if top == 0.0:
+    if top <= floor:
         return np.ones_like(mag)
     return np.maximum(mag, top / max_cond)
 
@@ -134,13 +147,13 @@ def _impose(b: np.ndarray, a: _Assume) -> np.ndarray:
     if a.diagonal:
         d = np.diag(b).copy()
         if a.positive_definite:
-            d = _clamp(d, a.max_cond)
+            d = _clamp(d, a.max_cond, a.floor)
         elif a.invertible:
-            d = np.where(d < 0, -1.0, 1.0) * _clamp(d, a.max_cond)
+            d = np.where(d < 0, -1.0, 1.0) * _clamp(d, a.max_cond, a.floor)
         return np.diag(d)
     if a.positive_definite or (a.symmetric and a.invertible):
         lam, q = np.linalg.eigh((b + b.T) / 2)
-        lam = _clamp(lam, a.max_cond) * (1.0 if a.positive_definite
+        lam = _clamp(lam, a.max_cond, a.floor) * (1.0 if a.positive_definite
                                          else np.where(lam < 0, -1.0, 1.0))
         m = (q * lam) @ q.T
         return (m + m.T) / 2
@@ -148,7 +161,7 @@ def _impose(b: np.ndarray, a: _Assume) -> np.ndarray:
         return (b + b.T) / 2
     if a.invertible:
         u, s, vt = np.linalg.svd(b)
-        return (u * _clamp(s, a.max_cond)) @ vt
+        return (u * _clamp(s, a.max_cond, a.floor)) @ vt
     return b
 
 
@@ -178,8 +191,10 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
     >>> bool(np.allclose(Q.T @ Q, np.eye(3)))
     True
     """
-    assume = _Assume(symmetric, positive_definite, invertible, orthogonal, diagonal, max_cond)
     dt = _dtype(dtype)
+    floor = float(np.finfo(dt).tiny / np.finfo(dt).eps)
+    assume = _Assume(symmetric, positive_definite, invertible, orthogonal, diagonal, max_cond,
+                     floor)
     lo, hi = _bounds(min_value, max_value)
     if isinstance(max_cond, bool) or not isinstance(max_cond, int | float) or not (
             1 <= max_cond < float("inf")):
@@ -202,7 +217,7 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
         shapes = first.map(lambda k: (k, k))
     else:
         shapes = st.tuples(*sides)
-    elements = _floats(lo, hi)
+    elements = _floats(lo, hi, dt)
 
     @st.composite
     def draw(draw_: Any) -> np.ndarray:
