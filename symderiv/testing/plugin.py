@@ -87,6 +87,14 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> DocumentFi
     return DocumentFile.from_parent(parent, path=file_path)
 
 
+def _shown(path: Path, config: pytest.Config) -> str:
+    """The path as pytest shows it: relative to the rootdir when it is under it."""
+    try:
+        return str(path.relative_to(config.rootpath))
+    except ValueError:
+        return str(path)
+
+
 class DocumentFile(pytest.File):
     """A Markdown file: one item per derivation that claims something."""
 
@@ -94,10 +102,11 @@ class DocumentFile(pytest.File):
         from ..derivation import read_derivations
         from ..errors import SymderivError
 
+        shown = _shown(self.path, self.config)
         try:
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise self.CollectError(f"{self.path}: not UTF-8 text ({exc.reason} at byte "
+            raise self.CollectError(f"{shown}: not UTF-8 text ({exc.reason} at byte "
                                     f"{exc.start})") from None
         if not any(m in text for m in _MARKERS):
             return
@@ -106,7 +115,7 @@ class DocumentFile(pytest.File):
         except SymderivError as exc:
             if "no derivation found" in str(exc):
                 return
-            raise self.CollectError(f"{self.path}: {exc}") from None
+            raise self.CollectError(f"{shown}: {exc}") from None
         for d in derivations:
             if d.checks:
                 yield DerivationItem.from_parent(self, name=d.name, derivation=d)
@@ -148,7 +157,7 @@ class DerivationItem(pytest.Item):
                      style: Any = None) -> str:
         from ..errors import SymderivError
 
-        where = f"{self.path}:{self.derivation.line}"
+        where = f"{_shown(self.path, self.config)}:{self.derivation.line}"
         exc = excinfo.value
         if isinstance(exc, DerivationFailed):
             r = exc.report

@@ -1,0 +1,158 @@
+"""The pytest plugin: derivation documents as test items, one per derivation (issue 8,
+part 3).  The sample project in docs/examples/ci_project runs in a real pytest process, as
+in a user's CI, serially and with pytest-xdist."""
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy  # noqa: F401  (loaded once: pytester's in-process runs unload what they import)
+import pytest
+
+import symderiv
+import symderiv.check
+import symderiv.derivation
+
+PROJECT = Path(__file__).resolve().parent.parent / "docs" / "examples" / "ci_project"
+
+GOOD = """# Notes
+
+```symderiv
+let x: n; A: n x n
+f = x.T @ A @ x
+grad(f, x) = (A + A.T) @ x
+```
+"""
+BAD = """# Notes with a slip
+
+```symderiv
+let X: m x n; y: m; w: n
+E = norm(y - X @ w)**2
+grad(E, w) = -2 * X.T @ y + X.T @ X @ w
+```
+"""
+
+
+def summary(out: str) -> dict[str, int]:
+    last = [ln for ln in out.splitlines() if re.search(r"\d+ (passed|failed|error)", ln)][-1]
+    return {k: int(n) for n, k in re.findall(r"(\d+) (passed|failed|errors?|skipped)", last)}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    where = tmp_path_factory.mktemp("user") / "ci_project"
+    shutil.copytree(PROJECT, where, ignore=shutil.ignore_patterns(".hypothesis", "__pycache__"))
+    return where
+
+
+def run(where: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+                          cwd=where, capture_output=True, text=True, timeout=600, check=False)
+
+
+# -- the sample project, as a user runs it -----------------------------------------------------
+def test_sample_project_collects_one_item_per_derivation(project):
+    out = run(project, "--collect-only", "-q")
+    items = [ln for ln in out.stdout.splitlines() if "::" in ln]
+    assert [i for i in items if i.startswith("notes/")] == [
+        "notes/least_squares.md::E", "notes/quadratic_form.md::f",
+        "notes/quadratic_form.md::g", "notes/ridge.md::R"]
+    assert len(items) == 8
+
+
+def test_sample_project_fails_exactly_the_wrong_derivation(project):
+    out = run(project)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert summary(out.stdout) == {"passed": 7, "failed": 1}
+    text = out.stdout
+    assert "FAILED notes/ridge.md::R" in text
+    assert "notes/ridge.md:5: derivation R fails" in text
+    assert "✗ [2] ∇²_w R = 2 * X.T @ X + lam * eye(n)    (line 7)" in text
+    assert "correct: 2·lam I + 2 XᵀX" in text and "counterexample" in text
+    assert "✗ FAILS — first wrong step: [2] (line 7)" in text
+    assert "Traceback" not in text and "symderiv/" not in text  # no internals
+
+
+def test_sample_project_in_parallel_with_xdist(project):
+    out = run(project, "-n", "2")
+    assert "2 workers" in out.stdout or "created: 2/2 workers" in out.stdout, out.stdout
+    assert summary(out.stdout) == {"passed": 7, "failed": 1}
+    assert "FAILED notes/ridge.md::R" in out.stdout
+
+
+# -- the plugin's options, in a fresh pytest each ----------------------------------------------
+def test_documents_are_read_only_when_asked(pytester):
+    pytester.makefile(".md", notes=BAD)
+    assert pytester.runpytest().ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result = pytester.runpytest("--symderiv")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes.md:5: derivation E fails*",
+                                 "*correct: -2 Xᵀy + 2 XᵀXw*"])
+
+
+def test_ini_settings_glob_and_seed(pytester):
+    pytester.makeini("[pytest]\nsymderiv = true\nsymderiv_glob = *.tex\nsymderiv_seed = 7\n")
+    pytester.makefile(".md", notes=BAD)  # not matched by the glob
+    pytester.makefile(".tex", paper="\\begin{align}\nf &= x^3 \\\\\n"
+                      "\\frac{\\partial f}{\\partial x} &= 3x\n\\end{align}\n")
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*paper.tex::f FAILED*", "*reproduce with --seed 7*"])
+    result = pytester.runpytest("--symderiv-seed", "3")
+    result.stdout.fnmatch_lines(["*reproduce with --seed 3*"])
+
+
+def test_files_without_a_derivation_give_no_items(pytester):
+    pytester.makefile(".md", README="# A project\n\nNo mathematics here; `x = 1` in code.\n",
+                      notes=GOOD)
+    result = pytester.runpytest("--symderiv", "-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*notes.md::f PASSED*"])
+
+
+def test_a_document_that_cannot_be_read_is_a_located_collection_error(pytester):
+    pytester.makefile(".md", notes="```symderiv\nf = x**2\n  = x *\n```\n")
+    (pytester.path / "binary.md").write_bytes(b"\xff\xfe$$ x $$")
+    result = pytester.runpytest("--symderiv")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    text = result.stdout.str()
+    assert "notes.md: line 3:" in text and "binary.md: not UTF-8 text" in text
+    assert "Traceback" not in text
+
+
+def test_undecided_fails_by_default_or_skips(pytester, monkeypatch):
+    real = symderiv.check.check_gradient
+
+    def undecided(*args, **kwargs):
+        return dataclasses.replace(real(*args, **kwargs), outcome="undecided")
+
+    monkeypatch.setattr(symderiv.derivation, "check_gradient", undecided)
+    pytester.makefile(".md", notes=GOOD)
+    result = pytester.runpytest("--symderiv", "-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*derivation f is undecided at step 1 (line 6)*"])
+    pytester.makeini("[pytest]\nsymderiv_undecided = skip\n")
+    result = pytester.runpytest("--symderiv", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*undecided: step 1 (line 6)*"])
+
+
+@pytest.mark.parametrize(("ini", "words"), [
+    ("symderiv_undecided = pass", "symderiv_undecided must be 'fail' or 'skip'"),
+    ("symderiv_seed = many", "symderiv_seed must be an integer"),
+])
+def test_bad_settings_are_usage_errors(pytester, ini, words):
+    pytester.makeini(f"[pytest]\nsymderiv = true\n{ini}\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*{words}*"])
+
+
+def test_unnamed_derivations_are_named_by_their_line(pytester):
+    pytester.makefile(".md", notes="$$ (x + 1)^2 = x^2 + 2x + 1 $$\n\n$$ x^2 - 1 = (x - 1)(x + 1) "
+                                   "$$\n")
+    result = pytester.runpytest("--symderiv", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["notes.md::line 1", "notes.md::line 3"])
