@@ -156,3 +156,31 @@ def test_unnamed_derivations_are_named_by_their_line(pytester):
                                    "$$\n")
     result = pytester.runpytest("--symderiv", "--collect-only", "-q")
     result.stdout.fnmatch_lines(["notes.md::line 1", "notes.md::line 3"])
+
+
+# -- the how-to page shows this project word for word -------------------------------------------
+HOWTO = PROJECT.parent.parent / "howto-ci.md"
+
+
+def test_howto_blocks_are_the_sample_projects_files():
+    text = HOWTO.read_text(encoding="utf-8")
+    blocks = re.findall(r"^(`{3,4})\w+\n# docs/examples/ci_project/(\S+)\n(.*?)\n\1$", text,
+                        flags=re.S | re.M)
+    assert {path for _, path, _ in blocks} == {"model.py", "tests/test_model.py",
+                                                "pyproject.toml", "notes/ridge.md"}
+    for _, path, body in blocks:
+        assert (PROJECT / path).read_text(encoding="utf-8") == body + "\n", path
+
+
+def test_howto_shows_what_pytest_prints(project):
+    text = HOWTO.read_text(encoding="utf-8")
+    shown = re.search(r"```text\n\$ python -m pytest\n(.*?)```", text, flags=re.S).group(1)
+    actual = run(project).stdout.splitlines()
+    pos = 0
+    for line in shown.splitlines():
+        if line.strip() in ("", "..."):
+            continue
+        while pos < len(actual) and actual[pos].rstrip() != line.rstrip():
+            pos += 1
+        assert pos < len(actual), f"the how-to shows {line!r}, pytest did not print it"
+        pos += 1

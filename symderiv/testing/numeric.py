@@ -266,38 +266,30 @@ def _fmt(a: np.ndarray) -> str:
 
 def _compare(title: str, families: list[_Family], rtol: float, atol_given: float | None,
              reference: str, claimed: str, notes: list[str]) -> None:
+    """Raise the fixed failure layout if any value of any family is out of tolerance.
+
+    One atol for all families (rtol × the largest |desired| of them all, unless given);
+    the largest differences and the values shown are those of the last failing family
+    (the entries, when they were compared)."""
     __tracebackhide__ = True
-    rows, bad_total, count, noise = [], 0, 0, 0.0
-    worst_abs: tuple[float, str] = (0.0, "")
-    worst_rel: tuple[float, str] = (0.0, "")
-    failing: _Family | None = None
-    atol_words = ""
+    scale = max(float(np.max(np.abs(f.desired), initial=0.0)) for f in families)
+    atol = atol_given if atol_given is not None else rtol * scale
+    atol_words = (f"atol={atol:.3g}" if atol_given is not None else
+                  f"atol={atol:.3g} (rtol × largest |desired|)")
+    rows, failing = [], None
     for fam in families:
-        scale = float(np.max(np.abs(fam.desired), initial=0.0))
-        atol = atol_given if atol_given is not None else rtol * scale
-        atol_words = (f"atol={atol:.3g}" if atol_given is not None else
-                      f"atol={atol:.3g} (rtol × largest |desired|)")
-        finite = np.isfinite(fam.actual)
-        diff = np.where(finite, np.abs(fam.actual - fam.desired), np.inf)
+        diff = np.where(np.isfinite(fam.actual), np.abs(fam.actual - fam.desired), np.inf)
         bad = ~(diff <= atol + rtol * np.abs(fam.desired) + fam.noise)
-        noise = max(noise, float(np.max(fam.noise, initial=0.0)))
-        count += diff.size
-        bad_total += int(bad.sum())
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(fam.desired != 0, diff / np.abs(fam.desired), np.inf)
-        if diff.size:
-            i = int(np.argmax(diff))
-            if diff[i] > worst_abs[0] or not worst_abs[1]:
-                worst_abs = (float(diff[i]), fam.labels[i])
-            j = int(np.argmax(np.where(bad, rel, -1.0)))
-            if bad[j] and (rel[j] > worst_rel[0] or not worst_rel[1]):
-                worst_rel = (float(rel[j]), fam.labels[j])
         rows.append(f"{int(bad.sum())} of {diff.size} {fam.noun}")
         if bad.any():
-            failing = fam  # the last failing family: entries, when they were compared
-    if not bad_total:
+            failing = (fam, diff, bad)
+    if failing is None:
         return
-    assert failing is not None
+    fam, diff, bad = failing
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(fam.desired != 0, diff / np.abs(fam.desired), np.inf)
+    i, j = int(np.argmax(diff)), int(np.argmax(np.where(bad, rel, -1.0)))
+    noise = max(float(np.max(f.noise, initial=0.0)) for f in families)
     lines = [
         title,
         f"  checked:   {'; '.join(f'{f.noun} {f.how}' for f in families)}",
@@ -305,15 +297,14 @@ def _compare(title: str, families: list[_Family], rtol: float, atol_given: float
         f"{atol_words},",
         f"             rounding (of the differences, at most) {noise:.3g}",
         f"  mismatch:  {', '.join(rows)}",
-        f"  largest absolute difference: {worst_abs[0]:.6g} at {worst_abs[1]}",
+        f"  largest absolute difference: {diff[i]:.6g} at {fam.labels[i]}",
+        f"  largest relative difference: {rel[j]:.6g} at {fam.labels[j]}",
+        f"  ACTUAL  ({fam.noun} of {claimed}):",
+        "    " + _fmt(fam.actual).replace("\n", "\n    "),
+        f"  DESIRED ({reference}):",
+        "    " + _fmt(fam.desired).replace("\n", "\n    "),
+        *(f"  note: {n}" for n in notes),
     ]
-    if worst_rel[1]:
-        lines.append(f"  largest relative difference: {worst_rel[0]:.6g} at {worst_rel[1]}")
-    lines += [f"  ACTUAL  ({failing.noun} of {claimed}):", "    " + _fmt(failing.actual)
-              .replace("\n", "\n    "),
-              f"  DESIRED ({reference}):", "    " + _fmt(failing.desired)
-              .replace("\n", "\n    ")]
-    lines += [f"  note: {n}" for n in notes]
     raise AssertionError("\n".join(lines))
 
 

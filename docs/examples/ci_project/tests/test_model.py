@@ -1,15 +1,10 @@
 """The project's gradient code, checked against central differences on random data."""
 
-import sys
-from pathlib import Path
-
 import numpy as np
 from hypothesis import given, settings
+from model import loss, loss_grad, ridge, ridge_hessian
 
 from symderiv.testing import assert_gradient, assert_hessian, assert_identity, matrices
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from model import loss, loss_grad, ridge, ridge_hessian  # noqa: E402
 
 
 @settings(max_examples=25, deadline=None)
