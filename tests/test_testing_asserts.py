@@ -222,6 +222,16 @@ def test_at_may_be_a_tuple_a_dict_or_one_array_and_is_not_changed():
     assert all(np.array_equal(a, b) for a, b in zip((X, w, y), before, strict=True))
 
 
+def test_a_function_that_changes_its_arguments_cannot_change_the_point():
+    def loss_in_place(X, w, y):
+        y -= X @ w  # the residual, in y's own memory
+        return y @ y
+
+    X, w, y = np.eye(3), np.array([1.0, 2.0, 3.0]), np.ones(3)
+    assert_gradient(loss_in_place, my_grad, at=(X, w, y), wrt=1)
+    assert np.array_equal(y, np.ones(3))
+
+
 def test_a_python_float_variable():
     assert_gradient(lambda t: t**3, lambda t: 3 * t**2, at=2.0)
     with pytest.raises(AssertionError, match=r"actual − desired"):

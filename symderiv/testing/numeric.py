@@ -51,22 +51,30 @@ class _Point:
     key: int | str
     x: np.ndarray
     label: str  # "w (argument 1)"
+    raw: Any  # the variable as given (a Python float is passed back as one)
 
     def call(self, fn: Callable[..., Any], x: np.ndarray | None = None, *,
              promote: bool = False) -> np.ndarray:
-        args, kwargs = list(self.args), dict(self.kwargs)
-        value = self.x if x is None else x
+        """``fn`` at the point, the variable replaced by ``x``; every array is a fresh copy,
+        so a function that changes its arguments in place cannot change the point."""
+        value: Any = self.x if x is None else x
+        if self.x.ndim == 0 and not isinstance(self.raw, np.ndarray):
+            value = value[()]  # a Python float stays a scalar
+        args = [_fresh(a, promote) for a in self.args]
+        kwargs = {k: _fresh(v, promote) for k, v in self.kwargs.items()}
         if isinstance(self.key, int):
-            args[self.key] = value
+            args[self.key] = _fresh(value, promote)
         else:
-            kwargs[self.key] = value
-        if promote:
-            args = [_promote(a) for a in args]
-            kwargs = {k: _promote(v) for k, v in kwargs.items()}
-        if self.x.ndim == 0 and isinstance(self.key, int) and not isinstance(
-                self.args[self.key], np.ndarray):
-            args[self.key] = args[self.key][()]  # a Python float stays a scalar
+            kwargs[self.key] = _fresh(value, promote)
         return np.asarray(fn(*args, **kwargs))
+
+
+def _fresh(v: Any, promote: bool) -> Any:
+    """A copy of an array (float64 if ``promote`` and it is float16/float32)."""
+    if isinstance(v, np.ndarray):
+        return v.astype(np.float64) if promote and v.dtype.kind == "f" and v.dtype.itemsize < 8 \
+            else v.copy()
+    return _promote(v) if promote else v
 
 
 def _promote(v: Any) -> Any:
@@ -127,7 +135,7 @@ def _point(fn: Callable[..., Any], at: Any, wrt: int | str) -> _Point:
     args = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
     kwargs = {k: np.array(v, copy=True) if isinstance(v, np.ndarray) else v
               for k, v in kwargs.items()}
-    return _Point(fn, args, kwargs, key, x.copy(), label)
+    return _Point(fn, args, kwargs, key, x.copy(), label, raw)
 
 
 # -- differences ----------------------------------------------------------------------------
