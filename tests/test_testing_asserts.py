@@ -71,14 +71,16 @@ def test_failure_says_what_was_checked_with_which_tolerance_and_shows_both_sides
     assert lines[0] == ("Gradient of my_loss with respect to w (argument 1, shape (3,), float64) "
                         "does not match central differences")
     assert [ln.split()[0] for ln in lines[1:11]] == [
-        "checked:", "tolerance:", "rounding", "mismatch:", "largest", "largest", "ACTUAL",
-        lines[8].split()[0], "DESIRED", lines[10].split()[0]]
+        "checked:", "tolerance:", lines[3].split()[0], "mismatch:", "largest", "largest",
+        "ACTUAL", lines[8].split()[0], "DESIRED", lines[10].split()[0]]
     assert lines[1].endswith("directional derivatives along 4 random directions (seed 0); "
                              "entries (all 3)")
-    assert "rtol=1e-05" in lines[2] and "atol=" in lines[2]
+    assert lines[2].endswith("≤ atol + rtol·|desired| + error of the differences,")
+    assert lines[3].strip().startswith("rtol=1e-05, atol=") and "error at most" in lines[3]
     assert lines[4] == "  mismatch:  4 of 4 directional derivatives, 3 of 3 entries"
     assert lines[7] == "  ACTUAL  (entries of grad_without_the_2):"
-    assert lines[9].startswith("  DESIRED (central differences, in float64")
+    assert lines[9] == ("  DESIRED (central differences, in float64, extrapolated by Ridders' "
+                        "method):")
     # the numbers shown are the user's gradient and twice it
     actual = np.array(lines[8].strip(" []").split(), dtype=float)
     desired = np.array(lines[10].strip(" []").split(), dtype=float)
@@ -110,22 +112,32 @@ def test_large_inputs_are_checked_along_random_directions_only():
 
 
 # -- tolerances --------------------------------------------------------------------------------
-def test_tolerances_are_keyed_by_dtype_and_can_be_overridden():
+def test_tolerances_are_keyed_by_the_dtype_the_claim_is_judged_in():
     rng = np.random.default_rng(1)
     X, w, y = (rng.standard_normal(s).astype(np.float32) for s in ((20, 3), (3,), (20,)))
 
-    def off_by_half_a_percent(X, w, y):
-        return my_grad(X, w, y) * np.float32(1.005)
+    def off_by_half_a_percent(X, w, y):  # follows its arguments' dtype: judged in float64
+        return my_grad(X, w, y) * 1.005
+
+    def off_in_float32(X, w, y):  # computes in float32 whatever it is given
+        return (my_grad(X, w, y) * 1.005).astype(np.float32)
 
     assert TOLERANCES[np.dtype(np.float32)] == 1e-3
-    with pytest.raises(AssertionError, match=r"rtol=0\.001"):
+    assert TOLERANCES[np.dtype(np.float64)] == 1e-5
+    with pytest.raises(AssertionError) as info:
         assert_gradient(my_loss, off_by_half_a_percent, at=(X, w, y), wrt=1)
-    assert_gradient(my_loss, off_by_half_a_percent, at=(X, w, y), wrt=1, rtol=1e-2)
+    assert "rtol=1e-05, atol=" in str(info.value)
+    assert "note: off_by_half_a_percent follows its arguments' dtype" in str(info.value)
     assert_gradient(my_loss, off_by_half_a_percent, at=(X, w, y), wrt=1,
+                    rtol={np.float64: 1e-2})
+    with pytest.raises(AssertionError, match=r"rtol=0\.001 \(judged in float32\)"):
+        assert_gradient(my_loss, off_in_float32, at=(X, w, y), wrt=1)
+    assert_gradient(my_loss, off_in_float32, at=(X, w, y), wrt=1, rtol=1e-2)
+    assert_gradient(my_loss, off_in_float32, at=(X, w, y), wrt=1,
                     rtol={np.float32: 1e-2, np.float64: 1e-9})
-    with pytest.raises(AssertionError, match="atol=1e-09"):
-        assert_gradient(my_loss, off_by_half_a_percent, at=(X, w, y), wrt=1,
-                        rtol={np.float64: 1.0}, atol=1e-9)
+    with pytest.raises(AssertionError, match=r"atol=1e-09"):
+        assert_gradient(my_loss, off_in_float32, at=(X, w, y), wrt=1,
+                        rtol={np.float32: 0.0}, atol=1e-9)
 
 
 def test_float32_code_that_casts_inside_is_differenced_in_float32():
@@ -267,7 +279,25 @@ def test_a_python_float_variable():
      "largest absolute difference: inf"),
     (lambda: assert_gradient(my_loss, lambda X, w, y: "wrong",
                              at=(np.eye(2), np.ones(2), np.ones(2)), wrt=1), AssertionError,
-     "not numbers"),
+     "not an array of numbers"),
+    (lambda: assert_gradient(my_loss, lambda X, w, y: [1.0, [2.0]],
+                             at=(np.eye(2), np.ones(2), np.ones(2)), wrt=1), AssertionError,
+     "not an array of numbers"),
+    (lambda: assert_gradient(lambda x: None, lambda x: x, at=np.ones(2)), ArgumentError,
+     "returned something that is not a number"),
+    (lambda: assert_gradient(lambda x: "a", lambda x: x, at=np.ones(2)), ArgumentError,
+     "returned something that is not a number"),
+    (lambda: assert_gradient(lambda x: x @ x, lambda x: 2 * x, at=np.ones(40), directions=0),
+     ArgumentError, "nothing to compare: directions=0 and the variable has 40 entries"),
+    (lambda: assert_gradient(lambda x: x @ x, lambda x: 2 * x, at=np.ones(2),
+                             rtol={"foo": 1e-3}), ArgumentError, "keyed by dtype; 'foo'"),
+    (lambda: assert_gradient(lambda x: np.sum(np.log(x)), lambda x: 1 / x,
+                             at=np.array([-1.0, 1.0])), ArgumentError,
+     r"<lambda> is not finite at the point itself \(nan\)"),
+    (lambda: assert_gradient(lambda x: np.sum(np.where(x == 1.0, 0.0, np.nan)), lambda x: 0 * x,
+                             at=np.array([1.0])), AssertionError,
+     "cannot compare, <lambda> is not finite on both sides of the point along direction 0, "
+     "for every step from 0.169 down to"),
 ])
 def test_mistakes_get_a_clear_message(call, error, words):
     with pytest.raises(error, match=words):
@@ -330,3 +360,82 @@ def test_derivation_documents_by_path_or_text():
     assert text.startswith(f"derivation in {EXAMPLES / 'least_squares.md'}: fails at step 4 "
                            "(line 23)")
     assert "correct: -2 Xᵀy + 2 XᵀXw" in text and "counterexample" in text
+
+
+# -- review findings: correct code that must pass, wrong code that must fail ---------------------
+def softmax_saturated_jacobian(z):
+    s = softmax(z)
+    return np.diag(s) - np.outer(s, s)
+
+
+@pytest.mark.parametrize(("f", "grad", "at"), [
+    # values that underflow in the claim's dtype (X = the smallest normal float32)
+    (lambda w, X, y: my_loss(X, w, y), lambda w, X, y: my_grad(X, w, y),
+     (np.ones(3, np.float32), np.full((20, 3), np.float32(1.1754944e-38)),
+      np.zeros(20, np.float32))),
+    (lambda A, x: x @ A @ x, lambda A, x: np.outer(x, x), (np.zeros((5, 5)),
+                                                           np.full(5, 3.3e-159))),
+    # a bump narrower than a step proportional to |x|; mixed scales; the domain's edge
+    (lambda x: np.sum(np.exp(-(x - 1000.0) ** 2 / 2)),
+     lambda x: -(x - 1000.0) * np.exp(-(x - 1000.0) ** 2 / 2), np.array([1000.3, 999.1, 1001.2])),
+    (lambda x: x[0] + np.sum(np.sin(x[1:])), lambda x: np.r_[1.0, np.cos(x[1:])],
+     np.array([1e4, 0.5, -0.3])),
+    (lambda p: -np.sum(np.log(p)), lambda p: -1 / p, np.array([1e-4, 0.3, 0.5])),
+    (lambda A: np.linalg.slogdet(A)[1], lambda A: np.linalg.inv(A).T,
+     (np.diag([1.0, 1e-3, 1e-3, 1e-3]),)),
+    (np.sin, np.cos, (3000.0,)),
+    # at an exact optimum the gradient is 0 and f's rounding is not proportional to f
+    (lambda w, X, y: my_loss(X, w, y), lambda w, X, y: my_grad(X, w, y),
+     (np.array([0.5, 0.5]), np.ones((4, 2)), np.ones(4))),
+], ids=["float32-underflow", "subnormal-claim", "bump", "mixed-scales", "log-near-0", "logdet",
+        "sin-3000", "exact-optimum"])
+def test_correct_derivatives_pass_where_fixed_steps_fail(f, grad, at):
+    assert_gradient(f, grad, at=at)
+
+
+def test_a_correct_float32_gradient_at_an_optimum_passes():
+    # the float32 gradient there is rounding noise larger than itself; the formula is right
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((10000, 5))
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(10000)
+    w = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert_gradient(my_loss, my_grad, at=(X.astype(np.float32), w.astype(np.float32),
+                                          y.astype(np.float32)), wrt=1)
+    z = np.array([0.12, 29.9, -27.4, -89.1, -45.5, -99.2, 6.0, 134.0], np.float32)
+    assert_jacobian(softmax, softmax_saturated_jacobian, at=z)
+
+
+@pytest.mark.parametrize(("f", "grad", "at"), [
+    (lambda x: 1e12 + x @ x, lambda x: 0 * x, np.array([0.3, -0.2, 0.5])),  # f's offset
+    (my_loss, lambda X, w, y: my_grad(X, w, y) * np.array([1.0, 1.0, 2.0]),  # a small entry
+     (np.random.default_rng(3).standard_normal((50, 3)) * np.array([1e3, 1.0, 1e-3]),
+      np.ones(3), np.random.default_rng(4).standard_normal(50) * 1e3)),
+], ids=["large-offset", "small-entry-doubled"])
+def test_wrong_gradients_that_tolerances_used_to_hide_fail(f, grad, at):
+    with pytest.raises(AssertionError, match="does not match"):
+        assert_gradient(f, grad, at=at, wrt=len(at) - 2 if isinstance(at, tuple) else 0)
+
+
+def test_a_wrong_hessian_under_a_large_offset_fails():
+    with pytest.raises(AssertionError, match="Hessian of <lambda>"):
+        assert_hessian(lambda x: 1e9 + x @ x, np.zeros((3, 3)), at=np.array([0.3, -0.2, 0.5]))
+
+
+def test_one_wrong_entry_of_a_large_vector_is_seen_along_random_directions():
+    x = np.random.default_rng(8).standard_normal(10**5).astype(np.float32)
+
+    def g(x):
+        out = x.astype(np.float64)
+        out[12345] = 0.0
+        return out
+
+    with pytest.raises(AssertionError, match="directional derivatives"):
+        assert_gradient(lambda x: 0.5 * np.sum(x.astype(np.float64) ** 2), g, at=x)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_float16_overflow_in_the_users_code_is_named():
+    X, w, y = np.full((20, 3), 9.0, np.float16), np.full(3, 9.0, np.float16), np.zeros(20,
+                                                                                   np.float16)
+    with pytest.raises(AssertionError, match="overflows or divides by zero in float16"):
+        assert_gradient(my_loss, my_grad, at=(X, w, y), wrt=1)

@@ -6,17 +6,22 @@ one argument: along a few seeded random directions (cheap at any size), and entr
 entry when the argument is small.  ``assert_jacobian`` and ``assert_hessian`` do the
 same for a vector-valued ``f`` and for second derivatives.
 
-The differences are Richardson-extrapolated central differences, D = (4·D(h/2) − D(h))/3,
-whose truncation error is O(h⁴).  They are taken in float64 whenever ``f`` computes in
-float64 when given float64 arguments, also when the user's arrays are float32: the
-reference is then as accurate as for float64 code, and only the claimed derivative
-carries float32 rounding, which the float32 tolerance allows for.  Code that casts to
-float32 inside is differenced in float32 with a larger step.
+The differences follow Ridders' method: central difference quotients at steps h, h/2,
+h/4, … extrapolated towards h → 0 in a Neville tableau, which picks the step where
+truncation and rounding balance and estimates the error of its answer.  That error, and
+the rounding of ``f``'s values, are allowed for in the comparison.
+
+float32: the differences are taken with the arguments promoted to float64 whenever ``f``
+then computes in float64; and a claimed derivative computed by code that follows its
+arguments' dtype is judged as that code computes it from float64 arguments (its float32
+result must be finite where that one is).  Code that casts to float32 inside is judged
+in float32, with float32's tolerance.
 """
 
 from __future__ import annotations
 
 import inspect
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +32,7 @@ from ..errors import ArgumentError
 
 __all__ = ["TOLERANCES", "assert_gradient", "assert_hessian", "assert_jacobian"]
 
-#: Default relative tolerance by the dtype of the argument differentiated.  The absolute
-#: tolerance defaults to rtol × the largest |desired| value of the check, so that entries
-#: far below the derivative's scale are compared on that scale.
+#: Default relative tolerance by the dtype in which the claimed derivative is judged.
 TOLERANCES: dict[np.dtype, float] = {
     np.dtype(np.float16): 5e-2,
     np.dtype(np.float32): 1e-3,
@@ -38,6 +41,10 @@ TOLERANCES: dict[np.dtype, float] = {
 }
 
 Tolerance = float | Mapping[Any, float] | None
+
+_CON = 2.0  # the step shrinks by this factor from one level of the tableau to the next
+_LEVELS = 16  # at most this many steps per difference (after the first finite one)
+_SHRINKS = 64  # at most this many halvings to find a step where f is finite on both sides
 
 
 # -- the user's function at a point -----------------------------------------------------------
@@ -54,7 +61,7 @@ class _Point:
     raw: Any  # the variable as given (a Python float is passed back as one)
 
     def call(self, fn: Callable[..., Any], x: np.ndarray | None = None, *,
-             promote: bool = False) -> np.ndarray:
+             promote: bool = False) -> Any:
         """``fn`` at the point, the variable replaced by ``x``; every array is a fresh copy,
         so a function that changes its arguments in place cannot change the point."""
         value: Any = self.x if x is None else x
@@ -66,32 +73,44 @@ class _Point:
             args[self.key] = _fresh(value, promote)
         else:
             kwargs[self.key] = _fresh(value, promote)
-        return np.asarray(fn(*args, **kwargs))
+        return fn(*args, **kwargs)
 
 
 def _fresh(v: Any, promote: bool) -> Any:
-    """A copy of an array (float64 if ``promote`` and it is float16/float32)."""
-    if isinstance(v, np.ndarray):
-        return v.astype(np.float64) if promote and v.dtype.kind == "f" and v.dtype.itemsize < 8 \
-            else v.copy()
-    return _promote(v) if promote else v
-
-
-def _promote(v: Any) -> Any:
-    """float16/float32 arrays and scalars as float64 (everything else as it is)."""
-    if isinstance(v, np.ndarray | np.floating) and v.dtype.kind == "f" and v.dtype.itemsize < 8:
+    """A copy of an array; float16/float32 arrays and scalars as float64 if ``promote``."""
+    low = isinstance(v, np.ndarray | np.floating) and v.dtype.kind == "f" and v.dtype.itemsize < 8
+    if promote and low:
         return v.astype(np.float64)
-    return v
+    return v.copy() if isinstance(v, np.ndarray) else v
+
+
+def _numbers(out: Any) -> np.ndarray | None:
+    """``out`` as an array of real numbers, or None if it is not one."""
+    try:
+        arr = np.asarray(out)
+    except (ValueError, TypeError):  # ragged lists and the like
+        return None
+    return arr if arr.dtype.kind in "fiub" else None
 
 
 def _name(fn: Any) -> str:
     return getattr(fn, "__name__", None) or type(fn).__name__
 
 
+def _int(name: str, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
+        raise ArgumentError(f"{name} must be an integer ≥ 0, not {v!r}")
+    return int(v)
+
+
 def _point(fn: Callable[..., Any], at: Any, wrt: int | str) -> _Point:
     """Split ``at`` into positional and keyword arguments and find the variable."""
     if not callable(fn):
         raise ArgumentError(f"f must be a function, not {type(fn).__name__}")
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        params = []
     if isinstance(at, Mapping):
         args: tuple[Any, ...] = ()
         kwargs = dict(at)
@@ -106,28 +125,20 @@ def _point(fn: Callable[..., Any], at: Any, wrt: int | str) -> _Point:
         args = tuple(at) if isinstance(at, tuple | list) else (at,)
         kwargs = {}
         if isinstance(wrt, str):
-            try:
-                names = list(inspect.signature(fn).parameters)
-            except (TypeError, ValueError):
-                names = []
-            if wrt not in names[:len(args)]:
+            if wrt not in params[:len(args)]:
                 raise ArgumentError(f"wrt={wrt!r} is not the name of one of the {len(args)} "
                                     f"arguments of {_name(fn)}")
-            wrt = names.index(wrt)
-        if isinstance(wrt, bool) or not isinstance(wrt, int) or not -len(args) <= wrt < len(args):
+            wrt = params.index(wrt)
+        if isinstance(wrt, bool) or not isinstance(wrt, numbers.Integral) or not (
+                -len(args) <= wrt < len(args)):
             raise ArgumentError(f"wrt={wrt!r} is not the position of one of the {len(args)} "
                                 "arguments in at")
-        key = wrt % len(args)
-        try:
-            params = list(inspect.signature(fn).parameters)
-        except (TypeError, ValueError):
-            params = []
-        label = (f"{params[key]} (argument {key})" if key < len(params)
-                 else f"argument {key}")
+        key = int(wrt) % len(args)
+        label = f"{params[key]} (argument {key})" if key < len(params) else f"argument {key}"
     raw = args[key] if isinstance(key, int) else kwargs[key]
-    x = np.asarray(raw)
-    if x.dtype.kind not in "f":
-        kind = "integers" if x.dtype.kind in "iub" else f"{x.dtype} values"
+    x = _numbers(raw)
+    if x is None or x.dtype.kind != "f":
+        kind = "integers" if x is not None else f"a {type(raw).__name__}"
         raise ArgumentError(f"{label} holds {kind}: derivatives need floating-point values "
                             f"(for example np.asarray(..., dtype=float))")
     if not np.all(np.isfinite(x)):
@@ -138,14 +149,37 @@ def _point(fn: Callable[..., Any], at: Any, wrt: int | str) -> _Point:
     return _Point(fn, args, kwargs, key, x.copy(), label, raw)
 
 
-# -- differences ----------------------------------------------------------------------------
+def _with_shape(p: _Point) -> str:
+    if p.label.endswith(")"):
+        return f"{p.label[:-1]}, shape {p.x.shape}, {p.x.dtype})"
+    return f"{p.label} (shape {p.x.shape}, {p.x.dtype})"
+
+
+def _entry(shape: tuple[int, ...], k: int) -> str:
+    if not shape:
+        return "[]"
+    return "[" + ", ".join(str(int(i)) for i in np.unravel_index(k, shape)) + "]"
+
+
+# -- the reference: Ridders' extrapolation of central differences --------------------------------
+class _NotFinite(Exception):
+    """f is not finite on both sides of the point at any step tried."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+
 @dataclass(frozen=True, slots=True)
 class _Reference:
-    """How the differences are taken: promoted to float64 or in the argument's dtype."""
+    """How ``f`` is evaluated for the differences: promoted to float64, or as given."""
 
+    fn: Callable[[np.ndarray, bool], np.ndarray]  # value(x, promote) → array
     promote: bool
     dtype: np.dtype
-    step: float  # h, for a unit direction
+    first_step: float | None  # the user's eps
+    order: int  # 2: second differences
+    f0: np.ndarray  # f at the point, evaluated the same way
 
     @property
     def eps(self) -> float:
@@ -154,75 +188,164 @@ class _Reference:
     @property
     def words(self) -> str:
         how = "f evaluated in float64" if self.promote else f"in {self.dtype}"
-        return f"central differences, {how}, Richardson-extrapolated, step {self.step:.2g}"
+        kind = "central differences" if self.order == 1 else "central second differences"
+        return f"{kind}, {how}, extrapolated by Ridders' method"
 
 
-def _reference(p: _Point, value: Callable[..., np.ndarray], order: int,
-               eps: float | None) -> _Reference:
-    promote = p.x.dtype.itemsize < 8
-    dtype = np.dtype(np.float64)
-    if promote and value(p.x.astype(np.float64), True).dtype != np.float64:
-        promote, dtype = False, p.x.dtype  # f computes in float32 whatever it is given
-    elif not promote:
-        dtype = p.x.dtype
-    # the step that balances truncation (h⁴ after extrapolation) with rounding (ε/h^order)
-    machine = float(np.finfo(dtype).eps)
-    scale = max(1.0, float(np.max(np.abs(p.x), initial=0.0)))
-    h = eps if eps is not None else machine ** (1 / (4 + order)) * scale
-    if not (isinstance(h, float | int) and h > 0 and np.isfinite(h)):
+def _reference(p: _Point, value: Callable[[np.ndarray, bool], np.ndarray],
+               eps: float | None, order: int = 1) -> _Reference:
+    if eps is not None and (isinstance(eps, bool) or not isinstance(eps, numbers.Real)
+                            or not 0 < eps < float("inf")):
         raise ArgumentError(f"eps must be a positive number, not {eps!r}")
-    return _Reference(promote, dtype, float(h))
+    ref = None
+    if p.x.dtype.itemsize < 8:
+        with np.errstate(all="ignore"):  # a nan here is reported below
+            f0 = value(p.x.astype(np.float64), True)
+        if f0.dtype == np.float64:
+            ref = _Reference(value, True, np.dtype(np.float64), eps, order, f0)
+    if ref is None:  # f computes in its own dtype
+        with np.errstate(all="ignore"):
+            f0 = value(p.x, False).astype(np.float64)
+        ref = _Reference(value, False, p.x.dtype, eps, order, f0)
+    if not np.all(np.isfinite(ref.f0)):
+        raise ArgumentError(f"{_name(p.fn)} is not finite at the point itself "
+                            f"({_fmt(ref.f0)}): there is no derivative to compare")
+    return ref
 
 
-#: rounding in f, relative to |f|, allowed for per unit of machine epsilon: f's own
-#: rounding (sums of many terms) comes on top of that of the differences
-_ROUNDING = 16.0
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One extrapolation: estimate, error bound, and whether it settled."""
+
+    best: np.ndarray
+    error: np.ndarray
+    settled: bool  # every estimate within ``enough``
+    flat: bool  # f did not change at any step tried: no information about the slope
+    scale: float  # |change of f| / h^order at the first step: the derivative's size nearby
 
 
-def _first(p: _Point, value: Callable[..., np.ndarray], ref: _Reference, v: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
-    """d/dt f(x + t·v) at t = 0, and a bound on its rounding error (per output)."""
-    x = p.x.astype(ref.dtype)
-    v = v.astype(ref.dtype)
-    seen: list[np.ndarray] = []
+def _tableau(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: float,
+             order: int, eps: float, enough: Callable[[np.ndarray], np.ndarray], where: str,
+             floor: float) -> _Run:
+    h = h0
+    for _ in range(_SHRINKS):  # a step where f is defined on both sides (log near 0)
+        if h < floor:  # x ± h·v would round to x itself
+            raise _NotFinite(where)
+        val, fmax, scale = quotient(h)
+        if np.all(np.isfinite(val)) and np.isfinite(scale):
+            break
+        h /= _CON
+    else:
+        raise _NotFinite(f"{where}, for every step from {h0:.3g} down to {h:.3g}")
+    column, flat = [val], not np.any(val)
+    best, err = val, np.full(val.shape, np.inf)
+    step = np.full(val.shape, h)
+    calm = False  # the last level was already within ``enough``
+    for _ in range(_LEVELS):
+        h /= _CON
+        if h < floor:
+            break
+        val, fm, _ = quotient(h)
+        if not np.all(np.isfinite(val)):
+            break
+        fmax, flat = max(fmax, fm), flat and not np.any(val)
+        row, fac = [val], _CON**2
+        for j in range(1, len(column) + 1):
+            row.append((row[j - 1] * fac - column[j - 1]) / (fac - 1))
+            fac *= _CON**2
+            errt = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - column[j - 1]))
+            better = errt <= err
+            best = np.where(better, row[j], best)
+            err = np.where(better, errt, err)
+            step = np.where(better, h, step)
+        grew = np.abs(row[-1] - column[-1]) >= 2 * err  # rounding has taken over
+        column = row
+        settled = bool(np.all(err <= enough(best)))
+        if np.all(grew) or (settled and calm):  # two levels in a row: not a lucky agreement
+            break
+        calm = settled
+    if not np.all(np.isfinite(err)):
+        raise _NotFinite(f"{where}, at half the step {h0:.3g}")
+    total = err + 4 * eps * fmax / step**order
+    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale)
 
-    def d(h: float) -> np.ndarray:
-        hi = value(x + h * v, ref.promote).astype(np.float64)
-        lo = value(x - h * v, ref.promote).astype(np.float64)
-        seen.extend((np.abs(hi), np.abs(lo)))
-        return (hi - lo) / (2 * h)
 
-    h = ref.step
-    est = (4 * d(h / 2) - d(h)) / 3
-    # |4·D(h/2) − D(h)|/3 rounds by about (4·2/h + 1/h)·ε|f|/3 = 3ε|f|/h
-    noise = _ROUNDING * 3 * ref.eps * np.maximum.reduce(seen) / h
-    return est, noise
+def _ridders(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: float,
+             order: int, eps: float, enough: Callable[[np.ndarray], np.ndarray], where: str,
+             floor: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """The limit h → 0 of a central difference quotient whose error is a series in h².
 
-
-def _second(p: _Point, value: Callable[..., np.ndarray], ref: _Reference, u: np.ndarray,
-            v: np.ndarray) -> tuple[float, float]:
-    """∂²/∂s∂t f(x + s·u + t·v) at 0, and a bound on its rounding error."""
-    x = p.x.astype(ref.dtype)
-    u, v = u.astype(ref.dtype), v.astype(ref.dtype)
-    seen = [0.0]
-
-    def d(h: float) -> float:
-        def f(a: float, b: float) -> float:
-            out = float(value(x + a * h * u + b * h * v, ref.promote))
-            seen.append(abs(out))
-            return out
-        return (f(1, 1) - f(1, -1) - f(-1, 1) + f(-1, -1)) / (4 * h * h)
-
-    h = ref.step
-    est = (4 * d(h / 2) - d(h)) / 3
-    # four values over 4h²: (4·4/h² + 1/h²)·ε|f|/3 ≈ 6ε|f|/h²
-    return est, _ROUNDING * 6 * ref.eps * max(seen) / (h * h)
+    Ridders' tableau from the step h0 down; if it does not settle — h0 was too large for
+    f (a bump narrower than h0, a pole or the domain's edge within h0), or f did not
+    change at all — again from h0/256 and h0/65536, keeping the run that settled, or else
+    the one with the smallest error.  Returns the estimate and a bound on its error:
+    Ridders' estimate (how far the best entry is from its neighbours) plus the rounding
+    of f's values at that step, 4ε·max|f|/h^order; and the derivative's size near the
+    point, |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
+    runs: list[_Run] = []
+    for k in range(3):
+        try:
+            run = _tableau(quotient, h0 / 256**k, order, eps, enough, where, floor)
+        except _NotFinite:
+            if k == 2 and not runs:
+                raise _NotFinite(f"{where}, for every step from {h0:.3g} down to "
+                                 f"{floor:.3g}") from None
+            continue
+        runs.append(run)
+        if run.settled and not run.flat:
+            return run.best, run.error, run.scale
+    informative = [r for r in runs if not r.flat] or runs
+    pick = min(informative, key=lambda r: float(np.max(r.error)))
+    return pick.best, pick.error, max(r.scale for r in runs)
 
 
-def _stack(diffs: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """Differences and their rounding bounds, each flattened into one array."""
-    return (np.concatenate([np.ravel(d) for d, _ in diffs]) if diffs else np.empty(0),
-            np.concatenate([np.ravel(e) for _, e in diffs]) if diffs else np.empty(0))
+def _start(x: np.ndarray, v: np.ndarray) -> float:
+    """The first step along v: 0.1·(1 + log(1 + Σ|x_i v_i|)) — about 0.1 near the origin,
+    growing slowly with x (f's scale need not grow with x: sin at 3000 varies as at 0)."""
+    return 0.1 * (1.0 + float(np.log1p(np.sum(np.abs(x) * np.abs(v)))))
+
+
+def _floor(x: np.ndarray, eps: float, v: np.ndarray) -> float:
+    """The smallest step that still moves x along v: 64ε·max(|x_i|) over v's support."""
+    return 64 * eps * max(float(np.max(np.abs(x) * (v != 0), initial=0.0)),
+                          float(np.finfo(np.float64).tiny))
+
+
+def _first(p: _Point, ref: _Reference, v: np.ndarray, enough: Callable[[np.ndarray],
+           np.ndarray], where: str) -> tuple[np.ndarray, np.ndarray, float]:
+    """d/dt f(x + t·v) at t = 0 (per output of f), a bound on its error, and the
+    derivative's size near the point."""
+    x, v = p.x.astype(ref.dtype), v.astype(ref.dtype)
+
+    def quotient(h: float) -> tuple[np.ndarray, float, float]:
+        # steps may leave f's domain (log of a negative): the tableau copes, NumPy is quiet
+        with np.errstate(all="ignore"):
+            hi = ref.fn(x + h * v, ref.promote).astype(np.float64)
+            lo = ref.fn(x - h * v, ref.promote).astype(np.float64)
+            change = float(np.max(np.abs([hi - ref.f0, lo - ref.f0]), initial=0.0)) / h
+            return (hi - lo) / (2 * h), float(np.max(np.abs([hi, lo]), initial=0.0)), change
+
+    return _ridders(quotient, ref.first_step or _start(p.x, v), 1, ref.eps, enough, where,
+                    _floor(p.x, ref.eps, v))
+
+
+def _second(p: _Point, ref: _Reference, u: np.ndarray, v: np.ndarray,
+            enough: Callable[[np.ndarray], np.ndarray], where: str
+            ) -> tuple[np.ndarray, np.ndarray, float]:
+    """∂²/∂s∂t f(x + s·u + t·v) at 0, a bound on its error, and its size near the point."""
+    x, u, v = p.x.astype(ref.dtype), u.astype(ref.dtype), v.astype(ref.dtype)
+
+    def quotient(h: float) -> tuple[np.ndarray, float, float]:
+        with np.errstate(all="ignore"):
+            vals = [ref.fn(x + a * h * u + b * h * v, ref.promote).astype(np.float64)
+                    for a, b in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+            q = (vals[0] - vals[1] - vals[2] + vals[3]) / (4 * h * h)
+            change = float(np.max(np.abs(np.array(vals) - ref.f0), initial=0.0)) / (h * h)
+        return q, float(np.max(np.abs(vals), initial=0.0)), change
+
+    h0 = ref.first_step or max(_start(p.x, u), _start(p.x, v))
+    return _ridders(quotient, h0, 2, ref.eps, enough, where,
+                    max(_floor(p.x, ref.eps, u), _floor(p.x, ref.eps, v)))
 
 
 def _directions(shape: tuple[int, ...], count: int, seed: int) -> list[np.ndarray]:
@@ -230,7 +353,8 @@ def _directions(shape: tuple[int, ...], count: int, seed: int) -> list[np.ndarra
     out = []
     for _ in range(count):
         v = rng.standard_normal(shape)
-        out.append(v / np.linalg.norm(v) if np.linalg.norm(v) > 0 else v)
+        norm = np.linalg.norm(v)
+        out.append(v / norm if norm > 0 else v)
     return out
 
 
@@ -240,16 +364,70 @@ def _basis(shape: tuple[int, ...], k: int) -> np.ndarray:
     return e.reshape(shape)
 
 
-# -- comparing, and the failure message ---------------------------------------------------------
+# -- the claim ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """The user's derivative as judged: values (float64), the dtype they were computed in."""
+
+    value: np.ndarray
+    dtype: np.dtype
+    name: str
+    note: str | None = None
+
+
+def _claimed(p: _Point, claim: Any, want: tuple[int, ...], what: str,
+             flat: tuple[int, int] | None = None) -> _Claim:
+    """The user's derivative at the point (called if a function), in the wanted shape;
+    ``flat`` is the 2-D shape also accepted for a Jacobian or a Hessian."""
+    __tracebackhide__ = True
+    name = _name(claim) if callable(claim) else "the given array"
+    value = _numbers(p.call(claim) if callable(claim) else claim)
+    if value is None:
+        raise AssertionError(f"{what}: {name} returned something that is not an array of "
+                             "numbers")
+
+    def shaped(v: np.ndarray) -> np.ndarray:
+        if v.shape == want:
+            return v
+        if v.shape == flat or v.size == 1 == int(np.prod(want, dtype=int)):
+            return v.reshape(want)
+        raise AssertionError(f"{what}: {name} returned shape {v.shape}, but the derivative "
+                             f"has shape {want}")
+
+    value = shaped(value)
+    dtype = value.dtype if value.dtype.kind == "f" else np.dtype(np.float64)
+    if callable(claim) and dtype.itemsize < 8 and p.x.dtype.itemsize < 8:
+        wide = _numbers(p.call(claim, promote=True))
+        if wide is not None and wide.dtype == np.float64 and wide.size == value.size:
+            wide = shaped(wide)
+            lost = np.isfinite(wide) & ~np.isfinite(value)
+            if lost.any():
+                k = int(np.flatnonzero(lost.ravel())[0])
+                raise AssertionError(
+                    f"{what}: {name} gives {value.ravel()[k]} in {value.dtype} at entry "
+                    f"{_entry(want, k)}, where it gives {wide.ravel()[k]:.6g} from float64 "
+                    "arguments: the computation overflows or divides by zero in "
+                    f"{value.dtype}")
+            with np.errstate(all="ignore"):
+                dev = float(np.max(np.abs(value.astype(np.float64) - wide), initial=0.0))
+            return _Claim(wide, np.dtype(np.float64), name,
+                          f"{name} follows its arguments' dtype, so it is judged as it computes "
+                          f"from float64 arguments; its {value.dtype} result differs from "
+                          f"that by at most {dev:.3g} (rounding)")
+    return _Claim(value.astype(np.float64), dtype, name)
+
+
+# -- comparing, and the failure message -------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class _Family:
     """One family of comparisons (random directions, or entries), flattened."""
 
     noun: str  # "directional derivatives", "entries"
-    how: str  # "along 4 random directions (seed 0)", "all 3"
+    how: str  # "along 4 random directions (seed 0)", "(all 3)"
     actual: np.ndarray
     desired: np.ndarray
-    noise: np.ndarray  # a bound on the rounding error of each desired value
+    error: np.ndarray  # a bound on the error of each desired value
+    scale: float  # the derivative's size near the point (|f(x ± h₀v) − f(x)|/h₀)
     labels: list[str]  # where each value is: "[1]", "direction 2", "direction 2, output [0]"
 
 
@@ -258,10 +436,14 @@ def _tolerance(given: Tolerance, dtype: np.dtype, name: str) -> float | None:
         return TOLERANCES.get(dtype, TOLERANCES[np.dtype(np.float64)]) if name == "rtol" else None
     if isinstance(given, Mapping):
         for k, v in given.items():
-            if np.dtype(k) == dtype:
+            try:
+                key = np.dtype(k)
+            except TypeError:
+                raise ArgumentError(f"{name} is keyed by dtype; {k!r} is not one") from None
+            if key == dtype:
                 return _tolerance(v, dtype, name)
         return _tolerance(None, dtype, name)
-    if isinstance(given, bool) or not isinstance(given, float | int) or not given >= 0:
+    if isinstance(given, bool) or not isinstance(given, numbers.Real) or not given >= 0:
         raise ArgumentError(f"{name} must be a number ≥ 0 (or a dict keyed by dtype), "
                             f"not {given!r}")
     return float(given)
@@ -272,22 +454,46 @@ def _fmt(a: np.ndarray) -> str:
                            edgeitems=4, max_line_width=88, separator=" ")
 
 
-def _compare(title: str, families: list[_Family], rtol: float, atol_given: float | None,
-             reference: str, claimed: str, notes: list[str]) -> None:
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """What one assertion compares: its title, reference and tolerances."""
+
+    title: str
+    ref: _Reference
+    claim: _Claim
+    rtol: float
+    atol: float | None  # None: the default, 16ε × the largest |desired|
+
+    def enough(self) -> Callable[[np.ndarray], np.ndarray]:
+        """When an extrapolation may stop: far inside the tolerance."""
+        return lambda best: self.rtol * 1e-3 * np.abs(best)
+
+
+def _check(title: str, ref: _Reference, claim: _Claim, rtol: Tolerance, atol: Tolerance
+           ) -> _Check:
+    r = _tolerance(rtol, claim.dtype, "rtol")
+    assert r is not None
+    return _Check(title, ref, claim, r, _tolerance(atol, claim.dtype, "atol"))
+
+
+def _compare(c: _Check, families: list[_Family], notes: list[str]) -> None:
     """Raise the fixed failure layout if any value of any family is out of tolerance.
 
-    One atol for all families (rtol × the largest |desired| of them all, unless given);
-    the largest differences and the values shown are those of the last failing family
-    (the entries, when they were compared)."""
+    One atol for all families; the largest differences and the values shown are those of
+    the last failing family (the entries, when they were compared)."""
     __tracebackhide__ = True
-    scale = max(float(np.max(np.abs(f.desired), initial=0.0)) for f in families)
-    atol = atol_given if atol_given is not None else rtol * scale
-    atol_words = (f"atol={atol:.3g}" if atol_given is not None else
-                  f"atol={atol:.3g} (rtol × largest |desired|)")
+    scale = max(max(float(np.max(np.abs(f.desired), initial=0.0)), f.scale) for f in families)
+    info = np.finfo(c.claim.dtype)
+    if c.atol is not None:
+        atol, atol_words = c.atol, f"atol={c.atol:.3g}"
+    else:  # the claim's own rounding relative to the derivative's size, and underflow
+        atol = 16 * float(info.eps) * scale + float(info.tiny) / float(info.eps)
+        atol_words = f"atol={atol:.3g} (16ε × the derivative's size nearby)"
     rows, failing = [], None
     for fam in families:
-        diff = np.where(np.isfinite(fam.actual), np.abs(fam.actual - fam.desired), np.inf)
-        bad = ~(diff <= atol + rtol * np.abs(fam.desired) + fam.noise)
+        with np.errstate(all="ignore"):
+            diff = np.where(np.isfinite(fam.actual), np.abs(fam.actual - fam.desired), np.inf)
+        bad = ~(diff <= atol + c.rtol * np.abs(fam.desired) + fam.error)
         rows.append(f"{int(bad.sum())} of {diff.size} {fam.noun}")
         if bad.any():
             failing = (fam, diff, bad)
@@ -297,52 +503,65 @@ def _compare(title: str, families: list[_Family], rtol: float, atol_given: float
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(fam.desired != 0, diff / np.abs(fam.desired), np.inf)
     i, j = int(np.argmax(diff)), int(np.argmax(np.where(bad, rel, -1.0)))
-    noise = max(float(np.max(f.noise, initial=0.0)) for f in families)
+    error = max(float(np.max(f.error, initial=0.0)) for f in families)
+    judged = "" if c.claim.dtype == np.float64 else f" (judged in {c.claim.dtype})"
     lines = [
-        title,
+        c.title,
         f"  checked:   {'; '.join(f'{f.noun} {f.how}' for f in families)}",
-        f"  tolerance: |actual − desired| ≤ atol + rtol·|desired| + rounding, rtol={rtol:.3g}, "
-        f"{atol_words},",
-        f"             rounding (of the differences, at most) {noise:.3g}",
+        "  tolerance: |actual − desired| ≤ atol + rtol·|desired| + error of the differences,",
+        f"             rtol={c.rtol:.3g}{judged}, {atol_words}, error at most {error:.3g}",
         f"  mismatch:  {', '.join(rows)}",
         f"  largest absolute difference: {diff[i]:.6g} at {fam.labels[i]}",
         f"  largest relative difference: {rel[j]:.6g} at {fam.labels[j]}",
-        f"  ACTUAL  ({fam.noun} of {claimed}):",
+        f"  ACTUAL  ({fam.noun} of {c.claim.name}):",
         "    " + _fmt(fam.actual).replace("\n", "\n    "),
-        f"  DESIRED ({reference}):",
+        f"  DESIRED ({c.ref.words}):",
         "    " + _fmt(fam.desired).replace("\n", "\n    "),
-        *(f"  note: {n}" for n in notes),
+        *(f"  note: {n}" for n in ([c.claim.note] if c.claim.note else []) + notes),
     ]
     raise AssertionError("\n".join(lines))
 
 
-def _claimed(p: _Point, claim: Any, want: tuple[int, ...], what: str,
-             flat: tuple[int, int] | None = None) -> tuple[np.ndarray, str]:
-    """The user's derivative at the point (called if a function), in the wanted shape;
-    ``flat`` is the 2-D shape also accepted for a Jacobian or a Hessian."""
+def _counts(directions: Any, full: Any, seed: Any, default_full: int, size: int) -> tuple[
+        int, int, int]:
+    d, s = _int("directions", directions), _int("seed", seed)
+    n = default_full if full is None else _int("full", full)
+    if d == 0 and size > n:
+        raise ArgumentError(f"nothing to compare: directions=0 and the variable has {size} "
+                            f"entries, more than full={n}")
+    return d, n, s
+
+
+def _scalar(f: Callable[..., Any], p: _Point, what: str) -> Callable[[np.ndarray, bool],
+                                                                      np.ndarray]:
+    """value(x, promote): f at x, checked to be one real number."""
+    def value(x: np.ndarray, promote: bool) -> np.ndarray:
+        out = _numbers(p.call(f, x, promote=promote))
+        if out is None:
+            raise ArgumentError(f"{_name(f)} returned something that is not a number")
+        if out.size != 1:
+            raise ArgumentError(f"{_name(f)} returned shape {out.shape}, not a scalar: {what}")
+        return out.reshape(())
+    return value
+
+
+def _differences(p: _Point, c: _Check, pairs: list[tuple[np.ndarray, ...]], order: int,
+                 labels: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
+    """The differences along each direction (pair of directions, for order 2), their
+    error bounds, and the derivative's size near the point."""
     __tracebackhide__ = True
-    name = _name(claim) if callable(claim) else "the given array"
-    value = p.call(claim) if callable(claim) else np.asarray(claim)
-    if value.dtype.kind not in "fiu":
-        raise AssertionError(f"{what}: {name} returned {value.dtype} values, not numbers")
-    if value.shape != want:
-        if value.shape == flat or value.size == 1 == int(np.prod(want, dtype=int)):
-            value = value.reshape(want)
-        else:
-            raise AssertionError(f"{what}: {name} returned shape {value.shape}, but the "
-                                 f"derivative has shape {want}")
-    return value.astype(np.float64), name
-
-
-def _sizes(directions: int, full: int | None, seed: int, default_full: int) -> int:
-    for name, v in (("directions", directions), ("seed", seed)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise ArgumentError(f"{name} must be an integer ≥ 0, not {v!r}")
-    if full is None:
-        return default_full
-    if isinstance(full, bool) or not isinstance(full, int) or full < 0:
-        raise ArgumentError(f"full must be an integer ≥ 0, not {full!r}")
-    return full
+    out = []
+    for dirs, where in zip(pairs, labels, strict=True):
+        try:
+            if order == 1:
+                out.append(_first(p, c.ref, dirs[0], c.enough(), where))
+            else:
+                out.append(_second(p, c.ref, dirs[0], dirs[1], c.enough(), where))
+        except _NotFinite as exc:
+            raise AssertionError(f"{c.title}: cannot compare, {_name(p.fn)} is not finite "
+                                 f"on both sides of the point along {exc.where}") from None
+    return (np.concatenate([np.ravel(d) for d, _, _ in out]),
+            np.concatenate([np.ravel(e) for _, e, _ in out]), max(s for _, _, s in out))
 
 
 # -- the assertions ---------------------------------------------------------------------------
@@ -363,9 +582,10 @@ def assert_gradient(f: Callable[..., Any], grad: Callable[..., Any] | Any, *, at
     wrt : int or str
         Which argument is the variable: its position in ``at`` or its name.
     rtol, atol : float or dict, optional
-        Tolerances of ``|actual − desired| ≤ atol + rtol·|desired|``; a dict keyed by dtype
-        overrides per dtype.  Defaults: rtol from :data:`TOLERANCES` by the variable's dtype
-        (float64 1e-5, float32 1e-3), atol = rtol × the largest |desired| value.
+        A value passes when ``|actual − desired| ≤ atol + rtol·|desired| + e``, e the
+        estimated error of the differences.  rtol defaults by the dtype the claim is
+        judged in (:data:`TOLERANCES`: float64 1e-5, float32 1e-3); atol to 16ε × the
+        largest |desired|.  A dict keyed by dtype overrides per dtype.
     directions : int
         Random unit directions v (seeded) along which ⟨grad, v⟩ is compared with the
         central difference of ``f``.
@@ -375,7 +595,8 @@ def assert_gradient(f: Callable[..., Any], grad: Callable[..., Any] | Any, *, at
     seed : int
         Seed of the directions.
     eps : float, optional
-        Step of the central differences (default: ε^(1/5) · max(1, max|x|)).
+        The first step of the differences (default 0.1 · max(1, Σ|x_i v_i|)); Ridders'
+        method then halves it until the answer is accurate or rounding takes over.
 
     Raises
     ------
@@ -398,36 +619,29 @@ def assert_gradient(f: Callable[..., Any], grad: Callable[..., Any] | Any, *, at
     """
     __tracebackhide__ = True
     p = _point(f, at, wrt)
-    full = _sizes(directions, full, seed, 32)
-
-    def value(x: np.ndarray, promote: bool) -> np.ndarray:
-        out = p.call(f, x, promote=promote)
-        if out.size != 1:
-            raise ArgumentError(f"{_name(f)} returned shape {out.shape}, not a scalar: for a "
-                                "function with vector values use assert_jacobian")
-        return out.reshape(())
-
+    directions, full, seed = _counts(directions, full, seed, 32, p.x.size)
+    value = _scalar(f, p, "for a function with array values use assert_jacobian")
+    value(p.x, False)
     title = (f"Gradient of {_name(f)} with respect to {_with_shape(p)} does not match "
              "central differences")
-    value(p.x, False)
-    ref = _reference(p, value, 1, eps)
-    actual, claimed = _claimed(p, grad, p.x.shape, title)
+    claim = _claimed(p, grad, p.x.shape, title)
+    c = _check(title, _reference(p, value, eps), claim, rtol, atol)
+    g = claim.value
     families = []
     if directions:
         vs = _directions(p.x.shape, directions, seed)
+        labels = [f"direction {i}" for i in range(directions)]
         families.append(_Family(
             "directional derivatives", f"along {directions} random directions (seed {seed})",
-            np.array([np.sum(actual * v) for v in vs]),
-            *_stack([_first(p, value, ref, v) for v in vs]),
-            [f"direction {i}" for i in range(directions)]))
+            np.array([np.sum(g * v) for v in vs]),
+            *_differences(p, c, [(v,) for v in vs], 1, labels), labels))
     if p.x.size <= full:
+        labels = [_entry(p.x.shape, k) for k in range(p.x.size)]
         families.append(_Family(
-            "entries", f"(all {p.x.size})", actual.ravel(),
-            *_stack([_first(p, value, ref, _basis(p.x.shape, k)) for k in range(p.x.size)]),
-            [_entry(p.x.shape, k) for k in range(p.x.size)]))
-    rtol_, atol_ = _tolerance(rtol, p.x.dtype, "rtol"), _tolerance(atol, p.x.dtype, "atol")
-    assert rtol_ is not None
-    _compare(title, families, rtol_, atol_, ref.words, claimed, [])
+            "entries", f"(all {p.x.size})", g.ravel(),
+            *_differences(p, c, [(_basis(p.x.shape, k),) for k in range(p.x.size)], 1,
+                          [f"entry {e}" for e in labels]), labels))
+    _compare(c, families, [])
 
 
 def assert_jacobian(f: Callable[..., Any], jac: Callable[..., Any] | Any, *, at: Any,
@@ -456,38 +670,42 @@ def assert_jacobian(f: Callable[..., Any], jac: Callable[..., Any] | Any, *, at:
     """
     __tracebackhide__ = True
     p = _point(f, at, wrt)
-    full = _sizes(directions, full, seed, 32)
+    directions, full, seed = _counts(directions, full, seed, 32, p.x.size)
 
     def value(x: np.ndarray, promote: bool) -> np.ndarray:
-        return p.call(f, x, promote=promote)
+        out = _numbers(p.call(f, x, promote=promote))
+        if out is None:
+            raise ArgumentError(f"{_name(f)} returned something that is not an array of "
+                                "numbers")
+        return out
 
     out_shape = value(p.x, False).shape
     title = (f"Jacobian of {_name(f)} with respect to {_with_shape(p)} does not match "
              "central differences")
-    ref = _reference(p, value, 1, eps)
     want = out_shape + p.x.shape
     outs = int(np.prod(out_shape, dtype=int))
-    actual, claimed = _claimed(p, jac, want, title, (outs, p.x.size))
-    j = actual.reshape(outs, p.x.size)
+    claim = _claimed(p, jac, want, title, (outs, p.x.size))
+    c = _check(title, _reference(p, value, eps), claim, rtol, atol)
+    j = claim.value.reshape(outs, p.x.size)
     families = []
     if directions:
         vs = _directions(p.x.shape, directions, seed)
         families.append(_Family(
             "products J·v", f"along {directions} random directions (seed {seed})",
             np.concatenate([j @ v.ravel() for v in vs]),
-            *_stack([_first(p, value, ref, v) for v in vs]),
+            *_differences(p, c, [(v,) for v in vs], 1,
+                          [f"direction {i}" for i in range(directions)]),
             [f"direction {i}, output {_entry(out_shape, k)}" for i in range(directions)
              for k in range(outs)]))
     if p.x.size <= full:
         families.append(_Family(
             "entries", f"(all {j.size})", j.T.ravel(),
-            *_stack([_first(p, value, ref, _basis(p.x.shape, k)) for k in range(p.x.size)]),
-            [_entry(want, np.ravel_multi_index(
-                np.unravel_index(i, out_shape) + np.unravel_index(k, p.x.shape), want))
+            *_differences(p, c, [(_basis(p.x.shape, k),) for k in range(p.x.size)], 1,
+                          [f"entry {_entry(p.x.shape, k)}" for k in range(p.x.size)]),
+            [_entry(want, int(np.ravel_multi_index(
+                np.unravel_index(i, out_shape) + np.unravel_index(k, p.x.shape), want)))
              for k in range(p.x.size) for i in range(outs)]))
-    rtol_, atol_ = _tolerance(rtol, p.x.dtype, "rtol"), _tolerance(atol, p.x.dtype, "atol")
-    assert rtol_ is not None
-    _compare(title, families, rtol_, atol_, ref.words, claimed, [])
+    _compare(c, families, [])
 
 
 def assert_hessian(f: Callable[..., Any], hess: Callable[..., Any] | Any, *, at: Any,
@@ -498,8 +716,9 @@ def assert_hessian(f: Callable[..., Any], hess: Callable[..., Any] | Any, *, at:
 
     The Hessian has shape ``x.shape + x.shape`` (a 2-D ``(x.size, x.size)`` array is
     accepted as well).  For pairs of random directions (u, v), uᵀHv is compared with the
-    mixed second difference of ``f``; up to ``full`` entries of x (default 12), every
-    entry H[i, j] too.  The other parameters are those of :func:`assert_gradient`.
+    mixed second difference of ``f``, extrapolated the same way; up to ``full`` entries of
+    x (default 12), every entry H[i, j] too.  The other parameters, ``eps`` (the first
+    step) included, are those of :func:`assert_gradient`.
 
     Examples
     --------
@@ -514,59 +733,40 @@ def assert_hessian(f: Callable[..., Any], hess: Callable[..., Any] | Any, *, at:
     """
     __tracebackhide__ = True
     p = _point(f, at, wrt)
-    full = _sizes(directions, full, seed, 12)
-
-    def value(x: np.ndarray, promote: bool) -> np.ndarray:
-        out = p.call(f, x, promote=promote)
-        if out.size != 1:
-            raise ArgumentError(f"{_name(f)} returned shape {out.shape}, not a scalar: the "
-                                "Hessian is of a function with scalar values")
-        return out.reshape(())
-
+    directions, full, seed = _counts(directions, full, seed, 12, p.x.size)
+    value = _scalar(f, p, "the Hessian is of a function with scalar values")
+    value(p.x, False)
     title = (f"Hessian of {_name(f)} with respect to {_with_shape(p)} does not match "
              "second differences")
-    value(p.x, False)
-    ref = _reference(p, value, 2, eps)
     want = p.x.shape + p.x.shape
-    actual, claimed = _claimed(p, hess, want, title, (p.x.size, p.x.size))
-    h = actual.reshape(p.x.size, p.x.size)
+    claim = _claimed(p, hess, want, title, (p.x.size, p.x.size))
+    c = _check(title, _reference(p, value, eps, 2), claim, rtol, atol)
+    h = claim.value.reshape(p.x.size, p.x.size)
     families = []
     if directions:
         vs = _directions(p.x.shape, 2 * directions, seed)
         pairs = list(zip(vs[::2], vs[1::2], strict=True))
+        labels = [f"directions {2 * i}, {2 * i + 1}" for i in range(directions)]
         families.append(_Family(
             "products uᵀHv", f"for {directions} pairs of random directions (seed {seed})",
             np.array([u.ravel() @ h @ v.ravel() for u, v in pairs]),
-            *_stack([_second(p, value, ref, u, v) for u, v in pairs]),
-            [f"directions {2 * i}, {2 * i + 1}" for i in range(directions)]))
+            *_differences(p, c, pairs, 2, labels), labels))
     if p.x.size <= full:
         n = p.x.size
-        desired, noise = np.empty((n, n)), np.empty((n, n))
-        for a in range(n):
-            for b in range(a, n):
-                desired[a, b], noise[a, b] = _second(p, value, ref, _basis(p.x.shape, a),
-                                                     _basis(p.x.shape, b))
-                desired[b, a], noise[b, a] = desired[a, b], noise[a, b]
+        upper = [(a, b) for a in range(n) for b in range(a, n)]
+        d, e, scale = _differences(p, c, [(_basis(p.x.shape, a), _basis(p.x.shape, b))
+                                          for a, b in upper], 2,
+                                   [f"entry {_entry(want, a * n + b)}" for a, b in upper])
+        desired, error = np.empty((n, n)), np.empty((n, n))
+        for (a, b), dv, ev in zip(upper, d, e, strict=True):
+            desired[a, b] = desired[b, a] = dv
+            error[a, b] = error[b, a] = ev
         families.append(_Family("entries", f"(all {h.size})", h.ravel(), desired.ravel(),
-                                noise.ravel(),
+                                error.ravel(), scale,
                                 [_entry(want, k) for k in range(h.size)]))
     notes = []
     asym = float(np.max(np.abs(h - h.T), initial=0.0))
     if asym > 0 and asym > 1e-3 * float(np.max(np.abs(h), initial=0.0)):
         notes.append(f"the claimed Hessian is not symmetric (largest |H − Hᵀ| = {asym:.3g}); "
                      "a Hessian of a twice continuously differentiable f is")
-    rtol_, atol_ = _tolerance(rtol, p.x.dtype, "rtol"), _tolerance(atol, p.x.dtype, "atol")
-    assert rtol_ is not None
-    _compare(title, families, rtol_, atol_, ref.words.replace("central", "central second"),
-             claimed, notes)
-
-
-def _with_shape(p: _Point) -> str:
-    return f"{p.label[:-1]}, shape {p.x.shape}, {p.x.dtype})" if p.label.endswith(")") else \
-        f"{p.label} (shape {p.x.shape}, {p.x.dtype})"
-
-
-def _entry(shape: tuple[int, ...], k: int) -> str:
-    if not shape:
-        return "[]"
-    return "[" + ", ".join(str(int(i)) for i in np.unravel_index(k, shape)) + "]"
+    _compare(c, families, notes)
