@@ -99,6 +99,14 @@ def test_scalars(p, s):
     (lambda: matrices(min_value=1, max_value=1), "below max_value"),
     (lambda: matrices(max_value=float("inf")), "finite"),
     (lambda: matrices(invertible=True, max_cond=0.5), "max_cond"),
+    (lambda: matrices(invertible=True, max_cond=1e17), "from 1 to 5.63e"),
+    (lambda: matrices(invertible=True, dtype=np.float16, max_cond=1e6), "from 1 to 128 for "
+                                                                         "float16"),
+    (lambda: matrices(min_magnitude=-1), "min_magnitude"),
+    (lambda: points("x: n", dtype=int), "floating-point"),
+    (lambda: points("x: n", min_value=3, max_value=1), "below max_value"),
+    (lambda: points("A: n x n, invertible", max_cond=0.5), "max_cond"),
+    (lambda: expressions("x: n", shape=3), "must be text"),
     (lambda: matrices(shape=(-1, 2)), "each side of shape"),
     (lambda: matrices(shape=3), "tuple of sides"),
     (lambda: scalars(positive=True, max_value=-1), "max_value > 0"),
@@ -111,6 +119,30 @@ def test_scalars(p, s):
 def test_mistakes_are_reported_where_the_strategy_is_made(make, words):
     with pytest.raises(ArgumentError, match=words):
         make()
+
+
+@settings(max_examples=200)
+@given(matrices(shape=(3, 3), invertible=True, dtype=np.float32, max_cond=1e6),
+       matrices(shape=(2, 2), positive_definite=True, dtype=np.float16, max_cond=100.0))
+def test_the_cast_to_the_dtype_does_not_break_the_bound(a, b):
+    assert np.linalg.cond(a.astype(float)) <= 1e6
+    assert np.linalg.cond(b.astype(float)) <= 100.0
+    assert np.linalg.eigvalsh(b.astype(float)).min() > 0
+
+
+@given(matrices(shape=(50,)), scalars(positive=True, max_value=1e-5))
+def test_no_magnitudes_that_underflow_by_default(v, s):
+    assert np.all((v == 0) | (np.abs(v) >= 1e-5))
+    assert 1e-9 <= s <= 1e-5
+
+
+def test_min_magnitude_zero_keeps_the_tiny_corner():
+    assert find(vectors(3, min_magnitude=0), lambda v: 0 < abs(v[0]) < 1e-100)[0] != 0
+
+
+def test_dimension_names_with_x_in_them():
+    e = find(expressions("v: nx; A: nx x nx", shape="nx"), lambda e: "@" in e)
+    assert e == "A @ v"
 
 
 def test_bad_declarations_are_located():

@@ -6,18 +6,20 @@
 ...     np.linalg.cholesky(A)
 >>> test_cholesky_exists()
 
-Entries are drawn between ``min_value`` and ``max_value`` (finite, no subnormals); the
-assumptions are then imposed on the drawn matrix B — its symmetric part (B + Bᵀ)/2, its
-spectrum clamped so that the condition number is at most ``max_cond``, the orthogonal
-factor of its QR decomposition — so every value honours them exactly (up to rounding),
-also after Hypothesis shrinks it (all-zero B gives the identity).
+Entries are drawn between ``min_value`` and ``max_value`` — finite, representable in the
+dtype, and 0 or at least ``min_magnitude`` in size (default 10⁻⁶ of the larger bound, so
+that values like 10⁻³⁰⁰ do not underflow in the code under test; pass 0 to include
+them).  The assumptions are then imposed on the drawn matrix B — its symmetric part
+(B + Bᵀ)/2, its spectrum clamped so that the condition number is at most ``max_cond``,
+the orthogonal factor of its QR decomposition — and checked again after the cast to the
+dtype, so every value honours them, also after Hypothesis shrinks it (all-zero B gives
+the identity).  Imposing them keeps B's scale, not its entries' bounds.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -66,9 +68,10 @@ def _side(value: Side, max_side: int, name: str) -> st.SearchStrategy[int]:
     return st.just(value)
 
 
-def _floats(lo: float, hi: float, dt: np.dtype
+def _floats(lo: float, hi: float, dt: np.dtype, tiny: float = 0.0
             ) -> st.SearchStrategy[float]:
-    """Finite normal floats representable in ``dt``, so that a cast changes nothing."""
+    """Finite normal floats representable in ``dt``, so that a cast changes nothing;
+    magnitudes below ``tiny`` are drawn as 0."""
     width = min(8 * dt.itemsize, 64)
     info = np.finfo(dt)
     if width < 64 and not (-float(info.max) <= lo and hi <= float(info.max)):
@@ -77,14 +80,40 @@ def _floats(lo: float, hi: float, dt: np.dtype
     lo32, hi32 = float(dt.type(lo)), float(dt.type(hi))  # the nearest representable bounds
     lo, hi = (lo32 if lo32 >= lo else float(np.nextafter(dt.type(lo), dt.type(hi)))), \
         (hi32 if hi32 <= hi else float(np.nextafter(dt.type(hi), dt.type(lo))))
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False,
-                     width=width)  # type: ignore[arg-type]
+    floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False,
+                       width=width)  # type: ignore[arg-type]
+    if tiny <= 0:
+        return floats
+    zero = 0.0 if lo <= 0.0 <= hi else (lo if lo > 0 else hi)
+    return floats.map(lambda v: zero if abs(v) < tiny else v)
+
+
+def _tiny(min_magnitude: float | None, lo: float, hi: float) -> float:
+    if min_magnitude is None:
+        return 1e-6 * max(abs(lo), abs(hi))
+    if isinstance(min_magnitude, bool) or not isinstance(min_magnitude, int | float) or not (
+            0 <= min_magnitude < float("inf")):
+        raise ArgumentError(f"min_magnitude must be a number ≥ 0, not {min_magnitude!r}")
+    return float(min_magnitude)
+
+
+def _max_cond(max_cond: float, dt: np.dtype) -> float:
+    """max_cond, checked: at least 1, and at most 1/(8ε) of the dtype — beyond that the
+    cast to the dtype alone can make the matrix singular."""
+    limit = 1 / (8 * float(np.finfo(dt).eps))
+    if isinstance(max_cond, bool) or not isinstance(max_cond, int | float) or not (
+            1 <= max_cond <= limit):
+        raise ArgumentError(f"max_cond must be a number from 1 to {limit:.3g} for {dt}, "
+                            f"not {max_cond!r}")
+    return float(max_cond)
 
 
 # -- scalars and vectors -----------------------------------------------------------------------
 def scalars(*, dtype: Any = np.float64, min_value: float = -10.0, max_value: float = 10.0,
-            positive: bool = False) -> st.SearchStrategy[np.floating]:
-    """A NumPy scalar of ``dtype``; ``positive=True`` draws from (0, max_value].
+            positive: bool = False, min_magnitude: float | None = None
+            ) -> st.SearchStrategy[np.floating]:
+    """A NumPy scalar of ``dtype``; ``positive=True`` draws from [10⁻⁴·max_value, max_value]
+    (or [min_value, max_value] when min_value > 0).
 
     >>> from hypothesis import find
     >>> bool(find(scalars(positive=True), lambda s: True) > 0)
@@ -92,19 +121,20 @@ def scalars(*, dtype: Any = np.float64, min_value: float = -10.0, max_value: flo
     """
     dt = _dtype(dtype)
     lo, hi = _bounds(min_value, max_value)
+    tiny = _tiny(min_magnitude, lo, hi)
     if positive:
         if hi <= 0:
             raise ArgumentError(f"positive=True needs max_value > 0, not {max_value}")
-        tiny = min(hi, 1e-3)
-        return _floats(max(lo, tiny), hi, dt).map(dt.type)
-    return _floats(lo, hi, dt).map(dt.type)
+        return _floats(lo if lo > 0 else hi * 1e-4, hi, dt).map(dt.type)
+    return _floats(lo, hi, dt, tiny).map(dt.type)
 
 
 def vectors(n: Side = None, *, dtype: Any = np.float64, min_value: float = -10.0,
-            max_value: float = 10.0, max_side: int = 8) -> st.SearchStrategy[np.ndarray]:
+            max_value: float = 10.0, max_side: int = 8, min_magnitude: float | None = None
+            ) -> st.SearchStrategy[np.ndarray]:
     """A 1-D NumPy array of ``n`` entries (an int, a strategy, or None: 1 … max_side)."""
     return matrices(shape=(n,), dtype=dtype, min_value=min_value, max_value=max_value,
-                    max_side=max_side)
+                    max_side=max_side, min_magnitude=min_magnitude)
 
 
 # -- matrices -------------------------------------------------------------------------------------
@@ -169,7 +199,8 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
              positive_definite: bool = False, invertible: bool = False,
              orthogonal: bool = False, diagonal: bool = False, max_cond: float = 100.0,
              dtype: Any = np.float64, min_value: float = -10.0, max_value: float = 10.0,
-             max_side: int = 6) -> st.SearchStrategy[np.ndarray]:
+             max_side: int = 6, min_magnitude: float | None = None
+             ) -> st.SearchStrategy[np.ndarray]:
     """A NumPy array of the given or drawn shape, honouring the assumptions.
 
     Parameters
@@ -181,10 +212,12 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
     symmetric, positive_definite, invertible, orthogonal, diagonal : bool
         Assumptions (square 2-D shapes only).  Positive definite matrices are symmetric;
         ``invertible`` and ``positive_definite`` bound the condition number by
-        ``max_cond`` (2-norm).
+        ``max_cond`` (2-norm; at most 1/(8ε) of the dtype: 10⁶ for float32).
     dtype : float64, float32 or float16
     min_value, max_value : float
         Bounds of the drawn entries, before the assumptions are imposed.
+    min_magnitude : float, optional
+        Entries smaller than this are drawn as 0 (default 10⁻⁶ × the larger bound).
 
     >>> from hypothesis import find
     >>> Q = find(matrices(shape=(3, 3), orthogonal=True), lambda m: True)
@@ -196,9 +229,8 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
     assume = _Assume(symmetric, positive_definite, invertible, orthogonal, diagonal, max_cond,
                      floor)
     lo, hi = _bounds(min_value, max_value)
-    if isinstance(max_cond, bool) or not isinstance(max_cond, int | float) or not (
-            1 <= max_cond < float("inf")):
-        raise ArgumentError(f"max_cond must be a number ≥ 1, not {max_cond!r}")
+    tiny = _tiny(min_magnitude, lo, hi)
+    _max_cond(max_cond, dt)
     if positive_definite and orthogonal:
         raise ArgumentError("positive definite and orthogonal: only the identity is both")
     if shape is None:
@@ -217,23 +249,42 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
         shapes = first.map(lambda k: (k, k))
     else:
         shapes = st.tuples(*sides)
-    elements = _floats(lo, hi, dt)
+    elements = _floats(lo, hi, dt, tiny)
 
     @st.composite
     def draw(draw_: Any) -> np.ndarray:
         shp = draw_(shapes)
         b = draw_(hnp.arrays(np.float64, shp, elements=elements))
-        if assume.square:
-            b = _impose(b, assume)
-        return b.astype(dt)
+        if not assume.square:
+            return b.astype(dt)
+        return _honoured(b, assume, dt)
 
     return draw()
+
+
+def _honoured(b: np.ndarray, a: _Assume, dt: np.dtype) -> np.ndarray:
+    """b with the assumptions imposed, in the dtype — checked after the cast, which can
+    move a matrix near its bound over it (a tighter bound is imposed then)."""
+    target = a.max_cond
+    for _ in range(12):
+        m = _impose(b, replace(a, max_cond=target)).astype(dt)
+        wide = m.astype(np.float64)
+        ok = True
+        if a.invertible or a.positive_definite:
+            ok = bool(np.linalg.cond(wide) <= a.max_cond)
+        if ok and a.positive_definite:
+            ok = bool(np.linalg.eigvalsh(wide).min() > 0)
+        if ok:
+            return m
+        target = max(1.0, target / 2)
+    return np.eye(len(b), dtype=dt)  # the identity honours every assumption
 
 
 # -- points for a list of declarations ---------------------------------------------------------
 def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.float64,
            min_value: float = -10.0, max_value: float = 10.0, max_side: int = 5,
-           max_cond: float = 100.0) -> st.SearchStrategy[dict[str, Any]]:
+           max_cond: float = 100.0, min_magnitude: float | None = None
+           ) -> st.SearchStrategy[dict[str, Any]]:
     """Values for every declared name, with one size drawn per dimension name.
 
     ``points("X: m x n; y: m; w: n")`` draws m and n, then X (m×n), y and w; assumptions
@@ -248,6 +299,10 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
     """
     from ..parse import parse_declarations
 
+    dt = _dtype(dtype)
+    lo, hi = _bounds(min_value, max_value)
+    _tiny(min_magnitude, lo, hi)
+    _max_cond(max_cond, dt)
     space = parse_declarations(let)
     fixed = dict(sizes or {})
     names = [d.name for d in space.dim_symbols]
@@ -258,7 +313,8 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
         _side(v, max_side, f"sizes[{k!r}]")
     dims = st.fixed_dictionaries({n: st.just(fixed[n]) if n in fixed
                                   else _side(None, max_side, "") for n in names})
-    common = {"dtype": dtype, "min_value": min_value, "max_value": max_value}
+    common = {"dtype": dtype, "min_value": min_value, "max_value": max_value,
+              "min_magnitude": min_magnitude}
 
     @st.composite
     def draw(draw_: Any) -> dict[str, Any]:
@@ -285,15 +341,19 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
 Shape = tuple[str, ...]  # () a scalar, ("n",) a vector, ("m", "n") a matrix
 
 
-def _shape_of(text: str) -> Shape:
-    t = text.strip()
-    if t == "scalar":
-        return ()
-    parts = [p.strip() for p in re.split(r"[x×*]", t)]
-    if not 1 <= len(parts) <= 2 or not all(parts):
+def _shape_of(text: Any) -> Shape:
+    """'scalar', 'n' or 'm x n', read as the declarations read dimensions."""
+    from ..errors import SymderivError
+    from ..parse import parse_declarations
+
+    if not isinstance(text, str):
+        raise ArgumentError(f"shape must be text ('scalar', 'n' or 'm x n'), not {text!r}")
+    try:
+        decl = parse_declarations(f"S: {text}").declarations["S"]
+    except SymderivError:
         raise ArgumentError(f"shape must be 'scalar', a dimension ('n') or 'm x n', "
-                            f"not {text!r}")
-    return tuple(parts)
+                            f"not {text!r}") from None
+    return tuple(str(d) for d in decl.dims)
 
 
 class _Grammar:
