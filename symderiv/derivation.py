@@ -123,6 +123,7 @@ class _Line:
     line: int  # 1-based, in the document
     text: str
     notation: Notation
+    block: int = -1  # which ```symderiv block (0, 1, …); -1 for display math
 
 
 _FENCE = re.compile(r"^(```|~~~)\s*symderiv\s*$")
@@ -134,7 +135,7 @@ def _blocks(source: str) -> list[_Line]:
     """The lines of the document that hold math: symderiv blocks and display math."""
     out: list[_Line] = []
     lines = source.splitlines()
-    n = 0
+    n, fences = 0, 0
     while n < len(lines):
         raw = lines[n]
         stripped = raw.strip()
@@ -147,9 +148,9 @@ def _blocks(source: str) -> list[_Line]:
             fence = stripped[:3]
             n += 1
             while n < len(lines) and lines[n].strip() != fence:
-                out.append(_Line(n + 1, lines[n], "symderiv"))
+                out.append(_Line(n + 1, lines[n], "symderiv", fences))
                 n += 1
-            n += 1
+            n, fences = n + 1, fences + 1
             continue
         if stripped.startswith(("```", "~~~")):  # another code block: not math
             fence = stripped[:3]
@@ -274,6 +275,8 @@ class _Document:
         self.current: DerivationStep | None = None
         self.groups: list[int] = []  # per step: the index of the step its derivation starts at
         self.group_of: dict[str, int] = {}  # per name: the derivation that defines it
+        self.block_of: dict[str, int] = {}  # per name: the ```symderiv block defining it
+        self.ref: dict[int, DerivationStep] = {}  # per step: the named step it refers to
         self.entry: tuple[str, Any] | None = None  # (k, its range) in a chain of ∂f/∂x_k
 
     def parse(self, text: str, line: _Line) -> Parsed:
@@ -297,6 +300,8 @@ class _Document:
         else:  # "= …": the chain of the step before
             group = self.groups[-1]
         self.groups.append(group)
+        if of is not None:  # bound now: a later block may define the name again
+            self.ref[index] = self.named[of]
         step = DerivationStep(index, line.line, text, line.notation, claim,  # type: ignore
                               parsed, name, of, wrt,
                               entry=self.entry[0] if self.entry is not None else None)
@@ -318,7 +323,8 @@ class _Document:
                 raise _located(exc, f"line {line.line}") from None
             for decl in extra.declarations.values():
                 self.space.declare(decl)
-            self.declared.append(decls)
+            if decls not in self.declared:
+                self.declared.append(decls)
             return
         parts = _split_top(text.replace(":=", "=").replace("\\coloneqq", "="))
         if parts[0] == "":  # "= expr": continues the chain
@@ -352,11 +358,13 @@ class _Document:
             label = f"{'grad' if kind == 'gradient' else 'hessian'}({name}, {wrt})"
             self.add(line, rest[0], kind, name=label, of=name, wrt=wrt)
             rest = rest[1:]
-        elif kind == "name" and name in self.named:  # E written again: equal to the first E
-            self.add(line, rest[0], "equal", of=name)
+        elif kind == "name" and name in self.named and not (
+                line.block >= 0 and self.block_of.get(name, line.block) != line.block):
+            self.add(line, rest[0], "equal", of=name)  # E written again: equal to the first E
             rest = rest[1:]
-        elif kind == "name":
+        elif kind == "name":  # a new name, or one an earlier ```symderiv block defined
             self.add(line, rest[0], "start", name=name)
+            self.block_of[name] = line.block
             rest = rest[1:]
         else:
             self.add(line, parts[0], "start")
@@ -374,11 +382,11 @@ class _Document:
             verdict = None
             try:
                 if step.claim == "equal" and (before is not None or step.of is not None):
-                    ref = self.named[step.of] if step.of is not None else before
+                    ref = self.ref[step.index] if step.of is not None else before
                     verdict = check_equal(ref.parsed, step.parsed,  # type: ignore[union-attr]
                                           let=self.space, seed=seed)
                 elif step.claim in ("gradient", "hessian"):
-                    of = self.named[step.of]  # type: ignore[index]
+                    of = self.ref[step.index]
                     fn = check_gradient if step.claim == "gradient" else check_hessian
                     verdict = fn(of.parsed, wrt=step.wrt, claim=step.parsed,  # type: ignore
                                  let=self.space, seed=seed)
@@ -455,11 +463,13 @@ def read_derivations(source: str, *, let: str | Space | None = None
     'fails'
     """
     doc = _read(source, let)
-    out = []
+    out: list[Derivation] = []
     for group in dict.fromkeys(doc.groups):
         steps = tuple(s for s in doc.steps if doc.groups[s.index] == group)
         first = doc.steps[group]
         name = first.name if first.claim == "start" and first.name else f"line {first.line}"
+        if any(d.name == name for d in out):  # a name defined again in a later block
+            name = f"{name}, line {first.line}"
         out.append(Derivation(name, first.line, steps, doc))
     return tuple(out)
 

@@ -269,3 +269,16 @@ def test_reading_does_not_check_and_bad_text_is_located():
     assert all(s.verdict is None for d in ds for s in d.steps)
     with pytest.raises(ParseError, match="line 3"):
         read_derivations("```symderiv\nf = x**2\n  = x *\n```")
+
+
+def test_a_later_symderiv_block_may_define_a_name_again():
+    # two blocks of notes, each with its own f: two derivations, each checked against its own f
+    doc = ("```symderiv\nlet x: n; A: n x n\nf = x.T @ A @ x\ngrad(f, x) = (A + A.T) @ x\n```\n\n"
+           "```symderiv\nlet x: n\nf = x.T @ x\ngrad(f, x) = 2 * x\nf = norm(x)**2\n```\n")
+    ds = read_derivations(doc)
+    assert [(d.name, [s.index for s in d.steps]) for d in ds] == [("f", [0, 1]),
+                                                                   ("f, line 9", [2, 3, 4])]
+    assert verify_document(doc).outcome == "holds"
+    # within one block (and in display math) writing the name again continues its derivation
+    one = "```symderiv\nf = x**2\ng = x\nf = x * x\n```\n"
+    assert [d.name for d in read_derivations(one)] == ["f", "g"]
