@@ -113,14 +113,25 @@ def test_files_without_a_derivation_give_no_items(pytester):
     result.stdout.fnmatch_lines(["*notes.md::f PASSED*"])
 
 
-def test_a_document_that_cannot_be_read_is_a_located_collection_error(pytester):
-    pytester.makefile(".md", notes="```symderiv\nf = x**2\n  = x *\n```\n")
-    (pytester.path / "binary.md").write_bytes(b"\xff\xfe$$ x $$")
-    result = pytester.runpytest("--symderiv")
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+def test_a_document_that_cannot_be_read_is_one_located_failure_and_the_run_goes_on(pytester):
+    pytester.makefile(".md", notes="```symderiv\nf = x**2\n  = x *\n```\n", good=GOOD)
+    (pytester.path / "binary.md").write_bytes(b"\xff\xfe```symderiv")
+    result = pytester.runpytest("--symderiv", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
     text = result.stdout.str()
-    assert "notes.md: line 3:" in text and "binary.md: not UTF-8 text" in text
-    assert "Traceback" not in text
+    assert "cannot read the document: notes.md: line 3:" in text
+    assert "cannot read the document: binary.md: not UTF-8 text" in text
+    assert "FAILED notes.md::document" in text and "Traceback" not in text
+
+
+def test_markdown_without_a_symderiv_block_is_left_alone(pytester):
+    # a README or theory note with LaTeX symderiv does not read is not a derivation document
+    pytester.makefile(".md", README="# Theory\n\n$$ \\theta^* = \\arg\\min_\\theta "
+                                    "\\mathcal{L}(\\theta) $$\n", notes=GOOD)
+    pytester.makepyfile(test_unit="def test_unit():\n    assert True\n")
+    result = pytester.runpytest("--symderiv", "-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*notes.md::f PASSED*"])
 
 
 def test_undecided_fails_by_default_or_skips(pytester, monkeypatch):
@@ -143,19 +154,22 @@ def test_undecided_fails_by_default_or_skips(pytester, monkeypatch):
 @pytest.mark.parametrize(("ini", "words"), [
     ("symderiv_undecided = pass", "symderiv_undecided must be 'fail' or 'skip'"),
     ("symderiv_seed = many", "symderiv_seed must be an integer"),
+    ("symderiv_seed = 4294967296", "symderiv_seed must be an integer from 0 to 4294967295"),
+    ("--symderiv-seed=-1", "--symderiv-seed must be an integer from 0"),
 ])
 def test_bad_settings_are_usage_errors(pytester, ini, words):
-    pytester.makeini(f"[pytest]\nsymderiv = true\n{ini}\n")
-    result = pytester.runpytest()
+    option = [ini] if ini.startswith("--") else []
+    pytester.makeini("[pytest]\nsymderiv = true\n" + ("" if option else ini) + "\n")
+    result = pytester.runpytest(*option)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*{words}*"])
 
 
 def test_unnamed_derivations_are_named_by_their_line(pytester):
-    pytester.makefile(".md", notes="$$ (x + 1)^2 = x^2 + 2x + 1 $$\n\n$$ x^2 - 1 = (x - 1)(x + 1) "
-                                   "$$\n")
+    pytester.makefile(".md", notes="```symderiv\n```\n\n$$ (x + 1)^2 = x^2 + 2x + 1 $$\n\n"
+                                   "$$ x^2 - 1 = (x - 1)(x + 1) $$\n")
     result = pytester.runpytest("--symderiv", "--collect-only", "-q")
-    result.stdout.fnmatch_lines(["notes.md::line 1", "notes.md::line 3"])
+    result.stdout.fnmatch_lines(["notes.md::line 4", "notes.md::line 6"])
 
 
 # -- the how-to page shows this project word for word -------------------------------------------

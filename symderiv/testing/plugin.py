@@ -15,11 +15,14 @@ or, in ``pyproject.toml``::
     symderiv_undecided = "fail"        # or "skip": what an undecided step does
 
 A document is Markdown with ``symderiv`` blocks and display math, as for ``symderiv
-verify``.  Each derivation in it — a chain of steps and every later step that refers
-back to it — is one item, named after its first expression (``notes.md::E``, or
-``notes.md::line 12``); a failing one reports the wrong step, its counterexample and the
-correct result.  Files without a derivation give no items; a document symderiv cannot
-read is a collection error that says where.
+verify``; a Markdown file is read only if it has a ```` ```symderiv ```` block (an empty
+``let`` will do), so that READMEs and theory notes with other LaTeX are left alone,
+while files of other kinds matched by ``symderiv_glob`` (``*.tex``) are read if they hold
+display math.  Each derivation in a document — a chain of steps and every later step
+that refers back to it — is one item, named after its first expression
+(``notes.md::E``, or ``notes.md::line 12``); a failing one reports the wrong step, its
+counterexample and the correct result.  A document symderiv cannot read is one failing
+item, ``notes.md::document``, that says where — the rest of the run goes on.
 
 This module imports only pytest at load time: symderiv's engines (and SymPy) are
 imported when the first document is read.
@@ -27,15 +30,20 @@ imported when the first document is read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-__all__ = ["DerivationFailed", "DerivationItem", "DocumentFile"]
+__all__ = ["DerivationFailed", "DerivationItem", "DocumentError", "DocumentFile",
+           "UnreadableDocument"]
 
-_MARKERS = ("```symderiv", "~~~symderiv", "$$", "\\[", "\\begin{")
+_FENCE = re.compile(r"^\s*(```|~~~)\s*symderiv\s*$", re.M)
+_MATH = ("$$", "\\[", "\\begin{")
+_MARKDOWN = (".md", ".markdown")
+_SEED_MAX = 2**32 - 1
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,7 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--symderiv", action="store_true", default=False,
                     help="collect derivation documents (Markdown: ```symderiv blocks and "
                          "display math) as test items, one per derivation")
-    group.addoption("--symderiv-seed", type=int, default=None, metavar="N",
+    group.addoption("--symderiv-seed", default=None, metavar="N",
                     help="seed of every random point (default: the symderiv_seed ini "
                          "value, 0); a failure prints the seed that reproduces it")
     parser.addini("symderiv", type="bool", default=False,
@@ -61,11 +69,11 @@ def _enabled(config: pytest.Config) -> bool:
 
 def _seed(config: pytest.Config) -> int:
     given = config.getoption("symderiv_seed")
-    if given is not None:
-        return int(given)
-    raw = str(config.getini("symderiv_seed")).strip()
-    if not raw.isdigit():
-        raise pytest.UsageError(f"symderiv_seed must be an integer ≥ 0, not {raw!r}")
+    where = "--symderiv-seed" if given is not None else "symderiv_seed"
+    raw = str(given if given is not None else config.getini("symderiv_seed")).strip()
+    if not raw.isdigit() or int(raw) > _SEED_MAX:
+        raise pytest.UsageError(f"{where} must be an integer from 0 to {_SEED_MAX}, not "
+                                f"{raw!r}")
     return int(raw)
 
 
@@ -96,9 +104,9 @@ def _shown(path: Path, config: pytest.Config) -> str:
 
 
 class DocumentFile(pytest.File):
-    """A Markdown file: one item per derivation that claims something."""
+    """A derivation document: one item per derivation that claims something."""
 
-    def collect(self) -> Iterator[DerivationItem]:
+    def collect(self) -> Iterator[pytest.Item]:
         from ..derivation import read_derivations
         from ..errors import SymderivError
 
@@ -106,19 +114,47 @@ class DocumentFile(pytest.File):
         try:
             text = self.path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise self.CollectError(f"{shown}: not UTF-8 text ({exc.reason} at byte "
-                                    f"{exc.start})") from None
-        if not any(m in text for m in _MARKERS):
+            yield UnreadableDocument.from_parent(
+                self, name="document", why=f"{shown}: not UTF-8 text ({exc.reason} at byte "
+                                           f"{exc.start})")
+            return
+        markdown = self.path.suffix.lower() in _MARKDOWN
+        if not (_FENCE.search(text) if markdown else any(m in text for m in _MATH)):
             return
         try:
             derivations = read_derivations(text)
         except SymderivError as exc:
-            if "no derivation found" in str(exc):
-                return
-            raise self.CollectError(f"{shown}: {exc}") from None
+            if "no derivation found" not in str(exc):
+                yield UnreadableDocument.from_parent(self, name="document",
+                                                     why=f"{shown}: {exc}")
+            return
         for d in derivations:
             if d.checks:
                 yield DerivationItem.from_parent(self, name=d.name, derivation=d)
+
+
+class UnreadableDocument(pytest.Item):
+    """A document symderiv cannot read: one failing item that says where."""
+
+    def __init__(self, *, why: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.why = why
+
+    def runtest(self) -> None:
+        raise DocumentError(self.why)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: Any = None) -> str:
+        if isinstance(excinfo.value, DocumentError):
+            return f"cannot read the document: {self.why}"
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, "derivation document"
+
+
+class DocumentError(Exception):
+    """The document could not be read (its text is in the item)."""
 
 
 class DerivationFailed(Exception):
