@@ -201,3 +201,15 @@ def test_a_negative_inner_product_in_a_product_prints_in_parentheses():
     """Found by a random run: 2·(−xᵀAx) printed as '2 - x^T A x', which reads as 2 − xᵀAx."""
     p = parse_expression("-1 * x @ A @ x + -1 * x @ A @ x", SPACE)
     assert same_value(parse_latex(to_latex(p.expr), SPACE), p)
+
+
+@pytest.mark.parametrize(("text", "tex"), [
+    ("y * y", r"\left(y \circ y\right)"),
+    ("diag(y) * outer(y, y)",
+     r"\left(\operatorname{diag}\left(y\right) \circ \left(y y^{\top}\right)\right)"),
+])
+def test_hadamard_products_print_as_latex_that_reads_back(text, tex):
+    space = parse_declarations("y: m")
+    e = parse_expression(text, space).expr
+    assert to_latex(e) == tex
+    assert parse_latex(tex, space).expr == e

@@ -426,8 +426,23 @@ class MatrixLatexPrinter(LatexPrinter):
         return "1" if e.shape == (1, 1) else r"\mathbf{1}"
 
     def _print_HadamardProduct(self, e: sp.HadamardProduct) -> str:
-        # parenthesised: juxtaposition binds tighter in LaTeX, so x^T A x ∘ a would misread
-        return r"\left(" + r" \circ ".join(self._print(a) for a in e.args) + r"\right)"
+        # parenthesised, and so is each product or sum inside: ∘ binds tighter than
+        # juxtaposition when read back, so diag(y) ∘ y yᵀ would misread
+        return r"\left(" + r" \circ ".join(self._hadamard_factor(a) for a in e.args) + \
+            r"\right)"
+
+    def _hadamard_factor(self, a: sp.Basic) -> str:
+        text = self._print(a)
+        if isinstance(a, sp.MatMul | sp.MatAdd | sp.Mul | sp.Add) or text.startswith("-"):
+            return rf"\left({text}\right)"
+        return text
+
+    def _print_HadamardPower(self, e: sp.HadamardPower) -> str:
+        base, ex = e.args
+        if ex.is_Integer and 1 < ex <= 8:  # v ∘ v: the notation symderiv reads back
+            return self._print_HadamardProduct(sp.HadamardProduct(*[base] * int(ex),
+                                                                  evaluate=False))
+        return super()._print_HadamardPower(e)
 
     def _print_Identity(self, e: sp.Identity) -> str:
         return "I"

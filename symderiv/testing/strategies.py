@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -471,6 +472,8 @@ def expressions(let: str = DEFAULT_LET, *, shape: str = "scalar", max_depth: int
         text, _ = grammar.build(draw_, target, max_depth)
         if form == "text":
             return text
+        from sympy import ZeroMatrix
+
         from ..parse import parse_expression
 
         parsed = parse_expression(text, grammar.space)
@@ -478,6 +481,8 @@ def expressions(let: str = DEFAULT_LET, *, shape: str = "scalar", max_depth: int
             return parsed.expr
         from ..render.printing import to_latex
 
+        # a part that cancels (x - x) is a zero matrix, which LaTeX writes as a scalar 0
+        assume(not parsed.expr.atoms(ZeroMatrix))
         return to_latex(parsed.expr)
 
     return draw()
