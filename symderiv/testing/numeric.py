@@ -248,6 +248,8 @@ def _tableau(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: f
         val, fm, _ = quotient(h)
         if not np.all(np.isfinite(val)):
             break
+        if np.any((val == 0) & (column[0] != 0)):  # f no longer changes: its resolution,
+            break  # not the derivative (the sum inside log-sum-exp rounds at 1 ± ε)
         fmax, flat = max(fmax, fm), flat and not np.any(val)
         row, fac = [val], _CON**2
         for j in range(1, len(column) + 1):
@@ -258,14 +260,19 @@ def _tableau(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: f
             best = np.where(better, row[j], best)
             err = np.where(better, errt, err)
             step = np.where(better, h, step)
-        grew = np.abs(row[-1] - column[-1]) >= 2 * err  # rounding has taken over
+        # rounding has taken over: the estimates drift apart again, and f's rounding at
+        # this step is no longer small beside the error (in the truncation regime a lucky
+        # agreement of two coarse entries must not stop the descent)
+        noise = 4 * eps * max(fmax, fm) / h**order
+        grew = (np.abs(row[-1] - column[-1]) >= 2 * err) & (noise >= 0.01 * err)
         column = row
         settled = bool(np.all(err <= enough(best)))
         if np.all(grew) or (settled and calm):  # two levels in a row: not a lucky agreement
             break
         calm = settled
-    if not np.all(np.isfinite(err)):
-        raise _NotFinite(f"{where}, at half the step {h0:.3g}")
+    # no second level to compare with (f undefined or no longer changing at half the
+    # step): the first difference alone, known only to within its own size
+    err = np.where(np.isfinite(err), err, np.abs(best))
     total = err + 4 * eps * fmax / step**order
     return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale)
 
@@ -277,8 +284,8 @@ def _ridders(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: f
 
     Ridders' tableau from the step h0 down; if it does not settle — h0 was too large for
     f (a bump narrower than h0, a pole or the domain's edge within h0), or f did not
-    change at all — again from h0/256 and h0/65536, keeping the run that settled, or else
-    the one with the smallest error.  Returns the estimate and a bound on its error:
+    change at all — again from h0/256 and h0/65536, keeping the run with the smallest
+    error bound among those where f changed.  Returns the estimate and a bound on its error:
     Ridders' estimate (how far the best entry is from its neighbours) plus the rounding
     of f's values at that step, 4ε·max|f|/h^order; and the derivative's size near the
     point, |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
@@ -292,17 +299,26 @@ def _ridders(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: f
                                  f"{floor:.3g}") from None
             continue
         runs.append(run)
-        if run.settled and not run.flat:
+        if k == 0 and run.settled and not run.flat:
             return run.best, run.error, run.scale
+    # the run with the smallest error bound (rounding included): a restart with tiny steps
+    # can settle on f's rounding, a first run can be accurate without settling
     informative = [r for r in runs if not r.flat] or runs
     pick = min(informative, key=lambda r: float(np.max(r.error)))
     return pick.best, pick.error, max(r.scale for r in runs)
 
 
 def _start(x: np.ndarray, v: np.ndarray) -> float:
-    """The first step along v: 0.1·(1 + log(1 + Σ|x_i v_i|)) — about 0.1 near the origin,
-    growing slowly with x (f's scale need not grow with x: sin at 3000 varies as at 0)."""
-    return 0.1 * (1.0 + float(np.log1p(np.sum(np.abs(x) * np.abs(v)))))
+    """The first step along v: a tenth of x's size s along v (Σ|x_i v_i|, or the mean |x_i|
+    if x is 0 there) while s < 1, and 0.1·(1 + log s) beyond — f's scale need not grow
+    with x (sin at 3000 varies as at 0), but it often shrinks with it (log det of a matrix
+    with entries near 10⁻⁵)."""
+    s = float(np.sum(np.abs(x) * np.abs(v)))
+    if s == 0.0:
+        s = float(np.mean(np.abs(x))) if x.size else 0.0
+    if s == 0.0 or not np.isfinite(s):
+        return 0.1
+    return 0.1 * (s if s < 1 else 1.0 + float(np.log(s)))
 
 
 def _floor(x: np.ndarray, eps: float, v: np.ndarray) -> float:
@@ -396,7 +412,10 @@ def _claimed(p: _Point, claim: Any, want: tuple[int, ...], what: str,
 
     value = shaped(value)
     dtype = value.dtype if value.dtype.kind == "f" else np.dtype(np.float64)
-    if callable(claim) and dtype.itemsize < 8 and p.x.dtype.itemsize < 8:
+    low = _lowest(p)
+    if callable(claim) and low is not None:
+        # float16/float32 arguments: is the claim computed in that precision, or does it
+        # follow its arguments' dtype (then judge the formula, from float64 arguments)?
         wide = _numbers(p.call(claim, promote=True))
         if wide is not None and wide.dtype == np.float64 and wide.size == value.size:
             wide = shaped(wide)
@@ -404,17 +423,29 @@ def _claimed(p: _Point, claim: Any, want: tuple[int, ...], what: str,
             if lost.any():
                 k = int(np.flatnonzero(lost.ravel())[0])
                 raise AssertionError(
-                    f"{what}: {name} gives {value.ravel()[k]} in {value.dtype} at entry "
-                    f"{_entry(want, k)}, where it gives {wide.ravel()[k]:.6g} from float64 "
-                    "arguments: the computation overflows or divides by zero in "
-                    f"{value.dtype}")
+                    f"{what}: {name} gives {value.ravel()[k]} at entry {_entry(want, k)} "
+                    f"from your {low} arguments, where it gives {wide.ravel()[k]:.6g} from "
+                    f"float64 arguments: the computation overflows or divides by zero in {low}")
+            narrow = value.astype(np.float64)
+            if np.array_equal(wide, narrow) and dtype.itemsize >= 8:
+                # the same values from float64 arguments: computed in low precision inside
+                return _Claim(narrow, low, name, f"{name} gives the same values from float64 "
+                              f"arguments, so it is judged as a {low} computation")
             with np.errstate(all="ignore"):
-                dev = float(np.max(np.abs(value.astype(np.float64) - wide), initial=0.0))
+                dev = float(np.max(np.abs(narrow - wide), initial=0.0))
             return _Claim(wide, np.dtype(np.float64), name,
                           f"{name} follows its arguments' dtype, so it is judged as it computes "
-                          f"from float64 arguments; its {value.dtype} result differs from "
-                          f"that by at most {dev:.3g} (rounding)")
+                          f"from float64 arguments; its result from your {low} arguments "
+                          f"differs from that by at most {dev:.3g} (rounding)")
     return _Claim(value.astype(np.float64), dtype, name)
+
+
+def _lowest(p: _Point) -> np.dtype | None:
+    """The lowest floating-point precision among the arguments, if below float64."""
+    found = [a.dtype for a in (*p.args, *p.kwargs.values(), p.x)
+             if isinstance(a, np.ndarray | np.floating) and a.dtype.kind == "f"
+             and a.dtype.itemsize < 8]
+    return min(found, key=lambda d: d.itemsize) if found else None
 
 
 # -- comparing, and the failure message -------------------------------------------------------
