@@ -626,7 +626,8 @@ def assert_gradient(f: Callable[..., Any], grad: Callable[..., Any] | Any, *, at
     seed : int
         Seed of the directions.
     eps : float, optional
-        The first step of the differences (default 0.1 · max(1, Σ|x_i v_i|)); Ridders'
+        The first step of the differences (default: a tenth of x's size along the
+        direction, 0.1·(1 + log s) beyond s = 1); Ridders'
         method then halves it until the answer is accurate or rounding takes over.
 
     Raises
