@@ -60,3 +60,14 @@ def test_size_assignments_cover_one_square_and_non_square():
     sizes = [tuple(a.values()) for a in space.size_assignments()]
     assert (1, 1) in sizes
     assert any(m > n for m, n in sizes) and any(m < n for m, n in sizes)
+
+
+@pytest.mark.parametrize(("text", "error", "fragment"), [
+    # found by the fuzz test (tests/test_fuzz.py): both raised ValueError from int()
+    ("x: ²", DeclarationError, "is not a dimension"),  # '²'.isdigit(), but int('²') fails
+    ("x: " + "9" * 5000, InputTooLargeError, "(5000 digits) is too large"),  # int() refuses
+])
+def test_digits_that_int_cannot_read_are_located_errors(text, error, fragment):
+    with pytest.raises(error, match=fragment.replace("(", r"\(").replace(")", r"\)")) as info:
+        parse_declarations(text)
+    assert info.value.col == 4

@@ -54,7 +54,14 @@ def _check_name(name: str, col: int, source: str) -> None:
 
 
 def _parse_dim(tok: str, col: int, source: str) -> str | int:
-    if tok.isdigit():
+    # ASCII digits only: '²'.isdigit() holds but int('²') fails, and '١' would be 1
+    if tok.isascii() and tok.isdigit():
+        if len(tok.lstrip("0")) > len(str(MAX_CONCRETE_DIM)):  # never int() of 5000 digits
+            shown = tok if len(tok) <= 20 else f"{tok[:12]}… ({len(tok)} digits)"
+            raise InputTooLargeError(
+                f"dimension {shown} is too large (concrete sizes up to {MAX_CONCRETE_DIM}; "
+                "use a symbol such as n for a size-generic claim)",
+                source=source, col=col, what="declaration")
         value = int(tok)
         if value < 1:
             raise DeclarationError("a dimension must be at least 1", source=source, col=col)
