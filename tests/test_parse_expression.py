@@ -144,3 +144,20 @@ def test_incomplete_input_points_at_its_end():
     with pytest.raises(ParseError) as info:
         parse_expression("x +")
     assert info.value.col == 3
+
+
+# -- found by the fuzz test (tests/test_fuzz.py) ---------------------------------------------
+def test_the_norm_of_a_scaled_trace_is_its_absolute_value():
+    """norm(trace(2*A)) was sqrt(tr(2A)²), which SymPy cannot build: TypeError from
+    factor_terms, which cannot rebuild a trace of a scaled matrix."""
+    space = parse_declarations("A: n x n; B: n x n")
+    p = parse_expression("norm(trace(A + 2*B))", space)
+    assert p.kind == "scalar" and isinstance(p.expr, sp.Abs)
+    assert isinstance(p.expr.args[0], sp.Trace)
+
+
+def test_a_tiny_exponent_is_refused_before_it_is_computed():
+    """1e-99999999 is the float 0.0, and its exact value made Fraction compute
+    10**99999999: minutes and gigabytes."""
+    with pytest.raises(InputTooLargeError, match="too small"):
+        parse_expression("1e-99999999 * x")

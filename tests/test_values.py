@@ -132,3 +132,10 @@ def test_power_claims_never_fail_with_anything_but_a_symderiv_error(text):
     except SymderivError:
         return
     assert v.outcome in ("holds", "fails", "undecided")
+
+
+def test_a_huge_decimal_exponent_is_refused_before_it_is_computed():
+    """Found by the fuzz test (tests/test_fuzz.py): Fraction('1e-99999999') computes
+    10**99999999 — compare hung for minutes."""
+    with pytest.raises(InputTooLargeError, match="too large or too finely given"):
+        parse_value("1e-99999999")

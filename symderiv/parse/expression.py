@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,8 +32,8 @@ from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..forms import is_nonnegative
 from ..space import MAX_CONCRETE_DIM, Kind, Space
 
-__all__ = ["FUNCTIONS", "Parsed", "TypedBuilder", "checked_input", "matmul_expr",
-           "parse_expression", "shape_words", "to_scalar"]
+__all__ = ["FUNCTIONS", "Parsed", "TypedBuilder", "checked_input", "exponent_too_large",
+           "matmul_expr", "parse_expression", "shape_words", "to_scalar"]
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 60
@@ -101,6 +102,17 @@ def matmul_expr(*factors: sp.Basic) -> sp.MatrixExpr:
     mats = [f for f in flat if isinstance(f, sp.MatrixExpr)]
     coeff = sp.Mul(*scalars)
     return sp.MatMul(*([coeff] if coeff != 1 else []), *mats)
+
+
+_EXPONENT = re.compile(r"[eE][+-]?([0-9_]+)[jJ]?\Z")
+
+
+def exponent_too_large(literal: str) -> bool:
+    """Whether a number literal's decimal exponent has more than four digits: the exact
+    value of 1e-99999999 (Fraction computes 10**99999999) takes minutes and gigabytes."""
+    m = _EXPONENT.search(literal)
+    decimal = literal.lstrip("+-")[:2].lower() not in ("0x", "0o", "0b")  # 0x1e5 is hex
+    return decimal and m is not None and len(m.group(1).replace("_", "").lstrip("0")) > 4
 
 
 def _is_zero_matrix(e: sp.Basic) -> bool:
@@ -195,6 +207,9 @@ class TypedBuilder:
             raise self.error("non-finite numbers are not allowed", node)
         if abs(v) > MAX_CONSTANT:
             raise self.error(f"constant {self.src(node)} is too large (limit 1e15)", node,
+                             InputTooLargeError)
+        if isinstance(v, float) and exponent_too_large(self.src(node)):  # 1e-99999999 is 0.0
+            raise self.error(f"constant {self.src(node)} is too small (limit 1e-15)", node,
                              InputTooLargeError)
         # exact decimal value of the literal as written: 0.1 means 1/10
         frac = Fraction(self.src(node)) if isinstance(v, float) else Fraction(v)
@@ -433,7 +448,9 @@ class TypedBuilder:
 
     def _fn_norm(self, node: ast.Call, p: Parsed) -> Parsed:
         if p.kind == "scalar":
-            return Parsed(sp.sqrt(p.expr**2), "scalar", ())
+            # |s|, not sqrt(s²): SymPy's sqrt(tr(2A)²) raises TypeError (arg → factor_terms
+            # cannot rebuild a trace of a scaled matrix)
+            return Parsed(sp.Abs(p.expr), "scalar", ())
         return Parsed(sp.sqrt(sp.Trace(sp.MatMul(p.expr.T, p.expr))), "scalar", ())
 
     def _elementwise(self, p: Parsed, fn: sp.FunctionClass) -> Parsed:
@@ -484,13 +501,14 @@ class TypedBuilder:
 _D = sp.Dummy("d", real=True)
 
 
-def checked_input(text: object, what: str) -> str:
-    """User text, stripped: a string, not empty, within MAX_LENGTH (shared by the parsers)."""
+def checked_input(text: object, what: str, *, limit: int = MAX_LENGTH) -> str:
+    """User text, stripped: a string, not empty, within ``limit`` characters (shared by the
+    parsers)."""
     if not isinstance(text, str):
         raise ParseError(f"expected {'an' if what[0] in 'aeiou' else 'a'} {what} as text, "
                          f"got {type(text).__name__}")
-    if len(text) > MAX_LENGTH:
-        raise InputTooLargeError(f"{what} longer than {MAX_LENGTH} characters")
+    if len(text) > limit:
+        raise InputTooLargeError(f"{what} longer than {limit} characters")
     stripped = text.strip()
     if not stripped:
         raise ParseError("empty expression", what=what)

@@ -26,7 +26,7 @@ from fractions import Fraction
 from typing import Generic, TypeVar
 
 from ..errors import InputTooLargeError, ParseError
-from .expression import checked_input
+from .expression import checked_input, exponent_too_large
 
 __all__ = ["MATH_FUNCTIONS", "Arithmetic", "Term", "evaluate", "parse_equation", "parse_value",
            "too_large"]
@@ -208,6 +208,9 @@ class _Reader:
         digits = literal.rstrip("jJ")
         if len(digits) > MAX_DIGITS:
             raise self.error(f"number with more than {MAX_DIGITS} digits", node,
+                             InputTooLargeError)
+        if exponent_too_large(digits):
+            raise self.error(f"{literal!r} is too large or too finely given", node,
                              InputTooLargeError)
         try:
             value = Fraction(digits)
