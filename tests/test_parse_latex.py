@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from strategies import MATRIX_LET, matrix_function, polynomial_function
 
-from symderiv import ParseError, ShapeError, parse_declarations, parse_expression
+from symderiv import (
+    InputTooLargeError,
+    ParseError,
+    ShapeError,
+    parse_declarations,
+    parse_expression,
+)
 from symderiv.calculus.evaluate import Exact, NotExact, Precise, compile_expr
 from symderiv.parse import parse_latex
 from symderiv.problem import symbol_names
@@ -213,3 +219,40 @@ def test_hadamard_products_print_as_latex_that_reads_back(text, tex):
     e = parse_expression(text, space).expr
     assert to_latex(e) == tex
     assert parse_latex(tex, space).expr == e
+
+
+# -- found by the fuzz test (tests/test_fuzz.py) ---------------------------------------------
+def test_the_norm_of_a_scaled_trace_reads():
+    """\\|tr(2I_n)\\| raised TypeError inside SymPy (sqrt(tr(2I)²))."""
+    assert parse_latex(r"\|\operatorname{tr}(2I_n)\|").kind == "scalar"
+
+
+@pytest.mark.parametrize(("text", "fragment", "col"), [
+    # the Earley parser's time grows with the cube of the bars: 64 took 6 s, 128 minutes
+    ("|x|" * 32, "more than 12 | or \\| delimiters", 19),
+    (r"\|x\|" * 8, "more than 12 | or \\| delimiters", 31),
+    ("(" * 499 + "x" + ")" * 499, "nested deeper than 60 levels", 61),
+    (r"\frac{" * 90 + "1" + "}{2}" * 90, "nested deeper than 60 levels", 366),
+    ("x" * 1001, "longer than 1000 characters", None),
+    ("1" * 400 + " x", "is too large (limit 1e15)", 1),
+    ("0.0000000000000001 x", "too finely given", 1),
+])
+def test_inputs_that_would_keep_the_parser_busy_are_refused_first(text, fragment, col):
+    with pytest.raises(InputTooLargeError) as info:
+        parse_latex(text, SPACE)
+    assert fragment in str(info.value)
+    assert info.value.col == col
+
+
+def test_norms_written_with_left_and_right_are_not_counted_as_bars():
+    tex = r"\left\| y - Xw \right\|^2 + " * 7 + r"\|w\|^2"
+    assert parse_latex(tex, SPACE).kind == "scalar"
+
+
+def test_an_entry_with_a_symbolic_power_is_a_located_error():
+    """x_k^{n} inside index notation raised TypeError (sp.Integer of a symbol)."""
+    from symderiv.parse.latex import parse_latex_entry
+
+    n = SPACE.dim_symbols[[d.name for d in SPACE.dim_symbols].index("n")]
+    with pytest.raises(ParseError, match="powers are integers 1…16"):
+        parse_latex_entry("x_k^{n}", SPACE, "k", n)

@@ -41,6 +41,7 @@ from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..space import MAX_CONCRETE_DIM, Space
 from .expression import (
     FUNCTIONS,
+    MAX_CONSTANT,
     Parsed,
     TypedBuilder,
     checked_input,
@@ -50,6 +51,16 @@ from .expression import (
 )
 
 __all__ = ["parse_latex", "parse_latex_entry"]
+
+#: Bounds checked before the Earley parser runs.  Its time grows with the length (about
+#: 0.6 ms a character) times the number of | and \\| delimiters before it (each may open
+#: or close a norm): 64 bars in |x||x|… took 6 s, 128 over a minute; within these bounds
+#: the worst input found takes under 2 s.
+MAX_LENGTH = 1000
+MAX_DEPTH = 60
+MAX_BARS = 12
+_PAIRED_BARS = re.compile(r"\\(?:left|right)\\(?:\||Vert)")
+_BAR = re.compile(r"\\Vert(?![A-Za-z])|\\\||\|")
 
 _NAMED = {"tr": "trace", "Tr": "trace", "trace": "trace", "diag": "diag", "det": "det",
           "logdet": "logdet", "exp": "exp", "log": "log", "ln": "log"}
@@ -120,8 +131,9 @@ class _Reader:
 
     # -- dispatch --------------------------------------------------------------------------
     def read(self, tree: Any, depth: int = 0) -> _Value:
-        if depth > 60:
-            raise InputTooLargeError("LaTeX nested deeper than 60 levels", source=self.text)
+        if depth > MAX_DEPTH:
+            raise InputTooLargeError(f"LaTeX nested deeper than {MAX_DEPTH} levels",
+                                     source=self.text)
         at = _where(self.text, tree)
         if not hasattr(tree, "data"):  # a bare token
             return self._token(tree, at)
@@ -140,9 +152,21 @@ class _Reader:
         return [self.read(c, depth) for c in tree.children if hasattr(c, "data")]
 
     # -- leaves --------------------------------------------------------------------------------
+    def number(self, tree: Any, at: _At) -> sp.Rational:
+        """A literal, exact as written, within the expression language's bounds (1e±15)."""
+        text = str(tree.children[0])
+        frac = Fraction(text)
+        shown = text if len(text) <= 20 else f"{text[:12]}… ({len(text)} digits)"
+        if abs(frac) > MAX_CONSTANT:
+            raise self.error(f"constant {shown} is too large (limit 1e15)", at,
+                             InputTooLargeError)
+        if frac.denominator > MAX_CONSTANT:
+            raise self.error(f"constant {shown} is too finely given (limit 1e-15)", at,
+                             InputTooLargeError)
+        return sp.Rational(frac.numerator, frac.denominator)
+
     def _r_number(self, tree: Any, at: _At, depth: int) -> _Value:
-        frac = Fraction(str(tree.children[0]))
-        return _Value(Parsed(sp.Rational(frac.numerator, frac.denominator), "scalar", ()), at)
+        return _Value(Parsed(self.number(tree, at), "scalar", ()), at)
 
     def _r_symbol(self, tree: Any, at: _At, depth: int) -> _Value:
         toks = [c for c in tree.children if _is_token(c)]
@@ -416,13 +440,13 @@ class _IndexReader:
         from ..calculus import indexform as ix
 
         at = _where(self.r.text, tree)
-        if depth > 60:
-            raise InputTooLargeError("LaTeX nested deeper than 60 levels", source=self.r.text)
+        if depth > MAX_DEPTH:
+            raise InputTooLargeError(f"LaTeX nested deeper than {MAX_DEPTH} levels",
+                                     source=self.r.text)
         kind = getattr(tree, "data", None)
         kids = [c for c in getattr(tree, "children", []) if hasattr(c, "data")]
         if kind == "number":
-            frac = Fraction(str(tree.children[0]))
-            return ix.IndexExpr((ix.Term(sp.Rational(frac.numerator, frac.denominator)),))
+            return ix.IndexExpr((ix.Term(self.r.number(tree, at)),))
         if kind == "symbol":
             return ix.IndexExpr((ix.Term(sp.Integer(1), (self.entry(tree, at, bound),)),))
         if kind in ("juxt", "dot"):
@@ -437,7 +461,9 @@ class _IndexReader:
             k = self.r.read(kids[1] if kids[1].data == "sup_digit" else kids[1].children[0],
                             depth) if kids[1].data == "sup_group" else None
             power = int(str(kids[1].children[0])) if k is None else k.p.expr
-            if not (sp.Integer(power) == power and 1 <= int(power) <= 16):
+            # the exponent may be any expression here (w^{n}, w^{I}): ask, do not convert
+            whole = isinstance(power, int) or bool(getattr(power, "is_Integer", False))
+            if not (whole and 1 <= int(power) <= 16):
                 raise self.error(f"{at.text!r}: inside a sum, powers are integers 1…16", at)
             base = self.read(kids[0], bound, depth + 1)
             # (Σ_j x_ij w_j)²: expand() gives each copy its own summed indices
@@ -529,9 +555,28 @@ def _is_token(x: Any) -> bool:
     return hasattr(x, "type") and hasattr(x, "value")
 
 
+def _check_size(text: str) -> None:
+    """InputTooLargeError for LaTeX that would keep the parser busy: brackets nested too
+    deeply, too many | or \\| delimiters (each could open or close a norm)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth > MAX_DEPTH:
+            raise InputTooLargeError(f"LaTeX nested deeper than {MAX_DEPTH} levels",
+                                     source=text, col=i + 1, what="LaTeX")
+    masked = _PAIRED_BARS.sub(lambda m: " " * len(m.group(0)), text)  # \left\| is unambiguous
+    bars = list(_BAR.finditer(masked))
+    if len(bars) > MAX_BARS:
+        raise InputTooLargeError(
+            f"more than {MAX_BARS} | or \\| delimiters in one expression (for more norms write "
+            "\\left\\| … \\right\\| or \\lVert … \\rVert)", source=text,
+            col=bars[MAX_BARS].start() + 1, what="LaTeX")
+
+
 def _parse_tree(text: str) -> tuple[str, Any]:
     """The text, stripped, and its lark tree; errors located."""
-    stripped = checked_input(text, "LaTeX")
+    stripped = checked_input(text, "LaTeX", limit=MAX_LENGTH)
+    _check_size(stripped)
     import lark
 
     try:
