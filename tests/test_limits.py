@@ -337,3 +337,14 @@ def test_search_refutes_what_z3_cannot_take():
     assert c.outcome == "fails" and c.method == "counterexample"
     x, eps = sp.Rational(c.counterexample["x"]), sp.Rational(c.counterexample["eps"])
     assert 0 < abs(x) < eps / 10 and abs(x * sp.exp(x)) >= eps
+
+
+@pytest.mark.parametrize(("f", "at", "claim", "outcomes"), [
+    # found by the fuzz test's resource bombs (tests/test_fuzz.py): f at the sample points
+    # (x = 10³…10¹⁴) exhausted memory; SymPy's limit of the tower at 0 asked the sign of
+    # e^e^e^… and evaluated it for hours
+    ("exp(exp(1e15*x))", "oo", "oo", {"holds"}),
+    ("exp(" * 12 + "x" + ")" * 12, "0", "1", {"undecided"}),
+])
+def test_values_too_large_to_evaluate_are_skipped_not_computed(f, at, claim, outcomes):
+    assert check_limit(f, at=at, claim=claim).outcome in outcomes

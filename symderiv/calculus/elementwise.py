@@ -33,8 +33,8 @@ import sympy as sp
 from sympy.polys.domains import QQ, ZZ
 from sympy.polys.rings import PolyElement, PolyRing
 
-from ..errors import EvaluationError, NotPolynomial
-from .evaluate import Compiled, Exact, NotExact, ObjectArrays, Precise
+from ..errors import EvaluationError, NotPolynomial, OutOfRangeError
+from .evaluate import Compiled, Exact, NotExact, ObjectArrays, Precise, rough_value
 
 __all__ = ["Entries", "EntryComparison", "compare_entries", "derivative_entries", "entries_at"]
 
@@ -555,12 +555,17 @@ def _close(e: np.ndarray, c: np.ndarray, mp: Any) -> bool:
 def _numbers(values: np.ndarray, subs: dict[sp.Symbol, sp.Expr], mp: Any) -> np.ndarray:
     out = np.empty(values.shape, dtype=object)
     for idx, v in np.ndenumerate(values):
-        x = (v if isinstance(v, sp.Basic) else sp.Integer(v)).xreplace(subs)
+        e = v if isinstance(v, sp.Basic) else sp.Integer(v)
+        rough_value(e, subs)  # out of range? before SymPy sees the point
+        x = e.xreplace(subs)
         if x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or x.is_extended_real is False:
             raise EvaluationError("undefined")
         if x.has(sp.DiracDelta, sp.Derivative, sp.Subs):  # δ(0), or a derivative SymPy
             raise EvaluationError("undefined")          # could not take: not admissible
-        n = sp.N(x, Precise.digits + 5)
+        try:
+            n = sp.N(x, Precise.digits + 5)
+        except OverflowError:  # mpmath's working precision itself overflowed
+            raise OutOfRangeError("too large to evaluate") from None
         if not n.is_real or not n.is_finite:
             raise EvaluationError("undefined")
         try:
@@ -568,3 +573,4 @@ def _numbers(values: np.ndarray, subs: dict[sp.Symbol, sp.Expr], mp: Any) -> np.
         except (TypeError, ValueError):
             raise EvaluationError("not a number") from None
     return out
+

@@ -26,8 +26,14 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 from ..forms import norm_operand
 
-__all__ = ["Batched", "Exact", "NotExact", "ObjectArrays", "Precise", "compile_expr", "exact_det",
-           "exact_inv"]
+__all__ = ["MAX_ARGUMENT", "Batched", "Exact", "NotExact", "ObjectArrays", "Precise",
+           "compile_expr", "exact_det", "exact_inv", "rough_value"]
+
+#: |t| beyond which exp(t), a^b with |b·ln a| = t, sin(t)… are out of range: e^(10⁶) ≈
+#: 10^434294 is beyond anything the checks compare, and the work of evaluating them (or
+#: anything built on them) to many digits grows with log₂|t| — exp(exp(3·10¹⁵)) would
+#: take hours or all memory
+MAX_ARGUMENT = 10**6
 
 
 class NotExact(Exception):
@@ -252,6 +258,8 @@ class Precise(Exact):
                 raise EvaluationError("division by zero")
             if b < 0 and exp != int(exp):
                 raise EvaluationError("fractional power of a negative number")
+            if b != 0 and abs(exp * self.mpmath.log(abs(b))) > MAX_ARGUMENT:
+                raise OutOfRangeError("a power too large to evaluate")
             return b ** exp
         if isinstance(base, np.ndarray):
             return np.vectorize(one, otypes=[object])(base)
@@ -259,6 +267,8 @@ class Precise(Exact):
 
     def func(self, name: str, value: Any) -> Any:  # type: ignore[override]
         if name == "exp":
+            if value > MAX_ARGUMENT:
+                raise OutOfRangeError("exp of a value too large to evaluate")
             return self.mpmath.exp(value)
         if name == "log":
             if value <= 0:
@@ -508,3 +518,57 @@ def _elementwise(b: Any, fname: str, value: Any) -> Any:
     if not b.batched:
         return np.vectorize(lambda v: b.func(fname, v), otypes=[object])(value)
     return b.func(fname, value)
+
+
+# -- a rough value, to see a point out of range before a precise evaluation --------------------
+_ROUGH = Precise().mpmath.clone()
+_ROUGH.dps = 15
+_ROUGH_FUNCTIONS: dict[type, Callable[..., Any]] = {
+    sp.log: lambda x: _ROUGH.log(x) if x > 0 else None,
+    sp.Abs: abs,
+    sp.sign: lambda x: _ROUGH.sign(x),
+    sp.Min: lambda *xs: min(xs),
+    sp.Max: lambda *xs: max(xs),
+}
+
+
+def rough_value(e: sp.Basic, subs: Mapping[sp.Basic, Any]) -> Any:
+    """e's value where its symbols take the values ``subs`` (numbers), in 15 digits, or
+    None where this cannot tell; OutOfRangeError as soon as an argument of exp, sin, cos,
+    tan or a power is beyond MAX_ARGUMENT.
+
+    Run it before an evaluation that would otherwise find out the hard way: SymPy's N()
+    of exp(exp(x·10¹⁵)) at x = 3, mpmath's exp of e^(3·10¹⁵), is_extended_real on such
+    a value — each runs for hours or exhausts memory.  Every argument is estimated, so
+    that an unknown function cannot hide a huge exponential beneath it."""
+    mp = _ROUGH
+    if e in subs:
+        v = subs[e]
+        if isinstance(v, Fraction | sp.Rational):
+            return mp.mpf(int(v.numerator)) / int(v.denominator)
+        return mp.mpf(v)
+    if e.is_Rational:
+        return mp.mpf(int(e.p)) / int(e.q)  # type: ignore[attr-defined]
+    if e.is_Float or e.is_NumberSymbol:
+        return mp.mpf(str(sp.N(e, 20)))
+    args = [rough_value(a, subs) if isinstance(a, sp.Basic) else None for a in e.args]
+    if not args or any(a is None or not isinstance(a, mp.mpf) or not mp.isfinite(a)
+                       for a in args):
+        return None
+    if isinstance(e, sp.Add):
+        return mp.fsum(args)
+    if isinstance(e, sp.Mul):
+        return mp.fprod(args)
+    if isinstance(e, sp.exp | sp.Pow):
+        base, power = (mp.e, args[0]) if isinstance(e, sp.exp) else args
+        if base == 0 or (base < 0 and power != int(power)):
+            return None
+        if abs(power * mp.log(abs(base))) > MAX_ARGUMENT:
+            raise OutOfRangeError("too large to evaluate")
+        return mp.power(base, power)
+    if isinstance(e, sp.sin | sp.cos | sp.tan):
+        if abs(args[0]) > MAX_ARGUMENT:
+            raise OutOfRangeError("too large to evaluate")
+        return getattr(mp, type(e).__name__)(args[0])
+    fn = next((f for cls, f in _ROUGH_FUNCTIONS.items() if isinstance(e, cls)), None)
+    return fn(*args) if fn is not None else None

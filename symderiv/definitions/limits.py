@@ -32,7 +32,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from ..errors import ArgumentError, ParseError, UnsupportedError
+from ..calculus.evaluate import rough_value
+from ..errors import ArgumentError, OutOfRangeError, ParseError, UnsupportedError
 from ..parse.values import Term, evaluate, parse_value
 from .exact import ExactArithmetic, is_zero_number
 
@@ -480,7 +481,7 @@ def _search(query: _Query, rng: random.Random, budget: int = 3000
     fractions = [1 - Fraction(1, 10**9), Fraction(999, 1000), Fraction(9, 10), Fraction(1, 2),
                  Fraction(1, 10), Fraction(1, 1000), Fraction(1, 10**6)]
     tried = 0
-    f = sp.lambdify(lim.x, lim.f, "mpmath")
+    f = _mp_function(lim.x, lim.f)
     for q in qs:
         w = query.w.subs(query.q, sp.Rational(q.numerator, q.denominator))
         if not (w.is_number and w.is_extended_real and w.is_finite):
@@ -530,7 +531,7 @@ def _hypothesis_search(query: _Query, examples: int = 400) -> tuple[dict[str, st
         qs = st.fractions(Fraction(1, 1000), big, max_denominator=1000).map(lambda r: sign * r)
     ts = st.fractions(Fraction(0), Fraction(1), max_denominator=10**9).filter(lambda t: 0 < t < 1)
     signs = st.sampled_from([1] if lim.side == "+" else [-1] if lim.side == "-" else [1, -1])
-    f = sp.lambdify(lim.x, lim.f, "mpmath")
+    f = _mp_function(lim.x, lim.f)
     count = 0
     found: dict[str, str] | None = None
 
@@ -609,6 +610,9 @@ def _one_sided(limit: Limit) -> dict[str, sp.Basic | None]:
     f, x, a = limit.f, limit.x, limit.a
     sides = [""] if a.is_infinite else ([limit.side] if limit.side else ["+", "-"])
     out: dict[str, sp.Basic | None] = {}
+    if not a.is_infinite and _out_of_range(f, {x: a}):
+        # exp⁹(x) at 0: SymPy's limit asks the sign of e^e^e^… and evaluates it for hours
+        return dict.fromkeys(sides)
     for s in sides:
         try:
             value = sp.limit(f, x, a) if not s else sp.limit(f, x, a, dir=s)
@@ -625,10 +629,24 @@ def _equal_limit(value: sp.Basic | None, L: sp.Basic) -> bool | None:
         return None
     if value.is_infinite or L.is_infinite or isinstance(value, sp.AccumBounds):
         return bool(value == L)
+    huge = [_out_of_range(v) for v in (value, L)]
+    if any(huge):  # exp(exp(exp(exp(e)))): simplify() would evaluate it for hours
+        return None if all(huge) else False
     try:
         return is_zero_number(sp.simplify(value - L))
     except UnsupportedError:
         return None
+
+
+def _out_of_range(value: sp.Basic, at: dict[sp.Symbol, sp.Basic] | None = None) -> bool:
+    """Whether value (at the point ``at``) is too large to evaluate, as rough_value says."""
+    try:
+        point = {x: rough_value(v, {}) for x, v in (at or {}).items()}
+        if all(v is not None for v in point.values()):
+            rough_value(value, point)
+    except OutOfRangeError:
+        return True
+    return False
 
 
 def _describe(value: sp.Basic | None) -> str:
@@ -665,7 +683,7 @@ def _candidate_witnesses(limit: Limit) -> list[sp.Basic]:
 
 def _slopes(limit: Limit) -> list[sp.Basic]:
     """Nice numbers K above |f(x) − L| / |x − a| near a (sampled): δ = ε/K is the guess."""
-    g = sp.lambdify(limit.x, (limit.f - limit.L) / (limit.x - limit.a), "mpmath")
+    g = _mp_function(limit.x, (limit.f - limit.L) / (limit.x - limit.a))
     biggest = 0.0
     for k in range(1, 200):
         for sign in (1, -1):
@@ -681,18 +699,38 @@ def _slopes(limit: Limit) -> list[sp.Basic]:
     return [sp.Integer(start), sp.Integer(2 * start), sp.Integer(10 * start)]
 
 
+class _TooLarge(OverflowError):
+    """A point where f is too large to evaluate (exp(exp(10¹⁸))): defined, but skipped."""
+
+
+def _mp_function(x: sp.Symbol, e: sp.Basic) -> Callable[[Any], Any]:
+    """e as an mpmath function of x, which raises _TooLarge (an OverflowError, which the
+    searches skip) at points where evaluating it would take hours or all memory."""
+    f = sp.lambdify(x, e, "mpmath")
+
+    def at(v: Any) -> Any:
+        try:
+            rough_value(e, {x: v})
+        except OutOfRangeError:
+            raise _TooLarge(f"{e} is too large to evaluate at {x} = {v}") from None
+        return f(v)
+    return at
+
+
 # -- the check ------------------------------------------------------------------------
 
 def _defined_near(limit: Limit) -> bool:
     """Whether f is defined at points arbitrarily close to a (on the side that matters):
     without that, the statement is vacuous and the limit is not defined."""
-    f = sp.lambdify(limit.x, limit.f, "mpmath")
+    f = _mp_function(limit.x, limit.f)
     import mpmath
 
     def defined(x: Any) -> bool:
         try:
             with mpmath.workdps(30):
                 value = f(x)
+        except _TooLarge:  # exp(exp(10¹⁸)): a value, just not one to compute
+            return True
         except (ZeroDivisionError, ValueError, OverflowError, TypeError):
             return False
         return isinstance(value, mpmath.mpf) and mpmath.isfinite(value)
