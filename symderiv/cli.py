@@ -162,8 +162,12 @@ def _parse_sizes(ctx: click.Context, param: click.Parameter, value: str | None
     if not value:
         return ()
     parts = [p.strip() for p in value.split(",")]
-    if not all(p.isdigit() for p in parts):
+    # ASCII digits: '²'.isdigit() holds, but int('²') fails
+    if not all(p.isascii() and p.isdigit() for p in parts):
         raise click.BadParameter(f"{value!r} is not a list of sizes (write e.g. 8,16)")
+    huge = next((p for p in parts if len(p) > 18), None)  # int() refuses 4300 digits
+    if huge is not None:
+        raise click.BadParameter(f"size {huge[:12]}… ({len(huge)} digits) is too large")
     return tuple(int(p) for p in parts)
 
 
@@ -612,6 +616,9 @@ def limit_cmd(function: str, at: str, claim: str, side: str | None, witness: str
     from .definitions.limits import check_limit, make_limit
 
     fmt = _format(json_out, latex_out)
+    if play and fmt != "text":  # the game is a dialogue, not a document
+        raise click.UsageError("--play is interactive: it cannot be combined with --json or "
+                               "--latex")
     if play:
         _play(make_limit(function, at=at, claim=claim, side=side, var=var), witness, role,
               all_reals, seed)

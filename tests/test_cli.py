@@ -177,3 +177,16 @@ def test_let_may_be_repeated():
     r = run("grad", "x @ A @ x", "--wrt", "x", "--let", "x: n", "--let", "A: n x n, symmetric",
             "--claim", "2 * A @ x")
     assert r.exit_code == 0
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    # found by the fuzz test (tests/test_fuzz.py): '²' is a digit to str.isdigit, not to int()
+    (["grad", "x", "--wrt", "x", "--sizes", "²"], "is not a list of sizes"),
+    (["grad", "x", "--wrt", "x", "--let", "x: ²"], "is not a dimension"),
+    (["grad", "x", "--wrt", "x", "--sizes", "9" * 5000], "(5000 digits) is too large"),
+    (["limit", "1/x", "--at", "0", "--claim", "oo", "--play", "--json"], "--play is interactive"),
+])
+def test_odd_digits_and_options_are_bad_input_not_internal_errors(args, fragment):
+    r = run(*args)
+    assert r.exit_code == 2, r.output
+    assert fragment in r.output and "internal error" not in r.output
