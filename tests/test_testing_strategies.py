@@ -200,3 +200,17 @@ def test_latex_form_reads_back_with_its_shape(shape, data):
 def test_sympy_form_and_inverses_of_declared_invertible_matrices(e):
     assert isinstance(e, sp.Basic) and e.shape == (sp.Symbol("n", integer=True,
                                                              positive=True),) * 2
+
+
+@settings(max_examples=10)
+@given(matrices(shape=(64, 64)), matrices(shape=(64, 64), invertible=True))
+def test_large_matrices_draw_without_health_check_failures(a, b):
+    assert a.shape == b.shape == (64, 64)
+
+
+@settings(max_examples=30)
+@given(expressions("A: n x n, invertible; x: n", shape="n x n", max_depth=3, form="latex"))
+def test_powers_of_inverses_print_as_latex_that_reads_back(tex):
+    # inv(A) @ inv(A) is SymPy's A**(-2), which LaTeX now writes as (A^{-1})^{2} (review)
+    space = symderiv.parse_declarations("A: n x n, invertible; x: n")
+    assert symderiv.parse_latex(tex, space).kind == "matrix"

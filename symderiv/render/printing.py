@@ -480,6 +480,12 @@ class MatrixLatexPrinter(LatexPrinter):
     def _print_Identity(self, e: sp.Identity) -> str:
         return "I"
 
+    def _print_MatPow(self, e: sp.MatPow) -> str:
+        k = e.exp
+        if k.is_Integer and k < -1:  # (A^{-1})^{k}: symderiv reads powers of a matrix as A^k
+            return rf"\left({self._print(sp.Inverse(e.base))}\right)^{{{-int(k)}}}"
+        return super()._print_MatPow(e)
+
     def _print_DiagMatrix(self, e: sp.Basic) -> str:
         return rf"\operatorname{{diag}}\left({self._print(e.args[0])}\right)"
 
