@@ -494,7 +494,7 @@ class _Check:
     ref: _Reference
     claim: _Claim
     rtol: float
-    atol: float | None  # None: the default, 64ε × the derivative's size nearby
+    atol: float | None  # None: the default, 256ε × the derivative's size nearby
 
     def enough(self) -> Callable[[np.ndarray], np.ndarray]:
         """When an extrapolation may stop: far inside the tolerance."""
@@ -519,8 +519,8 @@ def _compare(c: _Check, families: list[_Family], notes: list[str]) -> None:
     if c.atol is not None:
         atol, atol_words = c.atol, f"atol={c.atol:.3g}"
     else:  # the claim's own rounding relative to the derivative's size, and underflow
-        atol = 64 * float(info.eps) * scale + float(info.tiny) / float(info.eps)
-        atol_words = f"atol={atol:.3g} (64ε × the derivative's size nearby)"
+        atol = 256 * float(info.eps) * scale + float(info.tiny) / float(info.eps)
+        atol_words = f"atol={atol:.3g} (256ε × the derivative's size nearby)"
     rows, failing = [], None
     for fam in families:
         with np.errstate(all="ignore"):
@@ -616,7 +616,7 @@ def assert_gradient(f: Callable[..., Any], grad: Callable[..., Any] | Any, *, at
     rtol, atol : float or dict, optional
         A value passes when ``|actual − desired| ≤ atol + rtol·|desired| + e``, e the
         estimated error of the differences.  rtol defaults by the dtype the claim is
-        judged in (:data:`TOLERANCES`: float64 1e-5, float32 1e-3); atol to 64ε × the
+        judged in (:data:`TOLERANCES`: float64 1e-5, float32 1e-3); atol to 256ε × the
         largest |desired|.  A dict keyed by dtype overrides per dtype.
     directions : int
         Random unit directions v (seeded) along which ⟨grad, v⟩ is compared with the
