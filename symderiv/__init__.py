@@ -10,9 +10,9 @@
 # The engines import SymPy (about half a second): the names below are imported on first
 # use, so `import symderiv` — and the pytest plugin, which pytest loads in every session of
 # an environment where symderiv is installed — stay cheap.
-import importlib as _importlib
 import typing as _typing
 
+from ._lazy import lazy_names as _lazy_names
 from .errors import (
     ArgumentError,
     DeclarationError,
@@ -67,41 +67,22 @@ if _typing.TYPE_CHECKING:
     from .space import Declaration, Space
     from .verdict import Counterexample, Diagnosis, Evidence, Verdict
 
-#: public name → the submodule that defines it
-_LAZY: dict[str, str] = {
-    name: module
-    for module, names in {
-        "check": "Result check_entries check_equal check_gradient check_hessian gradient hessian",
-        "definitions": (
-            "INF NEG_INF Comparison Division ExponentDerivation ExtendedReal Limit LimitCheck "
-            "LimitGame check_limit check_power_claim compare divide is_real make_limit "
-            "natural_extension"
-        ),
-        "derivation": (
-            "Derivation DerivationReport DerivationStep read_derivations verify_derivation "
-            "verify_document"
-        ),
-        "explain": "Explanation explain_gradient explain_hessian",
-        "parse": "parse_declarations parse_expression parse_latex",
-        "space": "Declaration Space",
-        "verdict": "Counterexample Diagnosis Evidence Verdict",
-    }.items()
-    for name in names.split()
-}
-
-
-def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
+__getattr__, __dir__ = _lazy_names(__name__, globals(), {
+    "check": "Result check_entries check_equal check_gradient check_hessian gradient hessian",
+    "definitions": (
+        "INF NEG_INF Comparison Division ExponentDerivation ExtendedReal Limit LimitCheck "
+        "LimitGame check_limit check_power_claim compare divide is_real make_limit "
+        "natural_extension"
+    ),
+    "derivation": (
+        "Derivation DerivationReport DerivationStep read_derivations verify_derivation "
+        "verify_document"
+    ),
+    "explain": "Explanation explain_gradient explain_hessian",
+    "parse": "parse_declarations parse_expression parse_latex",
+    "space": "Declaration Space",
+    "verdict": "Counterexample Diagnosis Evidence Verdict",
+})
 
 __version__ = "0.1.0"
 

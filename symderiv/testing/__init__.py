@@ -12,37 +12,20 @@ The names load their module on first use: pytest imports the plugin (a submodule
 every session, and it must not pay for NumPy, Hypothesis or SymPy.
 """
 
-import importlib as _importlib
 import typing as _typing
+
+from .._lazy import lazy_names as _lazy_names
 
 if _typing.TYPE_CHECKING:
     from .numeric import TOLERANCES, assert_gradient, assert_hessian, assert_jacobian
     from .strategies import expressions, matrices, points, scalars, vectors
     from .symbolic import assert_derivation, assert_identity
 
-_LAZY: dict[str, str] = {
-    name: module
-    for module, names in {
-        "numeric": "TOLERANCES assert_gradient assert_hessian assert_jacobian",
-        "strategies": "expressions matrices points scalars vectors",
-        "symbolic": "assert_derivation assert_identity",
-    }.items()
-    for name in names.split()
-}
-
-
-def __getattr__(name: str) -> _typing.Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
+__getattr__, __dir__ = _lazy_names(__name__, globals(), {
+    "numeric": "TOLERANCES assert_gradient assert_hessian assert_jacobian",
+    "strategies": "expressions matrices points scalars vectors",
+    "symbolic": "assert_derivation assert_identity",
+})
 
 __all__ = ["TOLERANCES", "assert_derivation", "assert_gradient", "assert_hessian",
            "assert_identity", "assert_jacobian", "expressions", "matrices", "points",
