@@ -45,6 +45,7 @@ Tolerance = float | Mapping[Any, float] | None
 _CON = 2.0  # the step shrinks by this factor from one level of the tableau to the next
 _LEVELS = 16  # at most this many steps per difference (after the first finite one)
 _SHRINKS = 64  # at most this many halvings to find a step where f is finite on both sides
+_RESTARTS = 4  # tableaux from h0, h0/256, h0/256², h0/256³ when one does not settle
 
 
 # -- the user's function at a point -----------------------------------------------------------
@@ -280,46 +281,58 @@ def _tableau(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: f
 
 def _ridders(quotient: Callable[[float], tuple[np.ndarray, float, float]], h0: float,
              order: int, eps: float, enough: Callable[[np.ndarray], np.ndarray], where: str,
-             floor: float) -> tuple[np.ndarray, np.ndarray, float]:
+             floor: float, near: float | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """The limit h → 0 of a central difference quotient whose error is a series in h².
 
-    Ridders' tableau from the step h0 down; if it does not settle — h0 was too large for
+    Ridders' tableau from the step h0 down.  If it does not settle — h0 was too large for
     f (a bump narrower than h0, a pole or the domain's edge within h0), or f did not
-    change at all — again from h0/256 and h0/65536, keeping the run with the smallest
-    error bound among those where f changed.  Returns the estimate; a bound on its error,
-    ten times Ridders' estimate (how far the best entry is from its neighbours; a
-    heuristic, at times a few times optimistic) plus the rounding of f's values at that
-    step, 16ε·max|f|/h^order (f sums terms larger than itself); and the derivative's size
-    near the point, |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
+    change at all — again from ``near`` (a tenth of x's own size along the direction, for
+    f whose scale is x's: log det of a matrix near 10⁻⁵) and from h0/256, h0/256² and
+    h0/256³, keeping the run with the smallest error relative to its estimate among those
+    where f changed (a coarse run can look converged on the tail of f, absolutely small
+    but relatively huge).  Returns the estimate; a bound on its error, ten times Ridders'
+    estimate (how far the best entry is from its neighbours; a heuristic, at times a few
+    times optimistic) plus the rounding of f's values at that step, 16ε·max|f|/h^order (f
+    sums terms larger than itself); and the derivative's size near the point,
+    |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
+    starts = [h0] + ([near] if near is not None and floor < near < h0 / 16 else [])
+    starts += [h0 / 256**k for k in range(1, _RESTARTS)]
     runs: list[_Run] = []
-    for k in range(3):
+    for k, start in enumerate(starts):
         try:
-            run = _tableau(quotient, h0 / 256**k, order, eps, enough, where, floor)
+            run = _tableau(quotient, start, order, eps, enough, where, floor)
         except _NotFinite:
-            if k == 2 and not runs:
-                raise _NotFinite(f"{where}, for every step from {h0:.3g} down to "
-                                 f"{floor:.3g}") from None
             continue
         runs.append(run)
         if k == 0 and run.settled and not run.flat:
             return run.best, run.error, run.scale
-    # the run with the smallest error bound (rounding included): a restart with tiny steps
-    # can settle on f's rounding, a first run can be accurate without settling
+    if not runs:
+        raise _NotFinite(f"{where}, for every step from {h0:.3g} down to {floor:.3g}")
     informative = [r for r in runs if not r.flat] or runs
-    pick = min(informative, key=lambda r: float(np.max(r.error)))
+
+    def relative(r: _Run) -> float:
+        with np.errstate(all="ignore"):
+            return float(np.max(r.error / np.maximum(np.abs(r.best), 1e-300)))
+
+    pick = min(informative, key=relative)
     return pick.best, pick.error, max(r.scale for r in runs)
 
 
 def _start(x: np.ndarray, v: np.ndarray) -> float:
-    """The first step along v: a tenth of x's size s while s < 1, and 0.1·(1 + log s)
-    beyond — f's scale need not grow with x (sin at 3000 varies as at 0), but it often
-    shrinks with it (log det of a matrix with entries near 10⁻⁵).  s is the larger of x's
-    size along v, Σ|x_i v_i|, and the mean |x_i|: one small entry of a matrix is no reason
-    for a small step."""
+    """The first step along v: 0.1 while x's size s is below 1, and 0.1·(1 + log s)
+    beyond — f's scale need not grow with x (sin at 3000 varies as at 0).  s is the larger
+    of x's size along v, Σ|x_i v_i|, and its mean entry.  A smaller scale (log det of a
+    matrix with entries near 10⁻⁵) is found by the restarts."""
     s = max(float(np.sum(np.abs(x) * np.abs(v))), float(np.mean(np.abs(x))) if x.size else 0.0)
-    if s == 0.0 or not np.isfinite(s):
+    if not np.isfinite(s) or s < 1:
         return 0.1
-    return 0.1 * (s if s < 1 else 1.0 + float(np.log(s)))
+    return 0.1 * (1.0 + float(np.log(s)))
+
+
+def _near(x: np.ndarray, v: np.ndarray) -> float:
+    """A tenth of x's own size along v (0.1 if x is 0 there)."""
+    s = float(np.sum(np.abs(x) * np.abs(v)))
+    return 0.1 * s if s > 0 and np.isfinite(s) else 0.1
 
 
 def _floor(x: np.ndarray, eps: float, v: np.ndarray) -> float:
@@ -343,7 +356,7 @@ def _first(p: _Point, ref: _Reference, v: np.ndarray, enough: Callable[[np.ndarr
             return (hi - lo) / (2 * h), float(np.max(np.abs([hi, lo]), initial=0.0)), change
 
     return _ridders(quotient, ref.first_step or _start(p.x, v), 1, ref.eps, enough, where,
-                    _floor(p.x, ref.eps, v))
+                    _floor(p.x, ref.eps, v), _near(p.x, v))
 
 
 def _second(p: _Point, ref: _Reference, u: np.ndarray, v: np.ndarray,
@@ -362,7 +375,8 @@ def _second(p: _Point, ref: _Reference, u: np.ndarray, v: np.ndarray,
 
     h0 = ref.first_step or max(_start(p.x, u), _start(p.x, v))
     return _ridders(quotient, h0, 2, ref.eps, enough, where,
-                    max(_floor(p.x, ref.eps, u), _floor(p.x, ref.eps, v)))
+                    max(_floor(p.x, ref.eps, u), _floor(p.x, ref.eps, v)),
+                    min(_near(p.x, u), _near(p.x, v)))
 
 
 def _directions(shape: tuple[int, ...], count: int, seed: int) -> list[np.ndarray]:
@@ -627,8 +641,8 @@ def assert_gradient(f: Callable[..., Any], grad: Callable[..., Any] | Any, *, at
     seed : int
         Seed of the directions.
     eps : float, optional
-        The first step of the differences (default: a tenth of x's size along the
-        direction, 0.1·(1 + log s) beyond s = 1); Ridders'
+        The first step of the differences (default 0.1, or 0.1·(1 + log s) for x's size
+        s beyond 1); Ridders'
         method then halves it until the answer is accurate or rounding takes over.
 
     Raises
