@@ -189,3 +189,27 @@ def test_an_index_form_too_large_to_show_leaves_the_entries_to_decide():
 def test_points_where_the_entries_are_astronomically_large_are_skipped(f):
     v = check_gradient(f, wrt="x")
     assert v.outcome in ("holds", "undecided")
+
+
+@pytest.mark.parametrize(("f", "let"), [
+    # found by the fuzz test's giant sizes (tests/test_fuzz.py): ‖XX‖² at 24×24 multiplied
+    # out polynomials in 576 variables until 23 GB of memory ran out; tr(X³) at 32×32 took
+    # 30 s and ‖AXB‖² 40 s
+    ("norm(X @ X)**2", "X: 24 x 24"),
+    ("trace(X @ X @ X)", "X: 32 x 32"),
+    ("norm(A @ X @ B)**2", "X: 32 x 32; A: 32 x 32; B: 32 x 32"),
+])
+def test_polynomials_too_large_to_multiply_out_are_skipped_with_a_note(f, let):
+    import time
+
+    start = time.perf_counter()
+    v = check_gradient(f, wrt="X", let=let)
+    assert time.perf_counter() - start < 10
+    assert v.outcome == "holds"  # the matrix-form and numeric engines agree
+    assert any("would take too long" in note for note in v.notes)
+
+
+def test_the_frobenius_norm_at_the_largest_size_is_still_multiplied_out():
+    """tr(XᵀX) is Σ x_ij², not a 32×32×32 product: the entries stay exact at 32×32."""
+    v = check_gradient("norm(X)**2", wrt="X", claim="2 * X", let="X: 32 x 32")
+    assert v.outcome == "holds" and not v.notes

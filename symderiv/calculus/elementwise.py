@@ -40,6 +40,13 @@ __all__ = ["Entries", "EntryComparison", "compare_entries", "derivative_entries"
 
 MAX_POWER = 64
 MAX_TERMS = 200_000  # a polynomial entry larger than this is not worth expanding
+#: products of terms × variables (each builds or hashes a tuple of exponents) that one size
+#: may spend multiplying out, under a second: ‖X X‖² at 24×24 ran out of 23 GB of memory, tr(X³)
+#: at 32×32 took 30 s, ‖AXB‖² 40 s (least squares at n = 64 takes 9·10⁶)
+MAX_WORK = 10_000_000
+#: terms × variables that differentiating, or evaluating at a point, may go through
+#: (tr(X³) at 32×32: 3·10⁷, 5 s)
+MAX_DIFF_WORK = 5_000_000
 MAX_DET_SIZE = 5
 SYMBOLIC_MAX_ENTRIES = 4  # symbolic entries (exp, log, inverses) get slow beyond
 PRECISE_RTOL = 1e-40
@@ -52,6 +59,17 @@ class _NeedsRationals(Exception):
 def _multisets(n: int, k: int) -> int:
     """How many terms (p_1 + … + p_n)^k can have at most: C(n + k − 1, k)."""
     return math.comb(n + k - 1, k)
+
+
+def _terms(v: Any) -> int:
+    """Terms of a value that depends on the variable; 0 for a constant (cheap to multiply)."""
+    return 0 if not isinstance(v, PolyElement) or v.is_ground else len(v)
+
+
+def _term_counts(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return np.vectorize(_terms, otypes=[int])(x) if x.size else np.zeros(x.shape, int)
+    return _terms(x)
 
 
 def _to_fraction(q: Any) -> Fraction:
@@ -72,6 +90,7 @@ class PolynomialBackend(ObjectArrays):
     def __init__(self, ring: PolyRing) -> None:
         self.ring = ring
         self.domain = ring.domain
+        self.work = 0  # spent so far, against MAX_WORK
 
     def number(self, q: Any) -> Any:
         """A rational (Fraction, int or domain element) as an element of the domain."""
@@ -93,8 +112,37 @@ class PolynomialBackend(ObjectArrays):
             raise NotPolynomial(f"the constant {value} is irrational")
         return self.number(Fraction(int(value.p), int(value.q)))
 
+    def _afford(self, pairs: int, scaled: int, what: str) -> None:
+        """NotPolynomial when multiplying out would take this size past MAX_WORK: ``pairs``
+        products of two terms, ``scaled`` terms times a constant — each builds or hashes a
+        tuple of exponents, one per variable, on its way into a sum."""
+        self.work += (pairs + scaled) * self.ring.ngens
+        if self.work > MAX_WORK:
+            raise NotPolynomial(f"multiplying out {what} would take too long ({pairs + scaled:,} "
+                                f"products of terms in {self.ring.ngens} variables)")
+
+    def matmul(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        ta, tb = _term_counts(a), _term_counts(b)
+        ca, cb = (ta == 0).astype(int), (tb == 0).astype(int)
+        pairs = (ta.sum(axis=0) * tb.sum(axis=1)).sum()
+        scaled = (ta.sum(axis=0) * cb.sum(axis=1) + ca.sum(axis=0) * tb.sum(axis=1)).sum()
+        self._afford(int(pairs), int(scaled), "a matrix product")
+        return a @ b
+
+    def mul(self, a: Any, b: Any) -> Any:  # type: ignore[override]
+        ta, tb = np.asarray(_term_counts(a)), np.asarray(_term_counts(b))
+        pairs = np.sum(ta * tb)
+        scaled = np.sum(ta * (tb == 0) + (ta == 0) * tb)
+        self._afford(int(pairs), int(scaled), "a product")
+        return a * b
+
+    def smul(self, s: Any, m: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        return self.mul(m, s)
+
     def gram(self, v: np.ndarray) -> np.ndarray:
         """vᵀv for a column v: a sum of squares (squaring is half the work of a product)."""
+        counts = _term_counts(v)
+        self._afford(int(np.sum(counts * counts)) // 2, 0, "a sum of squares")
         total: Any = self.domain(0)
         for x in v[:, 0]:
             total = total + (x.square() if isinstance(x, PolyElement) else x * x)
@@ -277,7 +325,24 @@ def _polynomial_gradient(fc: Compiled, wrt: str, point: Mapping[str, Any],
     f = _scalar(fc(data, sizes, backend))
     f = ring(f) if not isinstance(f, PolyElement) else f
     gens = tuple(ring.gens)
+    _afford_diff(len(f), len(gens))
     return gens, [f.diff(g) for g in gens], backend, len(f)
+
+
+def _afford_points(polys: Any, gens: int) -> None:
+    """NotPolynomial when evaluating these polynomials at a point (every term's exponents
+    in ``gens`` variables) would go through more than MAX_DIFF_WORK of them."""
+    terms = sum(len(p) for p in polys if isinstance(p, PolyElement))
+    if terms * gens > MAX_DIFF_WORK:
+        raise NotPolynomial(f"evaluating {terms:,} terms in {gens} variables at points "
+                            "would take too long")
+
+
+def _afford_diff(terms: int, gens: int) -> None:
+    """NotPolynomial when differentiating ``terms`` terms by ``gens`` variables is too long."""
+    if terms * gens > MAX_DIFF_WORK:
+        raise NotPolynomial(f"differentiating {terms:,} terms by {gens} variables would go "
+                            "through too many terms")
 
 
 def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: str,
@@ -321,6 +386,8 @@ def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: 
                                 (shape[0], 1) if shape else ())
     else:
         k = len(gens)
+        if mode == "polynomial":
+            _afford_diff(sum(len(d) for d in first if isinstance(d, PolyElement)), k)
         values = np.empty((k, k), dtype=object)
         for i in range(k):
             for j in range(k):
@@ -461,6 +528,7 @@ def _witness(diffs: list[PolyElement], rng: np.random.Generator, draw: Draw
              ) -> list[Fraction]:
     """Values where some difference is nonzero (a nonzero polynomial has few roots)."""
     nonzero = [d for d in diffs if d]
+    _afford_points(nonzero, len(nonzero[0].ring.gens) if nonzero else 0)
     for attempt in range(8):
         at = draw(rng, attempt)
         if any(_at(d, at) for d in nonzero):
@@ -510,6 +578,8 @@ def _compare_pointwise(entries: Entries, claim_c: Compiled, point: Mapping[str, 
     admissible point drawn: det(X)·X⁻ᵀ is the gradient of det X wherever X⁻¹ exists,
     and small integer matrices are often singular.
     """
+    if entries.mode == "polynomial":
+        _afford_points(entries.values.flat, len(entries.generators))
     mp = Precise().mpmath
     seen = 0
     undefined_at = None
@@ -525,6 +595,8 @@ def _compare_pointwise(entries: Entries, claim_c: Compiled, point: Mapping[str, 
         value = _variable(at, entries.shape)
         try:
             c = _claim_at(claim_c, point, wrt, value, sizes, entries.values.shape)
+        except OutOfRangeError:
+            continue  # defined, but too large to evaluate: not an admissible point
         except EvaluationError:
             undefined_at = undefined_at or (value, e)
             continue

@@ -29,11 +29,11 @@ from ..forms import norm_operand
 __all__ = ["MAX_ARGUMENT", "Batched", "Exact", "NotExact", "ObjectArrays", "Precise",
            "compile_expr", "exact_det", "exact_inv", "rough_value"]
 
-#: |t| beyond which exp(t), a^b with |b·ln a| = t, sin(t)… are out of range: e^(10⁶) ≈
-#: 10^434294 is beyond anything the checks compare, and the work of evaluating them (or
-#: anything built on them) to many digits grows with log₂|t| — exp(exp(3·10¹⁵)) would
-#: take hours or all memory
-MAX_ARGUMENT = 10**6
+#: |t| beyond which exp(t), a^b with |b·ln a| = t, sin(t)… are out of range: evaluating
+#: them to many digits takes about log₂|t| extra bits — nothing up to here, but
+#: exp(exp(3·10¹⁵)) took hours or all memory (e^(10⁹) ≈ 10^(4·10⁸) is beyond anything the
+#: checks need)
+MAX_ARGUMENT = 10**9
 
 
 class NotExact(Exception):
@@ -150,6 +150,19 @@ class ObjectArrays:
         for i in range(a.shape[0]):
             total = total + a[i, i]
         return total
+
+    def trace_of_product(self, a: np.ndarray, b: np.ndarray) -> Any:
+        """tr(AB) = Σ_ij a_ij b_ji: n² products where AB would take n³ (‖X‖²_F = tr(XᵀX))."""
+        products = self.mul(a, b.T)
+        total = self.number(0)
+        for v in products.flat:
+            total = total + v
+        return total
+
+    @staticmethod
+    def mul(a: Any, b: Any) -> Any:
+        """Elementwise (or scalar) a·b."""
+        return a * b
 
 
 class Exact(ObjectArrays):
@@ -432,6 +445,19 @@ def _compile(e: sp.Basic) -> Compiled:
     if isinstance(e, sp.Inverse):
         inner = _compile(e.arg)
         return lambda p, s, b: b.inv(inner(p, s, b))
+    if isinstance(e, sp.Trace) and isinstance(e.arg, sp.MatMul) \
+            and norm_operand(e.arg) is None and len(e.arg.as_coeff_matrices()[1]) > 1:
+        coeff, mats = e.arg.as_coeff_matrices()
+        c = _compile(coeff) if coeff != 1 else None
+        head, last = _compile(sp.MatMul(*mats[:-1])), _compile(mats[-1])
+        whole = _compile(e.arg)
+
+        def trace_product(p: Point, s: Sizes, b: Any) -> Any:
+            if not hasattr(b, "trace_of_product"):
+                return b.trace(whole(p, s, b))
+            out = b.trace_of_product(head(p, s, b), last(p, s, b))
+            return b.mul(c(p, s, b), out) if c is not None else out
+        return trace_product
     if isinstance(e, sp.Trace):
         inner = _compile(e.arg)
         return lambda p, s, b: b.trace(inner(p, s, b))
@@ -472,7 +498,7 @@ def _compile(e: sp.Basic) -> Compiled:
         def mul(p: Point, s: Sizes, b: Any) -> Any:
             out = parts[0](p, s, b)
             for f in parts[1:]:
-                out = out * f(p, s, b)
+                out = b.mul(out, f(p, s, b)) if hasattr(b, "mul") else out * f(p, s, b)
             return out
         return mul
     if isinstance(e, sp.MatPow):
