@@ -841,6 +841,28 @@ def _derive(problem: Problem) -> tuple[sp.Basic | None, str | None, float]:
             time.perf_counter() - t0
 
 
+def _read_as_declared(p: Parsed | None, space: Space, what: str) -> None:
+    """ShapeError for an expression parsed beforehand (from LaTeX, say) under other
+    declarations than ``space``'s — a name declared only after its first use: the engines
+    would evaluate its symbols at the wrong shapes (found by the fuzz test: a
+    ValueError from NumPy)."""
+    if p is None:
+        return
+    for atom in sorted(p.expr.atoms(sp.Symbol, sp.MatrixSymbol), key=str):
+        name = str(atom.name)
+        if isinstance(atom, sp.Dummy) or name not in space.declarations:
+            continue  # a bound variable (elementwise functions), or an undeclared scalar
+        declared = space.symbol(name)
+        if atom != declared:
+            read = ("×".join(str(d) for d in atom.shape) if isinstance(atom, sp.MatrixSymbol)
+                    else "a scalar with other assumptions" if isinstance(declared, sp.Symbol)
+                    else "a scalar")
+            col = p.text.find(name) + 1 or None
+            raise ShapeError(f"{name!r} is declared {space.get(name).describe()!r}, but "
+                             f"{p.text!r} was read with {name} as {read} (declared after "
+                             "its first use?)", source=p.text, col=col, what=what)
+
+
 def _judge_derivative(task: str, f: str | Parsed, wrt: str, claim: str | Parsed | None,
                       let: str | Space | None, seed: int, scale: float,
                       sizes: tuple[int, ...] = ()) -> Verdict:
@@ -848,6 +870,8 @@ def _judge_derivative(task: str, f: str | Parsed, wrt: str, claim: str | Parsed 
     extra = validate_sizes(sizes)
     problem = setup_problem(task, f, wrt, claim, let, seed, scale)
     problem.extra_sizes = extra
+    for parsed, what in ((problem.f, "function"), (problem.claim, "claim")):
+        _read_as_declared(parsed, problem.space, what)
     truth, why_not, t_sym = _derive(problem)
     t0 = time.perf_counter()
     index_result, index_why = _index_derivation(problem)
@@ -1208,6 +1232,8 @@ def check_equal(lhs: str | Parsed, rhs: str | Parsed, *, let: str | Space | None
     space = make_space(let)
     pl = lhs if isinstance(lhs, Parsed) else parse_expression(lhs, space)
     pr = rhs if isinstance(rhs, Parsed) else parse_expression(rhs, space)
+    _read_as_declared(pl, space, "left-hand side")
+    _read_as_declared(pr, space, "right-hand side")
     if (pl.kind, tuple(pl.dims)) != (pr.kind, tuple(pr.dims)) and not (
             pr.kind == "scalar" and pr.expr == 0):
         raise ShapeError(f"the two sides have different shapes: {pl.text!r} is "

@@ -500,3 +500,14 @@ def test_a_failure_found_only_at_a_requested_size_is_decisive():
 def test_hard_inputs_get_a_verdict_quickly(f, wrt, let):
     v = check_gradient(f, wrt=wrt, let=let)
     assert v.outcome == "holds", str(v)
+
+
+def test_an_expression_read_under_other_declarations_is_a_shape_error():
+    """Found by the fuzz test through verify_document (a `let` after the step that uses
+    the name): S and x had been read as scalars, the space said n×n and n, and NumPy raised
+    ValueError in the numeric engine."""
+    s, x = symderiv.parse_expression("S"), symderiv.parse_expression("x")
+    with pytest.raises(ShapeError, match="declared after its first use"):
+        check_equal(s, x, let="S: n x n; x: n")
+    with pytest.raises(ShapeError, match="with other assumptions"):
+        check_gradient(symderiv.parse_expression("s * t"), wrt="t", let="s: scalar, positive")
