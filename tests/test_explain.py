@@ -380,3 +380,10 @@ def test_elementwise_products_and_diagonals_read_back():
 
     want = parse_expression("(A * B + A.T * B.T) @ x + 2 * trace(A) * x", space).expr
     assert same_matrix(e.result, want, space)
+
+
+def test_a_function_without_the_variable_explains_as_zero_also_with_exp_and_log():
+    """Found by the fuzz test: the steps' check compared 0.0 (mpf) with Fraction(0) and
+    raised TypeError (exit 4); symbolic entries that are rational now stay exact."""
+    e = explain_hessian("exp(s) * log(t)", wrt="x")
+    assert e.result_text == "0"

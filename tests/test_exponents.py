@@ -227,3 +227,11 @@ def test_tiny_differences_are_differences_and_shown_exactly(claim, left, right):
 def test_towers_are_checked_without_computing_giant_numbers():
     v = check_power_claim("x**(x**(x**x)) = 1", positive=("x",))
     assert v.outcome == "fails" and v.counterexample.values == {"x": "2"}
+
+
+def test_a_counterexample_with_a_value_beyond_4300_digits_is_shown_to_60_digits():
+    """Found by the fuzz test: str() of an integer of more than 4300 digits raises
+    ValueError in Python ≥ 3.11 (a**x**y at a real a, as the exact engine drew it)."""
+    v = check_power_claim("a**xTrueTrue**y = a**(x+yyy)", positive=(), points=5)
+    assert v.outcome == "fails"
+    str(v), v.to_dict()

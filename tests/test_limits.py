@@ -348,3 +348,10 @@ def test_search_refutes_what_z3_cannot_take():
 ])
 def test_values_too_large_to_evaluate_are_skipped_not_computed(f, at, claim, outcomes):
     assert check_limit(f, at=at, claim=claim).outcome in outcomes
+
+
+def test_a_limit_beyond_4300_digits_is_described_to_30_digits():
+    """Found by the fuzz test: x − x⁴⁰⁹⁶ at 10⁹⁹⁹ is an integer str() refuses to write."""
+    c = check_limit("x - x**4096", at="1e999", claim="-0")
+    assert c.outcome == "fails"
+    assert "e+" in str(c)

@@ -545,7 +545,7 @@ def _evaluate_poly(values: np.ndarray, ring: PolyRing, at: list[Fraction]) -> np
 
 def entries_at(entries: Entries, at: list[Fraction]) -> np.ndarray:
     """The entries' values where the variable's (flattened) entries are ``at``: Fractions
-    for polynomial entries, 60-digit mpf for symbolic ones."""
+    for polynomial entries and rational values, 60-digit mpf for the other symbolic ones."""
     return _expected_at(entries, at, Precise().mpmath)
 
 
@@ -634,6 +634,9 @@ def _numbers(values: np.ndarray, subs: dict[sp.Symbol, sp.Expr], mp: Any) -> np.
             raise EvaluationError("undefined")
         if x.has(sp.DiracDelta, sp.Derivative, sp.Subs):  # δ(0), or a derivative SymPy
             raise EvaluationError("undefined")          # could not take: not admissible
+        if x.is_Rational:  # exact stays exact: ∂/∂x of exp(s)·log(t) is 0, not 0.0
+            out[idx] = Fraction(int(x.p), int(x.q))  # type: ignore[attr-defined]
+            continue
         try:
             n = sp.N(x, Precise.digits + 5)
         except OverflowError:  # mpmath's working precision itself overflowed

@@ -407,7 +407,10 @@ def _variable_name(name: str) -> bool:
 
 def _shown(v: sp.Basic) -> str:
     """An exact value as SymPy writes it, or to 60 digits when that is very long."""
-    text = str(v)
+    try:
+        text = str(v)
+    except ValueError:  # an integer beyond the 4300 digits Python writes (found by fuzzing)
+        return str(sp.N(v, 60))
     return text if len(text) <= 200 else str(sp.N(v, 60))
 
 

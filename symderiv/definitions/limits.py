@@ -654,8 +654,13 @@ def _describe(value: sp.Basic | None) -> str:
         return "SymPy cannot compute it"
     if isinstance(value, sp.AccumBounds):
         return f"no limit (f keeps taking values across [{value.min}, {value.max}])"
-    return {sp.oo: "∞", -sp.oo: "−∞", sp.zoo: "no limit (|f| → ∞ with either sign)"}.get(
-        value, str(value))
+    known = {sp.oo: "∞", -sp.oo: "−∞", sp.zoo: "no limit (|f| → ∞ with either sign)"}
+    if value in known:
+        return known[value]
+    try:
+        return str(value)
+    except ValueError:  # x − x⁴⁰⁹⁶ at 10⁹⁹⁹: beyond the 4300 digits Python writes
+        return str(sp.N(value, 30))
 
 
 # -- witness synthesis ---------------------------------------------------------------
