@@ -223,3 +223,10 @@ def test_too_large_expressions_are_located():
     with pytest.raises(ParseError) as info:
         compare("(10**100)**4096")
     assert "too large" in str(info.value) and "(10**100)**4096" in str(info.value)
+
+
+def test_a_value_sympy_cannot_call_algebraic_gets_a_cell_not_a_crash():
+    """Found by the fuzz test: minimal_polynomial raised NotAlgebraic (0.1**pi), which the
+    zero test did not catch."""
+    table = compare("(0.1 - 0.1**pi)**(-0.1) / (-1)**(1)")
+    assert "Python" in str(table) and table.to_dict()["rows"]

@@ -355,3 +355,11 @@ def test_a_limit_beyond_4300_digits_is_described_to_30_digits():
     c = check_limit("x - x**4096", at="1e999", claim="-0")
     assert c.outcome == "fails"
     assert "e+" in str(c)
+
+
+def test_a_counterexample_beyond_4300_digits_is_shown_approximately():
+    """Found by the fuzz test: the witness eps**4096 at ε = 10⁻⁶ is a fraction str()
+    refuses to write (ValueError)."""
+    c = check_limit("x**2", at="0", claim="0", witness="eps**4096")
+    assert c.outcome == "fails"
+    str(c), c.to_dict()

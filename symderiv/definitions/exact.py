@@ -77,7 +77,8 @@ def is_zero_number(v: sp.Basic) -> bool:
         return bool(known)
     try:
         return sp.minimal_polynomial(v, sp.Dummy("z")).is_Symbol  # z itself: v = 0
-    except (NotImplementedError, ValueError, TypeError, sp.polys.polyerrors.PolynomialError):
+    except (NotImplementedError, ValueError, TypeError,
+            sp.polys.polyerrors.BasePolynomialError):  # NotAlgebraic: 0.1**pi, say
         pass
     size = abs(sp.N(v, 100))
     if size.is_number and size > sp.Float("1e-80", 100):

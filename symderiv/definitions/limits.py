@@ -457,7 +457,10 @@ def _exact_check(query: _Query, q: Fraction, x: Fraction) -> dict[str, str] | No
 
 
 def _shown(v: sp.Basic) -> str:
-    text = str(v)
+    try:
+        text = str(v)
+    except ValueError:  # (10⁻⁶)⁴⁰⁹⁶: beyond the 4300 digits Python writes (found by fuzzing)
+        return f"≈ {sp.N(v, 6)}"
     if len(text) > 40 or not v.is_Rational:
         approx = sp.N(v, 6)
         return text if text == str(approx) else f"{text} ≈ {approx}"
