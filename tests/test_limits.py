@@ -363,3 +363,9 @@ def test_a_counterexample_beyond_4300_digits_is_shown_approximately():
     c = check_limit("x**2", at="0", claim="0", witness="eps**4096")
     assert c.outcome == "fails"
     str(c), c.to_dict()
+
+
+def test_min_of_a_complex_number_is_a_located_error():
+    """Found by the fuzz test: SymPy's Min raised ValueError ('11*I' is not comparable)."""
+    with pytest.raises(ParseError, match="Min compares real numbers"):
+        check_limit("Min(x, 11j)", at="0", claim="0")

@@ -159,7 +159,10 @@ class ExactArithmetic(Arithmetic[sp.Basic]):
         if op == "root":
             return self._root(*args, term)
         if op in ("Min", "Max"):
-            return (sp.Min if op == "Min" else sp.Max)(*args)
+            try:
+                return (sp.Min if op == "Min" else sp.Max)(*args)
+            except ValueError:  # SymPy: "The argument '11*I' is not comparable"
+                raise self._error(f"{term.text!r}: {op} compares real numbers", term) from None
         if op == "log" and args[0].is_number and not args[0].is_extended_positive \
                 and not self.complex_values:
             raise self._error(f"{term.text!r}: the logarithm of a number ≤ 0 is not real", term)
