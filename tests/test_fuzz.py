@@ -507,8 +507,11 @@ def test_compare_takes_any_text(texts: list[str]) -> None:
 def test_power_claims_take_any_text(claim: str, positive: tuple[str, ...],
                                     natural: tuple[str, ...]) -> None:
     FUZZ.tests.add("exponents")
-    feed("check_power_claim", lambda: check_power_claim(claim, positive=positive,
-                                                        natural=natural, points=5), claim)
+    verdict = feed("check_power_claim", lambda: check_power_claim(
+        claim, positive=positive, natural=natural, points=5), claim)
+    if verdict is not None:
+        feed("printers", lambda: (str(verdict), verdict.to_dict(), verdict._repr_latex_()),
+             claim, count=False)
 
 
 LIMIT_POINTS = ["0", "3", "oo", "-oo", "inf", "1/2", "-1", "0", "oo", "nan", "x", "9**9**9",
@@ -530,8 +533,12 @@ LIMIT_FUNCTIONS = ["1/x", "x**2", "sin(x)/x", "1/n", "abs(x)", "exp(-x)", "x", "
 def test_limits_take_any_text(f: str, at: str, claim: str, side: str | None,
                               witness: str | None, var: str | None) -> None:
     FUZZ.tests.add("limits")
-    feed("check_limit", lambda: check_limit(f, at=at, claim=claim, side=side,
-                                            witness=witness, var=var), (f, at, claim, witness))
+    shown = (f, at, claim, witness)
+    result = feed("check_limit", lambda: check_limit(f, at=at, claim=claim, side=side,
+                                                     witness=witness, var=var), shown)
+    if result is not None:
+        feed("printers", lambda: (str(result), result.to_dict(), result._repr_latex_()), shown,
+             count=False)
 
 
 # -- the command, in-process -----------------------------------------------------------------------
