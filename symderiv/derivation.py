@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .check import check_equal, check_gradient, check_hessian
-from .errors import ParseError, ShapeError, SymderivError
+from .errors import InputTooLargeError, ParseError, ShapeError, SymderivError
 from .parse import Parsed, parse_declarations, parse_expression, parse_latex
 from .parse.latex import parse_latex_entry
 from .space import Space
@@ -44,6 +44,10 @@ __all__ = ["Derivation", "DerivationReport", "DerivationStep", "read_derivations
            "verify_derivation", "verify_document"]
 
 Notation = Literal["symderiv", "latex"]
+
+#: Bounds on one document: each step is a check of its own (a few milliseconds to a second).
+MAX_LINES = 5000
+MAX_STEPS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,8 +444,18 @@ def _read(source: str, let: str | Space | None) -> _Document:
     if not lines:
         raise ParseError("no derivation found: put the steps in a ```symderiv block or in "
                          "display math ($$ … $$)", what="document")
+    if len(lines) > MAX_LINES:
+        raise InputTooLargeError(f"the document has {len(lines)} lines of mathematics; symderiv "
+                                 f"checks up to {MAX_LINES} per document (split it)",
+                                 what="document")
     for line in lines:
         doc.read_line(line)
+        if len(doc.steps) > MAX_STEPS:
+            raise InputTooLargeError(f"line {line.line}: more than {MAX_STEPS} steps in one "
+                                     "document; split it", what="document")
+    if not doc.steps:
+        raise ParseError("no derivation found: the document declares names but has no steps",
+                         what="document")
     return doc
 
 

@@ -282,3 +282,15 @@ def test_a_later_symderiv_block_may_define_a_name_again():
     # within one block (and in display math) writing the name again continues its derivation
     one = "```symderiv\nf = x**2\ng = x\nf = x * x\n```\n"
     assert [d.name for d in read_derivations(one)] == ["f", "g"]
+
+
+def test_documents_are_bounded_and_a_document_of_declarations_only_is_not_a_derivation():
+    # found by the fuzz test: 160,001 '= x' steps took 41 s; only 'let' lines said "holds"
+    from symderiv import InputTooLargeError
+
+    with pytest.raises(InputTooLargeError, match="more than 2000 steps"):
+        read_derivations("```symderiv\nf = x\n" + "  = x\n" * 2001 + "```\n")
+    with pytest.raises(InputTooLargeError, match="lines of mathematics"):
+        read_derivations("$$\n" + "x \\\\\n" * 6000 + "$$\n")
+    with pytest.raises(ParseError, match="no derivation found"):
+        verify_document("```symderiv\nlet x: n\n```\n")
