@@ -280,6 +280,23 @@ def test_a_witness_must_be_a_positive_number_for_every_eps(witness):
     assert 3 <= sp.Rational(c.counterexample["eps"]) <= 4
 
 
+@pytest.mark.parametrize(("f", "at", "claim", "witness", "q"), [
+    ("1/x", "oo", 0, "log(eps - 1)", "ε"),
+    ("x", "-oo", "-oo", "sqrt(R)", "R"),
+])
+def test_an_n_at_infinity_must_be_a_real_number_not_a_positive_one(f, at, claim, witness, q):
+    # N may be negative (x > −5 for every x large enough); only an undefined N is refuted
+    c = check_limit(f, at=at, claim=claim, witness=witness)
+    assert c.outcome == "fails"
+    assert f"N({q}) must be a real number" in c.reason and "positive" not in c.reason
+
+
+def test_a_negative_n_at_infinity_is_proved_when_it_works():
+    c = check_limit("x", at="-oo", claim="-oo", witness="R - 5")
+    assert c.outcome == "holds" and c.proved
+    assert "an N that works" in str(c)
+
+
 @pytest.mark.parametrize("var", ["eps", "R", "N", "delta"])
 def test_the_variable_cannot_take_a_name_of_the_definition(var):
     with pytest.raises(ArgumentError, match="cannot be called"):

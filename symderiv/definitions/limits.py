@@ -775,9 +775,10 @@ def _quantified(limit: Limit, all_reals: bool) -> str:
         return "every ε > 0"
     if all_reals:
         return "every real R (the literal statement)"
-    return ("every R > 0 (enough: a δ that works for R = 1 works for every R ≤ 1)"
+    name = "a δ" if limit.answer == "delta" else "an N"
+    return (f"every R > 0 (enough: {name} that works for R = 1 works for every R ≤ 1)"
             if limit.L > 0 else
-            "every R < 0 (enough: a δ that works for R = −1 works for every R ≥ −1)")
+            f"every R < 0 (enough: {name} that works for R = −1 works for every R ≥ −1)")
 
 
 def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, str] | None,
@@ -796,10 +797,11 @@ def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, s
             invalid = ("not positive" if defined else "undefined"), bad
     if invalid is not None:
         why, q = invalid
-        name = "δ" if lim.answer == "delta" else "N"
+        # δ is a radius, so positive; N at ±∞ is any real number, negative ones too
+        name, kind = ("δ", "a positive number") if lim.answer == "delta" else ("N", "a real number")
         sym = "ε" if lim.quantity == "eps" else "R"
         return "fails", {lim.quantity: str(q), lim.answer: why,
-                         "why": f"{name}({sym}) must be a positive number for every "
+                         "why": f"{name}({sym}) must be {kind} for every "
                                 f"{sym} in range; at {sym} = {q} it is {why}"}, tried
     status, point, relaxed = _z3_search(query)
     tried.append(f"z3: {status if status != 'model' else 'found a candidate point'}")
