@@ -110,6 +110,24 @@ def _output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+class _OutputPath(click.ParamType):
+    """A file (or with ``directory`` a directory of figures) to write: a path that cannot
+    be written is refused, naming the option, when the command line is read — before the
+    work whose result it would hold."""
+
+    name = "path"
+
+    def __init__(self, *, directory: bool = False) -> None:
+        self.directory = directory
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from ._output import check_output_path
+
+        option = param.opts[0] if param is not None and param.opts else "path"
+        return check_output_path(value, option=option, directory=self.directory)
+
+
 def _lets(let: tuple[str, ...]) -> str:
     return "; ".join(part for part in let if part.strip())
 
@@ -317,11 +335,11 @@ def explain_hessian_cmd(**options: Any) -> None:
               help="Seed of the random points; the same seed reproduces a counterexample.")
 @click.option("--json", "json_out", is_flag=True,
               help="Print the steps as JSON (keys 'steps' and 'first_wrong_step').")
-@click.option("--latex", "latex_path", metavar="OUT.tex", default=None,
+@click.option("--latex", "latex_path", type=_OutputPath(), metavar="OUT.tex", default=None,
               help="Also write the checked derivation as a standalone LaTeX document.")
-@click.option("--pdf", "pdf_path", metavar="OUT.pdf", default=None,
+@click.option("--pdf", "pdf_path", type=_OutputPath(), metavar="OUT.pdf", default=None,
               help="Also compile it to PDF with pdflatex (Debian: texlive-latex-base).")
-@click.option("--markdown", "md_path", metavar="OUT.md", default=None,
+@click.option("--markdown", "md_path", type=_OutputPath(), metavar="OUT.md", default=None,
               help="Also write it as Markdown with $$ math, for web pages.")
 def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
                latex_path: str | None, pdf_path: str | None, md_path: str | None) -> None:
@@ -344,9 +362,15 @@ def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
       ```
       symderiv verify docs/examples/least_squares.md --pdf solution.pdf
     """
+    import shutil
+
+    from ._output import write_output
     from .derivation import verify_document
 
     fmt = "json" if json_out else "text"
+    if pdf_path and shutil.which("pdflatex") is None:  # said before the checking starts
+        raise click.UsageError("--pdf needs pdflatex (Debian: apt-get install "
+                               "texlive-latex-base); --latex OUT.tex writes the source")
     try:
         source = click.open_file(file, encoding="utf-8").read()
     except (OSError, UnicodeDecodeError) as exc:
@@ -359,29 +383,25 @@ def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
     else:
         click.echo(str(report))
     if md_path:
-        with open(md_path, "w", encoding="utf-8") as out:
-            out.write(report.to_markdown())
+        write_output(md_path, report.to_markdown(), option="--markdown")
     if latex_path or pdf_path:
         from .render.latex import render_derivation as render_tex
 
         tex = render_tex(report)
         if latex_path:
-            with open(latex_path, "w", encoding="utf-8") as out:
-                out.write(tex)
+            write_output(latex_path, tex, option="--latex")
         if pdf_path:
             _compile_pdf(tex, pdf_path)
     sys.exit(report.exit_code)
 
 
 def _compile_pdf(tex: str, pdf_path: str) -> None:
-    import shutil
     import subprocess
     import tempfile
     from pathlib import Path
 
-    if shutil.which("pdflatex") is None:
-        raise click.UsageError("--pdf needs pdflatex (Debian: apt-get install "
-                               "texlive-latex-base); --latex OUT.tex writes the source")
+    from ._output import write_output
+
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "derivation.tex").write_text(tex, encoding="utf-8")
         proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
@@ -392,7 +412,7 @@ def _compile_pdf(tex: str, pdf_path: str) -> None:
                                          "it does not know?); --latex OUT.tex writes the source")
             error.exit_code = 2
             raise error
-        shutil.copyfile(Path(tmp) / "derivation.pdf", pdf_path)
+        write_output(pdf_path, (Path(tmp) / "derivation.pdf").read_bytes(), option="--pdf")
 
 
 @main.command("equal")
@@ -746,9 +766,10 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
               help="Seed of the batches and of the built-in data.")
 @click.option("--json", "json_out", is_flag=True,
               help="Print the result as JSON (parameters, loss, closed_form, …).")
-@click.option("--latex", "latex_path", default=None, metavar="OUT.tex",
+@click.option("--latex", "latex_path", type=_OutputPath(), default=None, metavar="OUT.tex",
               help="Also write the derivation of the gradient as a LaTeX worked solution.")
-@click.option("--plot", "plot_dir", default=None, metavar="DIR",
+@click.option("--plot", "plot_dir", type=_OutputPath(directory=True), default=None,
+              metavar="DIR",
               help="Also draw data.png, parameters.png and loss.png into DIR (matplotlib).")
 def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, model: str, loss: str,
                 method: str, batch: int, lr: float | None, epochs: int, tol: float,
@@ -857,19 +878,17 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     out["closed_form"] = (dict(zip(reg.names, map(float, exact), strict=True))
                           if exact is not None else None)
     out.update(runs[0] if len(runs) == 1 else {"runs": runs})
-    try:
-        if plot_dir:
-            from .descent.plots import plot_all
+    from ._output import write_into, write_output
 
-            out["figures"] = [str(p) for p in plot_all(reg, x, y, results, plot_dir)]
-        if latex_path:
-            from .render.latex import render_regression
+    if plot_dir:
+        from .descent.plots import plot_all
 
-            with open(latex_path, "w", encoding="utf-8") as handle:
-                handle.write(render_regression(reg, standalone=True))
-    except OSError as exc:
-        raise click.BadParameter(f"cannot write {exc.filename or ''}: {exc.strerror or exc}",
-                                 param_hint="--plot/--latex") from None
+        out["figures"] = [str(p) for p in write_into(
+            plot_dir, lambda staging: plot_all(reg, x, y, results, staging), option="--plot")]
+    if latex_path:
+        from .render.latex import render_regression
+
+        write_output(latex_path, render_regression(reg, standalone=True), option="--latex")
     if fmt == "json":
         import json
 

@@ -15,6 +15,7 @@ __all__ = [
     "InputTooLargeError",
     "NotPolynomial",
     "OutOfRangeError",
+    "OutputPathError",
     "ParseError",
     "ShapeError",
     "StepError",
@@ -32,6 +33,20 @@ class SymderivError(Exception):
 
 class ArgumentError(SymderivError, ValueError):
     """An argument of the wrong kind or out of range (a seed, a scale)."""
+
+
+class OutputPathError(ArgumentError):
+    """A file or directory a command was asked to write that cannot be written.
+
+    ``option`` is the command-line option (``"--latex"``), ``path`` the path as given,
+    ``reason`` what is wrong (``"no such directory '/nonexistent'"``).
+    """
+
+    def __init__(self, option: str, path: str, reason: str) -> None:
+        self.option = option
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {option} {path!r}: {reason}")
 
 
 class ParseError(SymderivError, ValueError):
