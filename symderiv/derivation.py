@@ -58,7 +58,10 @@ class DerivationStep:
     nothing to check), ``"equal"`` (equal to the step before), ``"gradient"`` or
     ``"hessian"`` (of the named expression ``of``, with respect to ``wrt``).  ``entry`` is
     the free index k of a step written entry by entry (∂f/∂x_k = 2 Σ_i a_ki x_i); such a
-    step stands for the whole vector.
+    step stands for the whole vector.  ``index`` counts the steps of the document;
+    ``number`` the steps of its own derivation (0: its first expression, so a derivation
+    that starts with ∇_w (yᵀXw) written in place starts at 1), and ``derivation`` is the
+    index of that derivation's first step.
     """
 
     index: int
@@ -72,6 +75,8 @@ class DerivationStep:
     wrt: str | None = None
     verdict: Verdict | None = None
     entry: str | None = None  # k, for ∂f/∂x_k = … in index notation
+    number: int = 0
+    derivation: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +286,7 @@ class _Document:
         self.group_of: dict[str, int] = {}  # per name: the derivation that defines it
         self.block_of: dict[str, int] = {}  # per name: the ```symderiv block defining it
         self.ref: dict[int, DerivationStep] = {}  # per step: the named step it refers to
+        self.next_number: dict[int, int] = {}  # per derivation: the number of its next step
         self.entry: tuple[str, Any] | None = None  # (k, its range) in a chain of ∂f/∂x_k
 
     def parse(self, text: str, line: _Line) -> Parsed:
@@ -304,11 +310,14 @@ class _Document:
         else:  # "= …": the chain of the step before
             group = self.groups[-1]
         self.groups.append(group)
+        number = self.next_number.get(group, 0 if claim == "start" else 1)
+        self.next_number[group] = number + 1
         if of is not None:  # bound now: a later block may define the name again
             self.ref[index] = self.named[of]
         step = DerivationStep(index, line.line, text, line.notation, claim,  # type: ignore
                               parsed, name, of, wrt,
-                              entry=self.entry[0] if self.entry is not None else None)
+                              entry=self.entry[0] if self.entry is not None else None,
+                              number=number, derivation=group)
         self.steps.append(step)
         if name is not None:
             self.named[name] = step

@@ -138,15 +138,19 @@ def test_bad_input_is_one_located_error(text, words):
 def test_cli_verify_text_and_exit_code():
     r = CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md")])
     assert r.exit_code == 1
-    assert "✗ [4] ∇_w E = -2X^\\top y + X^\\top X w    (line 23)" in r.output
-    assert "first wrong step: [4] (line 23)" in r.output
+    # steps are numbered within their derivation: ∇_w E is step 3 of E, shown with E's chain
+    assert "✗ [3] ∇_w E = -2X^\\top y + X^\\top X w    (line 23)" in r.output
+    assert "first wrong step: [3] (line 23)" in r.output
+    assert ("\n\n✓ [1] ∇_w \\left(y^\\top X w\\right) = X^\\top y    (line 19)\n\n"
+            "  [0] G") in r.output
 
 
 def test_cli_verify_json():
     r = CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md"), "--json"])
     data = json.loads(r.output)
-    assert data["first_wrong_step"] == 4
+    assert data["first_wrong_step"] == 4  # an index into steps, in document order
     assert [s["index"] for s in data["steps"]] == list(range(9))
+    assert [s["number"] for s in data["steps"]] == [0, 1, 2, 1, 3, 0, 1, 2, 3]
     assert data["steps"][4]["verdict"] == "fails"
     assert data["steps"][0]["verdict"] is None
 
@@ -167,7 +171,7 @@ def test_cli_verify_writes_a_pdf_with_real_pdflatex(tmp_path):
                                   "--pdf", str(pdf), "--latex", str(tex)])
     assert r.exit_code == 1, r.output
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
-    assert r"\textbf{The first wrong step is step 4.}" in tex.read_text()
+    assert r"\textbf{The first wrong step is step 3 (line 23).}" in tex.read_text()
 
 
 # -- derivative operators inside steps: a chain rule written out half-way (talk B) -----------
@@ -202,7 +206,7 @@ def test_markdown_and_notebook_output(tmp_path):
     r = verify_document((EXAMPLES / "least_squares.md").read_text())
     md = r.to_markdown()
     assert "$$ \\nabla_{w} E = -2X^\\top y + X^\\top X w $$" in md
-    assert "**The first wrong step is step 4.**" in md
+    assert "**The first wrong step is step 3 (line 23).**" in md
     assert "\\begin{align*}" in r._repr_latex_()
     out = tmp_path / "solution.md"
     CliRunner().invoke(main, ["verify", str(EXAMPLES / "least_squares.md"),
@@ -252,7 +256,9 @@ def test_a_document_splits_into_derivations_that_are_checked_one_by_one():
     split = sorted((s for r in reports for s in r.steps), key=lambda s: s.index)
     assert [(s.index, s.verdict and s.verdict.outcome) for s in split] == [
         (s.index, s.verdict and s.verdict.outcome) for s in whole.steps]
-    assert "first wrong step: [4] (line 23)" in str(reports[0])
+    # numbered within each derivation, as the whole document's text shows them
+    assert "first wrong step: [3] (line 23)" in str(reports[0])
+    assert "✓ [1] ∇_w" in str(reports[1]) and "✗ [3] ∇_w G" in str(reports[2])
 
 
 def test_a_gradient_and_a_repeated_name_belong_to_the_derivation_they_refer_to():

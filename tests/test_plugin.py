@@ -100,9 +100,68 @@ def test_ini_settings_glob_and_seed(pytester):
                       "\\frac{\\partial f}{\\partial x} &= 3x\n\\end{align}\n")
     result = pytester.runpytest("-v")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*paper.tex::f FAILED*", "*reproduce with --seed 7*"])
+    result.stdout.fnmatch_lines(["*paper.tex::f FAILED*", "*reproduce with --symderiv-seed 7*"])
     result = pytester.runpytest("--symderiv-seed", "3")
-    result.stdout.fnmatch_lines(["*reproduce with --seed 3*"])
+    result.stdout.fnmatch_lines(["*reproduce with --symderiv-seed 3*"])
+
+
+TWO = """# Two derivations in one note
+
+```symderiv
+let x: n; A: n x n, symmetric
+f = x.T @ A @ x
+grad(f, x) = 2 * A @ x
+```
+
+```symderiv
+g = x.T @ x
+  = norm(x)**2
+grad(g, x) = x
+```
+"""
+
+
+def test_a_failure_names_the_plugins_seed_option_and_numbers_steps_within_the_derivation(
+        pytester):
+    # the message said "reproduce with --seed 0", the command's option, which pytest does not
+    # take; and g's steps were numbered [2] to [4], after f's, as in the whole document
+    pytester.makefile(".md", notes=TWO)
+    result = pytester.runpytest("--symderiv", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    text = result.stdout.str()
+    assert "reproduce with --symderiv-seed 0" in text and "--seed 0" not in text
+    result.stdout.fnmatch_lines(["  [0] g = x.T @ x    (line 10)",
+                                 "✓ [1]   = norm(x)**2    (line 11)",
+                                 "✗ [2] ∇_x g = x    (line 12)"])
+    assert "first wrong step: [2] (line 12); 1 of 2 steps fail" in text
+
+
+def test_the_command_numbers_the_same_steps_the_same_way(tmp_path):
+    from click.testing import CliRunner
+
+    from symderiv.cli import main
+
+    (tmp_path / "notes.md").write_text(TWO, encoding="utf-8")
+    r = CliRunner().invoke(main, ["verify", str(tmp_path / "notes.md")])
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    at = lines.index("✓ [1] ∇_x f = 2 * A @ x    (line 6)")
+    assert lines[at + 1:at + 5] == ["", "  [0] g = x.T @ x    (line 10)",
+                                    "✓ [1]   = norm(x)**2    (line 11)",
+                                    "✗ [2] ∇_x g = x    (line 12)"]
+    assert "reproduce with --seed 0" in r.output
+    assert "first wrong step: [2] (line 12); 1 of 3 steps fail" in r.output
+
+
+def test_assertions_name_their_own_seed_argument():
+    from symderiv.testing import assert_derivation, assert_identity
+
+    with pytest.raises(AssertionError, match="reproduce with seed=0") as e:
+        assert_identity("(A @ B).T", "A.T @ B.T", let="A: n x n; B: n x n")
+    assert "--seed" not in str(e.value)
+    with pytest.raises(AssertionError, match=r"fails at step 2 \(line 12\)") as e:
+        assert_derivation(TWO)
+    assert "reproduce with seed=0" in str(e.value) and "--seed" not in str(e.value)
 
 
 def test_files_without_a_derivation_give_no_items(pytester):

@@ -73,13 +73,14 @@ def render_explanation(e: Any) -> str:
 
 
 def derivation_to_dict(r: Any) -> dict[str, Any]:
-    """A checked derivation as data: ``steps`` (index, line, claim, verdict, …) and
-    ``first_wrong_step``."""
+    """A checked derivation as data: ``steps`` (index in the document, number within its
+    derivation, line, claim, verdict, …) and ``first_wrong_step`` (an index)."""
     steps = []
     for s in r.steps:
         v = s.verdict
         steps.append({
-            "index": s.index, "line": s.line, "text": s.text, "notation": s.notation,
+            "index": s.index, "number": s.number, "derivation": s.derivation,
+            "line": s.line, "text": s.text, "notation": s.notation,
             "claim": s.claim, "name": s.name, "of": s.of, "wrt": s.wrt, "entry": s.entry,
             "verdict": None if v is None else v.outcome,
             "check": None if v is None else verdict_to_dict(v),

@@ -283,7 +283,7 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
             lhs = to_latex(sp.Symbol(s.name)) if s.name else ""
             rows.append(rf"{lhs} &= {step_latex(s)}" if lhs else rf"& {step_latex(s)}")
         elif s.claim == "equal":
-            rows.append(rf"&= {step_latex(s)} && {mark}\ [{s.index}]")
+            rows.append(rf"&= {step_latex(s)} && {mark}\ [{s.number}]")
         else:
             op = r"\nabla" if s.claim == "gradient" else r"\nabla^{2}"
             if s.of.isidentifier():
@@ -296,7 +296,7 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
             if s.entry:
                 lhs = (rf"\frac{{\partial {of}}}{{\partial "
                        rf"{to_latex(sp.Symbol(s.wrt))}_{{{s.entry}}}}}")
-            rows.append(rf"{lhs} &= {step_latex(s)} && {mark}\ [{s.index}]")
+            rows.append(rf"{lhs} &= {step_latex(s)} && {mark}\ [{s.number}]")
         v = s.verdict
         if v is not None and v.outcome == "fails":
             if v.correct is not None:
@@ -307,16 +307,17 @@ def render_derivation(r: Any, *, standalone: bool = True) -> str:
             if cx is not None:
                 sizes = ", ".join(f"${k} = {n}$" for k, n in cx.sizes.items())
                 where = f" Counterexample at {sizes or 'the declared sizes'} (seed {cx.seed})."
-            notes.append(rf"\item Step {s.index} (line {s.line}) fails: " + detail + "."
+            notes.append(rf"\item Step {s.number} (line {s.line}) fails: " + detail + "."
                          + where)
-    wrong = r.first_wrong_step
+    wrong = next((s for s in r.steps if s.index == r.first_wrong_step), None)
     lines = ["% symderiv: checked derivation",
              r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
     if wrong is None:
         lines.append(r"\textbf{Every step holds.}" if r.outcome == "holds"
                      else r"\textbf{No step fails; some are undecided.}")
     else:
-        lines.append(rf"\textbf{{The first wrong step is step {wrong}.}}")
+        lines.append(rf"\textbf{{The first wrong step is step {wrong.number} (line "
+                     rf"{wrong.line}).}}")
         lines.append(r"\begin{itemize}")
         lines.extend(notes)
         lines.append(r"\end{itemize}")

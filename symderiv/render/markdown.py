@@ -29,16 +29,17 @@ def render_derivation(r: Any) -> str:
             op = r"\nabla" if s.claim == "gradient" else r"\nabla^{2}"
             of = to_latex_name(s.of) if s.of and s.of.isidentifier() else s.of
             lhs = f"{op}_{{{to_latex_name(s.wrt)}}} {of} = "
-        mark = f" {_MARK[s.verdict.outcome]} step {s.index}" if s.verdict is not None else ""
+        mark = f" {_MARK[s.verdict.outcome]} step {s.number}" if s.verdict is not None else ""
         out += [f"$$ {lhs}{math} $$", f"<small>line {s.line}{mark}</small>", ""]
         v = s.verdict
         if v is not None and v.outcome == "fails":
             if v.correct is not None:
                 out += [f"**Should be** $${to_latex(v.correct)}$$", ""]
             out += [f"- {diagnosis_latex(d)}" for d in v.diagnoses] + [""]
-    wrong = r.first_wrong_step
+    wrong = next((s for s in r.steps if s.index == r.first_wrong_step), None)
     out.append("**Every step holds.**" if wrong is None and r.outcome == "holds" else
-               f"**The first wrong step is step {wrong}.**" if wrong is not None else
+               f"**The first wrong step is step {wrong.number} (line {wrong.line}).**"
+               if wrong is not None else
                "**No step fails; some are undecided.**")
     return "\n".join(out) + "\n"
 

@@ -33,10 +33,14 @@ def _sizes(s: dict[str, int]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in s.items()) or "fixed sizes"
 
 
-def _counterexample(cx: Counterexample, task: str) -> list[str]:
+#: How the seed is given where a text is read: the command's option by default.
+CLI_SEED = "--seed {seed}"
+
+
+def _counterexample(cx: Counterexample, task: str, reproduce: str) -> list[str]:
     kind = "exact" if cx.exact else "floating point"
     lines = [f"counterexample ({kind}, from the {cx.engine} engine; "
-             f"reproduce with --seed {cx.seed})"]
+             f"reproduce with {reproduce.format(seed=cx.seed)})"]
     if cx.sizes:
         lines.append(f"    sizes    {_sizes(cx.sizes)}")
     for name, value in cx.values.items():
@@ -61,8 +65,13 @@ def _evidence(e: Evidence) -> list[str]:
     return [head] + ([f"    {'':<12} {'':<10} {how}"] if how else [])
 
 
-def render_verdict(v: Verdict) -> str:
-    """The whole verdict: headline, claim vs correct, what is wrong, counterexample, engines."""
+def render_verdict(v: Verdict, *, reproduce: str = CLI_SEED) -> str:
+    """The whole verdict: headline, claim vs correct, what is wrong, counterexample, engines.
+
+    ``reproduce`` says how to give the counterexample's seed where the text is read
+    (``{seed}`` is replaced): the command's ``--seed {seed}``, the pytest plugin's
+    ``--symderiv-seed {seed}``, a Python call's ``seed={seed}``.
+    """
     task = _TASK[v.task]
     if v.claim is None and v.task != "equal":
         head = ("✓ DERIVED" if v.outcome == "holds" else _HEAD[v.outcome])
@@ -98,7 +107,8 @@ def render_verdict(v: Verdict) -> str:
             label = "lhs − rhs" if v.task == "equal" else "correct − claim"
             lines.append(f"    {label} = {v.residual_text}")
     if v.counterexample is not None and v.outcome != "holds":
-        lines.extend("  " + ln for ln in _counterexample(v.counterexample, v.task))
+        lines.extend("  " + ln for ln in _counterexample(v.counterexample, v.task,
+                                                          reproduce))
     lines.append(f"  engines ({'agree' if v.agree else 'DISAGREE'})")
     for e in v.evidence:
         lines.extend(_evidence(e))
@@ -280,19 +290,28 @@ def render_explanation(e: Any) -> str:
 _MARK = {"holds": "✓", "fails": "✗", "undecided": "?"}
 
 
-def render_derivation(r: Any) -> str:
-    """Each step with ✓/✗, the first wrong one explained: correct result, counterexample."""
+def render_derivation(r: Any, *, reproduce: str = CLI_SEED) -> str:
+    """Each step with ✓/✗, the first wrong one explained: correct result, counterexample.
+
+    Steps are numbered within their derivation and shown derivation by derivation (a
+    blank line between two), as the pytest plugin shows each derivation of a note.
+    ``reproduce`` names the seed as in :func:`render_verdict`.
+    """
     lines = []
     if r.declarations:
         lines.append(f"where {r.declarations}")
-    for s in r.steps:
+    before = None
+    for s in sorted(r.steps, key=lambda s: (s.derivation, s.index)):
+        if before is not None and s.derivation != before:
+            lines.append("")
+        before = s.derivation
         lhs = {"start": (s.name + " = ") if s.name else "",
                "equal": "  = ",
                "gradient": (f"∂{s.of}/∂{s.wrt}_{s.entry} = " if s.entry else
                             f"∇_{s.wrt} {s.of} = "),
                "hessian": f"∇²_{s.wrt} {s.of} = "}[s.claim]
         mark = _MARK[s.verdict.outcome] if s.verdict is not None else " "
-        lines.append(f"{mark} [{s.index}] {lhs}{s.text}    (line {s.line})")
+        lines.append(f"{mark} [{s.number}] {lhs}{s.text}    (line {s.line})")
         v = s.verdict
         if v is not None and v.outcome != "holds":
             if v.correct_text is not None:
@@ -304,7 +323,7 @@ def render_derivation(r: Any) -> str:
                 lines.append(f"        {label} = {v.residual_text}")
             if v.counterexample is not None:
                 lines.extend("        " + ln for ln in _counterexample(v.counterexample,
-                                                                      v.task))
+                                                                      v.task, reproduce))
             lines.extend(f"        note: {note}" for note in v.notes)
     wrong = r.first_wrong_step
     checked = sum(s.verdict is not None for s in r.steps)
@@ -315,7 +334,7 @@ def render_derivation(r: Any) -> str:
     else:
         bad = sum(s.verdict is not None and s.verdict.outcome == "fails" for s in r.steps)
         step = next(s for s in r.steps if s.index == wrong)
-        lines.append(f"✗ FAILS — first wrong step: [{wrong}] (line {step.line}); {bad} of "
+        lines.append(f"✗ FAILS — first wrong step: [{step.number}] (line {step.line}); {bad} of "
                      f"{checked} steps fail, each checked against the step before it")
     return "\n".join(lines)
 

@@ -187,11 +187,12 @@ class DerivationItem(pytest.Item):
     def _undecided(report: Any) -> str:
         steps = [s for s in report.steps if s.verdict is not None
                  and s.verdict.outcome == "undecided"]
-        return ", ".join(f"step {s.index} (line {s.line})" for s in steps)
+        return ", ".join(f"step {s.number} (line {s.line})" for s in steps)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
         from ..errors import SymderivError
+        from ..render.text import render_derivation
 
         where = f"{_shown(self.path, self.config)}:{self.derivation.line}"
         exc = excinfo.value
@@ -200,7 +201,9 @@ class DerivationItem(pytest.Item):
             head = ("fails" if r.outcome == "fails" else
                     f"is undecided at {self._undecided(r)} (set symderiv_undecided = skip "
                     "to skip such derivations)")
-            return f"{where}: derivation {self.name} {head}\n\n{r}"
+            # the seed is given to pytest by this plugin's option, not the command's --seed
+            text = render_derivation(r, reproduce="--symderiv-seed {seed}")
+            return f"{where}: derivation {self.name} {head}\n\n{text}"
         if isinstance(exc, SymderivError):
             return f"{where}: derivation {self.name} cannot be checked: {exc}"
         return str(super().repr_failure(excinfo))

@@ -18,6 +18,8 @@ from ..errors import ArgumentError
 __all__ = ["assert_derivation", "assert_identity"]
 
 _SUFFIXES = (".md", ".markdown", ".tex", ".txt")
+#: A counterexample is reproduced by the assertion's own seed argument, not the command's.
+_REPRODUCE = "seed={seed}"
 
 
 def _settle(outcome: str, undecided: str, header: str, body: str) -> None:
@@ -54,9 +56,12 @@ def assert_identity(lhs: str, rhs: str, *, let: str | None = None, seed: int = 0
     from ..check import check_equal
 
     mode = _mode(undecided)
+    from ..render.text import render_verdict
+
     v = check_equal(lhs, rhs, let=let, seed=seed)
     where = f" (where {let})" if let else ""
-    _settle(v.outcome, mode, f"identity {lhs} = {rhs}{where}", str(v))
+    _settle(v.outcome, mode, f"identity {lhs} = {rhs}{where}",
+            render_verdict(v, reproduce=_REPRODUCE))
 
 
 def assert_derivation(document: str | os.PathLike[str], *, let: str | None = None,
@@ -81,6 +86,7 @@ def assert_derivation(document: str | os.PathLike[str], *, let: str | None = Non
     """
     __tracebackhide__ = True
     from ..derivation import verify_document
+    from ..render.text import render_derivation
 
     mode = _mode(undecided)
     name = "derivation"
@@ -92,8 +98,10 @@ def assert_derivation(document: str | os.PathLike[str], *, let: str | None = Non
         text = path.read_text(encoding="utf-8")
         name = f"derivation in {path}"
     report = verify_document(text, let=let, seed=seed)
+    body = render_derivation(report, reproduce=_REPRODUCE)
     wrong = report.first_wrong_step
     if wrong is not None:
         step = next(s for s in report.steps if s.index == wrong)
-        raise AssertionError(f"{name}: fails at step {wrong} (line {step.line})\n\n{report}")
-    _settle(report.outcome, mode, name, str(report))
+        raise AssertionError(f"{name}: fails at step {step.number} (line {step.line})\n\n"
+                             f"{body}")
+    _settle(report.outcome, mode, name, body)
