@@ -1,0 +1,347 @@
+"""Central differences of the user's function, extrapolated by Ridders' method.
+
+Central difference quotients at steps h, h/2, h/4, … are extrapolated towards h → 0 in a
+Neville tableau, which picks the step where truncation and rounding balance and estimates
+the error of its answer.  A step where ``f`` is not finite, or raises (the Cholesky factor
+of a matrix the step made indefinite), is inadmissible: the step shrinks, and only when
+no step is admissible on both sides of the point is there nothing to compare.
+
+First differences also keep the one-sided slopes at the last step: where they differ by a
+jump that does not shrink with the step, f has a kink, and the central difference is
+their average.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ArgumentError
+
+_CON = 2.0  # the step shrinks by this factor from one level of the tableau to the next
+_LEVELS = 16  # at most this many steps per difference (after the first admissible one)
+_SHRINKS = 64  # at most this many halvings to find a step where f is admissible on both sides
+_RESTARTS = 4  # tableaux from h0, h0/256, h0/256², h0/256³ when one does not settle
+
+Value = Callable[[np.ndarray, bool], np.ndarray]  # value(θ, promote) → f's numbers
+
+
+class NotAdmissible(Exception):
+    """No step on both sides of the point where f is finite and does not raise."""
+
+    def __init__(self, where: str, span: str = "", raised: Exception | None = None,
+                 nonfinite: bool = True) -> None:
+        super().__init__(where)
+        self.where, self.span, self.raised, self.nonfinite = where, span, raised, nonfinite
+
+    def words(self, name: str) -> str:
+        """'f is not finite on both sides …' or 'f raised LinAlgError: … at every step …'."""
+        span = f", for every step {self.span}" if self.span else ""
+        if self.raised is None:
+            return f"{name} is not finite on both sides of the point along {self.where}{span}"
+        exc = self.raised
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        also = " (or was not finite)" if self.nonfinite else ""
+        return (f"{name} raised {text}{also} on one side of the point or the other along "
+                f"{self.where}{span}: no admissible step, so no difference to compare")
+
+
+class _Raised(Exception):
+    """The user's f raised at a trial step (not at the point itself)."""
+
+    def __init__(self, exc: Exception) -> None:
+        super().__init__(exc)
+        self.exc = exc
+
+
+class Counter:
+    """Calls of f made for the differences, and the time they took."""
+
+    __slots__ = ("calls", "seconds")
+
+    def __init__(self) -> None:
+        self.calls, self.seconds = 0, 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """How ``f`` is evaluated for the differences: promoted to float64, or as given."""
+
+    fn: Value
+    promote: bool
+    dtype: np.dtype  # the precision f computes in, which sets its rounding
+    first_step: float | None  # the user's eps
+    order: int  # 2: second differences
+    f0: np.ndarray  # f at the point, evaluated the same way (float64)
+    counter: Counter
+
+    @property
+    def eps(self) -> float:
+        return float(np.finfo(self.dtype).eps)
+
+    @property
+    def words(self) -> str:
+        how = "f evaluated in float64" if self.promote else f"in {self.dtype}"
+        kind = "central differences" if self.order == 1 else "central second differences"
+        return f"{kind}, {how}, extrapolated by Ridders' method"
+
+    def at(self, theta: np.ndarray) -> np.ndarray:
+        """f at a trial point, as float64; an exception f raises there is inadmissibility
+        (our own ArgumentError, and KeyboardInterrupt and the like, pass through)."""
+        start = time.perf_counter()
+        try:
+            out = self.fn(theta, self.promote)
+        except ArgumentError:
+            raise
+        except Exception as exc:  # any error of f at a trial step
+            raise _Raised(exc) from None
+        finally:
+            self.counter.calls += 1
+            self.counter.seconds += time.perf_counter() - start
+        return np.asarray(out, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One extrapolated difference (per output of f) and what is known about it."""
+
+    value: np.ndarray
+    error: np.ndarray  # a bound on the error of ``value``
+    scale: float  # |change of f| / h^order at the first step: the derivative's size nearby
+    forward: np.ndarray | None  # one-sided slopes at the last step (first differences only)
+    backward: np.ndarray | None
+    kink: np.ndarray | None  # where the one-sided slopes differ by a jump that does not shrink
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One extrapolation: estimate, error bound, and whether it settled."""
+
+    best: np.ndarray
+    error: np.ndarray
+    settled: bool  # every estimate within ``enough``
+    flat: bool  # f did not change at any step tried: no information about the slope
+    scale: float
+    sides: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # forward, backward, kink
+
+
+Quotient = Callable[[float], tuple[np.ndarray, float, float, np.ndarray | None]]
+
+
+def _tableau(quotient: Quotient, h0: float, order: int, eps: float,
+             enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float) -> _Run:
+    h, raised, nonfinite = h0, None, False
+    for _ in range(_SHRINKS):  # a step where f is admissible on both sides (log near 0)
+        if h < floor:  # x ± h·v would round to x itself
+            raise NotAdmissible(where, raised=raised, nonfinite=nonfinite)
+        try:
+            val, fmax, scale, sides = quotient(h)
+        except _Raised as exc:
+            raised = exc.exc
+        else:
+            if np.all(np.isfinite(val)) and np.isfinite(scale):
+                break
+            nonfinite = True
+        h /= _CON
+    else:
+        raise NotAdmissible(where, f"from {h0:.3g} down to {h:.3g}", raised, nonfinite)
+    column, flat = [val], not np.any(val)
+    best, err = val, np.full(val.shape, np.inf)
+    step = np.full(val.shape, h)
+    jumps = [(h, sides, 4 * eps * fmax / h)] if sides is not None else []
+    calm = False  # the last level was already within ``enough``
+    for _ in range(_LEVELS):
+        h /= _CON
+        if h < floor:
+            break
+        try:
+            val, fm, _, sides = quotient(h)
+        except _Raised:  # a smaller step left the domain: what was found so far stands
+            break
+        if not np.all(np.isfinite(val)):
+            break
+        if np.any((val == 0) & (column[0] != 0)):  # f no longer changes: its resolution,
+            break  # not the derivative (the sum inside log-sum-exp rounds at 1 ± ε)
+        if sides is not None:
+            jumps = [*jumps[-1:], (h, sides, 4 * eps * max(fmax, fm) / h)]
+        fmax, flat = max(fmax, fm), flat and not np.any(val)
+        row, fac = [val], _CON**2
+        for j in range(1, len(column) + 1):
+            row.append((row[j - 1] * fac - column[j - 1]) / (fac - 1))
+            fac *= _CON**2
+            errt = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - column[j - 1]))
+            better = errt <= err
+            best = np.where(better, row[j], best)
+            err = np.where(better, errt, err)
+            step = np.where(better, h, step)
+        # rounding has taken over: the estimates drift apart again, and f's rounding at
+        # this step is no longer small beside the error (in the truncation regime a lucky
+        # agreement of two coarse entries must not stop the descent)
+        noise = 4 * eps * max(fmax, fm) / h**order
+        grew = (np.abs(row[-1] - column[-1]) >= 2 * err) & (noise >= 0.01 * err)
+        column = row
+        settled = bool(np.all(err <= enough(best)))
+        if np.all(grew) or (settled and calm):  # two levels in a row: not a lucky agreement
+            break
+        calm = settled
+    # no second level to compare with (f undefined or no longer changing at half the
+    # step): the first difference alone, known only to within its own size
+    err = np.where(np.isfinite(err), err, np.abs(best))
+    # Ridders' estimate is a heuristic that can be a few times optimistic: ten times it
+    total = 10 * err + 16 * eps * fmax / step**order
+    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale,
+                _kinks(quotient, jumps, floor, eps))
+
+
+def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.ndarray], float]],
+           floor: float, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The one-sided slopes at the last step, and where they differ by a kink: a jump
+    fwd − bwd far above f's rounding that does not shrink with the step.  For a smooth f
+    it is about h·f'' and halves with h; a candidate is confirmed at a step 64 times
+    smaller (two more calls of f), where strong curvature has shrunk and a kink has not."""
+    if not jumps:
+        return None
+    h, (fwd, bwd), noise = jumps[-1]
+    jump = np.abs(fwd - bwd)
+    kink = jump > 100 * noise
+    if len(jumps) < 2:
+        kink &= False  # one step alone cannot tell a kink from curvature
+    else:
+        before = jumps[0][1]
+        kink &= jump >= 0.75 * np.abs(before[0] - before[1])
+    if kink.any():
+        probe = h / 64
+        try:
+            _, fmax, _, sides = quotient(probe) if probe >= floor else (None, 0.0, 0.0, None)
+        except _Raised:
+            sides = None
+        if sides is None or not np.all(np.isfinite(sides[0] - sides[1])):
+            kink &= False
+        else:
+            small = np.abs(sides[0] - sides[1])
+            kink &= (small >= 0.75 * jump) & (small > 400 * eps * fmax / probe)
+    return fwd, bwd, kink
+
+
+def _ridders(quotient: Quotient, h0: float, order: int, eps: float,
+             enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float,
+             near: float | None = None) -> Difference:
+    """The limit h → 0 of a central difference quotient whose error is a series in h².
+
+    Ridders' tableau from the step h0 down.  If it does not settle — h0 was too large for
+    f (a bump narrower than h0, a pole or the domain's edge within h0), or f did not
+    change at all — again from ``near`` (a tenth of x's own size along the direction, for
+    f whose scale is x's: log det of a matrix near 10⁻⁵) and from h0/256, h0/256² and
+    h0/256³, keeping the run with the smallest error relative to its estimate among those
+    where f changed (a coarse run can look converged on the tail of f, absolutely small
+    but relatively huge).  The error bound is ten times Ridders' estimate (how far the
+    best entry is from its neighbours; a heuristic, at times a few times optimistic) plus
+    the rounding of f's values at that step, 16ε·max|f|/h^order (f sums terms larger than
+    itself); the scale is |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
+    starts = [h0] + ([near] if near is not None and floor < near < h0 / 16 else [])
+    starts += [h0 / 256**k for k in range(1, _RESTARTS)]
+    runs: list[_Run] = []
+    last: NotAdmissible | None = None
+    for k, start in enumerate(starts):
+        try:
+            run = _tableau(quotient, start, order, eps, enough, where, floor)
+        except NotAdmissible as exc:
+            last = exc if last is None or exc.raised is not None else last
+            continue
+        runs.append(run)
+        if k == 0 and run.settled and not run.flat:
+            return _difference(run, run.scale)
+    if not runs:
+        assert last is not None
+        raise NotAdmissible(where, f"from {h0:.3g} down to {floor:.3g}", last.raised,
+                            last.nonfinite)
+    informative = [r for r in runs if not r.flat] or runs
+
+    def relative(r: _Run) -> float:
+        with np.errstate(all="ignore"):
+            return float(np.max(r.error / np.maximum(np.abs(r.best), 1e-300)))
+
+    return _difference(min(informative, key=relative), max(r.scale for r in runs))
+
+
+def _difference(run: _Run, scale: float) -> Difference:
+    fwd, bwd, kink = run.sides if run.sides is not None else (None, None, None)
+    return Difference(run.best, run.error, scale, fwd, bwd, kink)
+
+
+def _start(x: np.ndarray, v: np.ndarray) -> float:
+    """The first step along v: 0.1 while x's size s is below 1, and 0.1·(1 + log s)
+    beyond — f's scale need not grow with x (sin at 3000 varies as at 0).  s is the larger
+    of x's size along v, Σ|x_i v_i|, and its mean entry.  A smaller scale (log det of a
+    matrix with entries near 10⁻⁵) is found by the restarts."""
+    s = max(float(np.sum(np.abs(x) * np.abs(v))), float(np.mean(np.abs(x))) if x.size else 0.0)
+    if not np.isfinite(s) or s < 1:
+        return 0.1
+    return 0.1 * (1.0 + float(np.log(s)))
+
+
+def _near(x: np.ndarray, v: np.ndarray) -> float:
+    """A tenth of x's own size along v (0.1 if x is 0 there)."""
+    s = float(np.sum(np.abs(x) * np.abs(v)))
+    return 0.1 * s if s > 0 and np.isfinite(s) else 0.1
+
+
+def _floor(x: np.ndarray, eps: float, v: np.ndarray) -> float:
+    """The smallest step that still moves x along v: 64ε·max(|x_i|) over v's support."""
+    return 64 * eps * max(float(np.max(np.abs(x) * (v != 0), initial=0.0)),
+                          float(np.finfo(np.float64).tiny))
+
+
+def first(ref: Reference, x: np.ndarray, v: np.ndarray,
+          enough: Callable[[np.ndarray], np.ndarray], where: str) -> Difference:
+    """d/dt f(x + t·v) at t = 0 (per output of f), with its error bound, scale, and the
+    one-sided slopes."""
+    def quotient(h: float) -> tuple[np.ndarray, float, float, tuple[np.ndarray, np.ndarray]]:
+        # steps may leave f's domain (log of a negative): the tableau copes, NumPy is quiet
+        with np.errstate(all="ignore"):
+            hi, lo = ref.at(x + h * v), ref.at(x - h * v)
+            change = float(np.max(np.abs([hi - ref.f0, lo - ref.f0]), initial=0.0)) / h
+            sides = ((hi - ref.f0) / h, (ref.f0 - lo) / h)
+            return ((hi - lo) / (2 * h), float(np.max(np.abs([hi, lo]), initial=0.0)), change,
+                    sides)
+
+    return _ridders(quotient, ref.first_step or _start(x, v), 1, ref.eps, enough, where,
+                    _floor(x, ref.eps, v), _near(x, v))
+
+
+def second(ref: Reference, x: np.ndarray, u: np.ndarray, v: np.ndarray,
+           enough: Callable[[np.ndarray], np.ndarray], where: str) -> Difference:
+    """∂²/∂s∂t f(x + s·u + t·v) at 0, with its error bound and scale."""
+    def quotient(h: float) -> tuple[np.ndarray, float, float, None]:
+        with np.errstate(all="ignore"):
+            vals = [ref.at(x + a * h * u + b * h * v)
+                    for a, b in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
+            q = (vals[0] - vals[1] - vals[2] + vals[3]) / (4 * h * h)
+            change = float(np.max(np.abs(np.array(vals) - ref.f0), initial=0.0)) / (h * h)
+        return q, float(np.max(np.abs(vals), initial=0.0)), change, None
+
+    h0 = ref.first_step or max(_start(x, u), _start(x, v))
+    return _ridders(quotient, h0, 2, ref.eps, enough, where,
+                    max(_floor(x, ref.eps, u), _floor(x, ref.eps, v)),
+                    min(_near(x, u), _near(x, v)))
+
+
+def directions(size: int, count: int, seed: int, stream: int = 0) -> np.ndarray:
+    """``count`` seeded random unit vectors of ``size`` entries, one per row (stream 0 is
+    the directions' own sequence; cotangents and tangents draw from others)."""
+    rng = np.random.default_rng(seed if stream == 0 else [seed, stream])
+    out = np.empty((count, size))
+    for i in range(count):
+        v = rng.standard_normal(size)
+        norm = np.linalg.norm(v)
+        out[i] = v / norm if norm > 0 else v
+    return out
+
+
+def basis(size: int, k: int) -> np.ndarray:
+    e = np.zeros(size)
+    e[k] = 1.0
+    return e
