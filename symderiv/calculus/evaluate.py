@@ -255,14 +255,42 @@ class Precise(Exact):
         return self.mpmath.matrix(a.tolist())
 
     def det(self, a: np.ndarray) -> Any:  # type: ignore[override]
-        return self.mpmath.det(self._matrix(a))
+        """Gaussian elimination with partial pivoting; a matrix singular to working precision
+        (a pivot within rounding error of 0, as mpmath's det judges it) has determinant 0.
+
+        mpmath's own det raises TypeError on a singular matrix whose column is zero below
+        the diagonal, such as [[0, 1], [0, 2]], a common random point of small integers;
+        and det(AB) for singular B came out as 10⁻⁶⁰ here, not 0, without the tolerance.
+        """
+        m = [[self.scalar(v) for v in row] for row in a.tolist()]
+        n = len(m)
+        scale = max((sum(abs(m[r][c]) for r in range(n)) for c in range(n)),
+                    default=self.number(0))
+        tol = scale * self.mpmath.mpf(10) ** (10 - self.digits)
+        det = self.number(1)
+        for col in range(n):
+            pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+            if abs(m[pivot][col]) <= tol:
+                return self.number(0)
+            if pivot != col:
+                m[col], m[pivot] = m[pivot], m[col]
+                det = -det
+            det *= m[col][col]
+            for r in range(col + 1, n):
+                f = m[r][col] / m[col][col]
+                if f:
+                    m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+        return det
 
     def inv(self, a: np.ndarray) -> np.ndarray:  # type: ignore[override]
         m = self._matrix(a)
-        if abs(self.mpmath.det(m)) <= self.mpmath.mpf(10) ** (-self.digits // 2) * max(
+        if abs(self.det(a)) <= self.mpmath.mpf(10) ** (-self.digits // 2) * max(
                 1, self.mpmath.mnorm(m, 1)) ** m.rows:
             raise EvaluationError("singular matrix")
-        inv = self.mpmath.inverse(m)
+        try:
+            inv = self.mpmath.inverse(m)
+        except ZeroDivisionError:  # singular by mpmath's own tolerance
+            raise EvaluationError("singular matrix") from None
         return np.array(inv.tolist(), dtype=object)
 
     def pow(self, base: Any, exp: Any) -> Any:  # type: ignore[override]
