@@ -398,23 +398,24 @@ class _EntrySample:
     index: EntryComparison | None
 
 
-def _elementwise_sizes(problem: Problem) -> list[dict[sp.Symbol, int]]:
+def _elementwise_sizes(problem: Problem) -> tuple[list[dict[sp.Symbol, int]], list[str]]:
     """Sizes 1…4 of the usual assignments (unless ``only_extra``), then every size asked
-    for (all dimensions)."""
+    for (all dimensions); and, as notes, the sizes asked for that are beyond the engine's
+    work budget (skipped: the other engines decide)."""
     out = [] if problem.only_extra else [
         s for s in problem.sizes() if all(v <= ELEMENTWISE_MAX_DEFAULT for v in s.values())]
+    too_big: list[str] = []
     dims = [d for d in problem.space.dim_symbols if problem.used is None or d in problem.used]
     for n in problem.extra_sizes:
         s = dict.fromkeys(dims, n)
         entries = math.prod(problem.space.concrete_shape(problem.wrt, s))  # type: ignore
         if entries > MAX_VARIABLE_ENTRIES:
-            raise ArgumentError(
-                f"at size {n}, {problem.wrt} has {entries} entries; the element-wise engine "
-                f"expands at most {MAX_VARIABLE_ENTRIES} (a 32×32 matrix, a vector of "
-                f"{MAX_VARIABLE_ENTRIES})")
-        if s not in out:
+            too_big.append(f"{_fmt_sizes(s)}: {problem.wrt} has {entries} entries, more than "
+                           f"the {MAX_VARIABLE_ENTRIES} it expands (a 32×32 matrix or a vector "
+                           f"of {MAX_VARIABLE_ENTRIES})")
+        elif s not in out:
             out.append(s)
-    return out
+    return out, too_big
 
 
 def _elementwise_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | None,
@@ -426,7 +427,7 @@ def _elementwise_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | No
     wrt = problem.wrt
     assert wrt is not None
     data = [n for n in names if n != wrt]
-    too_big: list[str] = []
+    sizes, too_big = _elementwise_sizes(problem)
     assumptions = problem.space.get(wrt).assumptions
     structure = ("pointwise" if "orthogonal" in assumptions else
                  "diagonal" if "diagonal" in assumptions else
@@ -464,7 +465,7 @@ def _elementwise_samples(problem: Problem, f_c: Compiled, claim_c: Compiled | No
                             against(index_c))
 
     samples, skipped = _sample_sizes(problem, measure, want=EXACT_POINTS, stream=4,
-                                     sizes=_elementwise_sizes(problem))
+                                     sizes=sizes)
     return [x for x in samples if x is not None], skipped, sorted(set(too_big))
 
 
@@ -1196,6 +1197,10 @@ def check_entries(f: str, *, wrt: str, claim: str, let: str | Space | None = Non
     if not problem.used:
         raise ArgumentError("the declarations fix every size here, so sizes= has nothing to "
                             "set; check_gradient checks the declared sizes")
+    runnable, too_big = _elementwise_sizes(problem)
+    if not runnable:  # this engine alone could decide nothing: say so before any work
+        raise ArgumentError("nothing to check: every size asked for is beyond the "
+                            "element-wise engine's work budget; " + "; ".join(too_big))
     t0 = time.perf_counter()
     samples, skipped, too_big = _elementwise_samples(
         problem, compile_expr(problem.f.expr), compile_expr(problem.claim.expr), None, None,

@@ -190,3 +190,15 @@ def test_odd_digits_and_options_are_bad_input_not_internal_errors(args, fragment
     r = run(*args)
     assert r.exit_code == 2, r.output
     assert fragment in r.output and "internal error" not in r.output
+
+
+def test_a_size_beyond_the_element_wise_budget_is_skipped_with_a_note():
+    """The reference says so; an outside fuzz run found `--sizes 64` exiting 2 instead."""
+    args = ["grad", "trace(X@X@X@X)", "--wrt", "X", "--let", "X: n x n",
+            "--claim", "4*(X@X@X).T", "--sizes", "64"]
+    r = run(*args)
+    assert r.exit_code == 0, r.output
+    assert "note: the element-wise engine skipped n=64: X has 4096 entries" in r.output
+    data = json.loads(run(*args, "--json").stdout)
+    assert data["verdict"] == "holds"
+    assert any("skipped n=64" in note for note in data["notes"])

@@ -168,9 +168,36 @@ def test_a_wrong_cas_result_is_caught_by_the_entries(monkeypatch):
     assert any("exact entries of the element-wise engine" in note for note in v.notes)
 
 
-def test_requested_sizes_are_bounded_by_the_variables_entries():
-    with pytest.raises(ValueError, match="4096 entries"):
-        check_gradient("trace(X.T @ X)", wrt="X", claim="2 * X", let="X: m x n", sizes=(64,))
+BEYOND = "the element-wise engine skipped n=64: X has 4096 entries, more than the 1024 it"
+
+
+def test_a_size_beyond_the_work_budget_is_skipped_with_a_note():
+    """As the reference says (outside fuzz run: `--sizes 64` exited 2 instead)."""
+    v = check_gradient("trace(X @ X @ X @ X)", wrt="X", claim="4*(X @ X @ X).T",
+                       let="X: n x n", sizes=(64,))
+    assert v.outcome == "holds"
+    assert [note for note in v.notes if note.startswith(BEYOND)], v.notes
+    assert {"n": 64} not in v.evidence[1].sizes and {"n": 4} in v.evidence[1].sizes
+    wrong = check_gradient("trace(X @ X @ X @ X)", wrt="X", claim="4*(X @ X @ X)",
+                           let="X: n x n", sizes=(8, 64))
+    assert wrong.outcome == "fails" and {"n": 8} in wrong.evidence[1].sizes
+    assert any(note.startswith(BEYOND) for note in wrong.notes)
+    rect = check_gradient("trace(X.T @ X)", wrt="X", claim="2 * X", let="X: m x n",
+                          sizes=(64,))
+    assert rect.outcome == "holds"
+    assert any("m=64, n=64: X has 4096 entries" in note for note in rect.notes)
+
+
+def test_check_entries_skips_a_size_beyond_the_budget_and_refuses_when_all_are():
+    v = check_entries("trace(X @ X @ X @ X)", wrt="X", claim="4*(X @ X @ X).T",
+                      let="X: n x n", sizes=(3, 64))
+    assert v.outcome == "holds" and v.evidence[0].sizes == ({"n": 3},)
+    assert any(note.startswith(BEYOND) for note in v.notes)
+    with pytest.raises(ValueError, match="nothing to check: every size asked for is beyond "
+                                         "the element-wise engine's work budget; n=64: X has "
+                                         "4096 entries"):
+        check_entries("trace(X @ X @ X @ X)", wrt="X", claim="4*(X @ X @ X).T",
+                      let="X: n x n", sizes=(64,))
 
 
 def test_an_index_form_too_large_to_show_leaves_the_entries_to_decide():
