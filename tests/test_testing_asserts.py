@@ -364,7 +364,8 @@ def test_derivation_documents_by_path_or_text():
     with pytest.raises(AssertionError) as info:
         assert_derivation(EXAMPLES / "least_squares.md")  # talk A5: the book's erratum
     text = str(info.value)
-    assert text.startswith(f"derivation in {EXAMPLES / 'least_squares.md'}: fails at step 4 "
+    # (steps are numbered within each derivation of the document)
+    assert text.startswith(f"derivation in {EXAMPLES / 'least_squares.md'}: fails at step 3 "
                            "(line 23)")
     assert "correct: -2 Xᵀy + 2 XᵀXw" in text and "counterexample" in text
 

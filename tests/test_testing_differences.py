@@ -1,0 +1,155 @@
+"""symderiv.testing.differences: steps where the user's f raises are inadmissible, like
+steps where it is not finite; kinks are told apart from curvature.  From the comparison of
+symderiv.testing with the checkers users would otherwise pick (an independent review)."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symderiv import ArgumentError
+from symderiv.testing import assert_gradient, assert_hessian, check_gradient_numeric, matrices
+
+
+# -- an exception of f at a trial step ------------------------------------------------------------
+def logdet_by_cholesky(A):
+    """log det of the symmetric part, through its Cholesky factor: LinAlgError as soon as
+    a step makes the matrix indefinite."""
+    L = np.linalg.cholesky((A + A.T) / 2)
+    return 2 * np.sum(np.log(np.diag(L)))
+
+
+def test_a_cholesky_that_fails_at_large_steps_is_a_smaller_step_not_an_error():
+    # review: eigenvalues 1.999 and 0.001; the first step (0.1) makes it indefinite
+    A = np.array([[1.0, 0.999], [0.999, 1.0]])
+    raised = []
+
+    def f(A):
+        try:
+            return logdet_by_cholesky(A)
+        except np.linalg.LinAlgError:
+            raised.append(A)
+            raise
+
+    report = check_gradient_numeric(f, lambda A: np.linalg.inv(A), at=A)
+    assert report.passed, report.text
+    assert raised  # the steps did raise, and the check went on with smaller ones
+    with pytest.raises(AssertionError, match="does not match central differences"):
+        assert_gradient(f, lambda A: 2 * np.linalg.inv(A), at=A)
+
+
+def test_a_solve_made_singular_by_a_step_is_inadmissible():
+    # f(a) = 1ᵀ M(a)⁻¹ 1 with M = [[a, 1], [1, 1]]: singular at a = 1, so a step of
+    # exactly 0.1 from a = 1.1 lands on it (the other side is fine)
+    def f(a):
+        M = np.array([[a[0], 1.0], [1.0, 1.0]])
+        return np.sum(np.linalg.solve(M, np.ones(2)))
+
+    def grad(a):  # d/da 1ᵀM⁻¹1 = −(M⁻¹1)ᵀ (∂M/∂a) (M⁻¹1), ∂M/∂a = e₀e₀ᵀ
+        z = np.linalg.solve(np.array([[a[0], 1.0], [1.0, 1.0]]), np.ones(2))
+        return np.array([-z[0] ** 2])
+
+    assert_gradient(f, grad, at=np.array([1.1]), eps=0.1)
+
+
+def test_no_admissible_step_fails_clearly_naming_the_exception():
+    # at the edge of f's domain every step leaves it on one side: math.sqrt raises there
+    def f(x):
+        return sum(math.sqrt(t) for t in x)
+
+    at = np.array([0.0, 1.0])
+    report = check_gradient_numeric(f, lambda x: np.ones(2), at=at)
+    assert report.outcome == "undecided" and not report.passed
+    assert report.title.startswith(
+        "Gradient of f with respect to x (argument 0, shape (2,), float64): cannot compare, f "
+        "raised ValueError: math domain error on one side of the point or the other along "
+        "direction 0, for every step from 0.1 down to")
+    assert report.title.endswith("no admissible step, so no difference to compare")
+    with pytest.raises(AssertionError, match="cannot compare, f raised ValueError"):
+        assert_gradient(f, lambda x: np.ones(2), at=at)
+
+
+def test_an_exception_at_the_point_itself_propagates():
+    def f(A):
+        return np.sum(np.linalg.cholesky(A))
+
+    with pytest.raises(np.linalg.LinAlgError):
+        assert_gradient(f, lambda A: A, at=-np.eye(2))
+
+
+def test_keyboard_interrupt_at_a_trial_step_is_not_swallowed():
+    calls = []
+
+    def f(x):
+        calls.append(x)
+        if len(calls) > 1:  # at the point itself it works; at the first step it stops
+            raise KeyboardInterrupt
+        return x @ x
+
+    with pytest.raises(KeyboardInterrupt):
+        assert_gradient(f, lambda x: 2 * x, at=np.ones(2))
+
+
+def test_a_bad_return_value_at_a_trial_step_is_still_an_argument_error():
+    calls = []
+
+    def f(x):
+        calls.append(x)
+        return x @ x if len(calls) < 3 else None
+
+    with pytest.raises(ArgumentError, match="returned something that is not a number"):
+        assert_gradient(f, lambda x: 2 * x, at=np.ones(2))
+
+
+def test_hessian_steps_that_raise_are_inadmissible_too():
+    A = np.array([[1.0, 0.999], [0.999, 1.0]])
+
+    def f(x):  # xᵀAx through a Cholesky factor of A + diag(x)²·0 … made indefinite by steps
+        L = np.linalg.cholesky(A + np.diag(x) - np.diag([0.0005, 0.0005]))
+        return np.sum(np.log(np.diag(L)))
+
+    def hess(x):  # −½ (M⁻¹ ∘ M⁻¹) for f = ½ log det M, M = A + diag(x) − c
+        Mi = np.linalg.inv(A + np.diag(x) - np.diag([0.0005, 0.0005]))
+        return -0.5 * Mi * Mi.T
+
+    assert_hessian(f, hess, at=np.zeros(2))
+
+
+@settings(max_examples=25, deadline=None)
+@given(matrices(shape=(3, 3), positive_definite=True, max_cond=1e4),
+       st.integers(0, 2**16))
+def test_logdet_by_cholesky_passes_at_any_positive_definite_point(A, seed):
+    # property: a correct gradient is never failed because steps leave the domain
+    report = check_gradient_numeric(logdet_by_cholesky, lambda A: np.linalg.inv(A), at=A,
+                                    seed=seed)
+    assert report.outcome in ("holds", "undecided"), report.text
+
+
+# -- kinks -----------------------------------------------------------------------------------
+def relu_sum(x):
+    return np.sum(np.maximum(x, 0.0))
+
+
+def test_at_a_kink_the_message_says_that_differences_average_the_one_sided_slopes():
+    x = np.array([0.0, 1.0, -2.0])
+    with pytest.raises(AssertionError) as info:
+        assert_gradient(relu_sum, lambda x: (x >= 0).astype(float), at=x)
+    text = str(info.value)
+    assert ("note: relu_sum has a kink at the point in entry [0]: its one-sided slopes differ "
+            "(1 forward, 0 backward), and central differences give their average, 0.5; f has "
+            "no derivative there, so any value claimed for it is a convention") in text
+    # |x| at 0: sign(0) = 0 is the average, and passes — with the same note in the report
+    report = check_gradient_numeric(lambda x: np.sum(np.abs(x)), np.sign, at=x)
+    assert report.passed and "has a kink at the point in entry [0]" in report.text
+
+
+@pytest.mark.parametrize(("f", "grad", "at"), [
+    (lambda x: np.sum(np.exp(10 * x)), lambda x: 10 * np.exp(10 * x), np.array([0.3, -0.2])),
+    (lambda x: np.sum(np.sqrt(x)), lambda x: 0.5 / np.sqrt(x), np.array([1e-6, 2.0])),
+    (lambda x: np.sum(x ** 3), lambda x: 3 * x ** 2, np.array([0.0, 1.0])),
+], ids=["steep-exp", "sqrt-near-0", "cubic-at-0"])
+def test_smooth_functions_with_strong_curvature_are_not_called_kinked(f, grad, at):
+    report = check_gradient_numeric(f, lambda x: 1.5 * grad(x) + 1.0, at=at)
+    assert not report.passed and "kink" not in report.text
