@@ -13,13 +13,20 @@ import numpy as np
 from ..errors import ArgumentError, SymderivError, UnsupportedError
 from .derive import Regression
 
-__all__ = ["DescentError", "DescentResult", "GridResult", "auto_lr", "batch_scale",
-           "check_defined", "closed_form", "descend", "grid_search"]
+__all__ = ["FAR", "MAX_STEPS", "MAX_WORK", "DescentError", "DescentResult", "GridResult",
+           "auto_lr", "batch_scale", "check_budget", "check_defined", "closed_form", "condition",
+           "descend", "descent_work", "far_from", "grid_search"]
 
 Method = Literal["batch", "minibatch", "stochastic"]
 MAX_GRID_POINTS = 10**7
-#: gradient steps in one run (a step of one point is a Python-level iteration)
-MAX_STEPS = 2 * 10**6
+#: gradient steps in one run: a step of a few points is a Python-level iteration of
+#: ~15 µs (5·10⁵ steps: ~8 s on a 2-core machine)
+MAX_STEPS = 5 * 10**5
+#: array operations on data points in one run (data points read × Regression.cost):
+#: ~1 ns each (10¹⁰: 9 s for 400 epochs of w0 + w1·x at 10⁷ points on a 2-core machine)
+MAX_WORK = 10**10
+#: the loss along a mini-batch or stochastic run is estimated on this many sampled points
+TRACE_SAMPLE = 10_000
 
 
 class DescentError(SymderivError, ArithmeticError):
@@ -29,21 +36,18 @@ class DescentError(SymderivError, ArithmeticError):
 
 
 def closed_form(reg: Regression, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The least-squares parameters for a model linear in them (``numpy.linalg.lstsq``)."""
+    """The least-squares parameters for a model linear in them: ``numpy.linalg.lstsq`` on
+    the standardized columns (see :func:`~symderiv.descent.scale.standardize`), mapped
+    back — lstsq on the raw columns drops a column 10⁻³⁰⁰ times smaller than another as if
+    it were zero.  Data that do not determine the parameters raise :class:`ArgumentError`."""
     if not reg.linear:
         raise UnsupportedError(f"{reg.model_text} is not linear in its parameters: no closed "
                                "form")
-    with np.errstate(all="ignore"):
-        target = y - reg.predict(np.zeros(len(reg.params)), x)  # terms without a parameter
-        design = reg.design(x)
-    if not (np.all(np.isfinite(target)) and np.all(np.isfinite(design))):
-        raise UnsupportedError(f"{reg.model_text} is not defined (or overflows) at some data "
-                               "points: no closed form")
-    try:
-        w, *_ = np.linalg.lstsq(design, target, rcond=None)
-    except np.linalg.LinAlgError as exc:  # pragma: no cover - finite input converges
-        raise UnsupportedError(f"least squares did not converge: {exc}") from None
-    return w
+    from .scale import standardize
+
+    s = standardize(reg, x, y)
+    w, *_ = np.linalg.lstsq(s.design, s.target, rcond=None)
+    return s.original(w)
 
 
 def check_defined(reg: Regression, x: np.ndarray, w: np.ndarray | None = None) -> None:
@@ -85,6 +89,42 @@ def auto_lr(reg: Regression, x: np.ndarray, method: str = "batch", batch: int = 
     return rate
 
 
+#: a run whose weights are farther than this from the closed form (relative distance) has
+#: not reached it: batch descent at its default tolerance gets within ~1e-8; mini-batch and
+#: stochastic descent with a constant step keep moving around the minimum
+FAR = {"batch": 1e-4, "minibatch": 1e-2, "stochastic": 1e-2}
+
+
+def condition(reg: Regression, x: np.ndarray) -> float:
+    """The condition number of the loss's Hessian 2c·DᵀD (a model linear in its
+    parameters): along its flattest direction a step of η = 1/λ_max goes 1/κ of the way."""
+    with np.errstate(all="ignore"):
+        d = reg.design(x)
+        values = np.linalg.eigvalsh(d.T @ d) if np.all(np.isfinite(d)) else np.array([0.0])
+    return float(values[-1] / values[0]) if values[0] > 0 else math.inf
+
+
+def far_from(reg: Regression, x: np.ndarray, method: str, distance: float, *,
+             standardized: bool = False) -> str | None:
+    """A warning when descent stopped farther than :data:`FAR` from the closed form, with
+    the likely reason and what to do; ``None`` when it got there."""
+    if distance <= FAR[method]:
+        return None
+    kappa = condition(reg, x)
+    text = (f"{method} descent stopped at relative distance {distance:.2g} from the closed "
+            "form, which it has not reached")
+    if kappa > 1e4:
+        why = (f": the loss is ill-conditioned (its Hessian's condition number is {kappa:.2g},"
+               " so along the flattest direction each step goes about 1/κ of the way)")
+        return text + why + ("; the columns are nearly dependent even standardized: more "
+                             "--epochs" if standardized else "; use --standardize")
+    if method == "batch":
+        return text + ": more --epochs (or a smaller --tol)"
+    return text + (f": with a constant learning rate {method} descent keeps moving around the "
+                   "minimum (each step follows part of the data); more --epochs, a larger "
+                   "--batch, or --method batch")
+
+
 @dataclass(frozen=True)
 class GridResult:
     """The best grid point, its loss, and the cost: grid points × data × parameters."""
@@ -106,6 +146,11 @@ def grid_search(reg: Regression, x: np.ndarray, y: np.ndarray,
     if total > MAX_GRID_POINTS:
         raise ArgumentError(f"the grid has {total:,} points; at most {MAX_GRID_POINTS:,} "
                             "(fewer steps, or fewer parameters)")
+    if total * len(x) * reg.cost > MAX_WORK:
+        raise ArgumentError(f"a grid of {total:,} points over {len(x):,} data points does "
+                            f"{total * len(x) * reg.cost:.3g} array operations ({reg.cost} per "
+                            f"pair); at most {MAX_WORK:.0e}: at most "
+                            f"{MAX_WORK // (len(x) * reg.cost):,} grid points at this size")
     with np.errstate(all="ignore"):
         axes = tuple(np.linspace(lo, hi, n) for lo, hi, n in box)
     if not all(np.all(np.isfinite(a)) for a in axes):
@@ -133,8 +178,8 @@ def grid_search(reg: Regression, x: np.ndarray, y: np.ndarray,
 
 @dataclass(frozen=True)
 class DescentResult:
-    """Where descent ended, the loss per step (``history``), the path through parameter
-    space, and why it stopped."""
+    """Where descent ended, the loss per epoch (``history``), the path through parameter
+    space (per epoch), and why it stopped."""
 
     method: str
     params: np.ndarray
@@ -145,8 +190,49 @@ class DescentResult:
     path: np.ndarray
     stopped: str
     names: tuple[str, ...] = field(default=())
-    #: (gradient steps taken, data points used, loss) at up to ~600 moments of the run
+    #: (gradient steps taken, data points used, loss) at up to ~600 moments of the run; for
+    #: mini-batch and stochastic descent on more than ``TRACE_SAMPLE`` points the loss there
+    #: is estimated on a fixed random sample of that many (scaled like a batch's gradient)
     trace: np.ndarray = field(default_factory=lambda: np.empty((0, 3)))
+
+
+def descent_work(n: int, cost: int, *, methods: Sequence[str] = ("batch",),
+                 epochs: int = 100, batch: int = 100) -> tuple[int, int]:
+    """(gradient steps, work) of runs of ``epochs`` epochs by each of ``methods``, the work
+    counted as data points read × ``cost`` (:attr:`Regression.cost`, array operations per
+    point): what :data:`MAX_STEPS` and :data:`MAX_WORK` bound.  Each epoch reads every
+    point once; mini-batch and stochastic descent read them once more for the loss after
+    the epoch."""
+    steps = work = 0
+    for method in methods:
+        size = n if method == "batch" else min(batch, n) if method == "minibatch" else 1
+        steps += max(1, n // size) * epochs
+        work += epochs * n * (1 if method == "batch" else 2) * cost
+    return steps, work
+
+
+def check_budget(n: int, cost: int, *, methods: Sequence[str] = ("batch",), epochs: int = 100,
+                 batch: int = 100) -> None:
+    """Refuse, before any work, runs beyond :data:`MAX_STEPS` gradient steps or
+    :data:`MAX_WORK` (each bounds a run to ~10 s on a 2-core machine), saying how many
+    epochs fit and what else to do."""
+    steps, work = descent_work(n, cost, methods=methods, epochs=epochs, batch=batch)
+    fit = min(MAX_STEPS // (steps // epochs), MAX_WORK // (work // epochs))
+    what = (f"{' + '.join(methods)} descent" if len(methods) > 1 else f"{methods[0]} descent")
+    instead = (f"at most {fit:,} epoch{'s' if fit != 1 else ''} fit at this size (--epochs "
+               f"{fit})" if fit >= 1 else "not one epoch fits at this size")
+    plural = "s" if epochs != 1 else ""
+    if steps > MAX_STEPS:
+        raise ArgumentError(f"{what} of {epochs:,} epoch{plural} over {n:,} points takes "
+                            f"{steps:,} gradient steps; at most {MAX_STEPS:,} in one run: "
+                            f"{instead}, or fewer points, or a larger batch (--method "
+                            "minibatch --batch N)")
+    if work > MAX_WORK:
+        raise ArgumentError(f"{what} of {epochs:,} epoch{plural} over {n:,} points does "
+                            f"{work:.3g} array operations ({cost} per point read); at most "
+                            f"{MAX_WORK:.0e} in one run: {instead}, or fewer points"
+                            + (" (a mini-batch run needs fewer epochs)" if "batch" in methods
+                               else ""))
 
 
 def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "batch",
@@ -156,7 +242,12 @@ def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "
     """w ← w − η ∇L(w), with ∇L over all the data (batch), a random batch (minibatch) or
     one random point (stochastic); seeded.  Stops after ``epochs`` passes over the data, or
     when a batch step changes the loss by less than ``tol`` relatively.  Divergence (the
-    loss grows without bound, or is not finite) raises :class:`DescentError`."""
+    loss grows without bound, or is not finite) raises :class:`DescentError`; a run beyond
+    the work budget (:func:`check_budget`) raises :class:`ArgumentError` before it starts.
+
+    ``progress(steps, loss)`` is called a few hundred times in a run (and after each
+    epoch) with the gradient steps taken so far and the latest loss known.
+    """
     if method not in ("batch", "minibatch", "stochastic"):
         raise ArgumentError(f"method must be batch, minibatch or stochastic, not {method!r}")
     if not (lr > 0 and math.isfinite(lr)):
@@ -166,60 +257,90 @@ def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "
     if not (tol >= 0 and math.isfinite(tol)):
         raise ArgumentError(f"the tolerance must be a number ≥ 0, not {tol}")
     n = len(x)
-    size = n if method == "batch" else min(batch, n) if method == "minibatch" else 1
-    rng = np.random.default_rng(seed)
+    check_budget(n, reg.cost, methods=(method,), epochs=epochs, batch=batch)
     w = np.zeros(len(reg.params)) if start is None else np.asarray(start, dtype=float)
-    first = reg.loss_value(w, x, y)
-    if not math.isfinite(first):
-        raise ArgumentError(f"the loss is not finite at the start w = {list(w)}: is the model "
-                            "defined at every data point (log or sqrt of x ≤ 0)?")
-    history, path = [first], [w.copy()]
-    per_epoch = max(1, n // size)
-    if per_epoch * epochs > MAX_STEPS:
-        raise ArgumentError(f"{per_epoch * epochs:,} gradient steps ({method}, {epochs} "
-                            f"epochs of {n:,} points); at most {MAX_STEPS:,} — fewer epochs, "
-                            "or a larger batch (--method minibatch)")
-    stopped = f"{epochs} epochs"
-    # the loss along the way, for the lecture's picture of the three methods: every k-th
-    # step, so that a run records a few hundred points whatever its length
-    every = max(1, epochs * per_epoch // 600)
-    trace: list[tuple[float, float, float]] = [(0, 0, first)]
     with np.errstate(all="ignore"):  # a diverging run overflows: detected below, said once
-        return _run_epochs(reg, x, y, method, lr, epochs, size, tol, rng, w, first, history,
-                           path, trace, per_epoch, every, stopped, progress)
+        first, g = reg.loss_and_gradient(w, x, y)
+        if not math.isfinite(first):
+            raise ArgumentError(f"the loss is not finite at the start w = {list(w)}: is the "
+                                "model defined at every data point (log or sqrt of x ≤ 0)?")
+        if method == "batch":
+            return _run_batch(reg, x, y, lr, epochs, tol, w, first, g, progress)
+        return _run_batches(reg, x, y, method, lr, epochs, batch, np.random.default_rng(seed),
+                            w, first, progress)
 
 
-def _run_epochs(reg: Regression, x: np.ndarray, y: np.ndarray, method: str, lr: float,
-                epochs: int, size: int, tol: float, rng: np.random.Generator, w: np.ndarray,
-                first: float, history: list[float], path: list[np.ndarray],
-                trace: list[tuple[float, float, float]], per_epoch: int, every: int,
-                stopped: str, progress: Callable[[int, float], None] | None
-                ) -> DescentResult:
+def _diverged(method: str, epoch: int, first: float, value: float, lr: float) -> None:
+    if not math.isfinite(value) or value > 1e6 * max(first, 1.0):
+        raise DescentError(f"{method} descent diverged at epoch {epoch}: the loss grew "
+                           f"from {first:.4g} to {value:.4g} — the learning rate {lr} is "
+                           "too large for these data; try a smaller one")
+
+
+def _run_batch(reg: Regression, x: np.ndarray, y: np.ndarray, lr: float, epochs: int,
+               tol: float, w: np.ndarray, first: float, g: np.ndarray,
+               progress: Callable[[int, float], None] | None) -> DescentResult:
+    """One step per epoch; each step's residual gives the loss of the point it reached and
+    the gradient of the next step (the data are read once per step)."""
     n = len(x)
+    history, path = [first], [w.copy()]
+    trace: list[tuple[float, float, float]] = [(0, 0, first)]
+    every = max(1, epochs // 600)  # a few hundred moments, whatever the run's length
+    stopped = f"{epochs} epochs"
+    for epoch in range(1, epochs + 1):
+        w = w - lr * g
+        value, g = reg.loss_and_gradient(w, x, y)
+        history.append(value)
+        path.append(w.copy())
+        _diverged("batch", epoch, first, value, lr)
+        if epoch % every == 0:
+            trace.append((epoch, epoch * n, value))
+            if progress is not None:
+                progress(epoch, value)
+        if abs(history[-2] - value) <= tol * max(abs(value), 1e-300):
+            stopped = f"the loss changed by less than {tol:g} (relative) after epoch {epoch}"
+            break
+    return DescentResult("batch", w, history[-1], len(history) - 1, len(history) - 1,
+                         np.array(history), np.array(path), stopped, reg.names,
+                         np.array(trace))
+
+
+def _run_batches(reg: Regression, x: np.ndarray, y: np.ndarray, method: str, lr: float,
+                 epochs: int, batch: int, rng: np.random.Generator, w: np.ndarray,
+                 first: float, progress: Callable[[int, float], None] | None
+                 ) -> DescentResult:
+    """Mini-batch or stochastic descent: the data shuffled each epoch and cut into batches
+    (views of the shuffled copy, so a step of one point costs one small array operation)."""
+    n = len(x)
+    size = min(batch, n) if method == "minibatch" else 1
+    per_epoch = max(1, n // size)
+    scale = batch_scale(reg, n, size)
+    every = max(1, epochs * per_epoch // 600)
+    sample = (np.sort(np.random.default_rng(0).choice(n, TRACE_SAMPLE, replace=False))
+              if n > TRACE_SAMPLE else None)
+
+    def estimate(w: np.ndarray) -> float:
+        if sample is None:
+            return reg.loss_value(w, x, y)
+        return batch_scale(reg, n, TRACE_SAMPLE) * reg.loss_value(w, x[sample], y[sample])
+
+    history, path = [first], [w.copy()]
+    trace: list[tuple[float, float, float]] = [(0, 0, first)]
     step = 0
-    for epoch in range(epochs):
-        order = rng.permutation(n) if size < n else None
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        xs, ys = x[order], y[order]
         for k in range(per_epoch):
-            if order is None:
-                g = reg.gradient(w, x, y)
-            else:
-                idx = order[k * size:(k + 1) * size]
-                g = reg.gradient(w, x[idx], y[idx]) * batch_scale(reg, n, len(idx))
-            w = w - lr * g
+            lo = k * size
+            w = w - lr * scale * reg.gradient(w, xs[lo:lo + size], ys[lo:lo + size])
             step += 1
-            if step % every == 0 and epoch * per_epoch < 600 * every:
-                trace.append((step, step * size, reg.loss_value(w, x, y)))
+            if step % every == 0:
+                trace.append((step, step * size, estimate(w)))
+                if progress is not None:
+                    progress(step, trace[-1][2])
         value = reg.loss_value(w, x, y)
         history.append(value)
         path.append(w.copy())
-        if not math.isfinite(value) or value > 1e6 * max(first, 1.0):
-            raise DescentError(f"{method} descent diverged at epoch {epoch + 1}: the loss grew "
-                               f"from {first:.4g} to {value:.4g} — the learning rate {lr} is "
-                               "too large for these data; try a smaller one")
-        if progress is not None:
-            progress(epoch + 1, value)
-        if method == "batch" and abs(history[-2] - value) <= tol * max(abs(value), 1e-300):
-            stopped = f"the loss changed by less than {tol:g} (relative) after epoch {epoch + 1}"
-            break
+        _diverged(method, epoch, first, value, lr)
     return DescentResult(method, w, history[-1], step, step * size / n, np.array(history),
-                         np.array(path), stopped, reg.names, np.array(trace))
+                         np.array(path), f"{epochs} epochs", reg.names, np.array(trace))
