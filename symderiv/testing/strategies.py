@@ -7,17 +7,27 @@
 >>> test_cholesky_exists()
 
 Entries are drawn between ``min_value`` and ``max_value`` — finite, representable in the
-dtype, and 0 or at least ``min_magnitude`` in size (default 10⁻⁶ of the larger bound, so
-that values like 10⁻³⁰⁰ do not underflow in the code under test; pass 0 to include
-them).  The assumptions are then imposed on the drawn matrix B — its symmetric part
-(B + Bᵀ)/2, its spectrum clamped so that the condition number is at most ``max_cond``,
-the orthogonal factor of its QR decomposition — and checked again after the cast to the
-dtype, so every value honours them, also after Hypothesis shrinks it (all-zero B gives
-the identity).  Imposing them keeps B's scale, not its entries' bounds.
+dtype, and (when 0 lies between the bounds) 0 or at least ``min_magnitude`` in size
+(default 10⁻⁶ of the larger bound, so that values like 10⁻³⁰⁰ do not underflow in the
+code under test; pass 0 to include them).  Most arrays (80%) have their entries spread
+evenly between the bounds; the edge cases come as a minority, each a few percent of the
+draws: every entry 0 (2%), about half of them 0 (4%), about half at a bound (4%), sizes
+spread over every decade down to ``min_magnitude`` (10%).  Arrays of up to 256 entries
+are drawn entry by entry, so that Hypothesis shrinks each towards 0; larger ones from a
+drawn seed.
+
+The assumptions are then imposed on the drawn matrix B — its symmetric part (B + Bᵀ)/2,
+its spectrum clamped so that the condition number is at most ``max_cond``, the orthogonal
+factor of its QR decomposition — the result is scaled down, if need be, until its
+entries lie between the bounds too (a positive factor keeps every assumption), and all
+is checked again after the cast to the dtype, so every value honours the assumptions
+and the bounds, also after Hypothesis shrinks it (all-zero B gives the identity, or a
+multiple of it within the bounds).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,7 +35,6 @@ from typing import Any
 import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from ..errors import ArgumentError
 
@@ -56,37 +65,122 @@ def _bounds(min_value: float, max_value: float) -> tuple[float, float]:
     return float(min_value), float(max_value)
 
 
-def _side(value: Side, max_side: int, name: str) -> st.SearchStrategy[int]:
+def _side(value: Side, max_side: int, name: str) -> Side:
+    """The side checked: an int, a strategy, or None (drawn by the array's own bytes)."""
     if isinstance(max_side, bool) or not isinstance(max_side, int) or not 1 <= max_side <= 1024:
         raise ArgumentError(f"max_side must be an integer from 1 to 1024, not {max_side!r}")
-    if value is None:
-        return st.integers(1, max_side)
-    if isinstance(value, st.SearchStrategy):
+    if value is None or isinstance(value, st.SearchStrategy):
         return value
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6:
         raise ArgumentError(f"{name} must be an integer ≥ 0, a strategy or None, "
                             f"not {value!r}")
-    return st.just(value)
+    return value
 
 
-def _floats(lo: float, hi: float, dt: np.dtype, tiny: float = 0.0
-            ) -> st.SearchStrategy[float]:
-    """Finite normal floats representable in ``dt``, so that a cast changes nothing;
-    magnitudes below ``tiny`` are drawn as 0."""
-    width = min(8 * dt.itemsize, 64)
+def _representable(lo: float, hi: float, dt: np.dtype) -> tuple[float, float]:
+    """The bounds moved inwards to the nearest values of ``dt``, so that a cast keeps every
+    value between them."""
     info = np.finfo(dt)
-    if width < 64 and not (-float(info.max) <= lo and hi <= float(info.max)):
+    if dt.itemsize < 8 and not (-float(info.max) <= lo and hi <= float(info.max)):
         raise ArgumentError(f"min_value and max_value must lie within {dt}'s range "
                             f"(±{float(info.max):.4g})")
-    lo32, hi32 = float(dt.type(lo)), float(dt.type(hi))  # the nearest representable bounds
-    lo, hi = (lo32 if lo32 >= lo else float(np.nextafter(dt.type(lo), dt.type(hi)))), \
-        (hi32 if hi32 <= hi else float(np.nextafter(dt.type(hi), dt.type(lo))))
-    floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False,
-                       width=width)  # type: ignore[arg-type]
-    if tiny <= 0:
-        return floats
+    lo_d, hi_d = float(dt.type(lo)), float(dt.type(hi))
+    if lo_d < lo:
+        lo_d = float(np.nextafter(dt.type(lo), dt.type(np.inf)))
+    if hi_d > hi:
+        hi_d = float(np.nextafter(dt.type(hi), dt.type(-np.inf)))
+    if not lo_d <= hi_d:
+        raise ArgumentError(f"no {dt} value lies between min_value ({lo}) and max_value "
+                            f"({hi})")
+    return lo_d, hi_d
+
+
+#: Every draw of an array — its kind, its drawn sides, its entries — is a byte, 0 … 255:
+#: Hypothesis copies one part of a test case over another of the same label, and a copied
+#: draw that does not fit where it lands becomes its simplest value, 0 (with draws of
+#: different kinds, a third of the arrays in a test of three were all zero); a byte fits
+#: wherever a byte is drawn.  Arrays of up to this many entries get two bytes an entry (Hypothesis
+#: shrinks each entry towards 0); larger ones a drawn seed (4096 entries entry by entry
+#: took seconds a test case).
+_PER_ENTRY = 256
+_BYTE = st.integers(0, 255)
+#: The kind of array, from its first byte, as 0 … 99, in the order Hypothesis shrinks
+#: through them: below _ZEROS every entry is 0, below _SPARSE about half are 0, below
+#: _EVEN (80%) the entries are spread evenly between the bounds, below _EXTREMES about
+#: half are at a bound, and the rest have sizes spread over every decade down to the
+#: smallest allowed.
+_ZEROS, _SPARSE, _EVEN, _EXTREMES = 2, 6, 86, 90
+_PHI = (5 ** 0.5 - 1) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """How the entries of an array are drawn: between ``lo`` and ``hi`` (values of the
+    dtype), shrinking towards ``zero`` (0, or the bound nearest it); magnitudes below
+    ``small`` (min_magnitude, and the dtype's smallest normal number) are 0 when 0 lies
+    between the bounds."""
+
+    lo: float
+    hi: float
+    zero: float
+    small: float
+    dt: np.dtype
+
+    def draw(self, draw_: Any, sides: list[Side], max_side: int, *, square: bool = False
+             ) -> np.ndarray:
+        """A float64 array whose entries are values of the dtype; each side an int, a
+        strategy, or None (1 … max_side, one for both sides of a square matrix)."""
+        given = [draw_(s) if isinstance(s, st.SearchStrategy) else s for s in sides]
+        if square:
+            known = next((s for s in given if s is not None), None)
+            given = [known, known]
+        style = draw_(_BYTE) * 100 // 256
+        free = (known is None) if square else given.count(None)
+        drawn = [1 + draw_(_BYTE) * max_side // 256 for _ in range(free)]
+        shape = tuple(drawn * 2 if square and free else
+                      [drawn.pop(0) if s is None else s for s in given])
+        size = math.prod(shape)
+        if style < _ZEROS or size == 0:
+            return np.full(shape, self.zero)
+        width = 3 if style >= _EXTREMES else 2  # a third byte: the entry's decade
+        if size <= _PER_ENTRY:
+            raw = np.array([draw_(_BYTE) for _ in range(width * size)], dtype=np.int64)
+        else:
+            seed = sum(draw_(_BYTE) << (8 * k) for k in range(4))
+            raw = np.random.default_rng(seed).integers(0, 256, width * size)
+        return self._values(style, raw.reshape(size, width)).reshape(shape)
+
+    def _values(self, style: int, raw: np.ndarray) -> np.ndarray:
+        # two bytes per entry: its place t in [0, 1), filled out to a full mantissa by the
+        # fractional part of s·φ (monotone in s, so that a smaller s is a smaller entry);
+        # t < q goes up from zero to hi, the rest down to lo: spread evenly over [lo, hi]
+        a, b = raw[:, 0], raw[:, 1]
+        s = a * 256 + b
+        t = (s + (s * _PHI) % 1.0) / 65536.0
+        up, down = self.hi - self.zero, self.zero - self.lo
+        q = up / (up + down)
+        pos = t < q
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(pos, up * (t / q), -down * ((t - q) / (1.0 - q)))
+        if style < _SPARSE:
+            d = np.where(b % 2 == 0, 0.0, d)
+        elif _EVEN <= style < _EXTREMES:
+            d = np.where(a % 2 == 1, np.where(pos, up, -down), d)
+        elif style >= _EXTREMES:  # |d| times (small/span)^u: every decade down to small
+            span = np.where(pos, up, down)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(span > self.small, self.small / span, 1.0)
+            d = d * ratio ** (raw[:, 2] / 256.0)
+        v = np.clip(self.zero + d, self.lo, self.hi).astype(self.dt).astype(np.float64)
+        if self.lo <= 0.0 <= self.hi:
+            v = np.where(np.abs(v) < self.small, 0.0, v)
+        return v
+
+
+def _entries(lo: float, hi: float, dt: np.dtype, tiny: float) -> _Entries:
+    lo, hi = _representable(lo, hi, dt)
     zero = 0.0 if lo <= 0.0 <= hi else (lo if lo > 0 else hi)
-    return floats.map(lambda v: zero if abs(v) < tiny else v)
+    return _Entries(lo, hi, zero, max(tiny, float(np.finfo(dt).tiny)), dt)
 
 
 def _tiny(min_magnitude: float | None, lo: float, hi: float) -> float:
@@ -126,8 +220,14 @@ def scalars(*, dtype: Any = np.float64, min_value: float = -10.0, max_value: flo
     if positive:
         if hi <= 0:
             raise ArgumentError(f"positive=True needs max_value > 0, not {max_value}")
-        return _floats(lo if lo > 0 else hi * 1e-4, hi, dt).map(dt.type)
-    return _floats(lo, hi, dt, tiny).map(dt.type)
+        lo = lo if lo > 0 else hi * 1e-4
+    entries = _entries(lo, hi, dt, tiny)
+
+    @st.composite
+    def draw(draw_: Any) -> np.floating:
+        return dt.type(entries.draw(draw_, [], 1)[()])
+
+    return draw()
 
 
 def vectors(n: Side = None, *, dtype: Any = np.float64, min_value: float = -10.0,
@@ -148,6 +248,8 @@ class _Assume:
     diagonal: bool = False
     max_cond: float = 100.0
     floor: float = 0.0  # magnitudes counted as zero: tiny / eps of the dtype
+    lo: float = -math.inf  # the bounds of every entry
+    hi: float = math.inf
 
     @property
     def square(self) -> bool:
@@ -216,9 +318,12 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
         ``max_cond`` (2-norm; at most 1/(8ε) of the dtype: 10⁶ for float32).
     dtype : float64, float32 or float16
     min_value, max_value : float
-        Bounds of the drawn entries, before the assumptions are imposed.
+        Bounds of every entry, also after the assumptions are imposed.  Orthogonal
+        matrices need min_value ≤ −1 and 1 ≤ max_value; diagonal ones 0 between the
+        bounds; positive definite and invertible ones (not diagonal) entries of both
+        signs, min_value < 0 < max_value.
     min_magnitude : float, optional
-        Entries smaller than this are drawn as 0 (default 10⁻⁶ × the larger bound).
+        Entries of B smaller than this are drawn as 0 (default 10⁻⁶ × the larger bound).
 
     >>> from hypothesis import find
     >>> Q = find(matrices(shape=(3, 3), orthogonal=True), lambda m: True)
@@ -227,13 +332,14 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
     """
     dt = _dtype(dtype)
     floor = float(np.finfo(dt).tiny / np.finfo(dt).eps)
-    assume = _Assume(symmetric, positive_definite, invertible, orthogonal, diagonal, max_cond,
-                     floor)
     lo, hi = _bounds(min_value, max_value)
-    tiny = _tiny(min_magnitude, lo, hi)
+    entries = _entries(lo, hi, dt, _tiny(min_magnitude, lo, hi))
+    assume = _Assume(symmetric, positive_definite, invertible, orthogonal, diagonal, max_cond,
+                     floor, entries.lo, entries.hi)
     _max_cond(max_cond, dt)
     if positive_definite and orthogonal:
         raise ArgumentError("positive definite and orthogonal: only the identity is both")
+    _fits(assume, lo, hi)
     if shape is None:
         shape = (None, None)
     if not isinstance(shape, tuple | list):
@@ -246,19 +352,14 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
         fixed = [s for s in shape if isinstance(s, int)]
         if len(fixed) == 2 and fixed[0] != fixed[1]:
             raise ArgumentError(f"the assumptions are about square matrices, not {shape!r}")
-        first = sides[0] if shape[0] is not None or shape[1] is None else sides[1]
-        shapes = first.map(lambda k: (k, k))
-    else:
-        shapes = st.tuples(*sides)
-    # plain floats, so that hnp.arrays keeps its fast fill; tiny entries are zeroed after
-    elements = _floats(lo, hi, dt)
-    zero = 0.0 if lo <= 0.0 <= hi else (lo if lo > 0 else hi)
+        # one side stands for both: the given one, else the first strategy, else drawn
+        ints = [s for s in sides if isinstance(s, int)]
+        drawn = [s for s in sides if s is not None]
+        sides = [ints[0] if ints else drawn[0] if drawn else None]
 
     @st.composite
     def draw(draw_: Any) -> np.ndarray:
-        shp = draw_(shapes)
-        b = draw_(hnp.arrays(np.float64, shp, elements=elements))
-        b = np.where(np.abs(b) < tiny, zero, b)
+        b = entries.draw(draw_, sides, max_side, square=assume.square)
         if not assume.square:
             return b.astype(dt)
         return _honoured(b, assume, dt)
@@ -266,22 +367,53 @@ def matrices(shape: tuple[Side, ...] | None = None, *, symmetric: bool = False,
     return draw()
 
 
+def _fits(a: _Assume, lo: float, hi: float) -> None:
+    """Refuse bounds that no matrix with the assumptions fits between."""
+    if a.orthogonal and not (lo <= -1.0 and 1.0 <= hi):
+        raise ArgumentError(f"orthogonal matrices have entries ±1 (and any size between): "
+                            f"min_value must be ≤ -1 and max_value ≥ 1, not {lo} and {hi}")
+    if a.diagonal and not lo <= 0.0 <= hi:
+        raise ArgumentError(f"diagonal matrices have zeros off the diagonal: 0 must lie "
+                            f"between min_value ({lo}) and max_value ({hi})")
+    if (a.positive_definite or a.invertible) and not a.orthogonal and hi <= 0:
+        raise ArgumentError(f"{'positive definite' if a.positive_definite else 'invertible'} "
+                            f"matrices need max_value > 0, not {hi}")
+    if (a.positive_definite or a.invertible) and not (a.diagonal or a.orthogonal) and lo >= 0:
+        raise ArgumentError(f"{'positive definite' if a.positive_definite else 'invertible'} "
+                            f"matrices have entries of both signs: min_value must be < 0, "
+                            f"not {lo} (or ask for diagonal ones)")
+
+
+def _within(m: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """m times a positive factor ≤ 1 (which keeps every assumption) so that its entries lie
+    in [lo, hi]; the bounds allow m's signs (checked by _fits)."""
+    top, bottom = float(m.max(initial=0.0)), float(m.min(initial=0.0))
+    over = max(top / hi if top > 0 else 0.0, bottom / lo if bottom < 0 else 0.0)
+    return np.clip(m / over, lo, hi) if over > 1 else m
+
+
 def _honoured(b: np.ndarray, a: _Assume, dt: np.dtype) -> np.ndarray:
-    """b with the assumptions imposed, in the dtype — checked after the cast, which can
-    move a matrix near its bound over it (a tighter bound is imposed then)."""
+    """b with the assumptions imposed, within the bounds, in the dtype — checked after the
+    cast, which can move a matrix near its bound over it (a tighter bound is imposed then).
+    Magnitudes below the dtype's smallest normal number are 0 (no subnormals)."""
     target = a.max_cond
+    small = float(np.finfo(dt).tiny)
     for _ in range(12):
-        m = _impose(b, replace(a, max_cond=target)).astype(dt)
+        m = _within(_impose(b, replace(a, max_cond=target)), a.lo, a.hi).astype(dt)
+        m[np.abs(m) < small] = 0
         wide = m.astype(np.float64)
-        ok = True
-        if a.invertible or a.positive_definite:
+        ok = bool(np.all((a.lo <= wide) & (wide <= a.hi)))
+        if ok and (a.symmetric or a.positive_definite) and not a.orthogonal:
+            ok = bool(np.array_equal(wide, wide.T))
+        if ok and (a.invertible or a.positive_definite):
             ok = bool(np.linalg.cond(wide) <= a.max_cond)
         if ok and a.positive_definite:
             ok = bool(np.linalg.eigvalsh(wide).min() > 0)
         if ok:
             return m
         target = max(1.0, target / 2)
-    return np.eye(len(b), dtype=dt)  # the identity honours every assumption
+    # the identity, within the bounds, honours every assumption
+    return _within(np.eye(len(b)), a.lo, a.hi).astype(dt)
 
 
 # -- points for a list of declarations ---------------------------------------------------------
@@ -315,14 +447,20 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
             raise ArgumentError(f"sizes names {k!r}, which is not a dimension of {let!r} "
                                 f"(dimensions: {', '.join(names) or 'none'})")
         _side(v, max_side, f"sizes[{k!r}]")
-    dims = st.fixed_dictionaries({n: st.just(fixed[n]) if n in fixed
-                                  else _side(None, max_side, "") for n in names})
+    _side(None, max_side, "")
+    free = [n for n in names if n not in fixed]
     common = {"dtype": dtype, "min_value": min_value, "max_value": max_value,
               "min_magnitude": min_magnitude}
+    for decl in space.declarations.values():  # bounds that a declaration cannot fit: now
+        if decl.kind == "scalar":
+            scalars(positive="positive" in decl.assumptions, **common)
+        else:
+            _assumed(decl.assumptions, (None,) * len(decl.dims), max_cond, common)
 
     @st.composite
     def draw(draw_: Any) -> dict[str, Any]:
-        size = draw_(dims)
+        # the drawn sizes as bytes, as an array's (see _PER_ENTRY)
+        size = {**fixed, **{n: 1 + draw_(_BYTE) * max_side // 256 for n in free}}
         out: dict[str, Any] = {}
         for decl in space.declarations.values():
             concrete = tuple(size[str(d)] if str(d) in size else int(d) for d in decl.dims)
@@ -330,15 +468,19 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
                 out[decl.name] = draw_(scalars(positive="positive" in decl.assumptions,
                                                **common))
             else:
-                a = decl.assumptions
-                out[decl.name] = draw_(matrices(
-                    concrete, symmetric="symmetric" in a,
-                    positive_definite="positive definite" in a, invertible="invertible" in a,
-                    orthogonal="orthogonal" in a, diagonal="diagonal" in a,
-                    max_cond=max_cond, **common))
+                out[decl.name] = draw_(_assumed(decl.assumptions, concrete, max_cond, common))
         return out
 
     return draw()
+
+
+def _assumed(a: Any, shape: tuple[Side, ...], max_cond: float, common: dict[str, Any]
+             ) -> st.SearchStrategy[np.ndarray]:
+    """matrices() for a declaration's assumptions."""
+    return matrices(shape, symmetric="symmetric" in a,
+                    positive_definite="positive definite" in a, invertible="invertible" in a,
+                    orthogonal="orthogonal" in a, diagonal="diagonal" in a,
+                    max_cond=max_cond, **common)
 
 
 # -- random well-shaped matrix expressions -----------------------------------------------------
