@@ -836,6 +836,9 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     # the model's input is always called x; --x only chooses the column
     reg = _produce(lambda: derive_regression(model, loss=loss), fmt, "verdict")
     box = _grid_box(grid, reg.names) if grid else None
+    # refused before any work on the data (standardized columns cost 2 per parameter + 2)
+    check_budget(len(x), 2 * len(reg.params) + 2 if standardize else reg.cost,
+                 methods=methods, epochs=epochs, batch=batch)
     check_defined(reg, x)
     std = None
     if standardize:
@@ -850,7 +853,6 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
         check_scale(reg, x, y, names=names, source=repr(data_path) if data_path else
                     "the built-in data")
         problem, xs, ys = reg, x, y
-    check_budget(len(x), problem.cost, methods=methods, epochs=epochs, batch=batch)
     exact = None
     if reg.linear:  # data that do not determine the weights are refused here (exit 2)
         exact = (std.original(np.linalg.lstsq(std.design, std.target, rcond=None)[0])
@@ -904,7 +906,8 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
         params, value = d.params, d.loss
         if std is not None:
             params = std.original(d.params)
-            value = reg.loss_value(params, x, y)
+            with np.errstate(all="ignore"):  # beyond float64 there: said in a note
+                value = reg.loss_value(params, x, y)
             exponent = std.loss_log10(d.loss)
             if d.loss > 0 and not (value >= 2.3e-308 and np.isfinite(value)):
                 notes.append(f"{m}: the loss on the original scale, about 10^{exponent:.1f}, "
@@ -917,8 +920,9 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
         if std is not None:
             run["loss_standardized"] = d.loss
         if exact is not None:
-            run["relative_distance"] = float(np.linalg.norm(params - exact)
-                                             / max(np.linalg.norm(exact), 1e-300))
+            top = float(np.max(np.abs(exact))) or 1.0  # norms of weights near 1e300 overflow
+            run["relative_distance"] = float(np.linalg.norm(params / top - exact / top)
+                                             / (np.linalg.norm(exact / top) or 1.0))
             warning = far_from(problem, xs, m, run["relative_distance"],
                                standardized=std is not None)
             if warning:
@@ -944,6 +948,8 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     if fmt == "json":
         import json
 
+        for run in runs:  # JSON has no infinity: a loss beyond float64 is in the notes
+            run["loss"] = run["loss"] if np.isfinite(run["loss"]) else None
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     from .render.text import render_regression as render_text

@@ -290,3 +290,272 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column(tmp_path):
     path.write_bytes("\ufeffx,y\n1,2\n2,4\n".encode())
     x, _ = load_csv(path)
     assert list(x) == [1.0, 2.0]
+
+
+# -- a bounded run, and data whose scale defeats float64 ---------------------------------------
+import json  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+from symderiv.descent import scale as scaling  # noqa: E402
+from symderiv.descent.run import MAX_STEPS, MAX_WORK, check_budget, descent_work  # noqa: E402
+
+
+def _csv(path, x, y, names=("x", "y")):
+    # repr round-trips every float64 exactly, so a reference can read the same numbers
+    path.write_text(f"{names[0]},{names[1]}\n" + "".join(f"{float(a)!r},{float(b)!r}\n"
+                                                          for a, b in zip(x, y, strict=True)))
+    return str(path)
+
+
+def _exact_line(x, y):
+    """The least-squares line in exact rational arithmetic (the floats as read)."""
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((a - mx) ** 2 for a in xs)
+    slope = sum((a - mx) * (b - my) for a, b in zip(xs, ys, strict=True)) / sxx
+    return my - slope * mx, slope
+
+
+def _agrees(x, y, w, exact, rtol=1e-6):
+    """The fitted line's values at the data agree with the exact line's, relative to the
+    data's own size (the intercept alone may be lost in rounding beside large x·w1)."""
+    a, b = (Fraction(float(v)) for v in w)
+    fits = [a + b * Fraction(float(v)) for v in x]
+    best = [exact[0] + exact[1] * Fraction(float(v)) for v in x]
+    size = max(max(abs(Fraction(float(v))) for v in y), max(abs(v) for v in best))
+    return max(abs(f - g) for f, g in zip(fits, best, strict=True)) <= Fraction(rtol) * size
+
+
+def test_the_documented_maximum_is_refused_before_the_work_saying_what_fits():
+    # issue 14: `descent --n 10000000 --loss half` ran past 20 s (46 s on 2 cores)
+    with pytest.raises(ArgumentError, match=r"at most 200 epochs fit at this size \(--epochs "
+                                            r"200\)"):
+        check_budget(10**7, derive_regression("w0 + w1*x").cost, epochs=1000)
+    r = _run("--n", "10000000", "--loss", "half")
+    assert r.exit_code == 2 and "at most 200 epochs fit" in r.output, r.output
+    assert descent_work(10**7, 5, epochs=200) == (200, MAX_WORK)  # the largest run allowed
+
+
+def test_the_three_methods_share_one_budget():
+    steps, work = descent_work(1000, 5, methods=("batch", "minibatch", "stochastic"), epochs=10,
+                               batch=100)
+    assert steps == 10 + 100 + 10_000 and work == 10 * 1000 * 5 * (1 + 2 + 2)
+    with pytest.raises(ArgumentError, match="gradient steps"):
+        check_budget(MAX_STEPS, 5, methods=("stochastic",), epochs=2)
+
+
+def test_a_long_run_shows_a_progress_bar_on_a_terminal_only(monkeypatch):
+    args = ("--method", "stochastic", "--n", "20000", "--epochs", "1")
+    r = _run(*args)
+    assert r.exit_code == 0 and "stochastic descent" not in r.stderr
+    monkeypatch.setattr("symderiv.cli._stderr_is_terminal", lambda: True)
+    r = _run(*args)
+    assert r.exit_code == 0, r.output
+    assert "stochastic descent" in r.stderr and "/20000 [" in r.stderr  # tqdm's bar
+    assert "/20000 [" not in r.stdout
+
+
+def test_progress_is_reported_in_steps_with_the_latest_loss():
+    reg, (x, y) = derive_regression("w0 + w1*x"), _data(2000)
+    seen = []
+    descend(reg, x, y, method="stochastic", lr=auto_lr(reg, x, "stochastic"), epochs=2,
+            progress=lambda steps, value: seen.append((steps, value)))
+    assert 600 <= len(seen) <= 1200 and seen[-1][0] == 4000  # every ⌊4000 / 600⌋ steps
+    assert [s for s, _ in seen] == sorted(s for s, _ in seen)
+
+
+def test_the_loss_along_a_long_run_is_estimated_on_a_sample():
+    reg = derive_regression("w0 + w1*x")
+    x, y = _data(50_000)
+    d = descend(reg, x, y, method="minibatch", lr=auto_lr(reg, x, "minibatch"), epochs=1)
+    assert len(d.trace) <= 602
+    exact = reg.loss_value(d.params, x, y)
+    assert abs(d.trace[-1, 2] - exact) < 0.05 * exact  # an estimate of the same loss
+
+
+def test_data_scaled_by_1e_300_are_refused_naming_the_column(tmp_path):
+    # issue 14: exit 0 with w1 = 0 and "loss 0" — lstsq dropped the column, descent "agreed"
+    x, y = _data(50)
+    path = _csv(tmp_path / "tiny.csv", x * 1e-300, y * 1e-300, ("size", "price"))
+    r = _run("--data", path, "--x", "size", "--y", "price")
+    assert r.exit_code == 2, r.output
+    assert "column 'size'" in r.output and "underflow float64" in r.output
+    assert "--standardize" in r.output and len(r.output.strip().splitlines()) == 1
+    reg = derive_regression("w0 + w1*x")
+    with pytest.raises(ArgumentError, match="column 'x' of the data: its values are at most"):
+        scaling.check_scale(reg, x * 1e-300, y)
+
+
+def test_standardize_fits_data_scaled_by_1e_300_on_their_own_scale(tmp_path):
+    x, y = _data(50)
+    x, y = x * 1e-300, y * 1e-300
+    r = _run("--data", _csv(tmp_path / "tiny.csv", x, y), "--standardize", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    w = [out["parameters"]["w0"], out["parameters"]["w1"]]
+    exact = _exact_line(x, y)
+    assert abs(Fraction(w[1]) - exact[1]) < Fraction(1e-9) * abs(exact[1])  # ≈ 2, not 0
+    assert _agrees(x, y, w, exact)
+    assert out["warnings"] == [] and "beyond float64" in out["notes"][0]  # the loss ~1e-599
+
+
+def test_the_closed_form_keeps_a_column_1e_300_times_smaller():
+    x, y = _data(50)
+    x = x * 1e-300  # y at its own scale: the slope is ~2e300
+    w = closed_form(derive_regression("w0 + w1*x"), x, y)
+    exact = _exact_line(x, y)
+    assert abs(Fraction(w[1]) - exact[1]) < Fraction(1e-9) * abs(exact[1])
+
+
+@pytest.mark.parametrize("factor", [1e200, 1e-200])
+def test_squares_beyond_float64_are_refused_or_standardized(tmp_path, factor):
+    x, y = _data(30)
+    path = _csv(tmp_path / "d.csv", x * factor, y * factor)
+    r = _run("--data", path)
+    assert r.exit_code == 2 and ("overflows" in r.output or "underflow" in r.output), r.output
+    r = _run("--data", path, "--standardize", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert _agrees(x * factor, y * factor, list(out["parameters"].values()),
+                   _exact_line(x * factor, y * factor))
+
+
+def test_a_constant_input_does_not_determine_the_line(tmp_path):
+    path = _csv(tmp_path / "c.csv", [3.0] * 5, [1.0, 2.0, 3.0, 4.0, 5.0])
+    for extra in ([], ["--standardize"]):
+        r = _run("--data", path, *extra)
+        assert r.exit_code == 2, r.output
+        assert "do not determine w0, w1" in r.output and "single value 3" in r.output
+    # without an intercept one constant column is fine: w1 = mean(y)/3
+    assert np.isclose(closed_form(derive_regression("w1*x"), np.full(5, 3.0),
+                                  np.arange(1.0, 6.0))[0], 1.0)
+
+
+def _houses(tmp_path):
+    rng = np.random.default_rng(1)
+    size = rng.uniform(800, 3500, 300).round()
+    price = (50_000 + 180 * size + rng.normal(0, 30_000, 300)).round()
+    return size, price, _csv(tmp_path / "houses.csv", size, price, ("size", "price"))
+
+
+def test_unscaled_real_data_warn_naming_standardize(tmp_path):
+    # issue 14: house sizes against prices stopped far from the closed form, silently
+    *_, path = _houses(tmp_path)
+    r = _run("--data", path, "--x", "size", "--y", "price", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["relative_distance"] > 0.5
+    (warning,) = out["warnings"]
+    assert "ill-conditioned" in warning and "--standardize" in warning
+    r = _run("--data", path, "--x", "size", "--y", "price")
+    assert "⚠ warning batch descent stopped at relative distance" in r.output
+
+
+def test_standardize_reaches_the_closed_form_on_the_original_scale(tmp_path):
+    size, price, path = _houses(tmp_path)
+    r = _run("--data", path, "--x", "size", "--y", "price", "--standardize", "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["warnings"] == [] and out["relative_distance"] < 1e-9
+    assert _agrees(size, price, [out["parameters"]["w0"], out["parameters"]["w1"]],
+                   _exact_line(size, price), rtol=1e-9)
+    reg = derive_regression("w0 + w1*x")
+    assert np.isclose(out["loss"], reg.loss_value(np.array(list(out["parameters"].values())),
+                                                  size, price))
+
+
+@pytest.mark.parametrize(("model", "truth"), [("w0 + w1*x + w2*x**2", [0.5, -1.0, 2.0]),
+                                               ("w1*x + w2*x**2", [0.0, -1.0, 2.0]),
+                                               ("w0 + x*x + w1*exp(x)", [0.5, 1.0, 0.0])])
+def test_standardized_weights_map_back_exactly(model, truth):
+    # for a model linear in its parameters the minimiser of the standardized problem is the
+    # image of the original one's: lstsq there, mapped back, is the closed form here
+    rng = np.random.default_rng(5)
+    x = rng.uniform(1, 4, 200)
+    y = truth[0] + truth[1] * x + truth[2] * x**2 + rng.normal(0, 0.1, 200)
+    reg = derive_regression(model)
+    s = scaling.standardize(reg, x, y)
+    w = s.original(np.linalg.lstsq(s.design, s.target, rcond=None)[0])
+    d = reg.design(x)
+    raw = np.linalg.lstsq(d, y - reg.predict(np.zeros(len(reg.params)), x), rcond=None)[0]
+    assert np.allclose(w, raw, rtol=1e-8, atol=1e-10)
+    run = descend(s.problem, s.design, s.target, lr=auto_lr(s.problem, s.design), epochs=50_000,
+                  tol=0)
+    assert np.allclose(s.original(run.params), raw, rtol=1e-6)
+
+
+def test_standardize_refuses_a_model_nonlinear_in_its_parameters():
+    r = _run("--model", "a*exp(b*x)", "--standardize")
+    assert r.exit_code == 2 and "not linear in its parameters" in r.output
+    with pytest.raises(UnsupportedError, match="do not carry back exactly"):
+        scaling.standardize(derive_regression("a*exp(b*x)"), *_data(10))
+
+
+def test_the_parameter_plot_centres_on_the_paths_and_names_the_columns(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import matplotlib.axes
+
+    labels = []
+    real = matplotlib.axes.Axes.set
+
+    def record(self, **kwargs):
+        labels.append((kwargs.get("xlabel"), kwargs.get("ylabel")))
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "set", record)
+    _, _, path = _houses(tmp_path)
+    r = _run("--data", path, "--x", "size", "--y", "price", "--plot", str(tmp_path / "f"))
+    assert r.exit_code == 0, r.output
+    assert ("size", "price") in labels  # the data space, in the CSV's names
+    from symderiv.descent.plots import _box
+
+    reg, (x, y) = derive_regression("w0 + w1*x"), _data()
+    run = descend(reg, x * 1000, y * 1e5, lr=auto_lr(reg, x * 1000), epochs=50)
+    a, b = _box([run])
+    # the closed form (~1e5, ~200) is far away; the picture is the path's, with a margin
+    assert a[0] < run.path[:, 0].min() and run.path[:, 0].max() < a[-1]
+    assert b[0] < run.path[:, 1].min() and run.path[:, 1].max() < b[-1]
+    assert b[-1] - b[0] < 2 * np.ptp(run.path[:, 1])
+
+
+# -- Hypothesis: scaled data never get a silently wrong fit ------------------------------------
+_DERIVED: dict = {}
+
+
+def _derive_once(model, **kwargs):
+    key = (model, tuple(sorted(kwargs.items())))
+    if key not in _DERIVED:  # the core's check of the chain rule: once, not per example
+        _DERIVED[key] = derive_regression(model, **kwargs)
+    return _DERIVED[key]
+
+
+@given(base=st.lists(st.floats(-5, 5, allow_nan=False).map(lambda v: round(v, 3)),
+                     min_size=3, max_size=12),
+       slope=st.floats(-3, 3, allow_nan=False), noise=st.integers(0, 2**32 - 1),
+       sx=st.integers(-300, 300), sy=st.integers(-300, 300), constant=st.booleans(),
+       standardize=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_scaled_data_are_fitted_right_or_refused(base, slope, noise, sx, sy, constant,
+                                                 standardize):
+    """Scales 1e-300…1e300 on x and y, constant columns, huge and tiny values: never an
+    internal error, and an exit 0 without a warning is the exact least-squares line."""
+    import tempfile
+    from pathlib import Path
+
+    x = np.array([base[0]] * len(base) if constant else base) * 10.0**sx
+    y = (1.0 + slope * np.array(base) + np.random.default_rng(noise).normal(0, 0.1, len(base))
+         ) * 10.0**sy
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        return
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+        mp.setattr("symderiv.descent.derive_regression", _derive_once)
+        path = _csv(Path(tmp) / "d.csv", x, y)
+        r = _run("--data", path, "--json", *(["--standardize"] if standardize else []))
+    assert r.exit_code in (0, 1, 2), r.output
+    if r.exit_code == 2:
+        assert r.stderr.startswith("Error: ") and "Traceback" not in r.output
+        return
+    out = json.loads(r.stdout)
+    if r.exit_code == 0 and not out["warnings"]:
+        assert _agrees(x, y, [out["parameters"]["w0"], out["parameters"]["w1"]],
+                       _exact_line(x, y)), out

@@ -342,5 +342,7 @@ def _run_batches(reg: Regression, x: np.ndarray, y: np.ndarray, method: str, lr:
         history.append(value)
         path.append(w.copy())
         _diverged(method, epoch, first, value, lr)
+        if progress is not None:
+            progress(step, value)
     return DescentResult(method, w, history[-1], step, step * size / n, np.array(history),
                          np.array(path), f"{epochs} epochs", reg.names, np.array(trace))

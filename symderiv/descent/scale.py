@@ -272,7 +272,11 @@ def _check_determined(reg: Regression, x: np.ndarray, s: Standardized,
     values, vectors = np.linalg.eigh(gram)
     if values[0] > DEPENDENT * max(values[-1], TINY):
         return
-    involved = [j for j in range(len(reg.params)) if abs(vectors[j, 0]) > 1e-3]
+    v = vectors[:, 0]
+    involved = [j for j in range(len(reg.params)) if abs(v[j]) > 1e-3]
+    if s.intercept is not None and s.intercept not in involved and abs(
+            sum(v[j] * s.mean[j] / s.spread[j] for j in involved)) > 1e-3:
+        involved = sorted([*involved, s.intercept])  # a shift along x moves the intercept too
     cols = ", ".join(sp.sstr(reg.partials[j]) for j in involved)
     what = ", ".join(reg.names[j] for j in involved)
     single = ""
