@@ -792,7 +792,7 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     Bounds (each about 10 s on a 2-core machine; beyond them symderiv refuses
     before starting and says how many epochs fit):
       data points read × operations per point ≤ 10^10 (--method all: the three
-      runs together; 10^7 points of w0 + w1*x: 200 epochs), at most 500,000
+      runs together; 10^7 points of w0 + w1*x: 200 epochs), at most 300,000
       gradient steps, a grid of at most 10^7 points and 10^10 operations.
     Data whose squares overflow or underflow float64 (values beyond ~10^150 or
     below ~10^-146) are refused, naming the column; --standardize fits them.

@@ -32,10 +32,11 @@ LOSSES: dict[str, str] = {"sse": "Σ (y_i − f(x_i))²", "half": "½ Σ (y_i �
                           "mean": "(1/n) Σ (y_i − f(x_i))²"}
 #: what a model may call: the functions the core's engines check (exp, log; sqrt always)
 MODEL_FUNCTIONS = ("exp", "log")
-#: data are evaluated in chunks of this many points: temporaries of 128 KiB stay in the
-#: cache, where whole-array temporaries of 10⁷ points cost a page fault per 4 KiB
-#: (one epoch at 10⁷ points: ~0.25 s whole, ~0.05 s in chunks, on a 2-core machine)
-CHUNK = 2**14
+#: data are evaluated in chunks of this many points: temporaries of 64 KiB stay in the
+#: cache, where whole-array temporaries of 10⁷ points cost a page fault per 4 KiB, and a
+#: dot product of at most 10,000 entries stays on one thread in OpenBLAS (its threads
+#: spin on a busy machine: a 16,384-entry dot took 1 ms instead of 5 µs on 2 shared cores)
+CHUNK = 2**13
 
 
 @dataclass(frozen=True, slots=True)

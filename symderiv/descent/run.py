@@ -19,9 +19,9 @@ __all__ = ["FAR", "MAX_STEPS", "MAX_WORK", "DescentError", "DescentResult", "Gri
 
 Method = Literal["batch", "minibatch", "stochastic"]
 MAX_GRID_POINTS = 10**7
-#: gradient steps in one run: a step of a few points is a Python-level iteration of
-#: ~15 µs (5·10⁵ steps: ~8 s on a 2-core machine)
-MAX_STEPS = 5 * 10**5
+#: gradient steps in one run: a step is a Python-level iteration of 15 µs (one point) to
+#: 35 µs (100 points) on a busy 2-core machine (3·10⁵ steps of 100 points: ~12 s)
+MAX_STEPS = 3 * 10**5
 #: array operations on data points in one run (data points read × Regression.cost):
 #: ~1 ns each (10¹⁰: 9 s for 400 epochs of w0 + w1·x at 10⁷ points on a 2-core machine)
 MAX_WORK = 10**10
@@ -137,7 +137,7 @@ class GridResult:
 
 
 def grid_search(reg: Regression, x: np.ndarray, y: np.ndarray,
-                box: Sequence[tuple[float, float, int]], *, chunk: int = 2**22) -> GridResult:
+                box: Sequence[tuple[float, float, int]], *, chunk: int = 2**16) -> GridResult:
     """Try every point of the box (per parameter: low, high, steps) — the lecture's brute
     force, vectorised over chunks of grid points."""
     if len(box) != len(reg.params):

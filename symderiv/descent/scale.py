@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import ArgumentError, UnsupportedError
-from .derive import Regression
+from .derive import CHUNK, Regression
 
 __all__ = ["LinearFeatures", "Standardized", "check_scale", "standardize"]
 
@@ -128,14 +128,17 @@ class LinearFeatures:
         return x @ w
 
     def loss_value(self, w: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
-        r = y - x @ w
-        return float(self.factor(len(x)) * (r @ r))
+        return self.loss_and_gradient(w, x, y)[0]
 
     def loss_and_gradient(self, w: np.ndarray, x: np.ndarray, y: np.ndarray
                           ) -> tuple[float, np.ndarray]:
-        r = y - x @ w
+        rr, out = 0.0, np.zeros(len(self.params))
+        for lo in range(0, len(x), CHUNK):  # in chunks, as Regression does (and why)
+            r = y[lo:lo + CHUNK] - x[lo:lo + CHUNK] @ w
+            rr += r @ r
+            out += r @ x[lo:lo + CHUNK]
         c = self.factor(len(x))
-        return float(c * (r @ r)), -2.0 * c * (r @ x)
+        return float(c * rr), -2.0 * c * out
 
     def gradient(self, w: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return self.loss_and_gradient(w, x, y)[1]
