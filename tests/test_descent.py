@@ -14,6 +14,7 @@ from symderiv.descent import (
     descend,
     grid_search,
 )
+from symderiv.descent.derive import ChainStep
 from symderiv.descent.run import batch_scale
 from symderiv.errors import ArgumentError, ParseError, UnsupportedError
 
@@ -40,6 +41,30 @@ def test_talk_b_the_half_changes_nothing_but_the_scale():
     full, half = derive_regression("w0 + w1*x"), derive_regression("w0 + w1*x", loss="half")
     w = np.array([0.5, -1.0])
     assert np.allclose(full.gradient(w, x, y), 2 * half.gradient(w, x, y))
+
+
+def test_with_the_half_the_printed_partials_lose_the_2():
+    # docs/descent.md: "--loss half puts the ½ in front (the 2 goes)"; the text printed
+    # Σ −2 (y − f) with [holds] beside it, the derivative of the loss without the ½
+    r = derive_regression("w0 + w1*x", loss="half")
+    x, y, w0, w1 = (sp.Symbol(n, real=True) for n in ("x", "y", "w0", "w1"))
+    assert sp.expand(r.steps[0].partial - (-(y - (w0 + w1 * x)))) == 0
+    assert sp.expand(r.steps[1].partial - (-(y - (w0 + w1 * x)) * x)) == 0
+    assert [v.outcome for v in r.checks] == ["holds", "holds"]
+    out = CliRunner().invoke(main, ["descent", "--loss", "half", "--steps"]).output
+    assert "∂L/∂w0 = Σ -(y - w0 - w1·x)   [holds]" in out and "ℓ = ½ (y − f)²" in out
+    mean = CliRunner().invoke(main, ["descent", "--loss", "mean"]).output
+    assert "∂L/∂w0 = (1/n) Σ -2·(y - w0 - w1·x)   [holds]" in mean
+
+
+def test_the_check_of_a_partial_sees_the_loss_factor():
+    from symderiv.descent.derive import _check
+
+    x, y, w0, w1 = (sp.Symbol(n, real=True) for n in ("x", "y", "w0", "w1"))
+    f = w0 + w1 * x
+    wrong = ChainStep("w0", sp.Integer(0), sp.Integer(1), -2 * (y - f))
+    assert _check(f, sp.Rational(1, 2), wrong, "x", "y", 0).outcome == "fails"
+    assert _check(f, sp.Integer(1), wrong, "x", "y", 0).outcome == "holds"
 
 
 @pytest.mark.parametrize("model", ["w0 + w1*x", "w0 + w1*x + w2*x**2", "a*exp(b*x)",

@@ -24,12 +24,18 @@ from ..errors import ArgumentError, ParseError, StepError, UnsupportedError
 from ..parse.values import evaluate, parse_value
 from ..verdict import Verdict
 
-__all__ = ["LOSSES", "ChainStep", "Regression", "derive_regression"]
+__all__ = ["LOSSES", "POINT_LOSSES", "ChainStep", "Regression", "derive_regression"]
 
 LossKind = Literal["sse", "half", "mean"]
 #: the factor c in front of Σ (y − f)², in words
 LOSSES: dict[str, str] = {"sse": "Σ (y_i − f(x_i))²", "half": "½ Σ (y_i − f(x_i))²",
                           "mean": "(1/n) Σ (y_i − f(x_i))²"}
+#: the per-point loss ℓ of each kind, L = Σ ℓ (the mean's 1/n stays outside the sum: it
+#: depends on the data's size, not on the point)
+POINT_LOSSES: dict[str, str] = {"sse": "(y − f)²", "half": "½ (y − f)²", "mean": "(y − f)²"}
+#: ℓ's factor in front of (y − f)²: the ½ of "half" cancels the 2 of the chain rule
+_POINT_FACTOR: dict[str, sp.Rational] = {"sse": sp.Integer(1), "half": sp.Rational(1, 2),
+                                         "mean": sp.Integer(1)}
 #: what a model may call: the functions the core's engines check (exp, log; sqrt always)
 MODEL_FUNCTIONS = ("exp", "log")
 #: data are evaluated in chunks of this many points: temporaries of 64 KiB stay in the
@@ -167,6 +173,8 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
     ['-2*(-w0 - w1*x + y)', '-2*x*(-w0 - w1*x + y)']
     >>> r.linear, [v.outcome for v in r.checks]
     (True, ['holds', 'holds'])
+    >>> [str(s.partial) for s in derive_regression("w0 + w1*x", loss="half").steps]
+    ['-(-w0 - w1*x + y)', '-x*(-w0 - w1*x + y)']
     """
     if loss not in LOSSES:
         raise ArgumentError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
@@ -178,16 +186,18 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
     f = evaluate(term, ExactArithmetic({x: xs, **dict(zip(names, ws, strict=True))}, "model",
                                        model.strip()))
     fs = sp.Symbol("f", real=True)
-    outer = sp.diff((ys - fs) ** 2, fs).subs(fs, f)  # ∂ℓ/∂f = −2 (y − f)
+    c = _POINT_FACTOR[loss]
+    outer = sp.diff(c * (ys - fs) ** 2, fs).subs(fs, f)  # ∂ℓ/∂f = −2c (y − f)
     steps, partials = [], []
     for w in ws:
         inner = sp.diff(f, w)
         partials.append(inner)
-        # written as the lecture does: −2 (y − f) · ∂f/∂w_j (kept unevaluated for printing)
-        factors = [sp.Integer(-2), sp.Add(ys, -f)] + ([] if inner == 1 else [inner])
+        # written as the lecture does: −2 (y − f) · ∂f/∂w_j, or −(y − f) · ∂f/∂w_j with
+        # the ½ (kept unevaluated for printing)
+        factors = [-2 * c, sp.Add(ys, -f)] + ([] if inner == 1 else [inner])
         steps.append(ChainStep(w.name, outer, inner, sp.Mul(*factors, evaluate=False)))
     linear = all(not any(sp.diff(p, w) != 0 for w in ws) for p in partials)
-    checks = tuple(_check(f, step, x, y, seed) for step in steps) if check else ()
+    checks = tuple(_check(f, c, step, x, y, seed) for step in steps) if check else ()
     for v in checks:
         if v.outcome == "fails":  # pragma: no cover - a wrong chain rule would be a bug
             raise StepError(f"the derived ∂L/∂{v.wrt} did not pass the core's check:\n{v}")
@@ -201,10 +211,12 @@ def derive_regression(model: str = "w0 + w1*x", *, loss: LossKind = "sse",
                       checks, linear, compiled, dfs)
 
 
-def _check(f: sp.Basic, step: ChainStep, x: str, y: str, seed: int) -> Verdict:
-    """∂/∂w_j Σ (y − f)² = Σ ∂ℓ/∂f · ∂f/∂w_j, by the core's engines (x and y vectors)."""
+def _check(f: sp.Basic, c: sp.Rational, step: ChainStep, x: str, y: str, seed: int
+           ) -> Verdict:
+    """∂/∂w_j Σ ℓ = Σ ∂ℓ/∂f · ∂f/∂w_j with ℓ = c (y − f)², by the core's engines (x and y
+    vectors); the mean's 1/n is a constant factor of both sides, outside the check."""
     from ..check import check_gradient
 
-    loss = f"sum(({y} - ({sp.sstr(f)}))**2)"
+    loss = f"{sp.sstr(c)}*sum(({y} - ({sp.sstr(f)}))**2)"
     claim = f"sum({sp.sstr(step.partial)})"
     return check_gradient(loss, wrt=step.param, claim=claim, let=f"{x}: n; {y}: n", seed=seed)

@@ -522,15 +522,17 @@ def render_regression(reg: Any, *, standalone: bool = False) -> str:
     lines = ["% symderiv: the gradient of the regression loss by the chain rule",
              rf"Model $f(x) = {to_latex(reg.model)}$, loss $L(w) = "
              + {"sse": "", "half": r"\tfrac12 ", "mean": r"\tfrac1n "}[reg.loss]
-             + r"\sum_i \bigl(y_i - f(x_i)\bigr)^2$; with $\ell = (y - f)^2$, "
+             + r"\sum_i \bigl(y_i - f(x_i)\bigr)^2$; with $\ell = "
+             + {"half": r"\tfrac12 "}.get(reg.loss, "") + r"(y - f)^2$, "
              r"$\partial \ell / \partial f = " + to_latex(reg.steps[0].outer) + "$."]
+    mean = r"\tfrac1n " if reg.loss == "mean" else ""
     rows = []
     for i, step in enumerate(reg.steps):
         checked = f"checked: {reg.checks[i].outcome}" if reg.checks else "not checked"
         w = to_latex(reg.params[i])
-        rows.append(rf"\frac{{\partial L}}{{\partial {w}}} &= \sum_i "
+        rows.append(rf"\frac{{\partial L}}{{\partial {w}}} &= {mean}\sum_i "
                     rf"\frac{{\partial \ell}}{{\partial f}}\,\frac{{\partial f}}"
-                    rf"{{\partial {w}}} = \sum_i {to_latex(step.partial)}"
+                    rf"{{\partial {w}}} = {mean}\sum_i {to_latex(step.partial)}"
                     rf" && \text{{{text_latex(checked)}}}")
     lines.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
     lines.append("Each partial derivative was checked by symderiv's exact and "

@@ -172,7 +172,8 @@ class NumpyPrinter(StrPrinter):
     def _print_Mul(self, e: sp.Mul) -> str:
         coeff, _rest = e.as_coeff_Mul()
         if coeff.is_Number and coeff < 0:
-            return "-" + self._print(-e)
+            # -e of an unevaluated −1·(y − f) is a sum: it keeps its parentheses
+            return "-" + self.parenthesize(-e, PRECEDENCE["Mul"], strict=True)
         return super()._print_Mul(e)
 
     def _wrap(self, e: sp.Basic, level: int) -> str:
