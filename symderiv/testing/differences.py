@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -72,21 +72,38 @@ class Reference:
 
     fn: Value
     promote: bool
-    dtype: np.dtype  # the precision f computes in, which sets its rounding
+    dtype: np.dtype  # the precision of f's values, which sets their rounding
     first_step: float | None  # the user's eps
     order: int  # 2: second differences
     f0: np.ndarray  # f at the point, evaluated the same way (float64)
     counter: Counter
+    # the precision f reads its arguments in (it casts them): a step must move them by
+    # more than its rounding; and how much f's value moves when they move by one unit of it
+    reads: np.dtype | None = None
+    quantum: float = 0.0
 
     @property
     def eps(self) -> float:
         return float(np.finfo(self.dtype).eps)
 
     @property
+    def step_eps(self) -> float:
+        """The rounding of the arguments as f sees them: steps below it change nothing."""
+        return max(self.eps, float(np.finfo(self.reads).eps) if self.reads else 0.0)
+
+    @property
     def words(self) -> str:
         how = "f evaluated in float64" if self.promote else f"in {self.dtype}"
+        if self.reads is not None:
+            how += (f" (it computes in {self.reads})" if self.reads == self.dtype else
+                    f" (it reads its arguments in {self.reads})")
         kind = "central differences" if self.order == 1 else "central second differences"
         return f"{kind}, {how}, extrapolated by Ridders' method"
+
+    def rounding(self, values: list[np.ndarray]) -> float:
+        """f's absolute rounding at a step: ε·max|f| (f sums terms about as large as
+        itself) plus what the rounding of its arguments does to it."""
+        return self.eps * float(np.max(np.abs(values), initial=0.0)) + self.quantum
 
     def at(self, theta: np.ndarray) -> np.ndarray:
         """f at a trial point, as float64; an exception f raises there is inadmissibility
@@ -102,7 +119,6 @@ class Reference:
             self.counter.calls += 1
             self.counter.seconds += time.perf_counter() - start
         return np.asarray(out, dtype=np.float64)
-
 
 @dataclass(frozen=True, slots=True)
 class Difference:
@@ -126,19 +142,23 @@ class _Run:
     flat: bool  # f did not change at any step tried: no information about the slope
     scale: float
     sides: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # forward, backward, kink
+    kink_at: tuple[float, np.ndarray] | None  # the step that confirmed a kink, and the jump
 
 
-Quotient = Callable[[float], tuple[np.ndarray, float, float, np.ndarray | None]]
+# quotient(h) → (difference quotient, f's rounding at that step, |change of f|/h^order,
+# the one-sided slopes or None)
+Quotient = Callable[[float], tuple[np.ndarray, float, float,
+                                   tuple[np.ndarray, np.ndarray] | None]]
 
 
-def _tableau(quotient: Quotient, h0: float, order: int, eps: float,
+def _tableau(quotient: Quotient, h0: float, order: int,
              enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float) -> _Run:
     h, raised, nonfinite = h0, None, False
     for _ in range(_SHRINKS):  # a step where f is admissible on both sides (log near 0)
         if h < floor:  # x ± h·v would round to x itself
             raise NotAdmissible(where, raised=raised, nonfinite=nonfinite)
         try:
-            val, fmax, scale, sides = quotient(h)
+            val, rnd, scale, sides = quotient(h)
         except _Raised as exc:
             raised = exc.exc
         else:
@@ -151,14 +171,14 @@ def _tableau(quotient: Quotient, h0: float, order: int, eps: float,
     column, flat = [val], not np.any(val)
     best, err = val, np.full(val.shape, np.inf)
     step = np.full(val.shape, h)
-    jumps = [(h, sides, 4 * eps * fmax / h)] if sides is not None else []
+    jumps = [(h, sides, 4 * rnd / h)] if sides is not None else []
     calm = False  # the last level was already within ``enough``
     for _ in range(_LEVELS):
         h /= _CON
         if h < floor:
             break
         try:
-            val, fm, _, sides = quotient(h)
+            val, rm, _, sides = quotient(h)
         except _Raised:  # a smaller step left the domain: what was found so far stands
             break
         if not np.all(np.isfinite(val)):
@@ -166,8 +186,8 @@ def _tableau(quotient: Quotient, h0: float, order: int, eps: float,
         if np.any((val == 0) & (column[0] != 0)):  # f no longer changes: its resolution,
             break  # not the derivative (the sum inside log-sum-exp rounds at 1 ± ε)
         if sides is not None:
-            jumps = [*jumps[-1:], (h, sides, 4 * eps * max(fmax, fm) / h)]
-        fmax, flat = max(fmax, fm), flat and not np.any(val)
+            jumps = [*jumps[-1:], (h, sides, 4 * max(rnd, rm) / h)]
+        rnd, flat = max(rnd, rm), flat and not np.any(val)
         row, fac = [val], _CON**2
         for j in range(1, len(column) + 1):
             row.append((row[j - 1] * fac - column[j - 1]) / (fac - 1))
@@ -180,7 +200,7 @@ def _tableau(quotient: Quotient, h0: float, order: int, eps: float,
         # rounding has taken over: the estimates drift apart again, and f's rounding at
         # this step is no longer small beside the error (in the truncation regime a lucky
         # agreement of two coarse entries must not stop the descent)
-        noise = 4 * eps * max(fmax, fm) / h**order
+        noise = 4 * rnd / h**order
         grew = (np.abs(row[-1] - column[-1]) >= 2 * err) & (noise >= 0.01 * err)
         column = row
         settled = bool(np.all(err <= enough(best)))
@@ -191,19 +211,21 @@ def _tableau(quotient: Quotient, h0: float, order: int, eps: float,
     # step): the first difference alone, known only to within its own size
     err = np.where(np.isfinite(err), err, np.abs(best))
     # Ridders' estimate is a heuristic that can be a few times optimistic: ten times it
-    total = 10 * err + 16 * eps * fmax / step**order
-    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale,
-                _kinks(quotient, jumps, floor, eps))
+    total = 10 * err + 16 * rnd / step**order
+    sides, kink_at = _kinks(quotient, jumps, floor)
+    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale, sides, kink_at)
 
 
 def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.ndarray], float]],
-           floor: float, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+           floor: float) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+                                  tuple[float, np.ndarray] | None]:
     """The one-sided slopes at the last step, and where they differ by a kink: a jump
     fwd − bwd far above f's rounding that does not shrink with the step.  For a smooth f
     it is about h·f'' and halves with h; a candidate is confirmed at a step 64 times
-    smaller (two more calls of f), where strong curvature has shrunk and a kink has not."""
+    smaller (two more calls of f), where strong curvature has shrunk and a kink has not.
+    Also that smaller step and the jump there, where a kink was confirmed."""
     if not jumps:
-        return None
+        return None, None
     h, (fwd, bwd), noise = jumps[-1]
     jump = np.abs(fwd - bwd)
     kink = jump > 100 * noise
@@ -212,21 +234,55 @@ def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.nda
     else:
         before = jumps[0][1]
         kink &= jump >= 0.75 * np.abs(before[0] - before[1])
+    kink_at = None
     if kink.any():
         probe = h / 64
         try:
-            _, fmax, _, sides = quotient(probe) if probe >= floor else (None, 0.0, 0.0, None)
+            _, rnd, _, sides = quotient(probe) if probe >= floor else (None, 0.0, 0.0, None)
         except _Raised:
             sides = None
         if sides is None or not np.all(np.isfinite(sides[0] - sides[1])):
             kink &= False
         else:
             small = np.abs(sides[0] - sides[1])
-            kink &= (small >= 0.75 * jump) & (small > 400 * eps * fmax / probe)
-    return fwd, bwd, kink
+            kink &= (small >= 0.75 * jump) & (small > 400 * rnd / probe)
+            kink_at = (probe, np.where(kink, small, 0.0)) if kink.any() else None
+    return (fwd, bwd, kink), kink_at
 
 
-def _ridders(quotient: Quotient, h0: float, order: int, eps: float,
+def _past_kink(quotient: Quotient, kink_at: tuple[float, np.ndarray], order: int,
+               enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float
+               ) -> _Run | None:
+    """Differences from below a kink that lies near the point but not at it (|x| with x
+    = 10⁻⁹): the step shrinks by 8 from the one that confirmed the kink until the
+    one-sided slopes agree (the jump a kink keeps at any step it straddles has dropped
+    below an eighth), and Ridders' tableau starts there.  None when the jump persists
+    down to where f's rounding would hide it, or to the smallest step: then the kink is
+    at the point, as far as f's values can tell."""
+    h, jump = kink_at
+    seen = jump > 0
+    while True:
+        h /= 8
+        if h < floor:
+            return None
+        try:
+            _, rnd, _, sides = quotient(h)
+        except _Raised:
+            return None
+        if sides is None or not np.all(np.isfinite(sides[0] - sides[1])):
+            return None
+        if np.any(jump[seen] <= 400 * rnd / h):  # f's rounding would hide the kink's jump
+            return None
+        if np.all(np.abs(sides[0] - sides[1])[seen] < jump[seen] / 8):
+            break
+    try:
+        run = _tableau(quotient, h, order, enough, where, floor)
+    except NotAdmissible:
+        return None
+    return run if run.kink_at is None else None
+
+
+def _ridders(quotient: Quotient, h0: float, order: int,
              enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float,
              near: float | None = None) -> Difference:
     """The limit h → 0 of a central difference quotient whose error is a series in h².
@@ -235,25 +291,27 @@ def _ridders(quotient: Quotient, h0: float, order: int, eps: float,
     f (a bump narrower than h0, a pole or the domain's edge within h0), or f did not
     change at all — again from ``near`` (a tenth of x's own size along the direction, for
     f whose scale is x's: log det of a matrix near 10⁻⁵) and from h0/256, h0/256² and
-    h0/256³, keeping the run with the smallest error relative to its estimate among those
-    where f changed (a coarse run can look converged on the tail of f, absolutely small
-    but relatively huge).  The error bound is ten times Ridders' estimate (how far the
-    best entry is from its neighbours; a heuristic, at times a few times optimistic) plus
-    the rounding of f's values at that step, 16ε·max|f|/h^order (f sums terms larger than
-    itself); the scale is |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
+    h0/256³, keeping the run with the smallest error relative to its estimate (or to f's
+    change over its first step, if larger) among those where f changed (a coarse run can
+    look converged on the tail of f, absolutely small but relatively huge).  Where the run kept shows a kink, smaller steps look for one
+    below it (:func:`_past_kink`).  The error bound is ten times Ridders' estimate (how
+    far the best entry is from its neighbours; a heuristic, at times a few times
+    optimistic) plus the rounding of f's values at that step, 16ε·max|f|/h^order (f sums
+    terms larger than itself) and what the rounding of its arguments does to them; the
+    scale is |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
     starts = [h0] + ([near] if near is not None and floor < near < h0 / 16 else [])
     starts += [h0 / 256**k for k in range(1, _RESTARTS)]
     runs: list[_Run] = []
     last: NotAdmissible | None = None
     for k, start in enumerate(starts):
         try:
-            run = _tableau(quotient, start, order, eps, enough, where, floor)
+            run = _tableau(quotient, start, order, enough, where, floor)
         except NotAdmissible as exc:
             last = exc if last is None or exc.raised is not None else last
             continue
         runs.append(run)
         if k == 0 and run.settled and not run.flat:
-            return _difference(run, run.scale)
+            break
     if not runs:
         assert last is not None
         raise NotAdmissible(where, f"from {h0:.3g} down to {floor:.3g}", last.raised,
@@ -261,10 +319,68 @@ def _ridders(quotient: Quotient, h0: float, order: int, eps: float,
     informative = [r for r in runs if not r.flat] or runs
 
     def relative(r: _Run) -> float:
+        # relative to the larger of the estimate and f's change over the run's first
+        # step: a derivative that is 0 (with curvature) is no reason to prefer the run
+        # of the tiniest steps, whose rounding makes its estimate the largest
         with np.errstate(all="ignore"):
-            return float(np.max(r.error / np.maximum(np.abs(r.best), 1e-300)))
+            return float(np.max(r.error / np.maximum(np.abs(r.best), max(r.scale, 1e-300))))
 
-    return _difference(min(informative, key=relative), max(r.scale for r in runs))
+    chosen = min(informative, key=relative)
+    if chosen.kink_at is not None:
+        chosen = _past_kink(quotient, chosen.kink_at, order, enough, where, floor) or chosen
+    return _difference(chosen, max(r.scale for r in runs))
+
+
+_LOWER = (np.dtype(np.float32), np.dtype(np.float16))  # the finer first
+
+
+def resolution(ref: Reference, theta: np.ndarray) -> Reference:
+    """``ref`` with f's own precision, where f is coarser than the values it returns say:
+    f casts its arguments to float32 (a float32 model) or computes in float32 and returns
+    a Python float.  Differences then need steps above float32's rounding of x, and an
+    error bound with float32's rounding of f; taken for float64, f's quantisation steps
+    look like kinks and steps below them like a derivative.
+
+    For a lower precision T: a = θ rounded to T, b = a moved by 2⁻⁷ of T's relative
+    rounding in every entry (so that b rounds to a in T), c = a moved by 8 units of it.
+    f reads its arguments in T when f(b) = f(a) exactly but f(c) ≠ f(a): a float64 f
+    sees b's change unless its own rounding is larger, and then the quantum measured
+    below is within a small factor of that rounding.  The values are T's when f(a), f(b)
+    and f(c) are all numbers of T as well.  The quantum |f(c) − f(a)|/8 is how much f
+    moves when its arguments move by one unit of T's rounding.  Two or three calls of
+    f for a float64 f; an f that raises at these points is left as it was."""
+    nonzero = theta != 0
+    if not nonzero.any():
+        return ref
+    signs = np.where(np.arange(theta.size) % 3 == 1, -1.0, 1.0)  # not along θ itself
+    for low in _LOWER:
+        if low.itemsize >= ref.dtype.itemsize or (ref.reads is not None
+                                                 and low.itemsize >= ref.reads.itemsize):
+            continue
+        with np.errstate(all="ignore"):
+            a = theta.astype(low).astype(np.float64)
+        if not np.all(np.isfinite(a)) or not np.any(a):
+            continue
+        nmant = np.finfo(low).nmant
+        try:
+            fa = ref.f0 if np.array_equal(a, theta) else ref.at(a)
+            fb = ref.at(a * (1 + 2.0 ** -(nmant + 7) * signs))
+            if not np.array_equal(fa, fb):
+                return ref  # f sees a change far below T's rounding
+            fc = ref.at(a * (1 + 2.0 ** -(nmant - 3) * signs))
+        except _Raised:
+            return ref
+        if not (np.all(np.isfinite(fa)) and np.all(np.isfinite(fc))):
+            return ref
+        if np.array_equal(fa, fc):
+            continue  # no change at T's scale either: perhaps a coarser precision
+        quantum = float(np.max(np.abs(fc - fa))) / 8
+        with np.errstate(all="ignore"):
+            values_in_low = all(np.array_equal(y.astype(low).astype(np.float64), y)
+                                for y in (fa, fb, fc))
+        return replace(ref, dtype=low if values_in_low else ref.dtype, reads=low,
+                       quantum=max(ref.quantum, quantum))
+    return ref
 
 
 def _difference(run: _Run, scale: float) -> Difference:
@@ -305,11 +421,10 @@ def first(ref: Reference, x: np.ndarray, v: np.ndarray,
             hi, lo = ref.at(x + h * v), ref.at(x - h * v)
             change = float(np.max(np.abs([hi - ref.f0, lo - ref.f0]), initial=0.0)) / h
             sides = ((hi - ref.f0) / h, (ref.f0 - lo) / h)
-            return ((hi - lo) / (2 * h), float(np.max(np.abs([hi, lo]), initial=0.0)), change,
-                    sides)
+            return (hi - lo) / (2 * h), ref.rounding([hi, lo]), change, sides
 
-    return _ridders(quotient, ref.first_step or _start(x, v), 1, ref.eps, enough, where,
-                    _floor(x, ref.eps, v), _near(x, v))
+    return _ridders(quotient, ref.first_step or _start(x, v), 1, enough, where,
+                    _floor(x, ref.step_eps, v), _near(x, v))
 
 
 def second(ref: Reference, x: np.ndarray, u: np.ndarray, v: np.ndarray,
@@ -321,11 +436,11 @@ def second(ref: Reference, x: np.ndarray, u: np.ndarray, v: np.ndarray,
                     for a, b in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
             q = (vals[0] - vals[1] - vals[2] + vals[3]) / (4 * h * h)
             change = float(np.max(np.abs(np.array(vals) - ref.f0), initial=0.0)) / (h * h)
-        return q, float(np.max(np.abs(vals), initial=0.0)), change, None
+        return q, ref.rounding(vals), change, None
 
     h0 = ref.first_step or max(_start(x, u), _start(x, v))
-    return _ridders(quotient, h0, 2, ref.eps, enough, where,
-                    max(_floor(x, ref.eps, u), _floor(x, ref.eps, v)),
+    return _ridders(quotient, h0, 2, enough, where,
+                    max(_floor(x, ref.step_eps, u), _floor(x, ref.step_eps, v)),
                     min(_near(x, u), _near(x, v)))
 
 

@@ -42,6 +42,7 @@ from .differences import (
     Reference,
     basis,
     first,
+    resolution,
     second,
 )
 from .differences import directions as _draw
@@ -166,7 +167,8 @@ def _reference(p: Point, value: Callable[[np.ndarray, bool], np.ndarray], eps: A
     if not np.all(np.isfinite(ref.f0)):
         raise ArgumentError(f"{name_of(p.fn)} is not finite at the point itself "
                             f"({fmt(ref.f0)}): there is no derivative to compare")
-    return ref
+    # f may compute in float32 although its values are float64 (a float32 model)
+    return resolution(ref, p.theta)
 
 
 # -- the claim -------------------------------------------------------------------------------
