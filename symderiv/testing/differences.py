@@ -94,7 +94,8 @@ class Reference:
     @property
     def words(self) -> str:
         how = "f evaluated in float64" if self.promote else f"in {self.dtype}"
-        if self.reads is not None:
+        if self.reads is not None:  # f's own precision, found by probing it
+            how = "f evaluated in float64" if self.promote else "f evaluated as given"
             how += (f" (it computes in {self.reads})" if self.reads == self.dtype else
                     f" (it reads its arguments in {self.reads})")
         kind = "central differences" if self.order == 1 else "central second differences"
@@ -130,6 +131,8 @@ class Difference:
     forward: np.ndarray | None  # one-sided slopes at the last step (first differences only)
     backward: np.ndarray | None
     kink: np.ndarray | None  # where the one-sided slopes differ by a jump that does not shrink
+    # the smallest derivative f's rounding lets the largest step tried resolve
+    resolution: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,7 @@ class _Run:
     scale: float
     sides: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # forward, backward, kink
     kink_at: tuple[float, np.ndarray] | None  # the step that confirmed a kink, and the jump
+    resolution: float  # 16 × f's rounding / h^order at the first step
 
 
 # quotient(h) → (difference quotient, f's rounding at that step, |change of f|/h^order,
@@ -169,6 +173,7 @@ def _tableau(quotient: Quotient, h0: float, order: int,
     else:
         raise NotAdmissible(where, f"from {h0:.3g} down to {h:.3g}", raised, nonfinite)
     column, flat = [val], not np.any(val)
+    resolution = 16 * rnd / h**order
     best, err = val, np.full(val.shape, np.inf)
     step = np.full(val.shape, h)
     jumps = [(h, sides, 4 * rnd / h)] if sides is not None else []
@@ -213,7 +218,8 @@ def _tableau(quotient: Quotient, h0: float, order: int,
     # Ridders' estimate is a heuristic that can be a few times optimistic: ten times it
     total = 10 * err + 16 * rnd / step**order
     sides, kink_at = _kinks(quotient, jumps, floor)
-    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale, sides, kink_at)
+    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale, sides, kink_at,
+                resolution)
 
 
 def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.ndarray], float]],
@@ -291,14 +297,16 @@ def _ridders(quotient: Quotient, h0: float, order: int,
     f (a bump narrower than h0, a pole or the domain's edge within h0), or f did not
     change at all — again from ``near`` (a tenth of x's own size along the direction, for
     f whose scale is x's: log det of a matrix near 10⁻⁵) and from h0/256, h0/256² and
-    h0/256³, keeping the run with the smallest error relative to its estimate (or to f's
-    change over its first step, if larger) among those where f changed (a coarse run can
-    look converged on the tail of f, absolutely small but relatively huge).  Where the run kept shows a kink, smaller steps look for one
-    below it (:func:`_past_kink`).  The error bound is ten times Ridders' estimate (how
-    far the best entry is from its neighbours; a heuristic, at times a few times
-    optimistic) plus the rounding of f's values at that step, 16ε·max|f|/h^order (f sums
-    terms larger than itself) and what the rounding of its arguments does to them; the
-    scale is |f(x ± h₀v) − f(x)|/h₀^order (which scales the default atol)."""
+    h0/256³, keeping the run with the smallest error relative to its estimate among those
+    where f changed (a coarse run can look converged on the tail of f, absolutely small
+    but relatively huge) — or the run with the smallest error when the two agree within
+    their errors (a derivative that is 0).  Where the run kept shows a kink, smaller
+    steps look for one below it (:func:`_past_kink`).  The error bound is ten times
+    Ridders' estimate (how far the best entry is from its neighbours; a heuristic, at
+    times a few times optimistic) plus the rounding of f's values at that step,
+    16ε·max|f|/h^order (f sums terms larger than itself) and what the rounding of its
+    arguments does to them; the scale is |f(x ± h₀v) − f(x)|/h₀^order (which scales the
+    default atol)."""
     starts = [h0] + ([near] if near is not None and floor < near < h0 / 16 else [])
     starts += [h0 / 256**k for k in range(1, _RESTARTS)]
     runs: list[_Run] = []
@@ -319,16 +327,19 @@ def _ridders(quotient: Quotient, h0: float, order: int,
     informative = [r for r in runs if not r.flat] or runs
 
     def relative(r: _Run) -> float:
-        # relative to the larger of the estimate and f's change over the run's first
-        # step: a derivative that is 0 (with curvature) is no reason to prefer the run
-        # of the tiniest steps, whose rounding makes its estimate the largest
         with np.errstate(all="ignore"):
-            return float(np.max(r.error / np.maximum(np.abs(r.best), max(r.scale, 1e-300))))
+            return float(np.max(r.error / np.maximum(np.abs(r.best), 1e-300)))
 
     chosen = min(informative, key=relative)
+    # a derivative that is 0 (relu's flat side, an optimum) has no relative error: the
+    # run with the smallest error stands when it agrees with that choice within both
+    # errors (a coarse run converged on the tail of f does not)
+    precise = min(runs, key=lambda r: float(np.max(r.error)))
+    if np.all(np.abs(precise.best - chosen.best) <= precise.error + chosen.error):
+        chosen = precise
     if chosen.kink_at is not None:
         chosen = _past_kink(quotient, chosen.kink_at, order, enough, where, floor) or chosen
-    return _difference(chosen, max(r.scale for r in runs))
+    return _difference(chosen, max(r.scale for r in runs), min(r.resolution for r in runs))
 
 
 _LOWER = (np.dtype(np.float32), np.dtype(np.float16))  # the finer first
@@ -344,11 +355,12 @@ def resolution(ref: Reference, theta: np.ndarray) -> Reference:
     For a lower precision T: a = θ rounded to T, b = a moved by 2⁻⁷ of T's relative
     rounding in every entry (so that b rounds to a in T), c = a moved by 8 units of it.
     f reads its arguments in T when f(b) = f(a) exactly but f(c) ≠ f(a): a float64 f
-    sees b's change unless its own rounding is larger, and then the quantum measured
-    below is within a small factor of that rounding.  The values are T's when f(a), f(b)
-    and f(c) are all numbers of T as well.  The quantum |f(c) − f(a)|/8 is how much f
-    moves when its arguments move by one unit of T's rounding.  Two or three calls of
-    f for a float64 f; an f that raises at these points is left as it was."""
+    sees b's change unless its own rounding is larger than the change at b that c's
+    change implies (1/1024 of it), and then T is not concluded (f = 10⁸ + sin x).  The
+    values are T's when f(a), f(b) and f(c) are all numbers of T as well.  The quantum
+    |f(c) − f(a)|/8 is how much f moves when its arguments move by one unit of T's
+    rounding.  Two or three calls of f for a float64 f; an f that raises at these
+    points is left as it was."""
     nonzero = theta != 0
     if not nonzero.any():
         return ref
@@ -375,6 +387,8 @@ def resolution(ref: Reference, theta: np.ndarray) -> Reference:
         if np.array_equal(fa, fc):
             continue  # no change at T's scale either: perhaps a coarser precision
         quantum = float(np.max(np.abs(fc - fa))) / 8
+        if quantum / 128 <= 4 * ref.eps * float(np.max(np.abs(fa))):
+            return ref  # b's change (1/1024 of c's) is below f's own rounding: no sign of T
         with np.errstate(all="ignore"):
             values_in_low = all(np.array_equal(y.astype(low).astype(np.float64), y)
                                 for y in (fa, fb, fc))
@@ -383,9 +397,9 @@ def resolution(ref: Reference, theta: np.ndarray) -> Reference:
     return ref
 
 
-def _difference(run: _Run, scale: float) -> Difference:
+def _difference(run: _Run, scale: float, resolution: float) -> Difference:
     fwd, bwd, kink = run.sides if run.sides is not None else (None, None, None)
-    return Difference(run.best, run.error, scale, fwd, bwd, kink)
+    return Difference(run.best, run.error, scale, fwd, bwd, kink, resolution)
 
 
 def _start(x: np.ndarray, v: np.ndarray) -> float:

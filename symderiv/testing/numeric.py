@@ -229,10 +229,11 @@ def _output_reader(shape: tuple[int, ...]) -> Reader:
 class _Run:
     """One check in progress: its point, reference, counter and clock."""
 
-    __slots__ = ("c", "notes", "p", "ref", "started")
+    __slots__ = ("c", "notes", "p", "ref", "resolution", "started")
 
     def __init__(self, p: Point, ref: Reference) -> None:
         self.p, self.ref, self.started = p, ref, time.perf_counter()
+        self.resolution = 0.0  # the smallest derivative the differences could resolve
         self.c: Check | None = None
         self.notes: list[str] = []
 
@@ -252,6 +253,7 @@ class _Run:
                        second(self.ref, self.p.theta, d[0], d[1], self.c.enough(), where))
         if not out:
             return np.zeros((0, 1)), np.zeros((0, 1)), 0.0, None
+        self.resolution = max(self.resolution, *(r.resolution for r in out))
         values = np.array([np.ravel(r.value) for r in out])
         errors = np.array([np.ravel(r.error) for r in out])
         sides = None
@@ -295,8 +297,8 @@ class _Run:
                ) -> NumericReport:
         assert self.c is not None
         notes = [*self.notes, *([unseen] if unseen else [])]
-        ok, title, lines = compare(self.c, families, notes)
-        return NumericReport("holds" if ok else "fails", title, tuple(lines),
+        outcome, title, lines = compare(self.c, families, notes, self.resolution)
+        return NumericReport(outcome, title, tuple(lines),
                              self.ref.counter.calls, time.perf_counter() - self.started,
                              exhaustive, unseen)
 

@@ -35,10 +35,13 @@ class NumericReport:
 
     ``outcome`` is ``"holds"`` (every value within tolerance), ``"fails"`` (a value out of
     tolerance, or a claim of the wrong shape) or ``"undecided"`` (nothing could be
-    compared: no admissible step on both sides of the point); ``passed`` is
-    ``outcome == "holds"``.  ``str(report)`` is the layout an ``assert_*`` function
-    raises.  ``evaluations`` counts the calls of f for the differences and ``seconds``
-    their time; ``exhaustive`` says whether every entry was compared one by one, and
+    compared: no admissible step on both sides of the point; or a value is within
+    tolerance only by an error of the differences above a tenth of the derivative's
+    size, f's values being too coarse to tell); ``passed`` is ``outcome == "holds"``, so
+    an ``assert_*`` function raises when undecided.  ``str(report)`` is the layout an
+    ``assert_*`` function raises.  ``evaluations`` counts the calls of f for the
+    differences and ``seconds`` their time; ``exhaustive`` says whether every entry was
+    compared one by one, and
     ``unseen`` what the random directions alone may miss when not.
     """
 
@@ -157,10 +160,33 @@ def passes(c: Check, families: list[Family]) -> bool:
     return not any(bad_values(c, fam, atol).any() for fam in families)
 
 
-def compare(c: Check, families: list[Family], notes: list[str]) -> tuple[bool, str, list[str]]:
-    """Whether every value of every family is within tolerance; the title and the lines of
-    the layout.  One atol for all families; the largest differences and the values shown
-    are those of the last failing family (of the last family when all pass)."""
+def _unresolved(c: Check, families: list[Family], atol: float, resolution: float
+                ) -> tuple[int, float, float]:
+    """Values within tolerance only thanks to the differences' error, where that error is
+    above a tenth of the derivative's size: there the differences cannot tell a right
+    value from a wrong one (f's values too coarse, float16, or too noisy).  Values that
+    are below ``resolution`` (the smallest derivative f's rounding resolves; the gradient
+    of 10²⁰ + x²) are compared within it, as before.  Their count, the largest such
+    error, and the size."""
+    size = max(max(float(np.max(np.abs(f.desired), initial=0.0)), f.scale) for f in families)
+    count, worst = 0, 0.0
+    for fam in families:
+        with np.errstate(all="ignore"):
+            diff = np.abs(fam.actual - fam.desired)
+        seen = np.maximum(np.abs(fam.actual), np.abs(fam.desired)) > resolution
+        loose = (diff > atol + c.rtol * np.abs(fam.desired)) & (fam.error > 0.1 * size) & seen
+        count += int(loose.sum())
+        worst = max(worst, float(np.max(fam.error[loose], initial=0.0)))
+    return count, worst, size
+
+
+def compare(c: Check, families: list[Family], notes: list[str], resolution: float = 0.0
+            ) -> tuple[Literal["holds", "fails", "undecided"], str, list[str]]:
+    """The outcome — every value of every family within tolerance (holds), one out of it
+    (fails), or within it only by an error of the differences as large as a tenth of the
+    derivative (undecided) — and the title and lines of the layout.  One atol for all
+    families; the largest differences and the values shown are those of the last failing
+    family (of the last family when all pass)."""
     atol, atol_words = atol_of(c, families)
     rows, failing = [], None
     for fam in families:
@@ -168,6 +194,8 @@ def compare(c: Check, families: list[Family], notes: list[str]) -> tuple[bool, s
         rows.append(f"{int(bad.sum())} of {bad.size} {fam.noun}")
         if bad.any():
             failing = (fam, bad)
+    loose, worst, size = (_unresolved(c, families, atol, resolution) if failing is None
+                          else (0, 0.0, 0.0))
     fam, bad = failing if failing is not None else (families[-1], np.zeros(0, bool))
     with np.errstate(all="ignore"):
         diff = np.where(np.isfinite(fam.actual), np.abs(fam.actual - fam.desired), np.inf)
@@ -179,6 +207,12 @@ def compare(c: Check, families: list[Family], notes: list[str]) -> tuple[bool, s
     judged = "" if c.claim.dtype == np.float64 else f" (judged in {c.claim.dtype})"
     show = fam.show or fmt
     verb = "does not match" if failing is not None else "matches"
+    if loose:
+        verb = "cannot be judged by"
+        notes = [f"{loose} value{'s are' if loose > 1 else ' is'} within tolerance only by "
+                 f"the error of the differences, up to {worst:.3g}, which is above a tenth "
+                 f"of the derivative's size ({size:.3g}): {c.fn}'s values are too coarse or "
+                 "too noisy here to tell a right value from a wrong one", *notes]
     lines = [
         f"  checked:   {'; '.join(f'{f.noun} {f.how}' for f in families)}",
         "  tolerance: |actual − desired| ≤ atol + rtol·|desired| + error of the differences,",
@@ -193,7 +227,8 @@ def compare(c: Check, families: list[Family], notes: list[str]) -> tuple[bool, s
         *(f"  note: {n}" for n in ([c.claim.note] if c.claim.note else [])
           + _kink_notes(c, families, atol) + notes),
     ]
-    return failing is None, f"{c.title} {verb} {c.against}", lines
+    outcome = "fails" if failing is not None else "undecided" if loose else "holds"
+    return outcome, f"{c.title} {verb} {c.against}", lines
 
 
 def _kink_notes(c: Check, families: list[Family], atol: float) -> list[str]:
