@@ -153,3 +153,124 @@ def test_at_a_kink_the_message_says_that_differences_average_the_one_sided_slope
 def test_smooth_functions_with_strong_curvature_are_not_called_kinked(f, grad, at):
     report = check_gradient_numeric(f, lambda x: 1.5 * grad(x) + 1.0, at=at)
     assert not report.passed and "kink" not in report.text
+
+
+def test_a_kink_near_the_point_but_not_at_it_is_passed_by_smaller_steps():
+    # benchmark against scipy/numdifftools: Σ|x| with entries 1e-9 and −3e-10 from the kink;
+    # random directions straddled it with every step down to h0/256³ and failed sign(x)
+    x = np.array([1e-9, -0.5, 2.0, -3e-10])
+    report = check_gradient_numeric(lambda x: np.sum(np.abs(x)), np.sign, at=x)
+    assert report.passed and report.exhaustive, report.text
+    assert "kink" not in report.text
+    # a wrong claim there still fails where it is detectably wrong: entry [1] is −1, not 1
+    wrong = check_gradient_numeric(lambda x: np.sum(np.abs(x)), lambda x: np.abs(np.sign(x)),
+                                   at=x)
+    assert wrong.outcome == "fails"
+    assert "2 of 4 entries" in wrong.text and "largest absolute difference: 2 at [1]" in wrong.text
+
+
+def test_a_derivative_that_is_zero_keeps_the_most_accurate_differences():
+    # x + cos x = 0 at x = −0.739…: relative to an estimate near 0 every run looked poor, and
+    # the one of the tiniest steps (error 1e-4) was kept; an entry off by 2e-6 passed
+    x = np.array([0.4, -0.7390851332151607, 1.3])
+    grad = lambda x: x + np.cos(x)  # noqa: E731
+    f = lambda x: 0.5 * x @ x + np.sum(np.sin(x))  # noqa: E731
+    report = check_gradient_numeric(f, grad, at=x)
+    assert report.passed, report.text
+    assert "error at most" in report.text
+    error = float(report.text.split("error at most ")[1].split()[0])
+    assert error < 1e-8
+    wrong = check_gradient_numeric(f, lambda x: grad(x) + np.array([0.0, 2e-6, 0.0]), at=x)
+    assert wrong.outcome == "fails" and "1 of 3 entries" in wrong.text
+    # relu's flat side next to a kink within the first step: the flat runs say 0, exactly
+    y = np.array([-0.05, 1.0])
+    assert check_gradient_numeric(relu_sum, lambda x: (x > 0).astype(float), at=y).passed
+
+
+# -- f computing in float32 behind float64 values ----------------------------------------------
+_rng = np.random.default_rng(7)
+X32, Y32 = (_rng.standard_normal((20, 4)).astype(np.float32),
+            _rng.standard_normal(20).astype(np.float32))
+
+
+def model32(w):
+    """A float32 model: casts w, computes in float32, returns a Python float."""
+    return float(np.sum((Y32 - X32 @ w.astype(np.float32)) ** 2))
+
+
+def model32_grad(w):
+    w = w.astype(np.float32)
+    return -2 * X32.T @ (Y32 - X32 @ w)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_float32_model_returning_a_python_float_is_differenced_as_float32(dtype):
+    # benchmark: float32's quantisation steps, taken for float64, read as kinks and one
+    # direction came out 10% off — a right gradient failed
+    w = _rng.standard_normal(4).astype(dtype)
+    report = check_gradient_numeric(model32, model32_grad, at=w)
+    assert report.passed, report.text
+    assert "(it computes in float32)" in report.text and "kink" not in report.text
+    wrong = check_gradient_numeric(model32, lambda w: 2 * model32_grad(w), at=w)
+    assert wrong.outcome == "fails" and "4 of 4 entries" in wrong.text
+    # a small error still shows within float32's tolerance (rtol 1e-3)
+    assert not check_gradient_numeric(model32, lambda w: 1.01 * model32_grad(w), at=w).passed
+
+
+def test_a_model_that_reads_its_arguments_in_float32_but_computes_in_float64():
+    X, y = X32.astype(np.float64), Y32.astype(np.float64)
+
+    def f(w):
+        return np.sum((y - X @ w.astype(np.float32).astype(np.float64)) ** 2)
+
+    def grad(w):
+        return -2 * X.T @ (y - X @ w)
+
+    w = _rng.standard_normal(4)
+    report = check_gradient_numeric(f, grad, at=w)
+    assert report.passed and "(it reads its arguments in float32)" in report.text, report.text
+    assert not check_gradient_numeric(f, lambda w: 1.01 * grad(w), at=w).passed
+
+
+def test_a_float64_function_whose_rounding_hides_small_changes_is_not_taken_for_float32():
+    # 10⁸ + Σ sin x does not see a relative change of 2⁻³⁰ in x: its own rounding, not float32
+    f = lambda x: 1e8 + np.sum(np.sin(x))  # noqa: E731
+    x = np.array([0.3, -1.2, 2.0])
+    report = check_gradient_numeric(f, np.cos, at=x)
+    assert report.passed and "float32" not in report.text, report.text
+    assert not check_gradient_numeric(f, lambda x: 1.01 * np.cos(x), at=x).passed
+
+
+def test_differences_too_coarse_to_tell_are_undecided_not_a_pass():
+    # a float16 model: the differences' error (hundreds) dwarfs the gradient (tens), and a
+    # gradient off by a factor 2 was within tolerance only by that error
+    X16, y16 = X32.astype(np.float16), Y32.astype(np.float16)
+
+    def f(w):
+        return float(np.sum((y16 - X16 @ w.astype(np.float16)) ** 2))
+
+    def grad(w):
+        return -2 * X16.T @ (y16 - X16 @ w.astype(np.float16))
+
+    for w in ([0.5, -1.0, 0.25, 0.75], [1.0, 1.0, 1.0, 1.0], [-0.5, 1.0, 0.25, -0.75]):
+        # where some entry's error is small enough, the factor 2 fails outright
+        w = np.array(w, np.float16)
+        assert check_gradient_numeric(f, lambda w: 2 * grad(w), at=w).outcome == "fails"
+        assert check_gradient_numeric(f, grad, at=w).passed
+    w = np.array([0.25, -0.25, 0.5, 1.0], np.float16)
+    report = check_gradient_numeric(f, lambda w: 2 * grad(w), at=w)
+    assert report.outcome == "undecided" and not report.passed, report.text
+    assert "cannot be judged by central differences" in report.title
+    assert "within tolerance only by the error of the differences" in report.text
+    with pytest.raises(AssertionError, match="cannot be judged by central differences"):
+        assert_gradient(f, lambda w: 2 * grad(w), at=w)
+
+    # at 2.0 a step must exceed 64 float16 roundings of it, 0.125, more than the first step
+    far = check_gradient_numeric(f, grad, at=np.array([0.5, -1.0, 0.25, 2.0], np.float16))
+    assert far.outcome == "undecided"
+    assert far.title.endswith(
+        "cannot compare, no step along direction 0 is both below the first step and above "
+        "the rounding of f's arguments (the first step 0.1, the smallest that moves the point "
+        "0.125): pass a larger eps")
+    assert check_gradient_numeric(f, grad, at=np.array([0.5, -1.0, 0.25, 2.0], np.float16),
+                                  eps=1.0).outcome != "undecided"

@@ -40,6 +40,9 @@ class NotAdmissible(Exception):
     def words(self, name: str) -> str:
         """'f is not finite on both sides …' or 'f raised LinAlgError: … at every step …'."""
         span = f", for every step {self.span}" if self.span else ""
+        if self.raised is None and not self.nonfinite:  # no step was tried at all
+            return (f"no step along {self.where} is both below the first step and above "
+                    f"the rounding of {name}'s arguments ({self.span}): pass a larger eps")
         if self.raised is None:
             return f"{name} is not finite on both sides of the point along {self.where}{span}"
         exc = self.raised
@@ -322,6 +325,9 @@ def _ridders(quotient: Quotient, h0: float, order: int,
             break
     if not runs:
         assert last is not None
+        if last.raised is None and not last.nonfinite:  # even h0 moves x too little
+            raise NotAdmissible(where, f"the first step {h0:.3g}, the smallest that moves the "
+                                f"point {floor:.3g}", None, False)
         raise NotAdmissible(where, f"from {h0:.3g} down to {floor:.3g}", last.raised,
                             last.nonfinite)
     informative = [r for r in runs if not r.flat] or runs
