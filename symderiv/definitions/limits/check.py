@@ -32,10 +32,10 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from ..calculus.evaluate import rough_value
-from ..errors import ArgumentError, OutOfRangeError, ParseError, UnsupportedError
-from ..parse.values import Term, evaluate, parse_value
-from .exact import ExactArithmetic, is_zero_number
+from ...calculus.evaluate import rough_value
+from ...errors import ArgumentError, OutOfRangeError, ParseError, UnsupportedError
+from ...parse.values import Term, evaluate, parse_value
+from ..exact import ExactArithmetic, is_zero_number
 
 __all__ = ["Limit", "LimitCheck", "LimitGame", "check_limit", "make_limit"]
 
@@ -83,7 +83,7 @@ class Limit:
 
     def statement(self, *, latex: bool = False, all_reals: bool = False) -> str:
         """The quantified formula, e.g. ∀ε > 0 ∃δ > 0 ∀x: 0 < |x − 3| < δ ⇒ |f(x) − 9| < ε."""
-        from ..render.limits import statement
+        from ...render.limits import statement
 
         return statement(self, latex=latex, all_reals=all_reals)
 
@@ -120,17 +120,17 @@ class LimitCheck:
         return {"holds": 0, "fails": 1, "undecided": 3}[self.outcome]
 
     def to_dict(self) -> dict[str, Any]:
-        from ..render.json import limit_to_dict
+        from ...render.json import limit_to_dict
 
         return limit_to_dict(self)
 
     def __str__(self) -> str:
-        from ..render.text import render_limit
+        from ...render.text import render_limit
 
         return render_limit(self)
 
     def _repr_latex_(self) -> str:
-        from ..render.latex import render_limit
+        from ...render.latex import render_limit
 
         return render_limit(self)
 
