@@ -1,23 +1,16 @@
-"""Limits as checkable predicates: the ε-δ, R-δ, ε-N and R-N definitions (talk A2).
+"""The decision: :func:`check_limit` and its answer, :class:`LimitCheck`.
 
-lim_{x→+0} 1/x = ∞ reads "for every R there is a δ > 0 with 0 < x < δ ⇒ 1/x > R".
-:class:`Limit` is that statement, inert; :func:`check_limit` decides it.
+* **With a witness** — δ(ε), δ(R), N(ε) or N(R) — the witness must be a positive number
+  (δ) or a number (N) for every ε or R in range; then the negation of the statement
+  goes to z3 (:mod:`.prover`): *unsatisfiable* is a proof, a model is re-checked
+  exactly; where z3 cannot be used or does not answer, the search (:mod:`.search`)
+  looks for a counterexample.  Neither found: undecided.
+* **Without a witness** — is the claim true at all? — SymPy's one-sided limits decide
+  it (:mod:`.one_sided`), and for a true claim symderiv proposes a witness and tries
+  to prove it (:mod:`.witnesses`).
 
-* **With a witness** — δ(ε), δ(R), N(ε) or N(R) — the negation of the statement is
-  handed to an SMT solver for nonlinear real arithmetic (z3): *unsatisfiable* is a
-  proof; a model is a counterexample (ε or R, and x), which is re-checked in exact
-  arithmetic before it is reported.  Where z3 cannot be used (exp, log) or does not
-  answer, an adversarial search looks for a counterexample (ε on a log grid, x at
-  the edges and inside the δ-neighbourhood).  sin and cos enter z3 as unknowns in
-  [−1, 1]: a proof with that relaxation is a proof, a model is only a candidate.
-* **Without a witness** — is the claim true at all? — SymPy's limits in each
-  direction decide it (1/x at 0 has different one-sided limits; sin(1/x) has none),
-  and for a true claim symderiv proposes a witness and tries to prove it.
-
-Quantifiers are explicit: the talk quantifies over every R ∈ ℝ, where δ = 1/R breaks
-at R ≤ 0; by default R ranges over R > 0 (for L = +∞; R < 0 for −∞), which loses
-nothing — a δ that works for R = 1 works for every R ≤ 1 — and ``all_reals=True``
-checks the literal statement.
+Before either, f must be defined at points arbitrarily close to a: without that, the
+statement is vacuously true and the limit is not defined.
 """
 
 from __future__ import annotations
@@ -29,12 +22,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from ...errors import ArgumentError, UnsupportedError
 from .one_sided import _describe, _equal_limit, _one_sided
-from .prover import (
-    _z3_not_positive,
-    _z3_search,
-)
+from .prover import _z3_not_positive, _z3_search
 from .search import (
     _at,
     _exact_check,
@@ -44,17 +33,10 @@ from .search import (
     _TooLarge,
     _witness_invalid,
 )
-from .statement import (
-    Limit,
-    _point,
-    _quantified,
-    _Query,
-    _witness,
-    make_limit,
-)
+from .statement import Limit, _quantified, _Query, _witness, make_limit
 from .witnesses import SYNTHESIS_BUDGET_S, _candidate_witnesses
 
-__all__ = ["Limit", "LimitCheck", "LimitGame", "check_limit", "make_limit"]
+__all__ = ["LimitCheck", "check_limit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,101 +259,3 @@ def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
                       "witness of the usual shapes could be proved", quantified, all_reals,
                       one_sided=one_sided, tried=tuple(tried),
                       seconds=time.perf_counter() - start)
-
-
-# -- the game -------------------------------------------------------------------------
-
-@dataclass
-class LimitGame:
-    """The two-player reading of the definition: A names ε (or R), B answers δ (or N);
-    B wins the round when no x in the neighbourhood breaks the conclusion.
-
-    symderiv plays either side: as B it answers with a witness it has proved (its own
-    or the one given); as A it names a challenge, and judges the user's answer by
-    looking for an x that breaks it (z3, then a search)."""
-
-    limit: Limit
-    witness: sp.Basic | None = None
-    all_reals: bool = False
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        if self.witness is not None:
-            query = _Query(self.limit, sp.Symbol(self.limit.quantity, real=True),
-                           self.witness, self.all_reals)
-            status, cx, _ = _decide_witness(query, random.Random(self.seed))
-            if status != "proved":
-                why = _refutation(self.limit, cx) if cx else "it could not be proved"
-                raise UnsupportedError("symderiv plays B only with a proved witness, and this "
-                                       f"one is not: {why}")
-        if self.witness is None:
-            result = check_limit(self.limit, all_reals=self.all_reals)
-            if result.outcome != "holds" or result.witness is None:
-                raise UnsupportedError("symderiv has no proved witness for this limit, so it "
-                                       "cannot play B: " + result.reason)
-            self.witness = result.witness
-        self._rng = random.Random(self.seed)
-
-    def answer(self, challenge: object) -> tuple[sp.Basic, str]:
-        """symderiv as B: the δ (or N) for A's ε (or R), and why it wins."""
-        q = _challenge(challenge, self.limit, self.all_reals)
-        w = sp.simplify(self.witness.subs(sp.Symbol(self.limit.quantity, real=True), q))
-        return w, self._why_b_wins(q, w)
-
-    def _why_b_wins(self, q: sp.Basic, w: sp.Basic) -> str:
-        lim = self.limit
-        where = _neighbourhood_text(lim, w)
-        goal = (f"f({lim.x}) > {q}" if lim.L is sp.oo else f"f({lim.x}) < {q}"
-                if lim.L is -sp.oo else f"|f({lim.x}) − {lim.L}| < {q}")
-        return f"for every {lim.x} with {where}, {goal} (the witness is proved for every value)"
-
-    def judge(self, challenge: object, response: object) -> tuple[bool, str]:
-        """symderiv as A named ``challenge``; the user (B) answered ``response``: does the
-        answer win?  Returns (B wins, explanation with the breaking x when it does not)."""
-        lim = self.limit
-        q = _challenge(challenge, lim, self.all_reals)
-        w = _point(response, "answer")
-        if not lim.a.is_infinite and not bool(w > 0):
-            return False, f"{'δ' if lim.answer == 'delta' else 'N'} must be > 0"
-        fixed = _Query(lim, sp.Symbol(lim.quantity, real=True), w, self.all_reals, q_value=q)
-        status, point, _ = _z3_search(fixed)
-        if status == "proved":
-            return True, f"no {lim.x} with {_neighbourhood_text(lim, w)} breaks it (z3 proves it)"
-        found = _exact_check(fixed, *point) if point is not None else None
-        if found is None:
-            found, _ = _search(fixed, self._rng)
-        if found is not None:
-            return False, (f"{lim.x} = {found[lim.x.name]} is in the neighbourhood and "
-                           f"f({lim.x}) = {found[f'f({lim.x.name})']} breaks it")
-        return True, "no x that breaks it was found (by search, not a proof)"
-
-    def challenge(self) -> sp.Basic:
-        """symderiv as A: a challenge ε (small) or R (large) for the user to answer."""
-        if self.limit.quantity == "eps":
-            return sp.Rational(1, self._rng.choice([10, 100, 1000]))
-        value = sp.Integer(self._rng.choice([10, 100, 1000]))
-        return value if self.limit.L > 0 else -value
-
-
-def _challenge(value: object, limit: Limit, all_reals: bool) -> sp.Basic:
-    q = _point(value, "challenge")
-    if q.is_infinite:
-        raise ArgumentError("a challenge is a real number")
-    if limit.quantity == "eps" and not q > 0:
-        raise ArgumentError("ε must be > 0")
-    if limit.quantity == "R" and not all_reals and not (q > 0 if limit.L > 0 else q < 0):
-        raise ArgumentError(f"R must be {'> 0' if limit.L > 0 else '< 0'} here "
-                            "(--all-reals for any R)")
-    return q
-
-
-def _neighbourhood_text(lim: Limit, w: sp.Basic) -> str:
-    if lim.a is sp.oo:
-        return f"{lim.x} > {w}"
-    if lim.a is -sp.oo:
-        return f"{lim.x} < {w}"
-    if lim.side == "+":
-        return f"{lim.a} < {lim.x} < {lim.a + w}"
-    if lim.side == "-":
-        return f"{lim.a - w} < {lim.x} < {lim.a}"
-    return f"0 < |{lim.x} − {lim.a}| < {w}"
