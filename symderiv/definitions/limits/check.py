@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from .one_sided import _describe, _equal_limit, _one_sided
+from .one_sided import _describe, _Sides
 from .prover import _z3_not_positive, _z3_search
 from .search import (
     _at,
@@ -34,7 +34,7 @@ from .search import (
     _witness_invalid,
 )
 from .statement import Limit, _quantified, _Query, _witness, make_limit
-from .witnesses import SYNTHESIS_BUDGET_S, _candidate_witnesses
+from .witnesses import _proved_witness
 
 __all__ = ["LimitCheck", "check_limit"]
 
@@ -174,6 +174,53 @@ def _decide_witness(query: _Query, rng: random.Random) -> tuple[str, dict[str, s
     return "undecided", None, tried
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """What every answer of one :func:`check_limit` call shares: the limit, its quantifier
+    in words and SymPy's one-sided limits; :meth:`give` adds the time taken since ``start``."""
+
+    limit: Limit
+    quantified: str
+    all_reals: bool
+    one_sided: dict[str, str]
+    start: float
+
+    def give(self, outcome: Literal["holds", "fails", "undecided"], method: str, reason: str,
+             **found: Any) -> LimitCheck:
+        return LimitCheck(self.limit, outcome, method, reason, self.quantified,
+                          self.all_reals, one_sided=self.one_sided,
+                          seconds=time.perf_counter() - self.start, **found)
+
+
+def _check_witness(answer: _Answer, w: sp.Basic, w_text: str, sides: _Sides,
+                   rng: random.Random) -> LimitCheck:
+    """The given witness proved, refuted with a counterexample, or neither (undecided)."""
+    limit = answer.limit
+    q = sp.Symbol(limit.quantity, real=True)
+    status, cx, tried = _decide_witness(_Query(limit, q, w, answer.all_reals), rng)
+    if status == "proved":
+        return answer.give("holds", "proof", "z3 proved that the negation of the statement "
+                           "with this witness has no solution", witness=w, witness_text=w_text,
+                           proved=True, tried=tuple(tried))
+    notes: list[str] = []
+    if status == "fails":
+        if answer.all_reals and limit.quantity == "R" and cx is not None and \
+                cx.get(limit.answer) in ("undefined", "not positive"):
+            safe = w.subs(q, sp.Max(q, 1) if limit.L > 0 else sp.Min(q, -1))
+            notes.append(f"over all real R, try {sp.sstr(safe)}: it equals the witness "
+                         "where that works and is positive everywhere")
+        return answer.give("fails", "counterexample", _refutation(limit, cx), witness=w,
+                           witness_text=w_text, counterexample=cx, tried=tuple(tried),
+                           notes=tuple(notes))
+    if not sides.true:
+        notes.append("SymPy's limits say the claim itself is false: "
+                     + "; ".join(f"{s or 'x → ' + str(limit.a)}: {v}"
+                                 for s, v in sides.shown.items()))
+    return answer.give("undecided", "sampling", "neither a proof nor a counterexample was "
+                       "found", witness=w, witness_text=w_text, tried=tuple(tried),
+                       notes=tuple(notes))
+
+
 def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
                 side: str | None = None, witness: object = None, var: str | None = None,
                 all_reals: bool = False, seed: int = 0) -> LimitCheck:
@@ -190,72 +237,30 @@ def check_limit(f: str | Limit, *, at: object = None, claim: object = None,
     limit = f if isinstance(f, Limit) else make_limit(f, at=at, claim=claim, side=side,
                                                       var=var)
     rng = random.Random(seed)
-    q = sp.Symbol(limit.quantity, real=True)
     quantified = _quantified(limit, all_reals)
     if not _defined_near(limit):
         where = {"+": "to the right of", "-": "to the left of"}.get(limit.side or "", "near")
-        return LimitCheck(limit, "fails", "limits", f"f is not defined at points {where} "
-                          f"{_describe(limit.a)} arbitrarily close to it, so the limit is not "
-                          "defined (the statement would be vacuously true)", quantified,
-                          all_reals, seconds=time.perf_counter() - start)
-    sides = _one_sided(limit)
-    one_sided = {s: _describe(v) for s, v in sides.items()}
-    equal = [_equal_limit(v, limit.L) for v in sides.values()]
-    true = all(e is True for e in equal)
-    unknown = not true and all(e is not False for e in equal)
-    notes: list[str] = []
+        return _Answer(limit, quantified, all_reals, {}, start).give(
+            "fails", "limits", f"f is not defined at points {where} {_describe(limit.a)} "
+            "arbitrarily close to it, so the limit is not defined (the statement would be "
+            "vacuously true)")
+    sides = _Sides.of(limit)
+    answer = _Answer(limit, quantified, all_reals, sides.shown, start)
     if witness is not None:
-        w, w_text = _witness(witness, limit)
-        status, cx, tried = _decide_witness(_Query(limit, q, w, all_reals), rng)
-        if status == "proved":
-            return LimitCheck(limit, "holds", "proof", "z3 proved that the negation of the "
-                              "statement with this witness has no solution", quantified,
-                              all_reals, w, w_text, proved=True, one_sided=one_sided,
-                              tried=tuple(tried), seconds=time.perf_counter() - start)
-        if status == "fails":
-            if all_reals and limit.quantity == "R" and cx is not None and \
-                    cx.get(limit.answer) in ("undefined", "not positive"):
-                safe = w.subs(q, sp.Max(q, 1) if limit.L > 0 else sp.Min(q, -1))
-                notes.append(f"over all real R, try {sp.sstr(safe)}: it equals the witness "
-                             "where that works and is positive everywhere")
-            return LimitCheck(limit, "fails", "counterexample", _refutation(limit, cx),
-                              quantified, all_reals, w, w_text,
-                              counterexample=cx, one_sided=one_sided, tried=tuple(tried),
-                              notes=tuple(notes), seconds=time.perf_counter() - start)
-        if not true:
-            notes.append("SymPy's limits say the claim itself is false: "
-                         + "; ".join(f"{s or 'x → ' + str(limit.a)}: {v}"
-                                     for s, v in one_sided.items()))
-        return LimitCheck(limit, "undecided", "sampling", "neither a proof nor a "
-                          "counterexample was found", quantified, all_reals, w, w_text,
-                          one_sided=one_sided, tried=tuple(tried), notes=tuple(notes),
-                          seconds=time.perf_counter() - start)
-    if unknown:
-        return LimitCheck(limit, "undecided", "limits", "SymPy could not compute the limit "
-                          "(give a witness to have it checked)", quantified, all_reals,
-                          one_sided=one_sided, seconds=time.perf_counter() - start)
-    if not true:
+        return _check_witness(answer, *_witness(witness, limit), sides, rng)
+    if sides.unknown:
+        return answer.give("undecided", "limits", "SymPy could not compute the limit (give a "
+                           "witness to have it checked)")
+    if not sides.true:
         parts = [f"from the {'right' if s == '+' else 'left'} f → {v}" if s else f"f → {v}"
-                 for s, v in one_sided.items()]
-        return LimitCheck(limit, "fails", "limits", "; ".join(parts) + f", not "
-                          f"{_describe(limit.L)}", quantified, all_reals, one_sided=one_sided,
-                          seconds=time.perf_counter() - start)
-    tried = []
-    for candidate in _candidate_witnesses(limit):
-        query = _Query(limit, q, candidate, all_reals)
-        if _witness_invalid(query) is not None:
-            continue
-        status, _point, _relaxed = _z3_search(query)
-        if status == "proved":
-            return LimitCheck(limit, "holds", "limits", "SymPy's limits agree with the claim, "
-                              "and the proposed witness is proved by z3", quantified, all_reals,
-                              candidate, sp.sstr(candidate), proposed=True, proved=True,
-                              one_sided=one_sided, tried=tuple(tried),
-                              seconds=time.perf_counter() - start)
-        tried.append(f"{sp.sstr(candidate)}: z3 {status}")
-        if len(tried) >= 12 or time.perf_counter() - start > SYNTHESIS_BUDGET_S:
-            break
-    return LimitCheck(limit, "holds", "limits", "SymPy's limits agree with the claim; no "
-                      "witness of the usual shapes could be proved", quantified, all_reals,
-                      one_sided=one_sided, tried=tuple(tried),
-                      seconds=time.perf_counter() - start)
+                 for s, v in sides.shown.items()]
+        return answer.give("fails", "limits", "; ".join(parts) + f", not "
+                           f"{_describe(limit.L)}")
+    candidate, tried = _proved_witness(limit, all_reals, start)
+    if candidate is not None:
+        return answer.give("holds", "limits", "SymPy's limits agree with the claim, and the "
+                           "proposed witness is proved by z3", witness=candidate,
+                           witness_text=sp.sstr(candidate), proposed=True, proved=True,
+                           tried=tuple(tried))
+    return answer.give("holds", "limits", "SymPy's limits agree with the claim; no witness "
+                       "of the usual shapes could be proved", tried=tuple(tried))

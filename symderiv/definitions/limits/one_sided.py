@@ -7,6 +7,8 @@ form (sin²5 + cos²5 is 1), and values too large to evaluate are not handed to 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 
 from ...calculus.evaluate import rough_value
@@ -71,3 +73,25 @@ def _describe(value: sp.Basic | None) -> str:
         return str(value)
     except ValueError:  # x − x⁴⁰⁹⁶ at 10⁹⁹⁹: beyond the 4300 digits Python writes
         return str(sp.N(value, 30))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """SymPy's limits held against the claimed L.
+
+    ``shown`` maps each side that matters (``+``, ``-``; ``""`` at ±∞) to its limit in
+    words; ``true`` when every one is L; ``unknown`` when none differs from L but some
+    could not be computed or compared."""
+
+    shown: dict[str, str]
+    true: bool
+    unknown: bool
+
+    @classmethod
+    def of(cls, limit: Limit) -> _Sides:
+        """SymPy's verdict on the claim, from the limit on each side that matters."""
+        sides = _one_sided(limit)
+        shown = {s: _describe(v) for s, v in sides.items()}
+        equal = [_equal_limit(v, limit.L) for v in sides.values()]
+        true = all(e is True for e in equal)
+        return cls(shown, true, not true and all(e is not False for e in equal))

@@ -8,11 +8,13 @@ within ``SYNTHESIS_BUDGET_S``.
 from __future__ import annotations
 
 import math
+import time
 
 import sympy as sp
 
-from .search import _mp_function
-from .statement import Limit
+from .prover import _z3_search
+from .search import _mp_function, _witness_invalid
+from .statement import Limit, _Query
 
 #: seconds spent looking for a provable witness of the usual shapes
 SYNTHESIS_BUDGET_S = 12.0
@@ -55,3 +57,22 @@ def _slopes(limit: Limit) -> list[sp.Basic]:
                 biggest = max(biggest, v)
     start = max(1, math.ceil(biggest * 1.01))
     return [sp.Integer(start), sp.Integer(2 * start), sp.Integer(10 * start)]
+
+
+def _proved_witness(limit: Limit, all_reals: bool, start: float
+                    ) -> tuple[sp.Basic | None, list[str]]:
+    """The first candidate that z3 proves, or None after 12 failed tries or when the
+    check (begun at ``start``) has taken ``SYNTHESIS_BUDGET_S``; and what was tried."""
+    q = sp.Symbol(limit.quantity, real=True)
+    tried: list[str] = []
+    for candidate in _candidate_witnesses(limit):
+        query = _Query(limit, q, candidate, all_reals)
+        if _witness_invalid(query) is not None:
+            continue
+        status, _point, _relaxed = _z3_search(query)
+        if status == "proved":
+            return candidate, tried
+        tried.append(f"{sp.sstr(candidate)}: z3 {status}")
+        if len(tried) >= 12 or time.perf_counter() - start > SYNTHESIS_BUDGET_S:
+            break
+    return None, tried
