@@ -137,6 +137,7 @@ def _witness(text: object, limit: Limit) -> tuple[sp.Basic, str]:
 
 
 def _quantified(limit: Limit, all_reals: bool) -> str:
+    """The range of ε or R in words, with why R > 0 (or R < 0) is enough."""
     if limit.quantity == "eps":
         return "every ε > 0"
     if all_reals:
