@@ -511,3 +511,19 @@ def test_an_expression_read_under_other_declarations_is_a_shape_error():
         check_equal(s, x, let="S: n x n; x: n")
     with pytest.raises(ShapeError, match="with other assumptions"):
         check_gradient(symderiv.parse_expression("s * t"), wrt="t", let="s: scalar, positive")
+
+
+@pytest.mark.parametrize(("f", "claim", "let", "wrong"), [
+    # found by a random search over singular-prone expressions: the matrix-form engine put
+    # the derivative of a middle factor last (MatMul subclasses Mul), so xᵀ(sA + uxᵀ)u gave
+    # xᵀuA — a shape error at evaluation (exit 4) — and tr(A(sB + C)D) gave tr(ADB)
+    ("x @ (s*A + outer(u, x)) @ u", "x @ A @ u", "A: n x n; x: n; u: n", "u @ A @ u"),
+    ("trace(A @ (s*B + C) @ D)", "trace(A @ B @ D)", "A, B, C, D: n x n", "trace(A @ D @ B)"),
+    ("trace(inv(A + s*B) @ C)", "-trace(inv(A + s*B) @ B @ inv(A + s*B) @ C)",
+     "A, B, C: n x n", "-trace(inv(A + s*B) @ inv(A + s*B) @ B @ C)"),
+])
+def test_the_derivative_by_a_scalar_keeps_the_order_of_matrix_factors(f, claim, let, wrong):
+    v = check_gradient(f, wrt="s", claim=claim, let=let)
+    assert v.outcome == "holds" and v.agree, str(v)
+    w = check_gradient(f, wrt="s", claim=wrong, let=let)
+    assert w.outcome == "fails" and w.agree, str(w)

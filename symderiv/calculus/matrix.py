@@ -192,7 +192,8 @@ def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
         return sp.Integer(1)
     if isinstance(e, sp.Add | sp.MatAdd):
         return _add([_fwd(a, s) for a in e.args])
-    if isinstance(e, sp.Mul):
+    # MatMul subclasses Mul: this rule moves the derivative to the end, so only for scalars
+    if isinstance(e, sp.Mul) and not isinstance(e, sp.MatMul):
         terms = []
         for i, a in enumerate(e.args):
             g = _fwd(a, s)
