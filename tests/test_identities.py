@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 
+import symderiv
 from symderiv import check_equal, check_gradient, check_hessian
 
 
@@ -438,3 +439,25 @@ def test_wrong_variant_fails(ident: Identity, claim: str):
     assert v.outcome == "fails", f"[{ident.source}] wrong variant {claim!r}\n{v}"
     assert v.counterexample is not None, f"[{ident.source}] wrong variant {claim!r}\n{v}"
     assert v.agree, f"[{ident.source}] wrong variant {claim!r}\n{v}"
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    # found by the singular-points fuzz test (tests/test_fuzz.py): SymPy's simplification of
+    # lhs − rhs raised TypeError ("Input to Determinant, 2*A.T, not a matrix"),
+    # AttributeError or NotImplementedError; the symbolic engine now abstains
+    ("sqrt(det(2*A)**2)", "sqrt(det(2*A.T)**2)"),
+    ("sqrt(det(sqrt(2) * sqrt(2) * A) ** 2)", "sqrt(det((sqrt(2) * sqrt(2) * A).T) ** 2)"),
+    ("sqrt(det(sqrt(2) * (A - A.T).T) ** 2)", "sqrt(det((sqrt(2) * (A - A.T).T).T) ** 2)"),
+])
+def test_identities_sympy_cannot_simplify_are_decided_at_points(lhs, rhs):
+    v = check_equal(lhs, rhs, let="A: n x n")
+    assert v.outcome == "holds", str(v)
+    assert v.evidence[0].outcome == "undecided"
+    assert v.evidence[0].detail.startswith("simplification failed")
+
+
+def test_a_product_sympy_cannot_build_is_a_located_error():
+    """Found by the same fuzz test: SymPy's automatic simplification of log(3)·√(det(M)²)
+    raised TypeError inside the parser (an internal error, exit 4)."""
+    with pytest.raises(symderiv.ParseError, match="SymPy fails on it"):
+        check_equal("log(3) * sqrt(det(sqrt(2) * A + A - A.T) ** 2)", "0", let="A: n x n")

@@ -161,7 +161,13 @@ class TypedBuilder:
         method = getattr(self, f"_visit_{type(node).__name__}", None)
         if method is None:
             raise self.error(self._not_allowed(node), node)
-        result = method(node, depth + 1)
+        try:
+            result = method(node, depth + 1)
+        # SymPy's automatic simplification fails on some products it builds itself
+        # (log(3)·√(det(√2·A + A − Aᵀ)²): "Input to Determinant, … not a matrix")
+        except (TypeError, AttributeError, NotImplementedError) as exc:
+            raise self.error(f"cannot build {self.src(node)!r}: SymPy fails on it "
+                             f"({type(exc).__name__}: {exc})", node) from None
         self._check_value(result, node)
         return result
 
