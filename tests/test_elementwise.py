@@ -240,3 +240,13 @@ def test_the_frobenius_norm_at_the_largest_size_is_still_multiplied_out():
     """tr(XᵀX) is Σ x_ij², not a 32×32×32 product: the entries stay exact at 32×32."""
     v = check_gradient("norm(X)**2", wrt="X", claim="2 * X", let="X: 32 x 32")
     assert v.outcome == "holds" and not v.notes
+
+
+def test_symbolic_entries_of_an_inverse_of_an_inverse_are_skipped_with_a_note():
+    """Found by the singular-points fuzz test (tests/test_fuzz.py): SymPy inverted the
+    rational entries of inv(A + diag(x)) at 2×2 for minutes."""
+    v = check_gradient("logdet(inv(inv(A + diag(x))))", wrt="A", claim="inv(A + diag(x)).T",
+                       let="A: n x n; x: n", seed=1)
+    assert v.outcome == "holds"
+    assert any("more than 60 terms and factors is too large for symbolic entries" in note
+               for note in v.notes), v.notes

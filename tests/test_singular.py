@@ -136,3 +136,15 @@ def test_the_command_says_undecided_when_every_point_is_singular():
     r = CliRunner().invoke(main, ["equal", "sqrt(2) + trace(inv(outer(u, v)))",
                                   "sqrt(2) + trace(inv(outer(v, u)))", "--let", "u: 3; v: 3"])
     assert r.exit_code == 3 and "no admissible exact point at fixed sizes" in r.output
+
+
+def test_an_overflowing_matrix_is_out_of_range_without_lapack_noise(capfd):
+    """e^600·e^600 overflows float64: inverting the ∞ matrix made LAPACK print 'On entry to
+    DLASCL parameter number 4 had an illegal value' lines on the terminal."""
+    with pytest.raises(EvaluationError, match="beyond floating point"):
+        Batched(1).inv(np.full((1, 2, 2), np.inf))
+    v = check_equal("trace(inv(exp(s)*exp(s)*A))", "trace(inv(exp(s)*exp(s)*A.T))",
+                    let="A: n x n; s: scalar")
+    assert v.outcome == "holds"
+    out, err = capfd.readouterr()
+    assert "DLASCL" not in out + err

@@ -49,6 +49,9 @@ MAX_WORK = 10_000_000
 MAX_DIFF_WORK = 5_000_000
 MAX_DET_SIZE = 5
 SYMBOLIC_MAX_ENTRIES = 4  # symbolic entries (exp, log, inverses) get slow beyond
+#: terms and factors in the entries of a matrix whose determinant or inverse is taken
+#: symbolically (A + diag(x) at 2×2 has 8, its inverse 88)
+SYMBOLIC_MAX_NODES = 60
 PRECISE_RTOL = 1e-40
 
 
@@ -246,6 +249,16 @@ class ExpressionBackend(ObjectArrays):
         if a.shape[0] > 2 and any(getattr(v, "free_symbols", None) for v in a.flat):
             raise NotPolynomial(f"the {what} of a {a.shape[0]}×{a.shape[0]} matrix that "
                                 "depends on the variable is too large for symbolic entries")
+        # SymPy's det and inverse expand their entries: the inverse of an inverse of a 2×2
+        # (logdet(inv(inv(A + diag(x))))) ran for minutes
+        budget = SYMBOLIC_MAX_NODES
+        for v in a.flat:
+            for _ in sp.preorder_traversal(v) if isinstance(v, sp.Basic) else ():
+                budget -= 1
+                if budget < 0:
+                    raise NotPolynomial(f"the {what} of a matrix whose entries have more than "
+                                        f"{SYMBOLIC_MAX_NODES} terms and factors is too large "
+                                        "for symbolic entries")
 
     def det(self, a: np.ndarray) -> sp.Expr:
         self._small(a, "determinant")

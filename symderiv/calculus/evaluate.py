@@ -369,6 +369,8 @@ class Batched:
 
     @staticmethod
     def inv(a: np.ndarray) -> np.ndarray:
+        if not np.all(np.isfinite(a)):  # LAPACK's SVD prints "illegal value" lines on ∞ or NaN
+            raise OutOfRangeError("a matrix with entries beyond floating point")
         cond = np.linalg.cond(a.real if np.iscomplexobj(a) else a)
         if not np.all(np.isfinite(cond)) or np.max(cond) > 1e10:
             raise EvaluationError("singular or ill-conditioned matrix")
