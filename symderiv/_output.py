@@ -51,6 +51,8 @@ def _problem(path: str, *, directory: bool) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
+        if os.path.islink(path):
+            return f"it is a broken symbolic link (to {os.readlink(path)!r})"
         mode = None
     except NotADirectoryError:
         return "a part of the path is a file, not a directory"
@@ -59,7 +61,7 @@ def _problem(path: str, *, directory: bool) -> str | None:
     if directory:
         if mode is not None:
             if not stat.S_ISDIR(mode):
-                return "it is a file, not a directory"
+                return "it is not a directory"
             return _writable_directory(path)
         # created with its parents: the nearest existing ancestor must take new entries
         ancestor = os.path.dirname(os.path.abspath(path))

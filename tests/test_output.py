@@ -65,7 +65,7 @@ def test_a_file_in_the_way_is_a_located_error(cmd: str, option: str, tmp_path: P
 def test_a_file_as_the_figure_directory_is_a_located_error(tmp_path: Path) -> None:
     (tmp_path / "figs").write_text("x")
     assert_located(run(*command("descent", "--plot", str(tmp_path / "figs"))), "--plot",
-                   str(tmp_path / "figs"), "it is a file, not a directory")
+                   str(tmp_path / "figs"), "it is not a directory")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
@@ -92,6 +92,13 @@ def test_a_read_only_location_is_a_located_error_even_for_root(option: str) -> N
     assert r.exit_code == 2, r.output
     assert r.stderr.startswith(f"Error: cannot write {option} '/sys/kernel/out.md': ")
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_broken_symbolic_link_is_named(tmp_path: Path) -> None:
+    (tmp_path / "link.tex").symlink_to("/nonexistent/target.tex")
+    assert_located(run(*command("verify", "--latex", str(tmp_path / "link.tex"))), "--latex",
+                   str(tmp_path / "link.tex"),
+                   "it is a broken symbolic link (to '/nonexistent/target.tex')")
 
 
 @pytest.mark.parametrize(("path", "words"), [
