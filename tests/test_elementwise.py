@@ -250,3 +250,11 @@ def test_symbolic_entries_of_an_inverse_of_an_inverse_are_skipped_with_a_note():
     assert v.outcome == "holds"
     assert any("more than 60 terms and factors is too large for symbolic entries" in note
                for note in v.notes), v.notes
+
+
+def test_a_determinant_of_wide_polynomial_entries_is_skipped_with_a_note():
+    """Found by the singular-points fuzz test: Bareiss on det((sA)(A − Aᵀ)) at 4×4 and 5×5
+    (entries of 7 to 10 terms) ran for minutes."""
+    v = check_gradient("det((s*A) @ (A - A.T))", wrt="A", let="A: n x n; s: scalar", seed=1)
+    assert v.outcome in ("holds", "undecided")
+    assert any("terms has too many terms to expand" in note for note in v.notes), v.notes

@@ -48,6 +48,9 @@ MAX_WORK = 10_000_000
 #: (tr(X³) at 32×32: 3·10⁷, 5 s)
 MAX_DIFF_WORK = 5_000_000
 MAX_DET_SIZE = 5
+#: n!·tⁿ for a determinant of entries with t terms: Bareiss's intermediate polynomials grow
+#: far beyond the result (det((sA)(A − Aᵀ)) at 4×4, about 6·10⁴, took half a minute)
+MAX_DET_TERMS = 20_000
 SYMBOLIC_MAX_ENTRIES = 4  # symbolic entries (exp, log, inverses) get slow beyond
 #: terms and factors in the entries of a matrix whose determinant or inverse is taken
 #: symbolically (A + diag(x) at 2×2 has 8, its inverse 88)
@@ -168,6 +171,11 @@ class PolynomialBackend(ObjectArrays):
         if a.shape[0] > MAX_DET_SIZE:  # n! terms: fine at 5 (120), slow at 7 (5040)
             raise NotPolynomial(f"the determinant of a {a.shape[0]}×{a.shape[0]} matrix that "
                                 f"depends on the variable has too many terms to expand")
+        # n! products of n entries of t terms: det((sA)(A − Aᵀ)) at 5×5 (t = 10) ran for minutes
+        widest = max(len(v) if isinstance(v, PolyElement) else 1 for v in a.flat)
+        if math.factorial(a.shape[0]) * widest ** a.shape[0] > MAX_DET_TERMS:
+            raise NotPolynomial(f"the determinant of a {a.shape[0]}×{a.shape[0]} matrix whose "
+                                f"entries have up to {widest} terms has too many terms to expand")
         return self._bareiss(a)
 
     def _bareiss(self, a: np.ndarray) -> PolyElement:
