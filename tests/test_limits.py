@@ -297,6 +297,17 @@ def test_a_negative_n_at_infinity_is_proved_when_it_works():
     assert "an N that works" in str(c)
 
 
+@pytest.mark.parametrize(("f", "at", "claim", "witness", "outcome"), [
+    ("x", "oo", "oo", "R**1000", "fails"),  # for R = 1/2, N = 2⁻¹⁰⁰⁰ < R
+    ("x", "-oo", "-oo", "-R**1000", "fails"),
+    ("1/x", "oo", 0, "1/eps**1000", "fails"),  # for ε = 2, N = 2⁻¹⁰⁰⁰ and x = 1/10
+    ("x", "oo", "oo", "R**1000 + 1", "undecided"),  # true, but z3 takes powers up to 64
+])
+def test_a_witness_with_more_digits_than_str_writes(f, at, claim, witness, outcome):
+    # found by a review: N = R¹⁰⁰⁰ was turned into a Fraction through its text (exit 4)
+    assert check_limit(f, at=at, claim=claim, witness=witness).outcome == outcome
+
+
 @pytest.mark.parametrize("var", ["eps", "R", "N", "delta"])
 def test_the_variable_cannot_take_a_name_of_the_definition(var):
     with pytest.raises(ArgumentError, match="cannot be called"):

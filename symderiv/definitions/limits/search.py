@@ -97,6 +97,14 @@ def _shown(v: sp.Basic) -> str:
     return text
 
 
+def _fraction(v: sp.Basic) -> Fraction:
+    """A real number as a Fraction: exact for a rational (from its integers, not its text:
+    N = R¹⁰⁰⁰ has more digits than str() writes), else to 30 digits."""
+    if v.is_Rational:
+        return Fraction(int(v.p), int(v.q))
+    return Fraction(str(sp.N(v, 30)))
+
+
 def _search(query: _Query, rng: random.Random, budget: int = 3000
             ) -> tuple[dict[str, str] | None, int]:
     """Look for a counterexample: q on a log grid (both signs for R over all reals), x at
@@ -104,7 +112,7 @@ def _search(query: _Query, rng: random.Random, budget: int = 3000
     lim = query.limit
     qs = [Fraction(10) ** k for k in range(-6, 4)] + [Fraction(k, 2) for k in (1, 3, 5, 13)]
     if query.q_value is not None:
-        qs = [Fraction(str(query.q_value))]
+        qs = [_fraction(query.q_value)]
     if lim.quantity == "R" and query.q_value is None:
         qs = [Fraction(k) for k in (1, 2, 5, 10, 100, 10**4, 10**6)] + [Fraction(1, 2)]
         if lim.L < 0:
@@ -119,8 +127,7 @@ def _search(query: _Query, rng: random.Random, budget: int = 3000
         w = query.w.subs(query.q, sp.Rational(q.numerator, q.denominator))
         if not (w.is_number and w.is_extended_real and w.is_finite):
             continue
-        wq = Fraction(str(sp.nsimplify(w))) if w.is_Rational else Fraction(
-            str(sp.N(w, 30)))
+        wq = _fraction(w)
         points = _candidates(lim, wq, fractions, rng)
         for x in points:
             tried += 1
@@ -154,7 +161,7 @@ def _hypothesis_search(query: _Query, examples: int = 400) -> tuple[dict[str, st
     lim = query.limit
     big = Fraction(10**6)
     if query.q_value is not None:
-        qs = st.just(Fraction(str(query.q_value)))
+        qs = st.just(_fraction(query.q_value))
     elif lim.quantity == "eps":
         qs = st.fractions(Fraction(1, 10**6), Fraction(1000), max_denominator=10**6)
     elif query.all_reals:
@@ -172,12 +179,12 @@ def _hypothesis_search(query: _Query, examples: int = 400) -> tuple[dict[str, st
         w = _at(query.w, query.q, q)
         if w is None or not (w.is_number and w.is_extended_real and w.is_finite):
             return None
-        wq = Fraction(str(w)) if w.is_Rational else Fraction(str(sp.N(w, 30)))
+        wq = _fraction(w)
         if lim.a.is_infinite:  # x beyond N: t → offset in (0, 10⁶)
             return wq + (1 if lim.a is sp.oo else -1) * t * big
         if wq <= 0:
             return None
-        a = Fraction(str(lim.a)) if lim.a.is_Rational else Fraction(str(sp.N(lim.a, 30)))
+        a = _fraction(lim.a)
         return a + sign * wq * t
 
     def breaks(example: tuple[Fraction, Fraction, int]) -> bool:
@@ -224,7 +231,7 @@ def _candidates(lim: Limit, w: Fraction, fractions: Sequence[Fraction], rng: ran
         scale = max(abs(w), Fraction(1))
         return [w + sign * d for d in (Fraction(1, 10**9), Fraction(1, 2), Fraction(1),
                                         scale, 10 * scale, 1000 * scale)]
-    a = Fraction(str(lim.a)) if lim.a.is_Rational else Fraction(str(sp.N(lim.a, 30)))
+    a = _fraction(lim.a)
     out = []
     for t in [*fractions, *(Fraction(rng.random()).limit_denominator(10**6) for _ in range(8))]:
         if t <= 0:
