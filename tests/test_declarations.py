@@ -42,6 +42,9 @@ def test_column_declaration_is_a_matrix():
     ("x: ", "missing dimensions", 3),
     ("x: 0", "at least 1", 4),
     ("x: n m", "cannot read dimensions", 4),
+    # found by a review: the last declaration silently won ('X: m x n; X: n' drew vectors)
+    ("X: m x n; X: n", "'X' is declared twice (first at col 1)", 11),
+    ("x, x: n", "declared twice", 4),
 ])
 def test_errors_are_located(text, fragment, col):
     with pytest.raises(DeclarationError) as info:

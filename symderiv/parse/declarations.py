@@ -93,6 +93,7 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
         return space
     if len(text) > 10_000:
         raise InputTooLargeError("declarations longer than 10000 characters", what="declaration")
+    seen: dict[str, int] = {}
     for decl_text, col in _pieces(text, ";", 1):
         if not decl_text:
             continue
@@ -129,6 +130,11 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
                                    source=text, col=rest_col)
         for name, ncol in names:
             _check_name(name, ncol, text)
+            if name in seen:  # 'X: m x n; X: n' — which one was meant is not ours to guess
+                raise DeclarationError(f"{name!r} is declared twice (first at col "
+                                       f"{seen[name]}); declare each name once",
+                                       source=text, col=ncol)
+            seen[name] = ncol
             for a, a_col in found:
                 if kind not in ASSUMPTIONS[a]:
                     raise DeclarationError(
