@@ -6,9 +6,11 @@ c·Σ −2 r·∂f/∂w_j.  In float64 a square beyond about 1.3·10¹⁵⁴ ove
 of such a size cannot be fitted as they are.  :func:`check_scale` refuses them, naming the
 column; :func:`standardize` turns a model linear in its parameters,
 f = f₀(x) + Σ_j w_j·d_j(x), into a least-squares problem on columns of mean 0 and spread 1
-(each column is first divided by its largest entry, so nothing is squared at the old scale),
-and maps the fitted weights back to the original scale exactly (an affine change of the
-parameters: the minimiser of one problem is the image of the other's).
+(each column is first multiplied by a power of two that brings its largest entry to [1, 2),
+so nothing is squared at the old scale and no digit is lost; then centred), and maps the
+fitted weights back to the original scale exactly (an affine change of the parameters: the
+minimiser of one problem is the image of the other's).  :func:`check_resolution` warns when
+a column varies so little around its offset that float64 keeps few digits of the variation.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import sympy as sp
 from ..errors import ArgumentError, UnsupportedError
 from .derive import CHUNK, Regression
 
-__all__ = ["LinearFeatures", "Standardized", "check_scale", "standardize"]
+__all__ = ["LinearFeatures", "Standardized", "check_resolution", "check_scale", "standardize"]
 
 TINY = float(np.finfo(float).tiny)  # the smallest normal float64, 2.2e-308
 EPS = float(np.finfo(float).eps)
@@ -97,6 +99,61 @@ def check_scale(reg: Regression, x: np.ndarray, y: np.ndarray, *,
                                 f"{hint}")
 
 
+#: the fitted weights are printed to 6 significant digits: a column whose variation float64
+#: keeps to fewer digits than that is said to be under-resolved
+RESOLVED_DIGITS = 6
+
+
+def check_resolution(reg: Regression, x: np.ndarray, y: np.ndarray, *,
+                     names: tuple[str, str] = ("x", "y")) -> tuple[str, ...]:
+    """Warnings for columns that vary so little around a large offset that float64 keeps
+    fewer than :data:`RESOLVED_DIGITS` significant digits of their variation.
+
+    When the model absorbs a shift (an intercept, or a model not linear in its parameters)
+    the fit depends only on each column's variation about its mean.  A value v is held
+    to within half a unit in its last place, ε/2·|v|, so with spread σ about an offset μ
+    (|μ| ≫ σ) only about log₁₀(σ/(ε/2·|v|)) digits of the variation survive: the fit of
+    the numbers as float64 holds them is exact (:func:`standardize`), but numbers written
+    with more digits were rounded on reading, and that rounding moves the weights by up to
+    about ε/2·|v|/σ of their size.  A constant column is left to the rank test of
+    :func:`standardize` (a constant x) or is no fault (a constant y).
+
+    >>> from symderiv.descent import derive_regression
+    >>> reg = derive_regression("w0 + w1*x", check=False)
+    >>> t = 1e13 + 0.25 * np.arange(20)
+    >>> print(check_resolution(reg, t, 3 + 0.5 * np.arange(20))[0].split(":")[0])
+    column 'x' varies by only 1.44 (standard deviation) around 1e+13
+    >>> check_resolution(reg, t - 1e13, 3 + 0.5 * np.arange(20))
+    ()
+    """
+    if reg.linear and not any(not p.free_symbols for p in reg.partials):
+        return ()  # no shift to absorb: each value counts whole, to float64's precision
+    out = []
+    for what, values in _columns(reg, x, y, names):
+        with np.errstate(all="ignore"):
+            if not np.all(np.isfinite(values)):
+                continue  # refused elsewhere (check_scale, standardize), naming the column
+            a = _binary_size(values)
+            mean, sd = _spread(values / a, True)
+        if sd == 0:
+            continue
+        lost = EPS / 2 / sd  # half a unit in the last place at |v| ~ a, over the spread
+        digits = -math.log10(lost)
+        if digits >= RESOLVED_DIGITS:
+            continue
+        kept = round(max(digits, 0.0))
+        kept_text = ("less than one significant digit of its variation is" if kept == 0 else
+                     f"about {kept} significant digit{'s' if kept != 1 else ''} of its "
+                     f"variation {'are' if kept != 1 else 'is'}")
+        out.append(f"{what} varies by only {sd * a:.3g} (standard deviation) around "
+                   f"{mean * a:.6g}: float64 holds its values to {EPS * a:.2g} there, so "
+                   f"{kept_text} kept; the fit is exact for the numbers as float64 "
+                   "holds them, but values written with more digits were rounded on reading, "
+                   f"which can move the weights by up to about {lost:.1g} of their size — "
+                   "subtract the offset from the column before fitting")
+    return tuple(out)
+
+
 class LinearFeatures:
     """The least-squares problem min c·‖t − X w‖² on given columns X, shaped like a
     :class:`~symderiv.descent.derive.Regression` so that :func:`descend`, :func:`auto_lr`
@@ -152,10 +209,13 @@ class Standardized:
     """A model linear in its parameters as a least-squares problem in standardized
     coordinates: descend on (``problem``, ``design``, ``target``), then :meth:`original`.
 
-    Each data column d_j is d_j = a_j·(μ_j + σ_j·x̃_j) (a_j its largest entry, so that
-    nothing is squared at the old scale; μ_j = 0 and σ_j its root mean square when the model
-    has no constant column to absorb a shift), the target t = y − f₀(x) likewise
-    t = a_t·(μ_t + σ_t·t̃), and a constant column c stays as the intercept, 1 in X̃.
+    Each data column d_j is d_j = a_j·(μ_j + σ_j·x̃_j) (a_j the power of two at or below
+    its largest entry, so that nothing is squared at the old scale and d_j/a_j is exact;
+    μ_j = 0 and σ_j its root mean square when the model has no constant column to absorb a
+    shift), the target t = y − f₀(x) likewise t = a_t·(μ_t + σ_t·t̃), and a constant column
+    c stays as the intercept, 1 in X̃.  The centred d_j/a_j − μ_j is exact wherever the
+    column's values lie near μ_j (a large offset), so the variation keeps every digit
+    float64 gave it.
     """
 
     problem: LinearFeatures
@@ -214,9 +274,19 @@ def _magnitude(s: Standardized, j: int, w: np.ndarray) -> str:
     return f"10^{exponent:.0f}"
 
 
+def _binary_size(v: np.ndarray) -> float:
+    """The power of two at or below max|v| (1 for a zero column): dividing by it is exact,
+    where dividing by max|v| itself rounds every entry and, at a large offset, the
+    differences between entries with it (1e13 + 0.25·i gave a slope of 2.00004, not 2)."""
+    top = float(np.max(np.abs(v)))
+    return math.ldexp(1.0, math.frexp(top)[1] - 1) if top > 0 else 1.0
+
+
 def _spread(u: np.ndarray, centred: bool) -> tuple[float, float]:
-    """(mean, spread) of u, entries at most 1 in size: the standard deviation when the
-    model can absorb a shift, else the root mean square."""
+    """(mean, spread) of u, entries below 2 in size: the standard deviation when the
+    model can absorb a shift, else the root mean square.  u − mean is exact for entries
+    within a factor 2 of the mean (Sterbenz), and where it rounds, the same rounded mean is
+    used on the way back, so the change of parameters stays exact."""
     mean = float(np.mean(u)) if centred else 0.0
     return mean, float(np.sqrt(np.mean((u - mean) ** 2)))
 
@@ -249,21 +319,20 @@ def standardize(reg: Regression, x: np.ndarray, y: np.ndarray, *,
         if j == intercept:
             columns[:, j] = 1.0
             continue
-        a = float(np.max(np.abs(design[:, j])))
-        u = design[:, j] / a if a > 0 else design[:, j]
+        size[j] = _binary_size(design[:, j])
+        u = design[:, j] / size[j]
         mean[j], spread[j] = _spread(u, intercept is not None)
-        size[j] = a if a > 0 else 1.0
         # a column without spread is left at 0: the rank test below names it
         columns[:, j] = (u - mean[j]) / spread[j] if spread[j] > 0 else 0.0
         if spread[j] == 0:
             spread[j] = 1.0
-    a_t = float(np.max(np.abs(target)))
-    u_t = target / a_t if a_t > 0 else target
+    a_t = _binary_size(target)
+    u_t = target / a_t
     mean_t, spread_t = _spread(u_t, intercept is not None)
     spread_t = spread_t if spread_t > 0 else 1.0
     out = Standardized(LinearFeatures(reg), columns, (u_t - mean_t) / spread_t, intercept,
                        float(design[0, intercept]) if intercept is not None else 1.0,
-                       size, mean, spread, a_t if a_t > 0 else 1.0, mean_t, spread_t)
+                       size, mean, spread, a_t, mean_t, spread_t)
     _check_determined(reg, x, out, names)
     return out
 
