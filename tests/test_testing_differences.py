@@ -252,10 +252,13 @@ def test_differences_too_coarse_to_tell_are_undecided_not_a_pass():
     def grad(w):
         return -2 * X16.T @ (y16 - X16 @ w.astype(np.float16))
 
-    for w in ([0.5, -1.0, 0.25, 0.75], [1.0, 1.0, 1.0, 1.0], [-0.5, 1.0, 0.25, -0.75]):
-        # where some entry's error is small enough, the factor 2 fails outright
+    for w, outcome in (([0.5, -1.0, 0.25, 0.75], "fails"), ([1.0, 1.0, 1.0, 1.0], "undecided"),
+                       ([-0.5, 1.0, 0.25, -0.75], "fails")):
+        # where some entry's error is small enough, the factor 2 fails outright; at
+        # [1, 1, 1, 1] f's measured noise (its float16 rounding) leaves every entry's
+        # differences too coarse to tell
         w = np.array(w, np.float16)
-        assert check_gradient_numeric(f, lambda w: 2 * grad(w), at=w).outcome == "fails"
+        assert check_gradient_numeric(f, lambda w: 2 * grad(w), at=w).outcome == outcome
         assert check_gradient_numeric(f, grad, at=w).passed
     w = np.array([0.25, -0.25, 0.5, 1.0], np.float16)
     report = check_gradient_numeric(f, lambda w: 2 * grad(w), at=w)
@@ -274,3 +277,49 @@ def test_differences_too_coarse_to_tell_are_undecided_not_a_pass():
         "0.125): pass a larger eps")
     assert check_gradient_numeric(f, grad, at=np.array([0.5, -1.0, 0.25, 2.0], np.float16),
                                   eps=1.0).outcome != "undecided"
+
+
+# -- an ill-conditioned f: its rounding far above ε·|f| ------------------------------------------
+def _nearly_singular(seed: int, gap: float) -> tuple[np.ndarray, np.ndarray]:
+    # review of symderiv.testing: M's third row is its first plus gap·noise (cond ≈ 4/gap)
+    rng = np.random.default_rng(seed)
+    m = rng.normal(size=(3, 3))
+    m[2] = m[0] + gap * rng.normal(size=3)
+    return m, rng.normal(size=3)
+
+
+def _solve_grad(m: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return -np.outer(np.linalg.solve(m.T, np.ones(3)), np.linalg.solve(m, b))
+
+
+@pytest.mark.parametrize(("seed", "gap"), [(101, 1e-6), (103, 1e-6), (100, 1e-8), (101, 1e-10)])
+def test_a_right_gradient_of_an_ill_conditioned_solve_never_fails(seed, gap):
+    # Σ solve(M, b) rounds at about cond·ε·|f|: lucky agreements in Ridders' tableau at steps
+    # where that rounding dominates passed for an accurate answer (off by 3e-5, bound 1e-8),
+    # and steps wider than the distance to the pole gave the far field's slope
+    m, b = _nearly_singular(seed, gap)
+    report = check_gradient_numeric(lambda m: np.sum(np.linalg.solve(m, b)),
+                                    lambda m: _solve_grad(m, b), at=m)
+    assert report.outcome in ("holds", "undecided"), report.text
+    if gap >= 1e-8:
+        assert report.passed, report.text
+        wrong = check_gradient_numeric(lambda m: np.sum(np.linalg.solve(m, b)),
+                                       lambda m: _solve_grad(m, b) * (1 + 1e-3), at=m)
+        assert wrong.outcome == "fails", wrong.text
+
+
+def test_fs_measured_noise_enters_the_error_bound():
+    # the noise probe (ECnoise) finds cond·ε·|f|, far above ε·|f|; a smooth f's is about ε·|f|
+    from symderiv.testing.differences import Counter, Reference, noise
+
+    def measured(fn, x):
+        f0 = np.asarray(fn(x), dtype=np.float64)
+        ref = Reference(lambda t, _: np.asarray(fn(t)), False, np.dtype(np.float64), None, 1,
+                        f0, Counter())
+        return noise(ref, x).noise, float(np.finfo(float).eps * abs(f0))
+
+    m, b = _nearly_singular(101, 1e-6)
+    sigma, eps_f = measured(lambda t: np.sum(np.linalg.solve(t.reshape(3, 3), b)), m.ravel())
+    assert sigma > 1e4 * eps_f
+    sigma, eps_f = measured(lambda t: np.sum(np.sin(t)) + t @ t, np.linspace(-2, 3, 9))
+    assert sigma < 16 * eps_f

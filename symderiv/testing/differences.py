@@ -6,6 +6,11 @@ the error of its answer.  A step where ``f`` is not finite, or raises (the Chole
 of a matrix the step made indefinite), is inadmissible: the step shrinks, and only when
 no step is admissible on both sides of the point is there nothing to compare.
 
+f's rounding is measured at the point (:func:`noise`), not assumed to be ε·|f|: a solve
+with a nearly singular matrix rounds at cond·ε·|f|, and the error bound carries it.  Where
+the one-sided slopes grow as the step shrinks (a pole nearer than the step), the tableau
+starts afresh below it.
+
 First differences also keep the one-sided slopes at the last step: where they differ by a
 jump that does not shrink with the step, f has a kink, and the central difference is
 their average.
@@ -84,6 +89,9 @@ class Reference:
     # more than its rounding; and how much f's value moves when they move by one unit of it
     reads: np.dtype | None = None
     quantum: float = 0.0
+    # f's measured noise at the point: what its computation adds to ε·|f| (a solve with
+    # a nearly singular matrix rounds at cond·ε·|f|)
+    noise: float = 0.0
 
     @property
     def eps(self) -> float:
@@ -106,8 +114,10 @@ class Reference:
 
     def rounding(self, values: list[np.ndarray]) -> float:
         """f's absolute rounding at a step: ε·max|f| (f sums terms about as large as
-        itself) plus what the rounding of its arguments does to it."""
-        return self.eps * float(np.max(np.abs(values), initial=0.0)) + self.quantum
+        itself) plus what the rounding of its arguments does to it, plus the noise
+        measured in its values (:func:`noise`)."""
+        return (self.eps * float(np.max(np.abs(values), initial=0.0)) + self.quantum
+                + self.noise)
 
     def at(self, theta: np.ndarray) -> np.ndarray:
         """f at a trial point, as float64; an exception f raises there is inadmissibility
@@ -178,7 +188,7 @@ def _tableau(quotient: Quotient, h0: float, order: int,
     column, flat = [val], not np.any(val)
     resolution = 16 * rnd / h**order
     best, err = val, np.full(val.shape, np.inf)
-    step = np.full(val.shape, h)
+    step, total = np.full(val.shape, h), np.full(val.shape, np.inf)
     jumps = [(h, sides, 4 * rnd / h)] if sides is not None else []
     calm = False  # the last level was already within ``enough``
     for _ in range(_LEVELS):
@@ -194,17 +204,26 @@ def _tableau(quotient: Quotient, h0: float, order: int,
         if np.any((val == 0) & (column[0] != 0)):  # f no longer changes: its resolution,
             break  # not the derivative (the sum inside log-sum-exp rounds at 1 ± ε)
         if sides is not None:
-            jumps = [*jumps[-1:], (h, sides, 4 * max(rnd, rm) / h)]
+            jumps = [*jumps[-2:], (h, sides, 4 * max(rnd, rm) / h)]
+            if _wild(jumps):  # a pole or a feature narrower than the step: start afresh
+                column, best, err = [val], val, np.full(val.shape, np.inf)
+                step, total, calm = np.full(val.shape, h), np.full(val.shape, np.inf), False
+                rnd, flat = max(rnd, rm), flat and not np.any(val)
+                continue
         rnd, flat = max(rnd, rm), flat and not np.any(val)
         row, fac = [val], _CON**2
         for j in range(1, len(column) + 1):
             row.append((row[j - 1] * fac - column[j - 1]) / (fac - 1))
             fac *= _CON**2
             errt = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - column[j - 1]))
-            better = errt <= err
+            # the entry with the smallest bound, rounding included: where rounding
+            # dominates, two entries can agree by chance far better than their accuracy
+            bound = 10 * errt + 16 * rnd / h**order
+            better = bound <= total
             best = np.where(better, row[j], best)
             err = np.where(better, errt, err)
             step = np.where(better, h, step)
+            total = np.where(better, bound, total)
         # rounding has taken over: the estimates drift apart again, and f's rounding at
         # this step is no longer small beside the error (in the truncation regime a lucky
         # agreement of two coarse entries must not stop the descent)
@@ -217,12 +236,31 @@ def _tableau(quotient: Quotient, h0: float, order: int,
         calm = settled
     # no second level to compare with (f undefined or no longer changing at half the
     # step): the first difference alone, known only to within its own size
+    # restarted at the last level: every step tried still behaved like a pole's
+    wild = bool(np.all(np.isinf(err))) and _wild(jumps)
     err = np.where(np.isfinite(err), err, np.abs(best))
-    # Ridders' estimate is a heuristic that can be a few times optimistic: ten times it
-    total = 10 * err + 16 * rnd / step**order
+    # Ridders' estimate is a heuristic that can be a few times optimistic: ten times it,
+    # plus f's rounding at the step (the largest seen up to there, as the choice used)
+    total = np.where(np.isfinite(total), total, 10 * err + 16 * rnd / step**order)
+    if wild:  # nothing to trust
+        total = np.full(total.shape, np.inf)
     sides, kink_at = _kinks(quotient, jumps, floor)
     return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale, sides, kink_at,
                 resolution)
+
+
+def _wild(jumps: list[tuple[float, tuple[np.ndarray, np.ndarray], float]]) -> bool:
+    """Whether the jump between the one-sided slopes grew by half each time the step
+    halved, twice in a row, far above f's rounding: for a smooth f it is about h·f'' and
+    halves with h, at a kink it stays, but a pole or a feature narrower than the step (a
+    solve with a matrix one step from singular) makes it grow like 1/h, and the central
+    differences there are of f's far field, not its derivative.  (Once alone can be
+    chance: an f that rounds its arguments to float16 has erratic one-sided slopes.)"""
+    if len(jumps) < 3:
+        return False
+    size = [np.abs(fwd - bwd) for _, (fwd, bwd), _ in jumps[-3:]]
+    return bool(np.any((size[2] > 1.5 * size[1]) & (size[1] > 1.5 * size[0])
+                       & (size[2] > 100 * jumps[-1][2])))
 
 
 def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.ndarray], float]],
@@ -241,7 +279,7 @@ def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.nda
     if len(jumps) < 2:
         kink &= False  # one step alone cannot tell a kink from curvature
     else:
-        before = jumps[0][1]
+        before = jumps[-2][1]
         kink &= jump >= 0.75 * np.abs(before[0] - before[1])
     kink_at = None
     if kink.any():
@@ -254,7 +292,8 @@ def _kinks(quotient: Quotient, jumps: list[tuple[float, tuple[np.ndarray, np.nda
             kink &= False
         else:
             small = np.abs(sides[0] - sides[1])
-            kink &= (small >= 0.75 * jump) & (small > 400 * rnd / probe)
+            # a kink's jump stays as the step shrinks; a pole's grows like 1/h
+            kink &= (small >= 0.75 * jump) & (small <= 1.5 * jump) & (small > 400 * rnd / probe)
             kink_at = (probe, np.where(kink, small, 0.0)) if kink.any() else None
     return (fwd, bwd, kink), kink_at
 
@@ -401,6 +440,63 @@ def resolution(ref: Reference, theta: np.ndarray) -> Reference:
         return replace(ref, dtype=low if values_in_low else ref.dtype, reads=low,
                        quantum=max(ref.quantum, quantum))
     return ref
+
+
+_NOISE_POINTS = 7  # f at x + k·δ·w for k = −3…3 (f(x) is known): six calls of f
+_NOISE_STEP = 2.0 ** -42  # each entry moves by about this much of itself: many roundings
+_NOISE_SEED = 0x5EED  # the probe's direction is the same at every call (reproducible)
+
+
+def noise(ref: Reference, theta: np.ndarray, low: np.dtype | None = None) -> Reference:
+    """``ref`` with f's noise measured at the point: how far f's computed values stray
+    from a smooth function of x, which ε·|f| underestimates when f's computation is
+    ill-conditioned (the solve of a matrix with condition number 10⁶ rounds at about
+    10⁶·ε·|f|, and lucky agreements in Ridders' tableau at steps where that rounding
+    dominates looked like an accurate answer).
+
+    Moré and Wild's ECnoise (SIAM J. Sci. Comput. 33, 2011): f at 7 points x + k·w, w
+    moving every entry by a seeded random multiple (standard normal) of 2⁻⁴² of itself
+    (of x's mean size for an entry that is 0) — random, since a fixed pattern can keep
+    the structure that makes f ill-conditioned (two nearly equal rows moved alike); the
+    k-th differences of noise of standard deviation σ have mean square σ²·(2k)!/(k!)²,
+    while those of a smooth f vanish with δᵏ.  σ is the largest estimate from the 3rd to
+    the 5th differences (rounding that jumps at a few places rather than at every point
+    can leave one difference small by chance); per output of f, the largest.  Arguments
+    given in a lower precision ``low`` (float16, float32) may be rounded to it inside f,
+    which then does not change at all at 2⁻⁴²: a second probe moves them by about 8 of
+    its roundings, and the larger σ stands.  An f that raises or is not finite at these
+    points is left as it was."""
+    if theta.size == 0:
+        return ref
+    sigma = _noise(ref, theta, _NOISE_STEP)
+    if low is not None:
+        sigma = max(sigma, _noise(ref, theta, 2.0 ** -(np.finfo(low).nmant - 3)))
+    return replace(ref, noise=sigma) if np.isfinite(sigma) and sigma > 0 else ref
+
+
+def _noise(ref: Reference, theta: np.ndarray, step: float) -> float:
+    """ECnoise's σ for moves of each entry by about ``step`` of itself (0 when f raises
+    or is not finite there)."""
+    size = float(np.mean(np.abs(theta)))
+    scale = np.where(theta != 0, np.abs(theta), size if 0 < size < np.inf else 1.0)
+    w = step * scale * np.random.default_rng(_NOISE_SEED).standard_normal(theta.size)
+    half = _NOISE_POINTS // 2
+    try:
+        with np.errstate(all="ignore"):
+            values = np.array([ref.f0 if k == 0 else ref.at(theta + k * w)
+                               for k in range(-half, half + 1)]).reshape(_NOISE_POINTS, -1)
+    except _Raised:
+        return 0.0
+    if not np.all(np.isfinite(values)):
+        return 0.0
+    estimates = []
+    diffs = values
+    for k in range(1, _NOISE_POINTS - 1):
+        diffs = np.diff(diffs, axis=0)
+        if k >= 3:  # γ_k = (k!)²/(2k)!
+            gamma = float(np.prod(np.arange(1, k + 1)) ** 2 / np.prod(np.arange(1, 2 * k + 1)))
+            estimates.append(np.sqrt(gamma * np.mean(diffs ** 2, axis=0)))
+    return float(np.max(estimates))
 
 
 def _difference(run: _Run, scale: float, resolution: float) -> Difference:

@@ -42,6 +42,7 @@ from .differences import (
     Reference,
     basis,
     first,
+    noise,
     resolution,
     second,
 )
@@ -167,8 +168,9 @@ def _reference(p: Point, value: Callable[[np.ndarray, bool], np.ndarray], eps: A
     if not np.all(np.isfinite(ref.f0)):
         raise ArgumentError(f"{name_of(p.fn)} is not finite at the point itself "
                             f"({fmt(ref.f0)}): there is no derivative to compare")
-    # f may compute in float32 although its values are float64 (a float32 model)
-    return resolution(ref, p.theta)
+    # f may compute in float32 although its values are float64 (a float32 model), and
+    # its computation may round far above ε·|f| (an ill-conditioned solve)
+    return noise(resolution(ref, p.theta), p.theta, p.lowest())
 
 
 # -- the claim -------------------------------------------------------------------------------
