@@ -2,7 +2,9 @@
 
 One printer class per format, dispatching on ``_print_<ClassName>`` as SymPy's
 printers do.  :func:`to_input` writes the language that :mod:`symderiv.parse`
-reads, so a printed result can be pasted back as a claim.
+reads, so a printed result can be pasted back as a claim.  How an expression reads
+(a 1×1 trace as a norm or an inner product, a product split at its outer product) is
+decided in :mod:`.notation`; index forms have their own printer in :mod:`.steps`.
 """
 
 from __future__ import annotations
@@ -15,96 +17,13 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
-from ..forms import norm_operand, term_order
+from ..forms import term_order
+from .notation import _outer_split, _pull_inner_products, _scalar_form, _trace_norm
+from .steps import StepPrinter as StepPrinter  # the step printers subclass it from here
 
 __all__ = ["to_input", "to_latex", "to_unicode"]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _sum_operand(m: sp.MatrixExpr) -> sp.Basic | None:
-    """If m is 𝟙ᵀ v, vᵀ 𝟙 or 𝟙ᵀ M 𝟙 (a 1×1 sum of entries), return v or M."""
-    if not isinstance(m, sp.MatMul):
-        return None
-    coeff, mats = m.as_coeff_matrices()
-    if coeff != 1:
-        return None
-    mats = list(mats)
-    if len(mats) >= 2 and isinstance(mats[0], sp.OneMatrix) and mats[0].rows == 1:
-        inner = mats[1:]
-        if isinstance(inner[-1], sp.OneMatrix) and inner[-1].cols == 1 and len(inner) > 1:
-            inner = inner[:-1]
-        return inner[0] if len(inner) == 1 else sp.MatMul(*inner)
-    if len(mats) == 2 and isinstance(mats[1], sp.OneMatrix) and mats[1].cols == 1:
-        return mats[0].T.doit() if mats[0].rows == 1 else None
-    return None
-
-
-def _scaled_one(m: sp.Basic) -> sp.Expr | None:
-    """c when m is c·𝟙 with 𝟙 the 1×1 all-ones matrix (a scalar in disguise)."""
-    if isinstance(m, sp.OneMatrix) and m.shape == (1, 1):
-        return sp.Integer(1)
-    if isinstance(m, sp.MatMul):
-        coeff, mats = m.as_coeff_matrices()
-        if len(mats) == 1 and isinstance(mats[0], sp.OneMatrix) and mats[0].shape == (1, 1):
-            return coeff
-    return None
-
-
-def _scalar_form(e: sp.Trace) -> tuple[str, sp.Basic]:
-    """How a trace reads: of a 1×1 it is a constant, a sum 𝟙ᵀv, a squared norm vᵀv, or
-    an inner product; otherwise a real trace."""
-    if e.arg.shape != (1, 1):
-        return "trace", e.arg
-    for kind, find in (("constant", _scaled_one), ("sum", _sum_operand),
-                       ("norm", norm_operand)):
-        operand = find(e.arg)
-        if operand is not None:
-            return kind, operand
-    return "inner", e.arg
-
-
-def _trace_norm(e: sp.Basic) -> sp.Basic | None:
-    """v when e is tr(vᵀv) = ‖v‖²."""
-    if isinstance(e, sp.Trace) and e.arg.shape == (1, 1):
-        return norm_operand(e.arg)
-    return None
-
-
-def _pull_inner_products(mats: list[sp.Basic]) -> tuple[list[sp.Expr], list[sp.Basic]]:
-    """Split a product into its inner products (row … column, 1×1: scalars) and the rest.
-
-    ``a aᵀ x xᵀ x`` becomes the scalars aᵀx, xᵀx and the spine ``a``, so that what
-    remains has at most one column-then-row boundary (an outer product).
-    """
-    scalars: list[sp.Expr] = []
-    mats = list(mats)
-    changed = True
-    while changed:
-        changed = False
-        for i, m in enumerate(mats):
-            if m.shape[0] != 1:
-                continue
-            j = next((k for k in range(i, len(mats)) if mats[k].shape[1] == 1), None)
-            if j is None or (i == 0 and j == len(mats) - 1):
-                continue
-            scalars.append(sp.Trace(_chain(mats[i:j + 1])))
-            mats = mats[:i] + mats[j + 1:]
-            changed = True
-            break
-    return scalars, mats
-
-
-def _chain(mats: list[sp.Basic]) -> sp.Basic:
-    return mats[0] if len(mats) == 1 else sp.MatMul(*mats)
-
-
-def _outer_split(mats: list[sp.Basic]) -> int | None:
-    """Index i such that mats[:i] is a column and mats[i:] a row (an outer product)."""
-    for i in range(1, len(mats)):
-        if mats[i - 1].shape[1] == 1 and mats[i].shape[0] == 1 and mats[0].shape[0] != 1:
-            return i
-    return None
 
 
 def _strip_parens(text: str) -> str:
@@ -539,108 +458,3 @@ def to_latex(e: sp.Basic) -> str:
     """LaTeX math (no delimiters)."""
     return _LATEX.doprint(e)
 
-
-# -- index forms and worked solutions -------------------------------------------------------
-class StepPrinter:
-    """Index forms (Σ_i Σ_j a_ij x_i x_j) and the parts of worked solutions.
-
-    Dispatches on ``_print_<ClassName>`` along the MRO, as SymPy's printers do; SymPy
-    objects go to the format's expression printer.  Subclasses give the spelling:
-    :class:`symderiv.render.text.StepTextPrinter` and
-    :class:`symderiv.render.latex.StepLatexPrinter`.
-    """
-
-    minus = "-"
-
-    def __init__(self, names: dict[str, str] | None = None, function: sp.Basic = None) -> None:
-        self.names = names or {}
-        self.function = function
-
-    def doprint(self, obj: object) -> str:
-        for cls in type(obj).__mro__:
-            method = getattr(self, f"_print_{cls.__name__}", None)
-            if method is not None:
-                return method(obj)
-        return self.expr(obj)  # type: ignore[arg-type]
-
-    # hooks ---------------------------------------------------------------------------------
-    def expr(self, e: sp.Basic) -> str:
-        raise NotImplementedError
-
-    def entry(self, base: str, indices: list[str]) -> str:
-        raise NotImplementedError
-
-    def power(self, base: str, k: int) -> str:
-        raise NotImplementedError
-
-    def sum_sign(self, index: str, excluded: list[str]) -> str:
-        raise NotImplementedError
-
-    def delta(self, a: str, b: str) -> str:
-        raise NotImplementedError
-
-    def group(self, inner: str, k: int) -> str:
-        raise NotImplementedError
-
-    def index(self, name: str) -> str:
-        return name
-
-    # structure -----------------------------------------------------------------------------
-    def _print_IndexExpr(self, e: object) -> str:
-        terms = getattr(e, "terms", ())
-        if not terms:
-            return "0"
-        out = ""
-        for n, t in enumerate(terms):
-            negative, text = self._term(t)
-            if n == 0:
-                out = (self.minus if negative else "") + text
-            else:
-                out += f" {self.minus} " if negative else " + "
-                out += text
-        return out
-
-    def _term(self, t: object) -> tuple[bool, str]:
-        coeff = t.coeff  # type: ignore[attr-defined]
-        negative = bool(coeff.could_extract_minus_sign())
-        if negative:
-            coeff = -coeff
-        sums = "".join(self.sum_sign(self.index(b.index.name),  # type: ignore[attr-defined]
-                                     [self.index(x.name) for x in b.excluded])
-                       for b in t.sums)  # type: ignore[attr-defined]
-        factors = self._factors(list(t.factors))  # type: ignore[attr-defined]
-        c = "" if coeff == 1 else self.expr(coeff)
-        if c and factors and not coeff.is_Rational:
-            c = f"({c})" if isinstance(coeff, sp.Add) else c
-        body = " ".join(x for x in (sums + factors,) if x)
-        if c and (sums or factors):
-            return negative, f"{c} {body}"
-        return negative, (c or body or "1")
-
-    def _factors(self, factors: list[object]) -> str:
-        parts: list[str] = []
-        n = 0
-        while n < len(factors):
-            f = factors[n]
-            k = 1
-            while n + k < len(factors) and factors[n + k] == f:
-                k += 1
-            text = self.doprint(f)
-            parts.append(self.power(text, k) if k > 1 else text)
-            n += k
-        return " ".join(parts)
-
-    def _print_Entry(self, e: object) -> str:
-        base = e.base  # type: ignore[attr-defined]
-        return self.entry(self.names.get(base, base),
-                          [self.index(i.name) for i in e.indices])  # type: ignore[attr-defined]
-
-    def _print_Delta(self, d: object) -> str:
-        return self.delta(self.index(d.a.name), self.index(d.b.name))  # type: ignore
-
-    def _print_Group(self, g: object) -> str:
-        terms = g.expr.terms  # type: ignore[attr-defined]
-        if len(terms) == 1 and terms[0].coeff == 1 and not terms[0].sums \
-                and len(terms[0].factors) == 1:  # (x_i)² is x_i²
-            return self.power(self.doprint(terms[0].factors[0]), g.power)  # type: ignore
-        return self.group(self.doprint(g.expr), g.power)  # type: ignore[attr-defined]
