@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from ..errors import ArgumentError, InputTooLargeError, UndefinedOperation
-from ..parse.values import Arithmetic, Term, evaluate, parse_value
-from .exact import is_zero_number, power_too_large
+from ...errors import ArgumentError, InputTooLargeError, UndefinedOperation
+from ...parse.values import Arithmetic, Term, evaluate, parse_value
+from ..exact import is_zero_number, power_too_large
 
 __all__ = [
     "INF",
@@ -319,17 +319,17 @@ class Comparison:
     rows: tuple[Row, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        from ..render.json import comparison_to_dict
+        from ...render.json import comparison_to_dict
 
         return comparison_to_dict(self)
 
     def __str__(self) -> str:
-        from ..render.text import render_comparison
+        from ...render.text import render_comparison
 
         return render_comparison(self)
 
     def _repr_latex_(self) -> str:
-        from ..render.latex import render_comparison
+        from ...render.latex import render_comparison
 
         return render_comparison(self)
 
@@ -353,7 +353,7 @@ class _Reals(Arithmetic[sp.Basic]):
 
     def operation(self, op: str, args: Sequence[sp.Basic], term: Term) -> sp.Basic:
         if op == "/":
-            from .division import divide
+            from ..division import divide
 
             d = divide(args[0], args[1], domain="RR")
             if not d.defined:
