@@ -8,6 +8,7 @@ from symderiv.testing import (
     assert_hvp,
     assert_jvp,
     assert_vjp,
+    check_hessian_numeric,
     check_hvp_numeric,
     check_jvp_numeric,
     check_vjp_numeric,
@@ -104,3 +105,46 @@ def test_one_wrong_entry_of_a_large_vjp_is_found_within_the_budget_and_otherwise
     assert check_vjp_numeric(g, wrong_vjp, at=x, full=n, budget=0).outcome == "fails"
     report = check_vjp_numeric(g, wrong_vjp, at=x, budget=0)
     assert not report.exhaustive and "can pass unseen if its error is below" in report.unseen
+
+
+# -- the default atol of second derivatives ------------------------------------------------------
+@pytest.mark.parametrize("size", [1.0, 1e2, 1e3, 1e4])
+def test_the_default_atol_of_hessians_scales_with_the_hessian_not_with_x(size):
+    # review of symderiv.testing: f = xᵀAx at |x| ≈ 1e4 has a Hessian 2A with entries ≤ 8, but
+    # atol was 0.09 (f's change h·|∇f| over h² stood for the Hessian's size): 2A + 0.01·I and
+    # an hvp 2Av + 0.01·v passed; at |x| ≈ 1e3, 2Av + 1e-4·v passed
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(4, 4))
+    a = a + a.T
+    x = size * rng.normal(size=4)
+    f = lambda x: x @ a @ x  # noqa: E731
+    right = check_hessian_numeric(f, lambda x: 2 * a, at=x)
+    assert right.passed, right.text
+    atol = float(right.text.split("atol=")[1].split()[0])
+    assert atol < 1e-10
+    assert "256ε × " in right.text and "f's curvature over the first step" in right.text
+    assert check_hvp_numeric(f, lambda x, v: 2 * a @ v, at=x).passed
+    assert check_hessian_numeric(f, lambda x: 2 * a + 1e-4 * np.eye(4), at=x).outcome == "fails"
+    assert check_hvp_numeric(f, lambda x, v: 2 * a @ v + 1e-4 * v, at=x).outcome == "fails"
+
+
+@pytest.mark.parametrize("size", [1.0, 100.0])
+def test_a_hessian_off_on_a_zero_entry_fails(size):
+    # xᵀAx + Σ cos x with A[0, 1] = 0: an entry off by 1e-4 at |x| ≈ 1 (1e-3 at |x| ≈ 100)
+    # on that zero passed within atol 1.5e-4 (1.5e-3)
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=(6, 6))
+    a = a + a.T
+    a[0, 1] = a[1, 0] = 0
+    x = size * rng.normal(size=6)
+    hess = lambda x: 2 * a - np.diag(np.cos(x))  # noqa: E731
+
+    def off(x):
+        h = hess(x)
+        h[0, 1] += 1e-6
+        h[1, 0] += 1e-6
+        return h
+
+    f = lambda x: x @ a @ x + np.sum(np.cos(x))  # noqa: E731
+    assert check_hessian_numeric(f, hess, at=x).passed
+    assert check_hessian_numeric(f, off, at=x).outcome == "fails"

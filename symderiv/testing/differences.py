@@ -384,7 +384,11 @@ def _ridders(quotient: Quotient, h0: float, order: int,
         chosen = precise
     if chosen.kink_at is not None:
         chosen = _past_kink(quotient, chosen.kink_at, order, enough, where, floor) or chosen
-    return _difference(chosen, max(r.scale for r in runs), min(r.resolution for r in runs))
+    # the derivative's size nearby from the runs whose first step changes f by more than
+    # its rounding (at tiny steps, rounding/h² looked like a large Hessian)
+    scale = max((r.scale for r in runs if r.scale > r.resolution),
+                default=max(r.scale for r in runs))
+    return _difference(chosen, scale, min(r.resolution for r in runs))
 
 
 _LOWER = (np.dtype(np.float32), np.dtype(np.float16))  # the finer first
@@ -551,7 +555,10 @@ def second(ref: Reference, x: np.ndarray, u: np.ndarray, v: np.ndarray,
             vals = [ref.at(x + a * h * u + b * h * v)
                     for a, b in ((1, 1), (1, -1), (-1, 1), (-1, -1))]
             q = (vals[0] - vals[1] - vals[2] + vals[3]) / (4 * h * h)
-            change = float(np.max(np.abs(np.array(vals) - ref.f0), initial=0.0)) / (h * h)
+            # f's curvature along u ± v, (u ± v)ᵀH(u ± v): the Hessian's size nearby (f's
+            # change itself is h·|∇f|, which made the default atol grow with the gradient)
+            change = float(np.max(np.abs([vals[0] + vals[3] - 2 * ref.f0,
+                                          vals[1] + vals[2] - 2 * ref.f0]), initial=0.0)) / (h * h)
         return q, ref.rounding(vals), change, None
 
     h0 = ref.first_step or max(_start(x, u), _start(x, v))

@@ -101,7 +101,7 @@ class Check:
     fn: str  # the name of f
     claim: Claim
     rtol: float
-    atol: float | None  # None: the default, 256ε × the derivative's size nearby
+    atol: float | None  # None: the default, 256ε × the derivative's size (atol_of)
 
     def enough(self) -> Callable[[np.ndarray], np.ndarray]:
         """When an extrapolation may stop: far inside the tolerance."""
@@ -141,7 +141,9 @@ def atol_of(c: Check, families: list[Family]) -> tuple[float, str]:
     scale = max(max(float(np.max(np.abs(f.desired), initial=0.0)), f.scale) for f in families)
     info = np.finfo(c.claim.dtype)
     atol = 256 * float(info.eps) * scale + float(info.tiny) / float(info.eps)
-    return atol, f"atol={atol:.3g} (256ε × the derivative's size nearby)"
+    seen = "curvature" if c.against == "second differences" else "slope"
+    return atol, (f"atol={atol:.3g} (256ε × {scale:.3g}, the largest |desired| or f's {seen} "
+                  "over the first step)")
 
 
 def allowed(c: Check, fam: Family, atol: float) -> np.ndarray:
