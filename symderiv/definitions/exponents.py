@@ -332,14 +332,49 @@ def check_power_claim(claim: str, *, positive: Sequence[str] = ("a",),
     rhs = evaluate(rhs_term, ExactArithmetic(symbols, "claim", text))
     decls = tuple(Declaration(n, "scalar", (), frozenset({kinds[n]} - {"real"}))
                   for n in names)
+    difference, symbolic = _simplified(lhs, rhs)
+    proved = symbolic.outcome == "holds"
+    numeric = _point_search(lhs_term, rhs_term, kinds, text, seed=seed, points=points)
+    counterexample = numeric.counterexample
+    if counterexample is not None:
+        outcome = "fails"
+    elif proved and numeric.checks:
+        outcome = "holds"
+    else:
+        outcome = "undecided"
+    notes: tuple[str, ...] = ()
+    if outcome == "undecided":
+        notes = ("no counterexample was found, but SymPy could not simplify lhs − rhs to 0"
+                 if numeric.checks else "no point where both sides are real numbers was found",)
+    if proved and counterexample is not None:  # pragma: no cover - the engines disagree
+        notes = ("SymPy's simplification says the claim holds, but a point contradicts it",)
+    return Verdict(outcome, "equal", lhs_term.text, None, rhs_term.text,
+                   declarations=decls, function_expr=lhs, claim_expr=rhs,
+                   residual=None if proved else difference, evidence=(symbolic, numeric),
+                   counterexample=counterexample, agree=not (proved and counterexample),
+                   notes=notes, seed=seed)
+
+
+def _simplified(lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, Evidence]:
+    """lhs − rhs as SymPy simplifies it under the symbols' assumptions, and the evidence:
+    it holds when the difference is 0, and is undecided otherwise (it may still vanish)."""
     start = time.perf_counter()
     difference = sp.simplify(sp.powdenest(sp.powsimp(lhs - rhs)))
     proved = difference == 0
-    symbolic = Evidence("symbolic", "holds" if proved else "undecided",
-                        "SymPy simplification of lhs − rhs under the assumptions",
-                        detail="lhs − rhs simplifies to 0" if proved else
-                        f"lhs − rhs simplifies to {difference}, which may or may not vanish",
-                        seconds=time.perf_counter() - start)
+    return difference, Evidence(
+        "symbolic", "holds" if proved else "undecided",
+        "SymPy simplification of lhs − rhs under the assumptions",
+        detail="lhs − rhs simplifies to 0" if proved else
+        f"lhs − rhs simplifies to {difference}, which may or may not vanish",
+        seconds=time.perf_counter() - start)
+
+
+def _point_search(lhs_term: Term, rhs_term: Term, kinds: dict[str, str], text: str, *,
+                  seed: int, points: int) -> Evidence:
+    """Both sides evaluated exactly at points — the small values of each variable's kind
+    first, then ``points`` random ones — until they differ; points where a side is not
+    a real number are skipped."""
+    names = list(kinds)
     start = time.perf_counter()
     rng = random.Random(seed)
     nice = itertools.islice(itertools.product(*(_NICE[kinds[n]] for n in names)), MAX_NICE)
@@ -364,27 +399,10 @@ def check_power_claim(claim: str, *, positive: Sequence[str] = ("a",),
             break
     how = (f"small values first, then {points} random ones (seed {seed})"
            + (f"; {skipped} skipped where a side is undefined in ℝ" if skipped else ""))
-    numeric = Evidence("exact", "fails" if counterexample else "holds" if checked else
-                       "undecided", "both sides evaluated exactly at points and compared",
-                       checks=checked, detail=how, counterexample=counterexample,
-                       max_error=None, seconds=time.perf_counter() - start)
-    if counterexample is not None:
-        outcome = "fails"
-    elif proved and checked:
-        outcome = "holds"
-    else:
-        outcome = "undecided"
-    notes: tuple[str, ...] = ()
-    if outcome == "undecided":
-        notes = ("no counterexample was found, but SymPy could not simplify lhs − rhs to 0"
-                 if checked else "no point where both sides are real numbers was found",)
-    if proved and counterexample is not None:  # pragma: no cover - the engines disagree
-        notes = ("SymPy's simplification says the claim holds, but a point contradicts it",)
-    return Verdict(outcome, "equal", lhs_term.text, None, rhs_term.text,
-                   declarations=decls, function_expr=lhs, claim_expr=rhs,
-                   residual=None if proved else difference, evidence=(symbolic, numeric),
-                   counterexample=counterexample, agree=not (proved and counterexample),
-                   notes=notes, seed=seed)
+    return Evidence("exact", "fails" if counterexample else "holds" if checked else
+                    "undecided", "both sides evaluated exactly at points and compared",
+                    checks=checked, detail=how, counterexample=counterexample,
+                    max_error=None, seconds=time.perf_counter() - start)
 
 
 def _differ(left: sp.Basic, right: sp.Basic) -> bool:
