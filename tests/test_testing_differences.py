@@ -132,17 +132,28 @@ def relu_sum(x):
     return np.sum(np.maximum(x, 0.0))
 
 
-def test_at_a_kink_the_message_says_that_differences_average_the_one_sided_slopes():
+def test_at_a_kink_a_claim_is_judged_as_a_subgradient_with_a_note():
+    # review of symderiv.testing: Σ|x| with sign(0) = 0 passed silently while relu with
+    # relu'(0) = 0 failed; one rule for both: a value between the one-sided slopes passes,
+    # with a note naming the kink and the value claimed, and one outside them fails
     x = np.array([0.0, 1.0, -2.0])
+    abs_sum = lambda x: np.sum(np.abs(x))  # noqa: E731
+    for f, grad, which in ((abs_sum, np.sign, "0 (their average)"),
+                           (relu_sum, lambda x: (x > 0).astype(float), "0 (the backward slope)"),
+                           (relu_sum, lambda x: (x >= 0).astype(float), "1 (the forward slope)")):
+        report = check_gradient_numeric(f, grad, at=x)
+        assert report.passed, report.text
+        assert "has a kink at the point in entry [0]" in report.text
+        assert f"gives {which}, a subgradient, accepted" in report.text
     with pytest.raises(AssertionError) as info:
-        assert_gradient(relu_sum, lambda x: (x >= 0).astype(float), at=x)
-    text = str(info.value)
+        assert_gradient(relu_sum, lambda x: (x > 0) + 2.0 * (x == 0), at=x)
     assert ("note: relu_sum has a kink at the point in entry [0]: its one-sided slopes differ "
             "(1 forward, 0 backward), and central differences give their average, 0.5; f has "
-            "no derivative there, so any value claimed for it is a convention") in text
-    # |x| at 0: sign(0) = 0 is the average, and passes — with the same note in the report
-    report = check_gradient_numeric(lambda x: np.sum(np.abs(x)), np.sign, at=x)
-    assert report.passed and "has a kink at the point in entry [0]" in report.text
+            "no derivative there, so a claim there is judged as a subgradient, a value between "
+            "the one-sided slopes: <lambda> gives 2, outside them, so no subgradient"
+            ) in str(info.value)
+    assert check_gradient_numeric(abs_sum, lambda x: np.sign(x) - 1.5 * (x == 0),
+                                  at=x).outcome == "fails"
 
 
 @pytest.mark.parametrize(("f", "grad", "at"), [

@@ -152,9 +152,31 @@ def allowed(c: Check, fam: Family, atol: float) -> np.ndarray:
 
 
 def bad_values(c: Check, fam: Family, atol: float) -> np.ndarray:
+    """Values out of tolerance; at a kink, values outside the one-sided slopes."""
     with np.errstate(all="ignore"):
         diff = np.where(np.isfinite(fam.actual), np.abs(fam.actual - fam.desired), np.inf)
-    return ~(diff <= allowed(c, fam, atol))
+    bad = ~(diff <= allowed(c, fam, atol))
+    kink = _kinked(fam)
+    if kink is not None:
+        bad = np.where(kink, ~_between(c, fam, atol), bad)
+    return bad
+
+
+def _kinked(fam: Family) -> np.ndarray | None:
+    """Where f has a kink along the family's directions, if anywhere."""
+    return fam.sides[2] if fam.sides is not None and fam.sides[2].any() else None
+
+
+def _between(c: Check, fam: Family, atol: float) -> np.ndarray:
+    """Whether each value lies between the one-sided slopes, within tolerance: at a kink
+    f has no derivative, and a claim is judged as a subgradient (relu'(0) = 0 and
+    sign(0) = 0 alike; 2 for |x| at 0 is none)."""
+    assert fam.sides is not None
+    fwd, bwd, _ = fam.sides
+    slack = atol + c.rtol * np.maximum(np.abs(fwd), np.abs(bwd)) + fam.error
+    with np.errstate(all="ignore"):
+        return ((fam.actual >= np.minimum(fwd, bwd) - slack)
+                & (fam.actual <= np.maximum(fwd, bwd) + slack))
 
 
 def passes(c: Check, families: list[Family]) -> bool:
@@ -176,6 +198,9 @@ def _unresolved(c: Check, families: list[Family], atol: float, resolution: float
         with np.errstate(all="ignore"):
             diff = np.abs(fam.actual - fam.desired)
         seen = np.maximum(np.abs(fam.actual), np.abs(fam.desired)) > resolution
+        kink = _kinked(fam)
+        if kink is not None:  # judged against the one-sided slopes instead
+            seen &= ~kink
         loose = (diff > atol + c.rtol * np.abs(fam.desired)) & (fam.error > 0.1 * size) & seen
         count += int(loose.sum())
         worst = max(worst, float(np.max(fam.error[loose], initial=0.0)))
@@ -234,22 +259,37 @@ def compare(c: Check, families: list[Family], notes: list[str], resolution: floa
 
 
 def _kink_notes(c: Check, families: list[Family], atol: float) -> list[str]:
-    """At a kink (|x| or relu at 0) the differences average the one-sided slopes: say so
-    where it happened, first where a value failed."""
+    """At a kink (|x| or relu at 0) f has no derivative: the claim is judged as a
+    subgradient, a value between the one-sided slopes (the central differences give their
+    average).  Say so where it happened, first where a value failed, and which value was
+    claimed."""
     for fam in reversed(families):
-        if fam.sides is None or not fam.sides[2].any():
+        kink = _kinked(fam)
+        if kink is None:
             continue
-        fwd, bwd, kink = fam.sides
+        fwd, bwd, _ = fam.sides  # type: ignore[misc]
         bad = bad_values(c, fam, atol) & kink
         k = int(np.flatnonzero(bad if bad.any() else kink)[0])
         label = fam.labels[k]
         where = f"along {label}" if label.startswith("direction") else f"in entry {label}"
         more = int(kink.sum()) - 1
         also = f" (and {more} more of the {fam.noun})" if more else ""
-        return [f"{c.fn} has a kink at the point {where}{also}: its one-sided slopes differ "
+        head = (f"{c.fn} has a kink at the point {where}{also}: its one-sided slopes differ "
                 f"({fwd[k]:.6g} forward, {bwd[k]:.6g} backward), and central differences "
                 f"give their average, {(fwd[k] + bwd[k]) / 2:.6g}; f has no derivative there, "
-                "so any value claimed for it is a convention"]
+                "so a claim there is judged as a subgradient, a value between the one-sided "
+                "slopes")
+        claimed = float(fam.actual[k])
+        if bad[k]:
+            return [f"{head}: {c.claim.name} gives {claimed:.6g}, outside them, so no "
+                    "subgradient"]
+        slack = atol + c.rtol * max(abs(fwd[k]), abs(bwd[k])) + float(fam.error[k])
+        which = next((name for name, v in (("the forward slope", fwd[k]),
+                                           ("the backward slope", bwd[k]),
+                                           ("their average", (fwd[k] + bwd[k]) / 2))
+                      if abs(claimed - v) <= slack), "a value between them")
+        return [f"{head}: {c.claim.name} gives {claimed:.6g} ({which}), a subgradient, "
+                "accepted; which one to claim is a convention"]
     return []
 
 
