@@ -108,26 +108,7 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
         if not dims_text:
             raise DeclarationError("missing dimensions after ':'", source=text, col=dims_col)
         kind, dims = _parse_dims(dims_text, dims_col, text)
-        assumptions: set[str] = set()
-        found: list[tuple[str, int]] = []
-        for a_text, a_col in items[1:]:
-            key = " ".join(a_text.lower().split())
-            key = _ASSUMPTION_ALIASES.get(key, key)
-            if key not in ASSUMPTIONS:
-                known = ", ".join(sorted(ASSUMPTIONS))
-                raise DeclarationError(f"unknown assumption {a_text!r} (known: {known})",
-                                       source=text, col=a_col)
-            assumptions.add(key)
-            found.append((key, a_col))
-            if key == "positive definite":
-                assumptions.update({"symmetric", "invertible"})
-            if key == "orthogonal":
-                assumptions.add("invertible")
-        if "orthogonal" in assumptions and assumptions & {"symmetric", "diagonal"}:
-            other = sorted(assumptions & {"symmetric", "diagonal"})[0]
-            raise DeclarationError(f"'orthogonal' together with {other!r} is not supported "
-                                   "(random instances could not honour both)",
-                                   source=text, col=rest_col)
+        assumptions, found = _parse_assumptions(items[1:], text, rest_col)
         for name, ncol in names:
             _check_name(name, ncol, text)
             if name in seen:  # 'X: m x n; X: n' — which one was meant is not ours to guess
@@ -153,6 +134,34 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
         raise DeclarationError(f"{name!r} is used both as a dimension and as a declared symbol",
                                source=text, col=text.find(f"{name}:") + 1 or None)
     return space
+
+
+def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int
+                       ) -> tuple[set[str], list[tuple[str, int]]]:
+    """The assumptions of one declaration, with those they imply (positive definite:
+    symmetric and invertible; orthogonal: invertible), and each one as written with its
+    column, for the errors that name it."""
+    assumptions: set[str] = set()
+    found: list[tuple[str, int]] = []
+    for a_text, a_col in items:
+        key = " ".join(a_text.lower().split())
+        key = _ASSUMPTION_ALIASES.get(key, key)
+        if key not in ASSUMPTIONS:
+            known = ", ".join(sorted(ASSUMPTIONS))
+            raise DeclarationError(f"unknown assumption {a_text!r} (known: {known})",
+                                   source=source, col=a_col)
+        assumptions.add(key)
+        found.append((key, a_col))
+        if key == "positive definite":
+            assumptions.update({"symmetric", "invertible"})
+        if key == "orthogonal":
+            assumptions.add("invertible")
+    if "orthogonal" in assumptions and assumptions & {"symmetric", "diagonal"}:
+        other = sorted(assumptions & {"symmetric", "diagonal"})[0]
+        raise DeclarationError(f"'orthogonal' together with {other!r} is not supported "
+                               "(random instances could not honour both)",
+                               source=source, col=col)
+    return assumptions, found
 
 
 def _parse_dims(dims_text: str, col: int, source: str) -> tuple[str, tuple[str | int, ...]]:
