@@ -19,12 +19,15 @@ __all__ = ["FAR", "MAX_STEPS", "MAX_WORK", "DescentError", "DescentResult", "Gri
 
 Method = Literal["batch", "minibatch", "stochastic"]
 MAX_GRID_POINTS = 10**7
-#: gradient steps in one run: a step is a Python-level iteration of 15 µs (one point) to
-#: 35 µs (100 points) on a busy 2-core machine (3·10⁵ steps of 100 points: ~12 s)
-MAX_STEPS = 3 * 10**5
-#: array operations on data points in one run (data points read × Regression.cost):
-#: ~1 ns each (10¹⁰: 9 s for 400 epochs of w0 + w1·x at 10⁷ points on a 2-core machine)
-MAX_WORK = 10**10
+#: gradient steps in one run: a step is a Python-level iteration of ~15 µs (one point) to
+#: ~25 µs (100 points) of one core's time; 250,000 keeps the default stochastic run on the
+#: built-in data (200 points × 1,000 epochs) and its --method all
+MAX_STEPS = 250_000
+#: array operations on data points in one run (data points read × Regression.cost): ~1 ns
+#: of one core's time each; 3·10⁹ is 60 epochs of w0 + w1·x at 10⁷ points.  At 10⁷ points
+#: the data themselves, their checks and the closed form take another ~4 s of one core
+#: (see docs/descent.md for the measured maxima)
+MAX_WORK = 3 * 10**9
 #: the loss along a mini-batch or stochastic run is estimated on this many sampled points
 TRACE_SAMPLE = 10_000
 
@@ -35,17 +38,19 @@ class DescentError(SymderivError, ArithmeticError):
     exit_code = 1
 
 
-def closed_form(reg: Regression, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def closed_form(reg: Regression, x: np.ndarray, y: np.ndarray, *,
+                names: tuple[str, str] = ("x", "y")) -> np.ndarray:
     """The least-squares parameters for a model linear in them: ``numpy.linalg.lstsq`` on
     the standardized columns (see :func:`~symderiv.descent.scale.standardize`), mapped
     back — lstsq on the raw columns drops a column 10⁻³⁰⁰ times smaller than another as if
-    it were zero.  Data that do not determine the parameters raise :class:`ArgumentError`."""
+    it were zero.  Data that do not determine the parameters raise :class:`ArgumentError`,
+    naming the columns by ``names`` (the CSV's names of x and y)."""
     if not reg.linear:
         raise UnsupportedError(f"{reg.model_text} is not linear in its parameters: no closed "
                                "form")
     from .scale import standardize
 
-    s = standardize(reg, x, y)
+    s = standardize(reg, x, y, names=names)
     w, *_ = np.linalg.lstsq(s.design, s.target, rcond=None)
     return s.original(w)
 
@@ -113,16 +118,23 @@ def far_from(reg: Regression, x: np.ndarray, method: str, distance: float, *,
     kappa = condition(reg, x)
     text = (f"{method} descent stopped at relative distance {distance:.2g} from the closed "
             "form, which it has not reached")
-    if kappa > 1e4:
+    if kappa > 1e16:  # beyond float64's digits: no step size reaches the minimum along it
+        why = (": the loss is singular or ill-posed along some direction (the model's columns "
+               "are dependent to float64's precision on these data, so descent cannot move "
+               "along it)")
+    elif kappa > 1e4:
         why = (f": the loss is ill-conditioned (its Hessian's condition number is {kappa:.2g},"
                " so along the flattest direction each step goes about 1/κ of the way)")
+    if kappa > 1e4:
         return text + why + ("; the columns are nearly dependent even standardized: more "
                              "--epochs" if standardized else "; use --standardize")
     if method == "batch":
         return text + ": more --epochs (or a smaller --tol)"
+    larger = "a larger --batch" if method == "minibatch" else (
+        "--method minibatch (a batch per step averages the noise)")
     return text + (f": with a constant learning rate {method} descent keeps moving around the "
-                   "minimum (each step follows part of the data); more --epochs, a larger "
-                   "--batch, or --method batch")
+                   f"minimum (each step follows part of the data); more --epochs, {larger}, "
+                   "or --method batch")
 
 
 @dataclass(frozen=True)
@@ -214,25 +226,43 @@ def descent_work(n: int, cost: int, *, methods: Sequence[str] = ("batch",),
 def check_budget(n: int, cost: int, *, methods: Sequence[str] = ("batch",), epochs: int = 100,
                  batch: int = 100) -> None:
     """Refuse, before any work, runs beyond :data:`MAX_STEPS` gradient steps or
-    :data:`MAX_WORK` (each bounds a run to ~10 s on a 2-core machine), saying how many
-    epochs fit and what else to do."""
+    :data:`MAX_WORK` (together with the data's own cost, the largest runs take about 6 to
+    10 s of one core), saying how many epochs fit and what else would bring the run within
+    the bound — only what changes the bounded count: the steps of batch descent are its
+    epochs whatever the data, so for it fewer points or a larger batch are not offered."""
     steps, work = descent_work(n, cost, methods=methods, epochs=epochs, batch=batch)
     fit = min(MAX_STEPS // (steps // epochs), MAX_WORK // (work // epochs))
     what = (f"{' + '.join(methods)} descent" if len(methods) > 1 else f"{methods[0]} descent")
-    instead = (f"at most {fit:,} epoch{'s' if fit != 1 else ''} fit at this size (--epochs "
-               f"{fit})" if fit >= 1 else "not one epoch fits at this size")
+    instead = (f"at most {fit:,} epoch{'s fit' if fit != 1 else ' fits'} at this size (--epochs "
+               f"{fit})" if fit >= 1 else "not even one epoch fits at this size")
     plural = "s" if epochs != 1 else ""
+    others: list[str] = []
     if steps > MAX_STEPS:
-        raise ArgumentError(f"{what} of {epochs:,} epoch{plural} over {n:,} points takes "
-                            f"{steps:,} gradient steps; at most {MAX_STEPS:,} in one run: "
-                            f"{instead}, or fewer points, or a larger batch (--method "
-                            "minibatch --batch N)")
-    if work > MAX_WORK:
-        raise ArgumentError(f"{what} of {epochs:,} epoch{plural} over {n:,} points does "
-                            f"{work:.3g} array operations ({cost} per point read); at most "
-                            f"{MAX_WORK:.0e} in one run: {instead}, or fewer points"
-                            + (" (a mini-batch run needs fewer epochs)" if "batch" in methods
-                               else ""))
+        if any(m != "batch" for m in methods):  # one step per batch or point of the data
+            others.append("fewer data points")
+        if "minibatch" in methods and descent_work(n, cost, methods=methods, epochs=epochs,
+                                                   batch=n)[0] <= MAX_STEPS:
+            others.append("a larger --batch")
+        if list(methods) == ["stochastic"]:
+            others.append("--method minibatch --batch N (N points per step)")
+        elif "stochastic" in methods:
+            others.append("a single method (--method batch or minibatch: stochastic descent "
+                          "takes a step per point)")
+        bound = (f"takes {steps:,} gradient steps; at most {MAX_STEPS:,} in one run")
+    elif work > MAX_WORK:
+        others.append("fewer data points")
+        if list(methods) == ["batch"]:
+            others.append("--method minibatch (it gets near the minimum in fewer epochs)")
+        bound = (f"does {work:.3g} array operations ({cost} per point read); at most "
+                 f"{MAX_WORK:.0e} in one run")
+    else:
+        return
+    if fit >= 1:
+        advice = instead + ("; or " + ", or ".join(others) if others else "")
+    else:  # something else must change: others is never empty here (n ≥ 1 point fits)
+        advice = f"{instead}: use {', or '.join(others)}"
+    raise ArgumentError(f"{what} of {epochs:,} epoch{plural} over {n:,} points {bound}: "
+                        f"{advice}")
 
 
 def descend(reg: Regression, x: np.ndarray, y: np.ndarray, *, method: Method = "batch",
