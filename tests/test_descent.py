@@ -247,6 +247,18 @@ def test_load_csv_reads_named_columns(tmp_path):
     assert list(x) == [1.0, 2.0] and list(y) == [2.0, 4.0]
 
 
+def test_load_csv_reads_a_stream_and_refuses_an_empty_path():
+    # review of descent: `--data ""` fitted the built-in data; `--data -` reads stdin
+    import io
+
+    x, y = load_csv(io.StringIO("\ufeffsize,price\n1,2\n3,4\n"), x="size", y="price")
+    assert list(x) == [1.0, 3.0] and list(y) == [2.0, 4.0]
+    with pytest.raises(ArgumentError, match="^standard input row 3, column 'y': 'z' is not"):
+        load_csv(io.StringIO("x,y\n1,2\n3,z\n"))
+    with pytest.raises(ArgumentError, match="^the path is empty$"):
+        load_csv("")
+
+
 def test_latex_derivation_compiles(tmp_path):
     out = tmp_path / "steps.tex"
     r = _run("--latex", str(out))
