@@ -176,3 +176,61 @@ def test_complex_where_no_single_convention_exists_is_refused(call, words):
 def test_a_complex_claim_for_a_real_variable_fails_clearly():
     with pytest.raises(AssertionError, match="complex values, but x is real"):
         assert_gradient(lambda x: x @ x, lambda x: 2 * x + 0j, at=np.ones(2))
+
+
+# -- how at is read ------------------------------------------------------------------------------
+_P = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal(3),
+      "W2": rng.standard_normal(3), "b2": np.array(0.5)}
+_x = np.array([0.3, -0.7])
+
+
+def mlp(params):
+    return params["W2"] @ np.tanh(params["W1"] @ _x + params["b1"]) + params["b2"]
+
+
+def mlp_grad(params):
+    h = np.tanh(params["W1"] @ _x + params["b1"])
+    d = (1 - h ** 2) * params["W2"]
+    return {"W1": np.outer(d, _x), "b1": d, "W2": h, "b2": np.array(1.0)}
+
+
+def test_a_dict_f_takes_as_its_one_argument_is_that_argument():
+    # review of symderiv.testing: assert_gradient(mlp, mlp_grad, at=P), as a JAX or flax
+    # user writes it, failed with "wrt=0 is not one of the keyword arguments in at"; mlp
+    # cannot take W1, b1, W2, b2 as keyword arguments, so P can only be its one argument
+    assert_gradient(mlp, mlp_grad, at=_P)
+    report = check_gradient_numeric(mlp, lambda p: {k: 2 * v for k, v in mlp_grad(p).items()},
+                                    at=_P)
+    assert report.outcome == "fails" and "params['W1']" in report.title
+
+
+def test_a_dict_is_keyword_arguments_where_f_takes_them():
+    assert_gradient(layer, lambda W, b, x: np.outer(1 - np.tanh(W @ x + b) ** 2, x),
+                    at={"W": W, "b": B, "x": X}, wrt="W")
+    # a dict f takes neither way: the error says how at is read and what to pass
+    with pytest.raises(ArgumentError, match=r"g cannot take the arguments in at \(at gives "
+                       r"keyword arguments 'a'.*pass at=\(params,\)"):
+        def g(a, b):
+            return a @ b
+        assert_gradient(g, lambda a, b: b, at={"a": np.ones(2)})
+
+
+def test_keyword_arguments_f_takes_but_wrt_does_not_name_say_how_at_is_read():
+    def k(**parts):
+        return sum(np.sum(v) for v in parts.values())
+
+    with pytest.raises(ArgumentError, match=r"wrt=0 is not one of the keyword arguments in at "
+                       r"\('a', 'b'\); a dict is read as keyword arguments of f: for one "
+                       r"argument that is a dict of parameters, pass at=\(params,\)"):
+        assert_gradient(k, lambda **parts: np.ones(2), at={"a": np.ones(2), "b": np.ones(2)})
+
+
+@pytest.mark.parametrize("at", [[1.0, 2.0], (1.0, 2.0)])
+def test_a_list_or_tuple_is_positional_arguments_and_an_arity_mismatch_says_so(at):
+    # at=[1.0, 2.0] for f(x) ended in f's own "takes 1 positional argument but 2 were given"
+    kind = type(at).__name__
+    with pytest.raises(ArgumentError, match=(
+            rf"<lambda> cannot take the arguments in at \(at gives 2 positional arguments: "
+            rf".*\): a {kind} is read as f's positional arguments, one per item; for one "
+            r"vector pass np.array\(\[...\]\)")):
+        assert_gradient(lambda x: x @ x, lambda x: 2 * x, at=at)

@@ -351,9 +351,10 @@ def point(fn: Callable[..., Any], at: Any, wrt: Any, *, complex_ok: bool,
     if not callable(fn):
         raise ArgumentError(f"f must be a function, not {type(fn).__name__}")
     try:
-        params = list(inspect.signature(fn).parameters)
+        signature: inspect.Signature | None = inspect.signature(fn)
     except (TypeError, ValueError):
-        params = []
+        signature = None
+    params = list(signature.parameters) if signature is not None else []
     several = isinstance(wrt, tuple | list)
     wanted = list(wrt) if several else [wrt]
     if several and not wanted:
@@ -361,6 +362,11 @@ def point(fn: Callable[..., Any], at: Any, wrt: Any, *, complex_ok: bool,
     if isinstance(at, Mapping):
         args: tuple[Any, ...] = ()
         kwargs = dict(at)
+        # params = {"W1": …, "b1": …} for f(params), as JAX users write it: a dict f cannot
+        # take as keyword arguments but can as its one argument is that argument
+        if not isinstance(wrt, str) and not several and not _binds(signature, (), kwargs) \
+                and _binds(signature, (kwargs,), {}):
+            args, kwargs = (kwargs,), {}
     else:
         args = tuple(at) if isinstance(at, tuple | list) else (at,)
         kwargs = {}
@@ -372,6 +378,7 @@ def point(fn: Callable[..., Any], at: Any, wrt: Any, *, complex_ok: bool,
             raise ArgumentError(f"wrt names {label[0]} twice")
         keys.append(key)
         labels.append(label)
+    _arity(fn, signature, at, args, kwargs)
     slots, leaves, chunks, offset = [], [], [], 0
     # a claim for several variables may be a dict keyed by their names
     idents = tuple(k if isinstance(k, str) else name for k, (name, _) in zip(keys, labels,
@@ -403,6 +410,41 @@ def point(fn: Callable[..., Any], at: Any, wrt: Any, *, complex_ok: bool,
                  np.concatenate(chunks) if chunks else np.zeros(0))
 
 
+def _binds(signature: inspect.Signature | None, args: tuple[Any, ...],
+           kwargs: dict[str, Any]) -> bool:
+    """Whether f's signature (known) accepts these arguments."""
+    if signature is None:
+        return False
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
+
+
+def _arity(fn: Callable[..., Any], signature: inspect.Signature | None, at: Any,
+           args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A located error when f cannot take the arguments ``at`` stands for (at=[1.0, 2.0]
+    for f(x) ended in f's own 'takes 1 positional argument but 2 were given')."""
+    if signature is None or _binds(signature, args, kwargs):
+        return
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        given = (f"{len(args)} positional argument{'s' if len(args) != 1 else ''}" if args
+                 else f"keyword arguments {', '.join(map(repr, kwargs))}")
+        why = f"at gives {given}: {exc}"
+    if kwargs:
+        how = ("a dict is read as keyword arguments of f; for one argument that is a dict "
+               "(params), pass at=(params,)")
+    elif isinstance(at, tuple | list):
+        how = (f"a {type(at).__name__} is read as f's positional arguments, one per item; "
+               "for one vector pass np.array([...])")
+    else:
+        how = "a single value is read as f's only argument; pass a tuple for several"
+    raise ArgumentError(f"{name_of(fn)} cannot take the arguments in at ({why}): {how}")
+
+
 def _key(fn: Callable[..., Any], params: list[str], args: tuple[Any, ...],
          kwargs: dict[str, Any], wrt: Any, *, single: bool) -> tuple[int | str, tuple[str, str]]:
     """Where one variable is in the call, and its (name, where) for messages."""
@@ -410,8 +452,10 @@ def _key(fn: Callable[..., Any], params: list[str], args: tuple[Any, ...],
         if single and wrt == 0 and len(kwargs) == 1:
             wrt = next(iter(kwargs))
         if not isinstance(wrt, str) or wrt not in kwargs:
+            hint = ("; a dict is read as keyword arguments of f: for one argument that is a "
+                    "dict of parameters, pass at=(params,)") if not isinstance(wrt, str) else ""
             raise ArgumentError(f"wrt={wrt!r} is not one of the keyword arguments in at "
-                                f"({', '.join(map(repr, kwargs))})")
+                                f"({', '.join(map(repr, kwargs))}){hint}")
         return wrt, (repr(wrt), "")
     if isinstance(wrt, str):
         if wrt not in params[:len(args)]:
