@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from .errors import ParseError, SymderivError
-from .parse.expression import FUNCTIONS
-from .verdict import Verdict
+from ..errors import ParseError, SymderivError
+from ..parse.expression import FUNCTIONS
+from ..verdict import Verdict
 
 __all__ = ["main"]
 
@@ -86,10 +86,10 @@ def _produce(fn: Callable[[], Any], fmt: str, key: str) -> Any:
 def _run(fn: Callable[[], Verdict], fmt: str) -> None:
     verdict = _produce(fn, fmt, "verdict")
     if fmt == "json":
-        from .render.json import render_verdict as render
+        from ..render.json import render_verdict as render
         click.echo(render(verdict))
     elif fmt == "latex":
-        from .render.latex import render_verdict as render_tex
+        from ..render.latex import render_verdict as render_tex
         click.echo(render_tex(verdict))
     else:
         click.echo(str(verdict))
@@ -122,7 +122,7 @@ class _OutputPath(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
-        from ._output import check_output_path
+        from .._output import check_output_path
 
         option = param.opts[0] if param is not None and param.opts else "path"
         return check_output_path(value, option=option, directory=self.directory)
@@ -208,7 +208,7 @@ def _derivative_options(what: str, variable_help: str) -> Callable[..., Any]:
 def _check_derivative(task: str, function: str, wrt: str, claim: str | None, scale: float,
                       sizes: tuple[int, ...], let: tuple[str, ...], seed: int, json_out: bool,
                       latex_out: bool) -> None:
-    from .check import check_gradient, check_hessian
+    from ..check import check_gradient, check_hessian
 
     check = check_gradient if task == "gradient" else check_hessian
     fmt = _format(json_out, latex_out)
@@ -287,17 +287,17 @@ def _explain_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _explain(task: str, function: str, wrt: str, let: tuple[str, ...], seed: int,
              json_out: bool, latex_out: bool) -> None:
-    from .explain import explain_gradient, explain_hessian
+    from ..explain import explain_gradient, explain_hessian
 
     fmt = _format(json_out, latex_out)
     fn = explain_gradient if task == "gradient" else explain_hessian
     explanation = _produce(lambda: fn(function, wrt=wrt, let=_lets(let), seed=seed), fmt,
                            "explanation")
     if fmt == "json":
-        from .render.json import render_explanation as render_json
+        from ..render.json import render_explanation as render_json
         click.echo(render_json(explanation))
     elif fmt == "latex":
-        from .render.latex import render_explanation as render_tex
+        from ..render.latex import render_explanation as render_tex
         click.echo(render_tex(explanation))
     else:
         click.echo(str(explanation))
@@ -364,8 +364,8 @@ def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
     """
     import shutil
 
-    from ._output import write_output
-    from .derivation import verify_document
+    from .._output import write_output
+    from ..derivation import verify_document
 
     fmt = "json" if json_out else "text"
     if pdf_path and shutil.which("pdflatex") is None:  # said before the checking starts
@@ -378,14 +378,14 @@ def verify_cmd(file: str, let: tuple[str, ...], seed: int, json_out: bool,
     report = _produce(lambda: verify_document(source, let=_lets(let) or None, seed=seed), fmt,
                       "derivation")
     if fmt == "json":
-        from .render.json import render_derivation as render_json
+        from ..render.json import render_derivation as render_json
         click.echo(render_json(report))
     else:
         click.echo(str(report))
     if md_path:
         write_output(md_path, report.to_markdown(), option="--markdown")
     if latex_path or pdf_path:
-        from .render.latex import render_derivation as render_tex
+        from ..render.latex import render_derivation as render_tex
 
         tex = render_tex(report)
         if latex_path:
@@ -400,7 +400,7 @@ def _compile_pdf(tex: str, pdf_path: str) -> None:
     import tempfile
     from pathlib import Path
 
-    from ._output import write_output
+    from .._output import write_output
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "derivation.tex").write_text(tex, encoding="utf-8")
@@ -428,7 +428,7 @@ def equal_cmd(lhs: str, rhs: str, let: tuple[str, ...], seed: int, json_out: boo
       symderiv equal "(A @ B).T" "B.T @ A.T" --let "A: m x k; B: k x n"
       symderiv equal "norm(y - X @ w)**2" "(y - X @ w).T @ (y - X @ w)" --let "X: m x n; y: m; w: n"
     """
-    from .check import check_equal
+    from ..check import check_equal
 
     _run(lambda: check_equal(lhs, rhs, let=_lets(let), seed=seed), _format(json_out, latex_out))
 
@@ -502,7 +502,7 @@ def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out
       symderiv divide "t**2 - 1" "t - 1" --domain "QQ[t]"
       symderiv divide "Matrix([[1,2],[2,4]])" "Matrix([[1,2],[2,4]])" --domain matrices
     """
-    from .definitions.division import divide
+    from ..definitions.division import divide
 
     fmt = _format(json_out, latex_out)
     result = _produce(lambda: divide(a, b, domain=domain, side=side), fmt,  # type: ignore[arg-type]
@@ -530,7 +530,7 @@ def compare_cmd(expressions: tuple[str, ...], json_out: bool, latex_out: bool) -
       symderiv compare "0/0" "1/0" "inf - inf" "inf + 1"
       symderiv compare "0*inf" "inf/inf" "0**0" "0.1 + 0.2"
     """
-    from .definitions.extended import compare
+    from ..definitions.extended import compare
 
     fmt = _format(json_out, latex_out)
     _print_result(_produce(lambda: compare(*expressions), fmt, "comparison"), fmt)
@@ -579,11 +579,11 @@ def exponents_cmd(claim: str | None, positive: tuple[str, ...], natural: tuple[s
     """
     fmt = _format(json_out, latex_out)
     if claim is None:
-        from .definitions.exponents import natural_extension
+        from ..definitions.exponents import natural_extension
 
         _print_result(natural_extension(seed=seed), fmt)
         return
-    from .definitions.exponents import check_power_claim
+    from ..definitions.exponents import check_power_claim
 
     _run(lambda: check_power_claim(claim, positive=positive, natural=natural, seed=seed), fmt)
 
@@ -633,7 +633,7 @@ def limit_cmd(function: str, at: str, claim: str, side: str | None, witness: str
       symderiv limit "1/n" --var n --at oo --claim 0 --witness "1/eps"
       symderiv limit "1/x" --at 0 --side + --claim oo --play
     """
-    from .definitions.limits import check_limit, make_limit
+    from ..definitions.limits import check_limit, make_limit
 
     fmt = _format(json_out, latex_out)
     if play and fmt != "text":  # the game is a dialogue, not a document
@@ -662,7 +662,7 @@ def _read(stdin: Any) -> str | None:
 
 def _play(limit: Any, witness: str | None, role: str, all_reals: bool, seed: int) -> None:
     """The game on stdin/stdout: one round per line, until 'q' or the end of input."""
-    from .definitions.limits import LimitGame, _witness
+    from ..definitions.limits import LimitGame, _witness
 
     w = _witness(witness, limit)[0] if witness is not None else None
     game = LimitGame(limit, w, all_reals=all_reals, seed=seed)
@@ -811,7 +811,7 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     """
     import numpy as np
 
-    from .descent import (
+    from ..descent import (
         DescentError,
         auto_lr,
         builtin_data,
@@ -821,9 +821,9 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
         grid_search,
         load_csv,
     )
-    from .descent.run import check_budget, check_defined, descent_work, far_from
-    from .descent.scale import check_scale
-    from .descent.scale import standardize as to_standard
+    from ..descent.run import check_budget, check_defined, descent_work, far_from
+    from ..descent.scale import check_scale
+    from ..descent.scale import standardize as to_standard
 
     fmt = "json" if json_out else "text"
     if lr is not None and not (lr > 0 and np.isfinite(lr)):
@@ -933,16 +933,16 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     out.update(runs[0] if len(runs) == 1 else {"runs": runs})
     out["warnings"] = warnings
     out["notes"] = notes
-    from ._output import write_into, write_output
+    from .._output import write_into, write_output
 
     if plot_dir:
-        from .descent.plots import plot_all
+        from ..descent.plots import plot_all
 
         out["figures"] = [str(p) for p in write_into(
             plot_dir, lambda staging: plot_all(reg, x, y, results, staging, names=names,
                                                standardized=std), option="--plot")]
     if latex_path:
-        from .render.latex import render_regression
+        from ..render.latex import render_regression
 
         write_output(latex_path, render_regression(reg, standalone=True), option="--latex")
     if fmt == "json":
@@ -952,7 +952,7 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
             run["loss"] = run["loss"] if np.isfinite(run["loss"]) else None
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
-    from .render.text import render_regression as render_text
+    from ..render.text import render_regression as render_text
 
     click.echo(render_text(reg, out, steps=show_steps))
     if std is not None:
@@ -975,10 +975,10 @@ def demo_cmd(verbose: bool) -> None:
     partial derivatives) is checked; the command exits 0 when each one gets
     the verdict it should.
     """
-    from .definitions.division import Division
-    from .definitions.limits import LimitCheck
-    from .examples import SEED_EXAMPLES, check_example
-    from .render.printing import to_unicode
+    from ..definitions.division import Division
+    from ..definitions.limits import LimitCheck
+    from ..examples import SEED_EXAMPLES, check_example
+    from ..render.printing import to_unicode
 
     wrong = 0
     for ex in SEED_EXAMPLES:
@@ -1003,6 +1003,3 @@ def demo_cmd(verbose: bool) -> None:
                "expected verdict")
     sys.exit(0 if wrong == 0 else 1)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
