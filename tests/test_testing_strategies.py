@@ -312,3 +312,32 @@ def test_powers_of_inverses_print_as_latex_that_reads_back(tex):
     # inv(A) @ inv(A) is SymPy's A**(-2), which LaTeX now writes as (A^{-1})^{2} (review)
     space = symderiv.parse_declarations("A: n x n, invertible; x: n")
     assert symderiv.parse_latex(tex, space).kind == "matrix"
+
+
+# -- impossible requests are refused when the strategy is made -----------------------------------
+@pytest.mark.parametrize("make", [
+    lambda: matrices(shape=(3, 3), min_magnitude=20),
+    lambda: vectors(4, min_magnitude=10.5),
+    lambda: scalars(min_value=-1.0, max_value=2.0, min_magnitude=3),
+], ids=["matrices", "vectors", "scalars"])
+def test_a_min_magnitude_above_both_bounds_is_refused(make):
+    # review of symderiv.testing: with the default bounds ±10, min_magnitude=20 drew only
+    # all-zero matrices, silently (magnitudes below it are 0)
+    with pytest.raises(ArgumentError, match=r"min_magnitude \(.*\) is above every magnitude "
+                       r"between min_value \(.*\) and max_value \(.*\): every entry would be 0"):
+        make()
+
+
+def test_a_min_magnitude_one_side_allows_still_draws():
+    m = find(matrices(shape=(2, 2), min_value=-30.0, min_magnitude=20), lambda m: m.any())
+    assert np.all((m == 0) | (np.abs(m) >= 20))
+
+
+def test_a_side_beyond_the_cap_names_the_cap():
+    # review: vectors(10**9) said "each side must be an integer ≥ 0 … not 1000000000"
+    with pytest.raises(ArgumentError, match=r"= 1000000000 is beyond the cap of 1,000,000 "
+                       "entries per side"):
+        vectors(10**9)
+    with pytest.raises(ArgumentError, match=r"must be an integer ≥ 0, a strategy or None, "
+                       "not -1"):
+        vectors(-1)

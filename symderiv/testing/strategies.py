@@ -65,15 +65,21 @@ def _bounds(min_value: float, max_value: float) -> tuple[float, float]:
     return float(min_value), float(max_value)
 
 
+_MAX_SIDE = 10**6  # a side given as an int: at most this many entries
+
+
 def _side(value: Side, max_side: int, name: str) -> Side:
     """The side checked: an int, a strategy, or None (drawn by the array's own bytes)."""
     if isinstance(max_side, bool) or not isinstance(max_side, int) or not 1 <= max_side <= 1024:
         raise ArgumentError(f"max_side must be an integer from 1 to 1024, not {max_side!r}")
     if value is None or isinstance(value, st.SearchStrategy):
         return value
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**6:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ArgumentError(f"{name} must be an integer ≥ 0, a strategy or None, "
                             f"not {value!r}")
+    if value > _MAX_SIDE:
+        raise ArgumentError(f"{name} = {value} is beyond the cap of {_MAX_SIDE:,} entries per "
+                            "side: arrays drawn in a test must fit in memory and time")
     return value
 
 
@@ -178,6 +184,11 @@ class _Entries:
 
 
 def _entries(lo: float, hi: float, dt: np.dtype, tiny: float) -> _Entries:
+    if lo <= 0.0 <= hi and tiny > max(abs(lo), abs(hi)):
+        # magnitudes below min_magnitude become 0: every entry would be 0, silently
+        raise ArgumentError(f"min_magnitude ({tiny:g}) is above every magnitude between "
+                            f"min_value ({lo:g}) and max_value ({hi:g}): every entry would be "
+                            "0; lower it or widen the bounds")
     lo, hi = _representable(lo, hi, dt)
     zero = 0.0 if lo <= 0.0 <= hi else (lo if lo > 0 else hi)
     return _Entries(lo, hi, zero, max(tiny, float(np.finfo(dt).tiny)), dt)
