@@ -117,9 +117,9 @@ def test_parse_errors_are_one_line_for_scripts():
 
 
 def test_parse_errors_show_a_caret_on_a_terminal(monkeypatch):
-    import symderiv.cli as cli
+    from symderiv.cli import _shared
 
-    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(_shared, "_stderr_is_terminal", lambda: True)
     r = run("grad", "x + (y * ", "--wrt", "x")
     assert r.exit_code == 2
     lines = r.output.splitlines()

@@ -449,7 +449,7 @@ def test_a_long_run_shows_a_progress_bar_on_a_terminal_only(monkeypatch):
     args = ("--method", "stochastic", "--n", "20000", "--epochs", "1")
     r = _run(*args)
     assert r.exit_code == 0 and "stochastic descent" not in r.stderr
-    monkeypatch.setattr("symderiv.cli._stderr_is_terminal", lambda: True)
+    monkeypatch.setattr("symderiv.cli.descent._stderr_is_terminal", lambda: True)
     r = _run(*args)
     assert r.exit_code == 0, r.output
     assert "stochastic descent" in r.stderr and "/20000 [" in r.stderr  # tqdm's bar
