@@ -26,7 +26,6 @@ import sympy as sp
 
 from ..errors import ArgumentError, ParseError, StepError, UnsupportedError
 from ..parse.values import Term, evaluate, parse_equation, parse_value
-from ..render.terms import term_text
 from ..space import Declaration
 from ..verdict import Counterexample, Evidence, Sentence, Verdict
 from .exact import ExactArithmetic
@@ -195,6 +194,8 @@ def _draw(rng: random.Random, names: set[str]) -> dict[sp.Symbol, sp.Basic]:
 
 
 def _same(a: Term, b: Term) -> bool:
+    from ..render.terms import term_text  # asked lazily: render is the layer above
+
     return term_text(a) == term_text(b)
 
 
@@ -226,6 +227,8 @@ def _law_instance(rule: str, lhs: Term, rhs: Term) -> bool:
 
 def _check_step(lhs: Term, rhs: Term, rule: str, rng: random.Random, points: int) -> str:
     """Check the step's form against its rule, then its truth; say how."""
+    from ..render.terms import term_text  # asked lazily: render is the layer above
+
     where = f"{term_text(lhs)} = {term_text(rhs)}"
     supposed = rule.startswith("suppose ")
     rule = rule.removeprefix("suppose ")
