@@ -83,6 +83,16 @@ class Regression:
         return tuple(p.name for p in self.params)
 
     @property
+    def loss_formula(self) -> str:
+        """L(w) in words, with its factor c: ``½ Σ (y_i − f(x_i))²`` for the half."""
+        return LOSSES[self.loss]
+
+    @property
+    def point_loss(self) -> str:
+        """ℓ, the loss of one point in words (L = c · Σ ℓ): ``½ (y − f)²`` for the half."""
+        return POINT_LOSSES[self.loss]
+
+    @property
     def cost(self) -> int:
         """Array operations per data point for the loss and its gradient: those of f and of
         each ∂f/∂w_j, and one residual and one product per parameter — what the work

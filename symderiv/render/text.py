@@ -510,7 +510,6 @@ def render_limit(c: Any) -> str:
 # -- regression (talk B) ---------------------------------------------------------------------
 def render_regression(reg: Any, out: dict[str, Any], *, steps: bool = False) -> str:
     """The derived loss and gradient, the grid search, each descent run and the closed form."""
-    from ..descent.derive import LOSSES, POINT_LOSSES
 
     def params(values: dict[str, float]) -> str:
         return "  ".join(f"{k} = {v:.6g}" for k, v in values.items())
@@ -518,9 +517,9 @@ def render_regression(reg: Any, out: dict[str, Any], *, steps: bool = False) -> 
     mean = "(1/n) " if reg.loss == "mean" else ""
     lines = [f"model     f(x) = {to_unicode(reg.model)}   ({out['data']['n']} points: "
              f"{out['data']['source']})",
-             f"loss      L(w) = {LOSSES[reg.loss]}",
+             f"loss      L(w) = {reg.loss_formula}",
              f"gradient  by the chain rule, ∂L/∂w_j = {mean}Σ ∂ℓ/∂f · ∂f/∂w_j with "
-             f"ℓ = {POINT_LOSSES[reg.loss]}; each checked by symderiv's engines:"]
+             f"ℓ = {reg.point_loss}; each checked by symderiv's engines:"]
     for step, check in zip(reg.steps, reg.checks, strict=True):
         lines.append(f"  ∂L/∂{step.param} = {mean}Σ {to_unicode(step.partial)}   "
                      f"[{check.outcome}]")
