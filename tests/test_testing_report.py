@@ -151,3 +151,40 @@ def test_all_is_explicit_and_importable():
 def test_hessian_assertion_still_raises_with_its_title():
     with pytest.raises(AssertionError, match="Hessian of <lambda>"):
         assert_hessian(lambda x: x @ x, np.zeros((2, 2)), at=np.ones(2))
+
+
+# -- what a failure shows first ------------------------------------------------------------------
+def test_mismatching_values_are_listed_before_actual_and_desired():
+    # review of symderiv.testing: one wrong entry of 200 was shown only inside ACTUAL and
+    # DESIRED, both cut with '…' and looking identical
+    x = np.random.default_rng(0).normal(size=(10, 20))
+
+    def grad(x):
+        g = 2 * x.copy()
+        g[3, 7] += 1e-3
+        return g
+
+    text = check_gradient_numeric(lambda x: np.sum(x ** 2), grad, at=x, full=200).text
+    head = text.split("  ACTUAL")[0]
+    assert "  mismatching entries (where: actual, desired):\n    [3, 7]: " in head
+    assert f"{2 * x[3, 7] + 1e-3:.10g}, " in head
+
+
+def test_a_function_reading_one_triangle_of_a_matrix_gets_a_note():
+    # review: logdet through np.linalg.cholesky reads the lower triangle of S only; the
+    # symmetric-convention gradient inv(S) fails rightly, now with the reason
+    s = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]])
+
+    def logdet(s):
+        return 2 * np.sum(np.log(np.diag(np.linalg.cholesky(s))))
+
+    report = check_gradient_numeric(logdet, lambda s: np.linalg.inv(s), at=s)
+    assert report.outcome == "fails"
+    assert ("note: logdet reads only the lower triangle of s: its differences are 0 above the "
+            "diagonal, where <lambda> is not") in report.text
+    # the triangular gradient passes, and a full-matrix f gets no such note
+    inv = np.linalg.inv(s)
+    assert check_gradient_numeric(logdet, lambda s: 2 * np.tril(inv) - np.diag(np.diag(inv)),
+                                  at=s).passed
+    wrong = check_gradient_numeric(lambda s: np.linalg.slogdet(s)[1], lambda s: 2 * inv, at=s)
+    assert wrong.outcome == "fails" and "triangle" not in wrong.text

@@ -395,12 +395,44 @@ def check_gradient_numeric(f: Callable[..., Any], grad: Callable[..., Any] | Any
             tol = _tolerances(c, fams[0], fams)
             unseen = run.unseen("entries", n, n, budget, estimate,
                                 unseen_single_entry(tol[:, None], vs))
+        if each is not None and m == n and not passes(c, fams):
+            run.notes.extend(_triangle_notes(p, name_of(f), claim.name, g[0], each[0][:, 0],
+                                             each[1][:, 0], _tolerances(c, fams[-1], fams)))
         if p.complex and not passes(c, fams) and passes(c, families(g[0] * _flip(p))):
             run.notes.append(f"{claim.name} matches the complex conjugate, ∂f/∂Re z − "
                              "i·∂f/∂Im z (the convention of jax.grad): conjugate it")
         return run.report(fams, exhaustive, unseen)
 
     return _guarded(title, "central differences", run, body)
+
+
+def _triangle_notes(p: Point, fn: str, claim: str, g: np.ndarray, desired: np.ndarray,
+                    error: np.ndarray, tol: np.ndarray) -> list[str]:
+    """A square matrix variable that f reads only one triangle of (np.linalg.cholesky
+    reads the lower one): its differences are 0 on the other strict triangle, so the
+    gradient is triangular, and a gradient in the symmetric convention fails there —
+    rightly, but puzzlingly without this note."""
+    notes = []
+    for leaf in p.leaves:
+        if leaf.complex or len(leaf.shape) != 2 or leaf.shape[0] != leaf.shape[1] \
+                or leaf.shape[0] < 2:
+            continue
+        k = leaf.shape[0]
+        part = slice(leaf.offset, leaf.offset + leaf.size)
+        d, e, a, t = (v[part].reshape(k, k) for v in (desired, error, g, tol))
+        for unread, read, words in ((np.triu_indices(k, 1), np.tril_indices(k, -1), "lower"),
+                                    (np.tril_indices(k, -1), np.triu_indices(k, 1), "upper")):
+            zero = np.all(np.abs(d[unread]) <= e[unread])
+            if zero and np.any(np.abs(d[read]) > e[read]) and np.any(
+                    np.abs(a[unread]) > t[unread]):
+                other = "above" if words == "lower" else "below"
+                notes.append(
+                    f"{fn} reads only the {words} triangle of {leaf.name}: its differences "
+                    f"are 0 {other} the diagonal, where {claim} is not, so the gradient over "
+                    f"all {k * k} entries is {words} triangular; a gradient for a symmetric "
+                    f"matrix (the symmetric convention) differs from it — symmetrise the "
+                    f"argument in f ((S + Sᵀ)/2) to check that convention")
+    return notes
 
 
 def _first_column(sides: tuple[np.ndarray, ...] | None

@@ -240,6 +240,7 @@ def compare(c: Check, families: list[Family], notes: list[str], resolution: floa
                  f"the error of the differences, up to {worst:.3g}, which is above a tenth "
                  f"of the derivative's size ({size:.3g}): {c.fn}'s values are too coarse or "
                  "too noisy here to tell a right value from a wrong one", *notes]
+    actual = show(fam.actual)
     lines = [
         f"  checked:   {'; '.join(f'{f.noun} {f.how}' for f in families)}",
         "  tolerance: |actual − desired| ≤ atol + rtol·|desired| + error of the differences,",
@@ -247,8 +248,10 @@ def compare(c: Check, families: list[Family], notes: list[str], resolution: floa
         f"  mismatch:  {', '.join(rows)}",
         f"  largest absolute difference: {diff[i]:.6g} at {fam.labels[i]}",
         f"  largest relative difference: {rel[j]:.6g} at {fam.labels[j]}",
+        # in an elided array one wrong entry of 200 is easily not among those shown
+        *(_mismatching(fam, bad) if "..." in actual else []),
         f"  ACTUAL  ({fam.noun} of {c.claim.name}):",
-        "    " + show(fam.actual).replace("\n", "\n    "),
+        "    " + actual.replace("\n", "\n    "),
         f"  DESIRED ({c.reference}):",
         "    " + show(fam.desired).replace("\n", "\n    "),
         *(f"  note: {n}" for n in ([c.claim.note] if c.claim.note else [])
@@ -256,6 +259,23 @@ def compare(c: Check, families: list[Family], notes: list[str], resolution: floa
     ]
     outcome = "fails" if failing is not None else "undecided" if loose else "holds"
     return outcome, f"{c.title} {verb} {c.against}", lines
+
+
+_LISTED = 10  # mismatching values listed one by one, before ACTUAL and DESIRED
+
+
+def _mismatching(fam: Family, bad: np.ndarray) -> list[str]:
+    """The values out of tolerance, where and what (listed before ACTUAL and DESIRED)."""
+    where = np.flatnonzero(bad)
+    if not where.size:
+        return []
+    width = max(len(fam.labels[k]) for k in where[:_LISTED])
+    lines = [f"  mismatching {fam.noun} (where: actual, desired):"]
+    lines += [f"    {fam.labels[k]:<{width}}: {fam.actual[k]:.10g}, {fam.desired[k]:.10g}"
+              for k in where[:_LISTED]]
+    if where.size > _LISTED:
+        lines.append(f"    … and {where.size - _LISTED} more")
+    return lines
 
 
 def _kink_notes(c: Check, families: list[Family], atol: float) -> list[str]:
