@@ -18,6 +18,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import EvaluationError
+from .rational import exact_det, exact_inv
 
 __all__ = [
     "ASSUMPTIONS",
@@ -263,8 +264,6 @@ def _eye(n: int, exact: bool) -> np.ndarray:
 
 def _det(m: np.ndarray, exact: bool) -> object:
     if exact:
-        from .calculus.evaluate import exact_det
-
         return exact_det(m)
     return float(np.linalg.det(m))
 
@@ -277,8 +276,6 @@ def _random_orthogonal(n: int, rng: np.random.Generator, *, exact: bool) -> np.n
     k = np.triu(ints, 1)
     k = k - k.T
     if exact:
-        from .calculus.evaluate import exact_inv
-
         kk = np.vectorize(Fraction, otypes=[object])(k) if n else k.astype(object)
         eye = _eye(n, True)
         return (signs[:, None] * ((eye - kk) @ exact_inv(eye + kk))).astype(object)
