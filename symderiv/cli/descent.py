@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from ._shared import _OutputPath, _produce, _stderr_is_terminal
+
+if TYPE_CHECKING:  # numpy and the descent package load when the command runs
+    import numpy as np
+
+    from ..descent import DescentError, DescentResult, Regression
+    from ..descent.scale import LinearFeatures, Standardized
 
 
 def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int]]:
@@ -36,8 +45,8 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
 
 @click.command("descent")
 @click.option("--data", "data_path", default=None, metavar="FILE.csv",
-              help="Data with a header row (default: the built-in data, 200 seeded points "
-                   "near y = 1 + 2x); at most 1,000,000 rows.")
+              help="Data with a header row, or - for stdin (default: the built-in data, 200 "
+                   "seeded points near y = 1 + 2x); at most 1,000,000 rows.")
 @click.option("--n", "n_points", type=click.IntRange(2, 10**7), default=200, show_default=True,
               help="Size of the built-in data (without --data), up to 10,000,000; a run's "
                    "work is bounded (see below).")
@@ -75,10 +84,7 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
 @click.option("--plot", "plot_dir", type=_OutputPath(directory=True), default=None,
               metavar="DIR",
               help="Also draw data.png, parameters.png and loss.png into DIR (matplotlib).")
-def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, model: str, loss: str,
-                method: str, batch: int, lr: float | None, epochs: int, tol: float,
-                standardize: bool, grid: str | None, show_steps: bool, seed: int,
-                json_out: bool, latex_path: str | None, plot_dir: str | None) -> None:
+def descent_cmd(**options: Any) -> None:
     """Talk B's regression lecture: derive the gradient, then run gradient descent.
 
     The loss L(w) = Σ (y_i − f_w(x_i))² is differentiated by the chain rule,
@@ -89,11 +95,12 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
     from it (then --standardize usually helps).
 
     \b
-    Bounds (each about 10 s on a 2-core machine; beyond them symderiv refuses
-    before starting and says how many epochs fit):
-      data points read × operations per point ≤ 10^10 (--method all: the three
-      runs together; 10^7 points of w0 + w1*x: 200 epochs), at most 300,000
-      gradient steps, a grid of at most 10^7 points and 10^10 operations.
+    Bounds (the largest runs take about 6 to 10 s of one core, longer on a busy
+    machine; beyond them symderiv refuses before starting and says how many
+    epochs fit):
+      data points read × operations per point ≤ 3·10^9 (--method all: the three
+      runs together; 10^7 points of w0 + w1*x: 60 epochs), at most 250,000
+      gradient steps, a grid of at most 10^7 points and 3·10^9 operations.
     Data whose squares overflow or underflow float64 (values beyond ~10^150 or
     below ~10^-146) are refused, naming the column; --standardize fits them.
     On a terminal, long runs show a progress bar on stderr.
@@ -109,39 +116,111 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
       symderiv descent --model "w0 + w1*x + w2*x**2" --loss mean --steps
       symderiv descent --method all --epochs 30 --plot figures/
     """
+    lecture = _prepare(_DescentOptions(**options))
+    out = _summary(lecture)
+    from ..descent.scale import check_resolution
+
+    runs, results, notes = [], [], []
+    # a column float64 barely resolves at its offset: the fit is exact for the numbers as
+    # read, but numbers written with more digits were rounded (said first)
+    warnings = list(check_resolution(lecture.reg, lecture.x, lecture.y, names=lecture.names))
+    for m in lecture.options.methods:
+        run, result, warning, note = _descend(lecture, m)
+        runs.append(run)
+        results.append(result)
+        warnings += [warning] if warning else []
+        notes += [note] if note else []
+    out["closed_form"] = (dict(zip(lecture.reg.names, map(float, lecture.exact), strict=True))
+                          if lecture.exact is not None else None)
+    out.update(runs[0] if len(runs) == 1 else {"runs": runs})
+    out["warnings"] = warnings
+    out["notes"] = notes
+    _write_files(lecture, out, results)
+    _print(lecture, out, runs)
+
+
+@dataclass(frozen=True, slots=True)
+class _DescentOptions:
+    """The command line of ``descent``, as click read it."""
+
+    data_path: str | None
+    n_points: int
+    x_col: str
+    y_col: str
+    model: str
+    loss: str
+    method: str
+    batch: int
+    lr: float | None
+    epochs: int
+    tol: float
+    standardize: bool
+    grid: str | None
+    show_steps: bool
+    seed: int
+    json_out: bool
+    latex_path: str | None
+    plot_dir: str | None
+
+    @property
+    def fmt(self) -> str:
+        return "json" if self.json_out else "text"
+
+    @property
+    def methods(self) -> list[str]:
+        return ["batch", "minibatch", "stochastic"] if self.method == "all" else [self.method]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lecture:
+    """What every run descends on, read, derived and checked before any descent starts."""
+
+    options: _DescentOptions
+    x: np.ndarray  # the data as read
+    y: np.ndarray
+    names: tuple[str, str]  # the columns' names, for the scale errors and the plots
+    source: str
+    reg: Regression
+    box: list[tuple[float, float, int]] | None  # the grid, with --grid
+    std: Standardized | None  # with --standardize
+    problem: Regression | LinearFeatures  # what descent runs on: std's problem and
+    xs: np.ndarray  # columns, or reg, x and y
+    ys: np.ndarray
+    exact: np.ndarray | None  # the closed form, for a model linear in its parameters
+
+
+def _prepare(o: _DescentOptions) -> _Lecture:
+    """Read the data, derive the gradient and refuse what would fail or run too long."""
     import numpy as np
 
-    from ..descent import (
-        DescentError,
-        auto_lr,
-        builtin_data,
-        closed_form,
-        derive_regression,
-        descend,
-        grid_search,
-        load_csv,
-    )
-    from ..descent.run import check_budget, check_defined, descent_work, far_from
+    from ..descent import builtin_data, closed_form, derive_regression, load_csv
+    from ..descent.run import check_budget, check_defined
     from ..descent.scale import check_scale
     from ..descent.scale import standardize as to_standard
+    from ..errors import ArgumentError
 
-    fmt = "json" if json_out else "text"
-    if lr is not None and not (lr > 0 and np.isfinite(lr)):
+    if o.lr is not None and not (o.lr > 0 and np.isfinite(o.lr)):
         raise click.BadParameter("the learning rate must be a positive number", param_hint="--lr")
-    methods = ["batch", "minibatch", "stochastic"] if method == "all" else [method]
-    x, y = (load_csv(data_path, x=x_col, y=y_col) if data_path else
-            builtin_data(n_points, seed=seed))
-    source = data_path or f"built-in ({n_points} seeded points near y = 1 + 2x)"
-    names = (x_col, y_col)
+    if o.data_path == "":  # not the built-in data: a file was meant and none given
+        raise ArgumentError("cannot read --data '': the path is empty")
+    if o.data_path is None:
+        x, y = builtin_data(o.n_points, seed=o.seed)
+        source = f"built-in ({o.n_points} seeded points near y = 1 + 2x)"
+    else:  # - is the CSV on stdin, as verify - reads a document there
+        stream = o.data_path == "-"
+        x, y = load_csv(click.open_file("-", encoding="utf-8") if stream else o.data_path,
+                        x=o.x_col, y=o.y_col)
+        source = "standard input" if o.data_path == "-" else o.data_path
+    names = (o.x_col, o.y_col)
     # the model's input is always called x; --x only chooses the column
-    reg = _produce(lambda: derive_regression(model, loss=loss), fmt, "verdict")
-    box = _grid_box(grid, reg.names) if grid else None
+    reg = _produce(lambda: derive_regression(o.model, loss=o.loss), o.fmt, "verdict")
+    box = _grid_box(o.grid, reg.names) if o.grid else None
     # refused before any work on the data (standardized columns cost 2 per parameter + 2)
-    check_budget(len(x), 2 * len(reg.params) + 2 if standardize else reg.cost,
-                 methods=methods, epochs=epochs, batch=batch)
+    check_budget(len(x), 2 * len(reg.params) + 2 if o.standardize else reg.cost,
+                 methods=o.methods, epochs=o.epochs, batch=o.batch)
     check_defined(reg, x)
     std = None
-    if standardize:
+    if o.standardize:
         if not reg.linear:
             raise click.BadParameter(f"{reg.model_text} is not linear in its parameters: "
                                      "weights fitted on standardized data do not carry back "
@@ -150,102 +229,148 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
         std = to_standard(reg, x, y, names=names)
         problem, xs, ys = std.problem, std.design, std.target
     else:
-        check_scale(reg, x, y, names=names, source=repr(data_path) if data_path else
-                    "the built-in data")
+        check_scale(reg, x, y, names=names, source="the built-in data" if o.data_path is None
+                    else "standard input" if o.data_path == "-" else repr(o.data_path))
         problem, xs, ys = reg, x, y
     exact = None
     if reg.linear:  # data that do not determine the weights are refused here (exit 2)
         exact = (std.original(np.linalg.lstsq(std.design, std.target, rcond=None)[0])
-                 if std is not None else closed_form(reg, x, y))
-    out: dict[str, Any] = {"model": reg.model_text, "loss": loss, "data": {"source": source,
-                                                                          "n": len(x)},
+                 if std is not None else closed_form(reg, x, y, names=names))
+    return _Lecture(o, x, y, names, source, reg, box, std, problem, xs, ys, exact)
+
+
+def _summary(lecture: _Lecture) -> dict[str, Any]:
+    """The result before any descent: the model, the checked gradient, the grid search."""
+    from ..descent import grid_search
+
+    reg, x, y, box = lecture.reg, lecture.x, lecture.y, lecture.box
+    # "loss" becomes the final loss when a run's fields join (kept so); "loss_kind" stays
+    out: dict[str, Any] = {"model": reg.model_text, "loss": lecture.options.loss,
+                           "loss_kind": lecture.options.loss,
+                           "data": {"source": lecture.source, "n": len(x)},
                            "gradient": [{"parameter": s.param, "partial": str(s.partial),
                                          "check": v.outcome}
                                         for s, v in zip(reg.steps, reg.checks, strict=True)],
-                           "standardized": std is not None}
+                           "standardized": lecture.std is not None}
     if box is not None:
         g = grid_search(reg, x, y, box)
         out["grid"] = {"best": dict(zip(reg.names, map(float, g.best), strict=True)),
                        "loss": g.loss, "cost": g.cost}
-    runs, results, warnings, notes = [], [], [], []
-    for m in methods:
-        rate = lr if lr is not None else auto_lr(problem, xs, m, batch)
-        total, work = descent_work(len(x), problem.cost, methods=(m,), epochs=epochs,
-                                   batch=batch)
-        from tqdm import tqdm
+    return out
 
-        # a bar only where someone watches, and only for a run long enough to need one
-        bar = tqdm(total=total, desc=f"{m} descent", unit="step", file=sys.stderr,
-                   leave=False, dynamic_ncols=True,
-                   disable=not (_stderr_is_terminal() and (total >= 20_000 or work >= 2e8)))
 
-        def progress(steps: int, value: float, bar: Any = bar) -> None:
-            bar.set_postfix_str(f"loss {value:.4g}", refresh=False)
-            bar.update(steps - bar.n)
+def _descend(lecture: _Lecture, m: str
+             ) -> tuple[dict[str, Any], DescentResult, str | None, str | None]:
+    """One descent by method ``m``: its entry of the result, the DescentResult (for the
+    plots), and a warning and a note, if any. A run that diverges ends the command."""
+    import numpy as np
 
+    from ..descent import DescentError, auto_lr, descend
+    from ..descent.run import far_from
+
+    o, reg, std, problem, xs = (lecture.options, lecture.reg, lecture.std, lecture.problem,
+                                lecture.xs)
+    rate = o.lr if o.lr is not None else auto_lr(problem, xs, m, o.batch)
+    with _progress_bar(lecture, m) as progress:
         try:
-            d = descend(problem, xs, ys, method=m, lr=rate, epochs=epochs, batch=batch,
-                        tol=tol, seed=seed, progress=progress)
+            d = descend(problem, xs, lecture.ys, method=m, lr=rate, epochs=o.epochs,
+                        batch=o.batch, tol=o.tol, seed=o.seed, progress=progress)
         except DescentError as exc:  # a result, not bad input: said on stdout, exit 1
-            hint = ""
-            if reg.linear and lr is not None:
-                hint = (f" (without --lr symderiv would use η = "
-                        f"{auto_lr(problem, xs, m, batch):.3g}"
-                        + ("; with --loss mean the step no longer grows with the number of "
-                           "points" if loss != "mean" else "") + ")")
-            if fmt == "json":
-                import json
+            _diverged(lecture, m, exc)
+    params, value, warning, note = d.params, d.loss, None, None
+    if std is not None:
+        params = std.original(d.params)
+        with np.errstate(all="ignore"):  # beyond float64 there: said in a note
+            value = reg.loss_value(params, lecture.x, lecture.y)
+        exponent = std.loss_log10(d.loss)
+        if d.loss > 0 and not (value >= 2.3e-308 and np.isfinite(value)):
+            note = (f"{m}: the loss on the original scale, about 10^{exponent:.1f}, "
+                    f"is beyond float64 (standardized loss {d.loss:.6g})")
+    run: dict[str, Any] = {"method": m, "lr": rate, "lr_auto": o.lr is None,
+                           "parameters": dict(zip(reg.names, map(float, params), strict=True)),
+                           "loss": value, "epochs": d.epochs, "steps": d.steps,
+                           "stopped": d.stopped}
+    if std is not None:
+        run["loss_standardized"] = d.loss
+    exact = lecture.exact
+    if exact is not None:
+        top = float(np.max(np.abs(exact))) or 1.0  # norms of weights near 1e300 overflow
+        run["relative_distance"] = float(np.linalg.norm(params / top - exact / top)
+                                         / (np.linalg.norm(exact / top) or 1.0))
+        warning = far_from(problem, xs, m, run["relative_distance"],
+                           standardized=std is not None)
+    return run, d, warning, note
 
-                click.echo(json.dumps({"verdict": "diverged", "error": str(exc) + hint}))
-            else:
-                click.echo(f"✗ DIVERGED — {exc}{hint}")
-            sys.exit(exc.exit_code)
-        finally:
-            bar.close()
-        results.append(d)
-        params, value = d.params, d.loss
-        if std is not None:
-            params = std.original(d.params)
-            with np.errstate(all="ignore"):  # beyond float64 there: said in a note
-                value = reg.loss_value(params, x, y)
-            exponent = std.loss_log10(d.loss)
-            if d.loss > 0 and not (value >= 2.3e-308 and np.isfinite(value)):
-                notes.append(f"{m}: the loss on the original scale, about 10^{exponent:.1f}, "
-                             f"is beyond float64 (standardized loss {d.loss:.6g})")
-        run: dict[str, Any] = {"method": m, "lr": rate, "lr_auto": lr is None,
-                               "parameters": dict(zip(reg.names, map(float, params),
-                                                      strict=True)),
-                               "loss": value, "epochs": d.epochs, "steps": d.steps,
-                               "stopped": d.stopped}
-        if std is not None:
-            run["loss_standardized"] = d.loss
-        if exact is not None:
-            top = float(np.max(np.abs(exact))) or 1.0  # norms of weights near 1e300 overflow
-            run["relative_distance"] = float(np.linalg.norm(params / top - exact / top)
-                                             / (np.linalg.norm(exact / top) or 1.0))
-            warning = far_from(problem, xs, m, run["relative_distance"],
-                               standardized=std is not None)
-            if warning:
-                warnings.append(warning)
-        runs.append(run)
-    out["closed_form"] = (dict(zip(reg.names, map(float, exact), strict=True))
-                          if exact is not None else None)
-    out.update(runs[0] if len(runs) == 1 else {"runs": runs})
-    out["warnings"] = warnings
-    out["notes"] = notes
+
+@contextmanager
+def _progress_bar(lecture: _Lecture, m: str) -> Iterator[Callable[[int, float], None]]:
+    """A progress callback for ``descend``, drawing a tqdm bar on stderr where someone
+    watches, and only for a run long enough to need one."""
+    from tqdm import tqdm
+
+    from ..descent.run import descent_work
+
+    o = lecture.options
+    total, work = descent_work(len(lecture.x), lecture.problem.cost, methods=(m,),
+                               epochs=o.epochs, batch=o.batch)
+    bar = tqdm(total=total, desc=f"{m} descent", unit="step", file=sys.stderr,
+               leave=False, dynamic_ncols=True,
+               disable=not (_stderr_is_terminal() and (total >= 20_000 or work >= 2e8)))
+
+    def progress(steps: int, value: float) -> None:
+        bar.set_postfix_str(f"loss {value:.4g}", refresh=False)
+        bar.update(steps - bar.n)
+
+    try:
+        yield progress
+    finally:
+        bar.close()
+
+
+def _diverged(lecture: _Lecture, m: str, exc: DescentError) -> NoReturn:
+    """Say that descent by ``m`` diverged (with the rate symderiv would have chosen, when
+    one was given) and exit with the error's code."""
+    from ..descent import auto_lr
+
+    o, hint = lecture.options, ""
+    if lecture.reg.linear and o.lr is not None:
+        hint = (f" (without --lr symderiv would use η = "
+                f"{auto_lr(lecture.problem, lecture.xs, m, o.batch):.3g}"
+                + ("; with --loss mean the step no longer grows with the number of "
+                   "points" if o.loss != "mean" else "") + ")")
+    if o.fmt == "json":
+        import json
+
+        click.echo(json.dumps({"verdict": "diverged", "error": str(exc) + hint}))
+    else:
+        click.echo(f"✗ DIVERGED — {exc}{hint}")
+    sys.exit(exc.exit_code)
+
+
+def _write_files(lecture: _Lecture, out: dict[str, Any], results: list[DescentResult]
+                 ) -> None:
+    """The figures (--plot, listed in ``out``) and the LaTeX derivation (--latex)."""
     from .._output import write_into, write_output
 
-    if plot_dir:
+    o, reg = lecture.options, lecture.reg
+    if o.plot_dir:
         from ..descent.plots import plot_all
 
         out["figures"] = [str(p) for p in write_into(
-            plot_dir, lambda staging: plot_all(reg, x, y, results, staging, names=names,
-                                               standardized=std), option="--plot")]
-    if latex_path:
+            o.plot_dir, lambda staging: plot_all(reg, lecture.x, lecture.y, results, staging,
+                                                 names=lecture.names, standardized=lecture.std),
+            option="--plot")]
+    if o.latex_path:
         from ..render.latex import render_regression
 
-        write_output(latex_path, render_regression(reg, standalone=True), option="--latex")
-    if fmt == "json":
+        write_output(o.latex_path, render_regression(reg, standalone=True), option="--latex")
+
+
+def _print(lecture: _Lecture, out: dict[str, Any], runs: list[dict[str, Any]]) -> None:
+    """The result on stdout, as JSON or as the lecture's text."""
+    import numpy as np
+
+    if lecture.options.fmt == "json":
         import json
 
         for run in runs:  # JSON has no infinity: a loss beyond float64 is in the notes
@@ -254,11 +379,11 @@ def descent_cmd(data_path: str | None, n_points: int, x_col: str, y_col: str, mo
         return
     from ..render.text import render_regression as render_text
 
-    click.echo(render_text(reg, out, steps=show_steps))
-    if std is not None:
+    click.echo(render_text(lecture.reg, out, steps=lecture.options.show_steps))
+    if lecture.std is not None:
         click.echo("scale     descent ran on standardized columns (mean 0, spread 1); the "
                    "weights and loss above are on the original scale")
-    for line in notes:
+    for line in out["notes"]:
         click.echo(f"note      {line}")
-    for line in warnings:
+    for line in out["warnings"]:
         click.echo(f"⚠ warning {line}")
