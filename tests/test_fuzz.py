@@ -70,6 +70,7 @@ class _Ledger:
     """What the fuzz tests fed: inputs per entry point, failures, the slowest input."""
 
     inputs: Counter[str] = field(default_factory=Counter)
+    exits: Counter[int] = field(default_factory=Counter)
     uncaught: int = 0
     slowest: tuple[float, str, str] = (0.0, "", "")
     tests: set[str] = field(default_factory=set)
@@ -83,7 +84,8 @@ class _Ledger:
         head = (f"fuzz: {self.total:,} generated inputs, {self.uncaught} uncaught exceptions, "
                 f"slowest {seconds:.2f} s ({entry} on {shown})")
         per = ", ".join(f"{name} {n:,}" for name, n in sorted(self.inputs.items()) if n)
-        return [head, f"fuzz: per entry point: {per}"]
+        exits = ", ".join(f"{code}: {n:,}" for code, n in sorted(self.exits.items()))
+        return [head, f"fuzz: per entry point: {per}", f"fuzz: command exit codes: {exits}"]
 
 
 FUZZ = _Ledger()
@@ -547,6 +549,7 @@ def _cli_handled(args: list[str], result: Any) -> None:
     input said in one line (click's usage errors start with their Usage: lines)."""
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
+    FUZZ.exits[result.exit_code] += 1
     assert result.exit_code in (0, 1, 2, 3), f"exit {result.exit_code}: {result.output}"
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
@@ -603,6 +606,32 @@ GRID_ARG = mix((2, st.sampled_from(["w0=0:3:100, w1=0:3:100", "w0=0:3:2001", "w0
 WORK = Path(tempfile.mkdtemp(prefix="symderiv-fuzz-"))
 atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 
+# -- output paths: every option that writes a file or a directory, given paths that cannot be
+# written (a missing or read-only directory, a directory or a file in the way, odd names)
+(WORK / "blocker").write_text("a file where a directory is wanted", encoding="utf-8")
+(WORK / "locked").mkdir()
+(WORK / "locked").chmod(0o555)  # read-only (root writes there anyway: see /sys below)
+(WORK / "dangling").symlink_to("/nonexistent/target")
+(WORK / "to-dir").symlink_to(WORK)
+_W = str(WORK)
+BAD_FILES = [
+    "/nonexistent/dir/out.tex", f"{_W}/no/such/dir/out.tex", _W, f"{_W}/to-dir",
+    f"{_W}/blocker/out.tex", f"{_W}/locked/out.tex", f"{_W}/dangling", "/sys/out.tex",
+    "/proc/out.tex", "/dev/full", "", f"{_W}/out\x00.tex", f"{_W}/{'a' * 300}.tex",
+    f"{_W}/{'d/' * 2000}out.tex"]
+ODD_FILES = [f"{_W}/out.tex", f"{_W}/line\nbreak.tex", f"{_W}/é ü ∑.md", f"{_W}/\udcff\udc80.md",
+             f"{_W}/-dash.md", f"{_W}/ lead and trail .md", f"{_W}/$(touch {SENTINEL})",
+             f"{_W}/`touch {SENTINEL}`.tex", f"{_W}/blocker", "/dev/null"]
+BAD_DIRS = [f"{_W}/blocker", f"{_W}/blocker/figs", f"{_W}/locked/figs", "/sys/figs",
+            "/proc/figs", "/dev/null", "", f"{_W}/dangling", f"{_W}/x\x00figs",
+            f"{_W}/{'a' * 300}"]
+ODD_DIRS = [f"{_W}/figs", f"{_W}/odd\nfigs é", f"{_W}/\udcff-figs", f"{_W}/new/deep/figs"]
+#: refused when the command line is read (the rest only when written: root passes os.access)
+REFUSED_FILES = [p for p in BAD_FILES if p not in ("/sys/out.tex", "/proc/out.tex", "/dev/full")]
+OUTPUT_FILE = mix((3, st.sampled_from(BAD_FILES)), (1, st.sampled_from(ODD_FILES)),
+                  (1, st.text(max_size=12).map(lambda t: f"{_W}/{t.replace('/', '_')}")))
+OUTPUT_DIR = mix((4, st.sampled_from(BAD_DIRS)), (1, st.sampled_from(ODD_DIRS)))
+
 
 @st.composite
 def command_lines(draw: Any) -> tuple[list[str], str | None]:
@@ -633,6 +662,11 @@ def command_lines(draw: Any) -> tuple[list[str], str | None]:
             path = WORK / "doc.md"
             path.write_text(doc, encoding="utf-8", errors="surrogateescape")
             args = [cmd, str(path)]
+        for option in draw(st.lists(st.sampled_from(["--latex", "--markdown", "--pdf"]),
+                                    max_size=2, unique=True)):
+            # pdflatex takes a second: only for paths refused before it runs
+            path = draw(st.sampled_from(REFUSED_FILES) if option == "--pdf" else OUTPUT_FILE)
+            args += [option, path]
     elif cmd == "divide":
         args = [cmd, draw(VALUE_TEXT), draw(VALUE_TEXT), "--domain",
                 draw(mix((3, st.sampled_from(DOMAINS)), (1, st.sampled_from(BAD_DOMAINS))))]
@@ -664,9 +698,10 @@ def command_lines(draw: Any) -> tuple[list[str], str | None]:
             path = WORK / "data.csv"
             path.write_text(draw(CSV_TEXT), encoding="utf-8", errors="surrogateescape")
             args += ["--data", str(path)]
-        if draw(st.integers(0, 5)) == 0:
-            args += ["--latex", draw(st.sampled_from([str(WORK / "out.tex"),
-                                                      "/nonexistent/dir/out.tex", str(WORK)]))]
+        if draw(st.integers(0, 3)) == 0:
+            args += ["--latex", draw(OUTPUT_FILE)]
+        if draw(st.integers(0, 4)) == 0:  # matplotlib draws for a second: mostly bad paths
+            args += ["--plot", draw(OUTPUT_DIR)]
     if cmd not in ("verify", "descent") and draw(st.integers(0, 3)) == 0:
         args += ["--json"]
     if draw(st.integers(0, 7)) == 0:
