@@ -233,6 +233,28 @@ def test_bad_data_and_options_exit_2(tmp_path, content, args, words):
     assert words in r.output and "Traceback" not in r.output
 
 
+def test_an_empty_data_path_is_refused_and_minus_reads_stdin():
+    # review of descent: `--data ""` fitted the built-in data, ignoring --x and --y
+    r = _run("--data", "", "--x", "size", "--y", "price")
+    assert r.exit_code == 2 and r.stderr == "Error: cannot read --data '': the path is empty\n"
+    r = CliRunner().invoke(main, ["descent", "--data", "-", "--x", "size", "--y", "price",
+                                  "--json"], input="size,price\n1,3\n2,5\n3,7\n")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["data"] == {"source": "standard input", "n": 3}
+    assert out["closed_form"] == pytest.approx({"w0": 1.0, "w1": 2.0})
+    r = CliRunner().invoke(main, ["descent", "--data", "-"], input="x,y\n1,2\n2,oops\n")
+    assert r.exit_code == 2 and "standard input row 3, column 'y'" in r.stderr
+
+
+def test_the_json_says_the_loss_kind_beside_the_final_loss():
+    # review of descent: the top-level "loss" is the final value, the kind was nowhere
+    out = json.loads(_run("--loss", "half", "--json").stdout)
+    assert out["loss_kind"] == "half" and isinstance(out["loss"], float)
+    out = json.loads(_run("--loss", "mean", "--method", "all", "--epochs", "20", "--json").stdout)
+    assert out["loss_kind"] == "mean" and "runs" in out
+
+
 def test_missing_file_and_divergence_exit_codes():
     r = _run("--data", "/nonexistent/points.csv")
     assert r.exit_code == 2 and "cannot read" in r.output
@@ -253,9 +275,9 @@ def test_load_csv_reads_a_stream_and_refuses_an_empty_path():
 
     x, y = load_csv(io.StringIO("\ufeffsize,price\n1,2\n3,4\n"), x="size", y="price")
     assert list(x) == [1.0, 3.0] and list(y) == [2.0, 4.0]
-    with pytest.raises(ArgumentError, match="^standard input row 3, column 'y': 'z' is not"):
+    with pytest.raises(ArgumentError, match=r"^standard input row 3, column 'y': 'z' is not"):
         load_csv(io.StringIO("x,y\n1,2\n3,z\n"))
-    with pytest.raises(ArgumentError, match="^the path is empty$"):
+    with pytest.raises(ArgumentError, match=r"^the path is empty$"):
         load_csv("")
 
 
@@ -543,6 +565,22 @@ def test_standardization_keeps_the_digits_of_data_at_a_large_offset(offset, step
     assert abs(Fraction(s.original(run.params)[1]) - exact[1]) <= Fraction(1e-9) * abs(exact[1])
 
 
+def test_the_command_fits_data_at_a_large_offset_and_warns_about_their_resolution(tmp_path):
+    # review of descent: `--data off.csv --x t --y y --standardize` gave w1 = 2.00004, exit 0
+    i = np.arange(20.0)
+    path = _csv(tmp_path / "off.csv", 1e13 + 0.25 * i, 3 + 0.5 * i, ("t", "y"))
+    for extra in (["--standardize"], []):
+        r = _run("--data", path, "--x", "t", "--y", "y", "--json", *extra)
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.stdout)
+        assert out["closed_form"]["w1"] == pytest.approx(2.0, rel=1e-12)
+        assert out["warnings"][0].startswith("column 't' varies by only 1.44")
+    assert out["parameters"]["w1"] != pytest.approx(2.0, rel=1e-3)  # raw descent: warned
+    assert "--standardize" in out["warnings"][1]
+    r = _run("--data", path, "--x", "t", "--y", "y", "--standardize")
+    assert "w1 = 2   (least squares" in r.output and "⚠ warning column 't' varies" in r.output
+
+
 def test_a_column_float64_barely_resolves_is_warned_about():
     i = np.arange(20.0)
     reg = derive_regression("w0 + w1*x")
@@ -569,6 +607,11 @@ def test_a_constant_input_does_not_determine_the_line(tmp_path):
         r = _run("--data", path, *extra)
         assert r.exit_code == 2, r.output
         assert "do not determine w0, w1" in r.output and "single value 3" in r.output
+        # review of descent: without --standardize the column was called 'x' regardless
+        named = _csv(tmp_path / "n.csv", [1000.0] * 5, [1.0, 2.0, 3.0, 4.0, 5.0],
+                     ("size", "price"))
+        r = _run("--data", named, "--x", "size", "--y", "price", *extra)
+        assert r.exit_code == 2 and "('size' takes the single value 1000)" in r.output
     # review of descent: without --standardize the column was called 'x' whatever its name
     with pytest.raises(ArgumentError, match="'size' takes the single value 1000"):
         closed_form(derive_regression("w0 + w1*x"), np.full(5, 1000.0), np.arange(5.0),
