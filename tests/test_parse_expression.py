@@ -161,3 +161,21 @@ def test_a_tiny_exponent_is_refused_before_it_is_computed():
     10**99999999: minutes and gigabytes."""
     with pytest.raises(InputTooLargeError, match="too small"):
         parse_expression("1e-99999999 * x")
+
+
+# -- names a reader takes for a known constant (found by a review) ---------------------------
+@pytest.mark.parametrize(("text", "words", "col"), [
+    ("e**x", "Euler's number: write exp(1)", 1),
+    ("E**x", "Euler's number", 1),
+    ("x.T @ (A + I) @ x", "the identity matrix: write eye(n)", 12),
+])
+def test_undeclared_conventional_constants_are_refused(text, words, col):
+    # e**x was checked as cˣ for every c (a right claim eˣ failed), A + I as A + c·𝟙
+    with pytest.raises(ParseError) as info:
+        parse_expression(text, parse_declarations("A: n x n; x: n"))
+    assert words in str(info.value) and info.value.col == col
+
+
+def test_a_declared_e_or_i_is_an_ordinary_name():
+    space = parse_declarations("e: scalar; I: n x n; x: n")
+    assert parse_expression("e * x.T @ I @ x", space).kind == "scalar"

@@ -3,6 +3,7 @@ same typed expressions as the numpy-like language."""
 
 import numpy as np
 import pytest
+import sympy as sp
 from hypothesis import given, settings
 from strategies import MATRIX_LET, matrix_function, polynomial_function
 
@@ -268,3 +269,28 @@ def test_deeply_nested_functions_print_quickly():
     tex = to_latex(p.expr)
     assert time.perf_counter() - start < 1.0
     assert tex.count(r"\log") == 55
+
+
+# -- I without a size (found by a review) -----------------------------------------------------
+@pytest.mark.parametrize(("tex", "col"), [(r"x^\top I x", 8), ("I", 1), ("2I", 2),
+                                          (r"x^\top x + I", 12)])
+def test_an_identity_whose_size_is_not_known_is_refused(tex, col):
+    # x^T I x was read as c·xᵀx for an arbitrary number c called I
+    with pytest.raises(ParseError) as info:
+        parse_latex(tex, parse_declarations("A: n x n; x: n"))
+    assert "write its size, I_n" in str(info.value) and info.value.col == col
+
+
+@pytest.mark.parametrize("tex", [r"A + \lambda I", r"(A + I)^{-1}", r"x^\top I_n x", "I_n"])
+def test_an_identity_with_a_size_is_read(tex):
+    assert parse_latex(tex, parse_declarations("A: n x n; x: n")).expr.has(sp.Identity(
+        sp.Symbol("n", integer=True, positive=True))) or "I_n" in tex
+
+
+def test_the_identity_alone_prints_with_its_size_and_reads_back():
+    from symderiv.render.printing import to_latex
+
+    space = parse_declarations("A: n x n; x: n")
+    eye = parse_latex("I_n", space).expr
+    assert to_latex(eye) == "I_{n}" and to_latex(2 * eye) == "2 I_{n}"
+    assert parse_latex(to_latex(2 * eye), space).kind == "matrix"

@@ -104,6 +104,14 @@ def matmul_expr(*factors: sp.Basic) -> sp.MatrixExpr:
     return sp.MatMul(*([coeff] if coeff != 1 else []), *mats)
 
 
+#: undeclared names a reader takes for a known constant, not the arbitrary real number an
+#: undeclared name stands for: e**x would be checked as cˣ for every c, A + I as A + c·𝟙
+CONVENTIONAL: dict[str, str] = {
+    "e": "Euler's number: write exp(1), or exp(x) for eˣ",
+    "E": "Euler's number: write exp(1), or exp(x) for eˣ",
+    "I": "the identity matrix: write eye(n) with its size",
+}
+
 _EXPONENT = re.compile(r"[eE][+-]?([0-9_]+)[jJ]?\Z")
 
 
@@ -232,6 +240,9 @@ class TypedBuilder:
             raise self.error(f"{name!r} is a function; call it as {name}(...)", node)
         if not name.isascii():
             raise self.error(f"name {name!r} must be ASCII", node)
+        if name in CONVENTIONAL and name not in self.space.declarations:
+            raise self.error(f"{name!r} is not declared; if you mean {CONVENTIONAL[name]} "
+                             f"(or declare '{name}: scalar' for an arbitrary number)", node)
         self.names.add(name)
         decl = self.space.get(name)
         return Parsed(self.space.symbol(name), decl.kind, decl.dims)

@@ -31,6 +31,7 @@ symderiv.errors.ShapeError: shapes do not match for '@': ... (n ≠ m) at col 10
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sympy as sp
@@ -63,7 +64,20 @@ def parse_latex(text: str, space: Space | None = None) -> Parsed:
         p = Parsed(sp.Transpose(p.expr), "matrix", (sp.Integer(1), p.dims[0]))
     if p.kind == "matrix" and p.dims == (1, 1):
         p = Parsed(to_scalar(p.expr), "scalar", ())
+    _refuse_bare_identity(p, stripped, space)
     return Parsed(p.expr, p.kind, p.dims, stripped)
+
+
+def _refuse_bare_identity(p: Parsed, text: str, space: Space) -> None:
+    """An undeclared I is the identity only beside a square matrix in a sum (A + λI), where
+    the matrix gives its size; anywhere else it would be read as an arbitrary number, so
+    xᵀIx would be checked as c·xᵀx — refused, with the spelling that says the size."""
+    if "I" in space.declarations or not p.expr.has(space.symbol("I")):
+        return
+    where = re.search(r"(?<![A-Za-z\\])I(?![A-Za-z_])", text)
+    raise ParseError("'I' is read as the identity only in a sum with a square matrix "
+                     "(A + \\lambda I); elsewhere write its size, I_n, or declare I",
+                     source=text, col=where.start() + 1 if where else 1, what="LaTeX")
 
 
 def parse_latex_entry(text: str, space: Space, index: str, dim: Any) -> Parsed:

@@ -398,7 +398,9 @@ class MatrixLatexPrinter(LatexPrinter):
         return super()._print_HadamardPower(e)
 
     def _print_Identity(self, e: sp.Identity) -> str:
-        return "I"
+        # with its size: a reader takes a bare I's size only from a square matrix beside it
+        # in a sum (A + λI), so −I·A or 2I alone would not read back
+        return rf"I_{{{self._print(e.shape[0])}}}"
 
     def _print_MatPow(self, e: sp.MatPow) -> str:
         k = e.exp
