@@ -46,6 +46,10 @@ def _problem(path: str, *, directory: bool) -> str | None:
     """Why ``path`` cannot be written (as a file, or as a directory of files), or None."""
     if not path:
         return "the path is empty"
+    if path == "-":  # a file called '-' is never what was meant: the report is on stdout
+        what = "directory" if directory else "file"
+        return (f"'-' does not mean standard output here (the report goes there); give a "
+                f"{what} name, or ./- for a {what} called '-'")
     if "\x00" in path:
         return "the path contains a NUL character"
     try:

@@ -55,6 +55,18 @@ def test_a_directory_as_the_file_is_a_located_error(cmd: str, option: str,
 
 
 @pytest.mark.parametrize(("cmd", "option"), OUTPUT_OPTIONS)
+def test_a_dash_is_not_taken_for_a_file_called_dash(cmd: str, option: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # found by a review: --latex - wrote a file called '-' (verify FILE reads '-' as stdin)
+    monkeypatch.chdir(tmp_path)
+    what = "directory" if option == "--plot" else "file"
+    assert_located(run(*command(cmd, option, "-")), option, "-",
+                   "'-' does not mean standard output here (the report goes there); give a "
+                   f"{what} name, or ./- for a {what} called '-'")
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(("cmd", "option"), OUTPUT_OPTIONS)
 def test_a_file_in_the_way_is_a_located_error(cmd: str, option: str, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     path = str(tmp_path / "file" / "out.tex")
