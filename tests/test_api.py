@@ -17,7 +17,8 @@ def test_all_is_explicit_and_importable():
     public = {n for n in dir(symderiv) if not n.startswith("_") and n.isidentifier()}
     modules = {"calculus", "check", "errors", "forms", "parse", "render", "space", "verdict",
                "examples", "rational",
-               "cli", "explain", "problem", "derivation", "definitions", "descent", "testing"}
+               "cli", "explain", "problem", "derivation", "definitions", "descent", "testing",
+               "engines", "diagnose"}
     assert public - set(symderiv.__all__) <= modules
 
 

@@ -9,6 +9,7 @@ import sympy as sp
 import symderiv
 from symderiv import ShapeError, check_equal, check_gradient, check_hessian
 from symderiv.calculus import matrix as mf
+from symderiv.engines import elementwise as elementwise_engine
 from symderiv.errors import NotPolynomial
 
 LS = "X: m x n; y: m; w: n"
@@ -170,8 +171,8 @@ def test_numeric_evidence_alone_does_not_make_a_claim_hold(monkeypatch):
         raise NotPolynomial("switched off")
 
     monkeypatch.setattr(mf, "gradient", unsupported)
-    monkeypatch.setattr(symderiv.check, "derivative_entries", not_polynomial)
-    monkeypatch.setattr(symderiv.check, "_index_derivation", lambda problem: (None, "off"))
+    monkeypatch.setattr(elementwise_engine, "derivative_entries", not_polynomial)
+    monkeypatch.setattr(elementwise_engine, "index_derivation", lambda problem: (None, "off"))
     v = check_gradient("x.T @ A @ x", wrt="x", claim="2 * A @ x", let="x: n; A: n x n")
     assert v.outcome == "fails" and v.counterexample.engine == "numeric"
     ok = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
@@ -463,13 +464,13 @@ def test_combine_the_engines(says, outcome):
 
 
 def test_a_wrong_index_form_result_is_a_disagreement(monkeypatch):
-    real = symderiv.check.derive_by_index
+    real = elementwise_engine.derive_by_index
 
     def wrong(task, f, wrt, space):
         steps, result, index = real(task, f, wrt, space)
         return steps, sp.MatMul(3, result), index
 
-    monkeypatch.setattr(symderiv.check, "derive_by_index", wrong)
+    monkeypatch.setattr(elementwise_engine, "derive_by_index", wrong)
     v = check_gradient("x.T @ A @ x", wrt="x", claim="(A + A.T) @ x", let="x: n; A: n x n")
     assert not v.agree
     assert any("index-form result" in note for note in v.notes)

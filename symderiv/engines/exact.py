@@ -1,0 +1,194 @@
+"""Exact evaluation at random points: two expressions compared in rational arithmetic.
+
+A polynomial or rational identity that holds at random points holds, by the
+Schwartz–Zippel lemma, with overwhelming probability; a mismatch is a proof of failure.
+Where a value is not rational (exp, log) the comparison falls back to 60 digits, and at
+float points to float64 with a tight relative tolerance.  The matrix-form engine judges
+a claim against its derived result this way; for an identity it is the ``exact`` engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..calculus.evaluate import Compiled, Exact, NotExact, Precise
+from ..calculus.numeric import compare, evaluate_float
+from ..errors import EvaluationError, OutOfRangeError
+from ..verdict import Counterexample, Evidence
+from .base import (
+    EXACT_POINTS,
+    UNDEFINED,
+    Finding,
+    Trial,
+    counterexample,
+    distinct_sizes,
+    max_diff,
+    sample_sizes,
+    shaped,
+    to_float_mp,
+)
+
+__all__ = ["PRECISE_RTOL", "ExactEngine", "Sample", "compare_at", "compare_with",
+           "exact_counterexample", "exact_samples", "exact_value"]
+
+PRECISE_RTOL = 1e-40
+
+Override = Callable[[dict[str, Any]], None]
+
+
+@dataclass(slots=True)
+class Sample:
+    """One comparison of claim and truth at a point (either may be ``UNDEFINED``)."""
+
+    sizes: dict[sp.Symbol, int]
+    point: dict[str, Any]
+    truth: Any
+    claim: Any
+    exact: bool
+    equal: bool
+    rel: float
+
+
+def exact_value(fc: Compiled, point: dict[str, Any], sizes: dict[sp.Symbol, int]) -> Any:
+    out = fc(point, sizes, Exact())
+    if isinstance(out, np.ndarray):
+        return out
+    return np.asarray(Fraction(out) if not isinstance(out, Fraction) else out, dtype=object)
+
+
+def _to_float(q: Fraction) -> float:
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf")
+
+
+def _is_exact_point(point: dict[str, Any]) -> bool:
+    return all(isinstance(v, Fraction) or (isinstance(v, np.ndarray) and v.dtype == object)
+               for v in point.values())
+
+
+def compare_at(truth_c: Compiled, claim_c: Compiled, point: dict[str, Any],
+               sizes: dict[sp.Symbol, int], *, symmetric: bool = False) -> Sample:
+    """Exactly where possible; else floats with a tight tolerance.
+
+    Where the reference (``truth_c``) is undefined the point is not admissible
+    (EvaluationError propagates and the caller draws another); where only the
+    claim is undefined, the claim fails there.  With ``symmetric`` (an identity),
+    either side being undefined while the other is defined is a failure.
+    """
+    try:
+        return compare_with(point, sizes, truth_c, claim_c, exact=True, symmetric=symmetric)
+    except NotExact:
+        return compare_with(point, sizes, truth_c, claim_c, exact=False, symmetric=symmetric)
+
+
+def _values(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: Compiled,
+            claim_c: Compiled, backend: Any, *, symmetric: bool) -> tuple[Any, Any]:
+    """Both sides at the point, ``UNDEFINED`` where one side is not defined and that
+    decides the comparison; EvaluationError where the point is not admissible."""
+    def value(fc: Compiled) -> Any:
+        if backend is None:
+            return np.asarray(evaluate_float(fc, point, sizes), dtype=float)
+        out = fc(point, sizes, backend)
+        return out if isinstance(out, np.ndarray) else np.asarray(out, dtype=object)
+
+    try:
+        t = value(truth_c)
+    except OutOfRangeError:
+        raise  # defined, but not representable: not an admissible point
+    except EvaluationError:
+        if not symmetric:
+            raise
+        t = UNDEFINED
+    try:
+        c = value(claim_c)
+    except OutOfRangeError:
+        raise
+    except EvaluationError:
+        if t is UNDEFINED:
+            raise  # neither side is defined here: not an admissible point
+        c = UNDEFINED
+    return t, c
+
+
+def compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: Compiled,
+                 claim_c: Compiled, *, exact: bool, symmetric: bool) -> Sample:
+    """Compare at one point: rationally (``exact``), else in 60-digit arithmetic where
+    the point is exact but the values are not, else (float points) in float64."""
+    backend: Any = Exact() if exact else (Precise() if _is_exact_point(point) else None)
+    t, c = _values(point, sizes, truth_c, claim_c, backend, symmetric=symmetric)
+    if t is UNDEFINED or c is UNDEFINED:
+        return Sample(sizes, point, t, c, exact, False, float("inf"))
+    c = shaped(c, t)
+    if backend is None:
+        cmp = compare(c, t, rtol=1e-9)
+        return Sample(sizes, point, t, c, False, cmp.ok, cmp.max_rel)
+    diff = np.asarray(t - c, dtype=object)
+    scale = max((abs(x) for x in np.ravel(t)), default=0)
+    worst = max((abs(d) for d in np.ravel(diff)), default=0)
+    rel = worst / scale if scale else worst
+    if exact:
+        return Sample(sizes, point, t, c, True, worst == 0, _to_float(Fraction(rel)))
+    return Sample(sizes, point, t, c, False, rel <= PRECISE_RTOL, to_float_mp(rel))
+
+
+def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
+                  override: Override | None = None) -> tuple[list[Sample], list[str]]:
+    """Compare at EXACT_POINTS random integer points per size assignment.
+
+    The first point has small entries (a counterexample people can read); the next
+    are wide (up to 1000), so that a polynomial identity cannot hold at every drawn
+    point by accident — unless the values turned out not to be rational: exp and log
+    at wide points would need thousands of digits to survive cancellation.
+    ``override`` changes each point before the comparison (the diagnosis symmetrises
+    matrices with it).
+    """
+    problem = trial.problem
+    symmetric = problem.task == "equal"
+
+    def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
+                earlier: list[Sample]) -> Sample:
+        rational = all(s.exact for s in earlier)
+        point = problem.space.random_point(trial.names, sizes, rng, exact=True,
+                                           wide=bool(earlier) and rational)
+        if override is not None:
+            override(point)
+        return compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
+
+    return sample_sizes(problem, measure, want=EXACT_POINTS, stream=1)
+
+
+def exact_counterexample(trial: Trial, s: Sample, engine: str) -> Counterexample:
+    return counterexample(trial.problem, s.sizes, s.point, claimed=s.claim, expected=s.truth,
+                          exact=s.exact, engine=engine, difference=max_diff(s.truth, s.claim))
+
+
+class ExactEngine:
+    """An identity's ``exact`` engine: both sides at random small-integer points."""
+
+    name = "exact"
+
+    def compare(self, trial: Trial) -> Finding:
+        t0 = time.perf_counter()
+        assert trial.truth_c is not None and trial.claim_c is not None
+        samples, skipped = exact_samples(trial, trial.truth_c, trial.claim_c)
+        bad = [s for s in samples if not s.equal]
+        exact_n = sum(s.exact for s in samples)
+        evidence = Evidence(
+            self.name, "undecided" if not samples else ("fails" if bad else "holds"),
+            "evaluation at random small-integer points in rational arithmetic",
+            checks=len(samples), sizes=distinct_sizes(samples),
+            max_error=max((s.rel for s in samples), default=None),
+            detail=f"{exact_n} exact, {len(samples) - exact_n} 60-digit comparisons",
+            counterexample=exact_counterexample(trial, bad[0], self.name) if bad else None,
+            seconds=time.perf_counter() - t0)
+        notes = ("no admissible exact point at " + "; ".join(skipped),) if skipped else ()
+        return Finding(evidence, notes=notes, samples=tuple(samples))
