@@ -19,6 +19,9 @@ Everything here is exact and works for every size at once; :func:`evaluate` give
 the value at a concrete size, which is how the worked solutions are checked.
 The form covers polynomial expressions (products, sums, transposes, traces,
 norms squared, Hadamard products, diag); others raise :class:`UnsupportedError`.
+The terms are defined in :mod:`~symderiv.calculus.indexterms`, the entries of matrix
+expressions written out in :mod:`~symderiv.calculus.entries`, and the reading back done
+in :mod:`~symderiv.calculus.readback`; this module gathers them.
 """
 
 from __future__ import annotations
@@ -26,17 +29,31 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
-from ..forms import norm_operand
 from ..space import Space
+from .entries import _Fresh, _product, _scalar
+from .indexterms import (
+    MAX_SUMMED,
+    MAX_TERMS,
+    Bound,
+    Delta,
+    Entry,
+    Factor,
+    Group,
+    Index,
+    IndexExpr,
+    Term,
+    indices_of,
+)
+from .indexterms import ZERO as ZERO  # the empty sum, which callers start from
+from .readback import to_matrix
 
 __all__ = [
     "Bound", "Delta", "Entry", "Group", "Index", "IndexExpr", "Term", "absorb", "case_split",
@@ -48,116 +65,6 @@ __all__ = [
 
 DUMMY_NAMES = ("i", "j", "p", "q", "r", "s", "t", "u", "v")
 MAX_RENAME = 5  # terms with more summed indices are collected without renaming
-MAX_TERMS = 120  # an index form larger than this is no worked solution (and slow to check)
-MAX_SUMMED = 6  # nor is a term with more summed indices (n⁶ values to check it at size n)
-
-
-@dataclass(frozen=True, slots=True)
-class Index:
-    """An index running from 1 to ``dim``."""
-
-    name: str
-    dim: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """An entry of a declared symbol: ``x_i``, ``a_ij``, or a scalar (no indices)."""
-
-    base: str
-    indices: tuple[Index, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Delta:
-    """The Kronecker delta δ_ab: 1 where a = b, else 0."""
-
-    a: Index
-    b: Index
-
-
-@dataclass(frozen=True, slots=True)
-class Bound:
-    """A summation Σ_index, leaving out the values ``excluded`` (Σ_{i≠k})."""
-
-    index: Index
-    excluded: tuple[Index, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """A parenthesised sum raised to a power, as in Σ_i (y_i − Σ_j x_ij w_j)²."""
-
-    expr: IndexExpr
-    power: int
-
-
-Factor = Entry | Delta | Group
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """coeff · Π factors, summed over ``sums``."""
-
-    coeff: Any
-    factors: tuple[Factor, ...] = ()
-    sums: tuple[Bound, ...] = ()
-
-    @property
-    def summed(self) -> set[Index]:
-        return {b.index for b in self.sums}
-
-
-@dataclass(frozen=True, slots=True)
-class IndexExpr:
-    """A sum of terms; the empty sum is 0."""
-
-    terms: tuple[Term, ...] = ()
-
-    def __add__(self, other: IndexExpr) -> IndexExpr:
-        return IndexExpr(self.terms + other.terms)
-
-    def scaled(self, c: Any) -> IndexExpr:
-        return IndexExpr(tuple(replace(t, coeff=t.coeff * c) for t in self.terms))
-
-
-ZERO = IndexExpr()
-ONE_TERM = Term(sp.Integer(1))
-
-
-# -- from matrix expressions ------------------------------------------------------------------
-class _Fresh:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, dim: Any) -> Index:
-        self.count += 1
-        return Index(f"_{self.count}", dim)
-
-
-def _product(*parts: IndexExpr) -> IndexExpr:
-    out = [ONE_TERM]
-    for part in parts:
-        if len(out) * len(part.terms) > 4 * MAX_TERMS:  # stop before multiplying out
-            raise UnsupportedError(f"multiplying out the index form gives more than "
-                                   f"{4 * MAX_TERMS} terms: too large to derive entry by entry")
-        out = [Term(a.coeff * b.coeff, a.factors + b.factors, a.sums + b.sums)
-               for a in out for b in part.terms]
-        if out and max(len(t.sums) for t in out) > 2 * MAX_SUMMED:
-            raise UnsupportedError(f"a term of the index form has more than {2 * MAX_SUMMED} "
-                                   "summed indices: too large to derive entry by entry")
-    return IndexExpr(tuple(out))
-
-
-def _summed(e: IndexExpr, *indices: Index | None) -> IndexExpr:
-    bounds = tuple(Bound(i) for i in indices if i is not None)
-    return IndexExpr(tuple(replace(t, sums=bounds + t.sums) for t in e.terms))
-
-
-def _unsupported(e: sp.Basic) -> UnsupportedError:
-    return UnsupportedError(
-        f"the index form covers polynomial expressions (products, sums, transposes, traces, "
-        f"squared norms, Hadamard products, diag); not {type(e).__name__}")
 
 
 def to_index(expr: sp.Basic, space: Space, *, nested: bool = False,
@@ -168,101 +75,6 @@ def to_index(expr: sp.Basic, space: Space, *, nested: bool = False,
     Σ_i (y_i − Σ_j x_ij w_j)², instead of being multiplied out.
     """
     return tidy(resolve_deltas(_scalar(expr, space, _Fresh(), nested)), taken=taken)
-
-
-def _scalar(e: sp.Basic, space: Space, fresh: _Fresh, nested: bool) -> IndexExpr:
-    if isinstance(e, sp.Trace):
-        m = e.arg
-        if nested and isinstance(m, sp.MatMul):
-            coeff, mats = m.as_coeff_matrices()
-            v = norm_operand(sp.MatMul(*mats)) if len(mats) == 2 else None
-            if v is not None:  # ‖v‖² = Σ_i (v_i)², kept as a sum of squares
-                i = fresh(v.rows) if v.rows != 1 else None
-                inner = _entry(v, i, None, space, fresh)
-                square = IndexExpr((Term(sp.Integer(1), (Group(inner, 2),)),))
-                return _summed(_product(_scalar(coeff, space, fresh, nested), square), i)
-        if m.shape == (1, 1):
-            return _entry(m, None, None, space, fresh, nested)
-        i = fresh(m.rows)
-        return _summed(_entry(m, i, i, space, fresh), i)
-    if isinstance(e, sp.Add):
-        out = ZERO
-        for a in e.args:
-            out = out + _scalar(a, space, fresh, nested)
-        return out
-    if isinstance(e, sp.Mul):
-        return _product(*(_scalar(a, space, fresh, nested) for a in e.args))
-    if isinstance(e, sp.Pow) and e.exp.is_Integer and e.exp >= 0:
-        return _product(*(_scalar(e.base, space, fresh, nested) for _ in range(int(e.exp))))
-    if isinstance(e, sp.Symbol):
-        if e in space.dim_symbols:
-            return IndexExpr((Term(e),))
-        return IndexExpr((Term(sp.Integer(1), (Entry(e.name),)),))
-    if e.is_number and not isinstance(e, sp.MatrixExpr):
-        return IndexExpr((Term(e),)) if e != 0 else ZERO
-    raise _unsupported(e)
-
-
-def _position(i: Index | None) -> tuple[Index, ...]:
-    return () if i is None else (i,)
-
-
-def _entry(m: sp.Basic, r: Index | None, c: Index | None, space: Space,
-           fresh: _Fresh, nested: bool = False) -> IndexExpr:
-    """Entry (r, c) of the matrix m; None stands for a dimension of size 1."""
-    if isinstance(m, sp.MatrixSymbol):
-        if m.cols == 1:
-            idx = _position(r)
-        else:
-            idx = (r if r is not None else Index("1", 1), c if c is not None else Index("1", 1))
-        return IndexExpr((Term(sp.Integer(1), (Entry(str(m.name), idx),)),))
-    if isinstance(m, sp.Transpose):
-        return _entry(m.arg, c, r, space, fresh)
-    if isinstance(m, sp.MatAdd):
-        out = ZERO
-        for a in m.args:
-            out = out + _entry(a, r, c, space, fresh)
-        return out
-    if isinstance(m, sp.MatMul):
-        coeff, mats = m.as_coeff_matrices()
-        parts = [_scalar(coeff, space, fresh, False)] if coeff != 1 else []
-        inner: list[Index] = []
-        left = r
-        for a in mats[:-1]:
-            j = fresh(a.cols) if a.cols != 1 else None
-            parts.append(_entry(a, left, j, space, fresh, nested))
-            if j is not None:
-                inner.append(j)
-            left = j
-        parts.append(_entry(mats[-1], left, c, space, fresh, nested))
-        return _summed(_product(*parts), *inner)
-    if isinstance(m, sp.MatPow) and m.exp.is_Integer and m.exp >= 1:
-        return _entry(sp.MatMul(*([m.base] * int(m.exp))), r, c, space, fresh)
-    if isinstance(m, sp.Identity):
-        if r is None and c is None:
-            return IndexExpr((ONE_TERM,))
-        return IndexExpr((Term(sp.Integer(1), (Delta(r, c),)),))  # type: ignore[arg-type]
-    if isinstance(m, sp.ZeroMatrix):
-        return ZERO
-    if isinstance(m, sp.OneMatrix):
-        return IndexExpr((ONE_TERM,))
-    if isinstance(m, sp.HadamardProduct):
-        return _product(*(_entry(a, r, c, space, fresh) for a in m.args))
-    if isinstance(m, sp.HadamardPower) and m.exp.is_Integer and m.exp >= 0:
-        if nested:
-            inner = _entry(m.base, r, c, space, fresh)
-            return IndexExpr((Term(sp.Integer(1), (Group(inner, int(m.exp)),)),))
-        return _product(*(_entry(m.base, r, c, space, fresh) for _ in range(int(m.exp))))
-    if isinstance(m, DiagMatrix):
-        v = _entry(m.args[0], r, None, space, fresh)
-        if r is None:
-            return v
-        return _product(v, IndexExpr((Term(sp.Integer(1), (Delta(r, c),)),)))  # type: ignore
-    if isinstance(m, DiagonalOf):
-        return _entry(m.args[0], r, r, space, fresh)
-    if isinstance(m, sp.Mul | sp.Add | sp.Trace | sp.Pow | sp.Symbol) or m.is_number:
-        return _scalar(m, space, fresh, False)  # a 1×1 scalar factor inside a product
-    raise _unsupported(m)
 
 
 # -- renaming and collecting -----------------------------------------------------------------
@@ -298,19 +110,10 @@ def _factor_rank(f: Factor, var: str | None) -> tuple[int, int]:
     return (4, 0)
 
 
-def _indices_of(f: Any) -> list[Index]:
-    if isinstance(f, Entry):
-        return list(f.indices)
-    if isinstance(f, Delta | _Link):
-        return [f.a, f.b]
-    if isinstance(f, Group):
-        return [i for t in f.expr.terms for g in t.factors for i in _indices_of(g)]
-    return []
-
 
 def free_indices(e: IndexExpr) -> list[Index]:
     """The indices of e that are not summed (k in 2 Σ_i a_ki x_i), sorted by name."""
-    out = {i for t in e.terms for f in t.factors for i in _indices_of(f)
+    out = {i for t in e.terms for f in t.factors for i in indices_of(f)
            if i not in t.summed and i.name != "1"}
     return sorted(out, key=lambda i: i.name)
 
@@ -324,7 +127,7 @@ def tidy(e: IndexExpr, *, var: str | None = None, taken: Iterable[str] = ("k", "
 
 
 def _tidy_term(t: Term, var: str | None, taken: set[str]) -> Term:
-    used = {i for f in t.factors for i in _indices_of(f)}
+    used = {i for f in t.factors for i in indices_of(f)}
     for b in t.sums:  # Σ_i 1 = n
         if b.index not in used and not b.excluded:
             t = Term(t.coeff * b.index.dim, t.factors, tuple(x for x in t.sums if x != b))
@@ -337,7 +140,7 @@ def _tidy_term(t: Term, var: str | None, taken: set[str]) -> Term:
     summed = [b.index for b in t.sums]
     order: list[Index] = []
     for f in factors:
-        for i in _indices_of(f):
+        for i in indices_of(f):
             if (i in summed or i in inner) and i not in order:
                 order.append(i)
     order.extend(i for i in summed if i not in order)
@@ -589,192 +392,6 @@ def _same_sign(a: Any, b: Any) -> bool:
         return bool((a / b).is_positive) and bool(abs(a) >= abs(b))
     except TypeError:
         return False
-
-
-# -- back to matrices ----------------------------------------------------------------------------
-class _NotAMatrixProduct(Exception):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class _Link:
-    """The (a, b) entry of a matrix expression, met while reading a term back."""
-
-    a: Index
-    b: Index
-    matrix: sp.Basic
-
-
-def to_matrix(e: IndexExpr, free: tuple[Index, ...], space: Space) -> sp.Basic:
-    """The matrix expression whose entry at ``free`` is e: 2 Σ_i a_ki x_i ↦ 2Ax.
-
-    ``free`` is () for a scalar, (k,) for a column vector, (k, l) for a matrix.
-    Raises UnsupportedError where a term is not an entry of a matrix product
-    (a_kk alone, say, which is an entry of diag(A)).
-    """
-    parts = []
-    for t in e.terms:
-        try:
-            parts.append(_term_matrix(t, free, space))
-        except _NotAMatrixProduct as exc:
-            raise UnsupportedError(f"cannot read a term back as a matrix expression ({exc})"
-                                   ) from None
-    if not parts:
-        if not free:
-            return sp.Integer(0)
-        rows = free[0].dim
-        return sp.ZeroMatrix(rows, free[1].dim if len(free) > 1 else 1)
-    if len(free) == 0:
-        return sp.Add(*parts)
-    return sp.MatAdd(*parts).doit() if len(parts) > 1 else parts[0]
-
-
-def _term_matrix(t: Term, free: tuple[Index, ...], space: Space) -> sp.Basic:
-    if any(b.excluded for b in t.sums):
-        raise _NotAMatrixProduct("a sum with excluded values")
-    unused = list(t.factors)
-    scalars: list[sp.Basic] = [t.coeff]
-    for f in list(unused):
-        if isinstance(f, Entry) and not f.indices:
-            sym = space.symbol(f.base)  # a scalar, or a vector of length 1 (its one entry)
-            scalars.append(sp.Trace(sym) if isinstance(sym, sp.MatrixExpr) else sym)
-            unused.remove(f)
-        if isinstance(f, Group):
-            raise _NotAMatrixProduct("a parenthesised group")
-    # matrices on the same pair of indices multiply elementwise: a_ij b_ij = (A ∘ B)_ij
-    links: dict[tuple[Index, Index], sp.Basic] = {}
-    for f in list(unused):
-        if isinstance(f, Entry) and len(f.indices) == 2 and f.indices[0] != f.indices[1]:
-            a, b = f.indices
-            sym = space.symbol(f.base)
-            if (a, b) in links:
-                links[(a, b)] = sp.HadamardProduct(links[(a, b)], sym)
-            elif (b, a) in links:
-                links[(b, a)] = sp.HadamardProduct(links[(b, a)], sp.Transpose(sym))
-            else:
-                links[(a, b)] = sym
-            unused.remove(f)
-    unused.extend(_Link(a, b, m) for (a, b), m in links.items())
-
-    def vector_like(f: Factor) -> bool:
-        """x_i, or a_ii: the i-th entry of the vector diag(A)."""
-        return isinstance(f, Entry) and (len(f.indices) == 1 or (
-            len(f.indices) == 2 and f.indices[0] == f.indices[1]))
-
-    def as_vector(f: Entry) -> sp.Basic:
-        sym = space.symbol(f.base)
-        return sym if len(f.indices) == 1 else DiagonalOf(sym)
-
-    counts: dict[Index, int] = dict.fromkeys(t.summed, 0)
-    for f in unused:
-        for i in _indices_of(f):
-            counts[i] = counts.get(i, 0) + 1
-    for i, c in counts.items():
-        in_matrices = sum(i in _indices_of(f) for f in unused if not vector_like(f))
-        if i not in free and i not in t.summed:
-            raise _NotAMatrixProduct(f"index {i.name} is neither free nor summed")
-        if in_matrices > (1 if i in free else 2):  # vectors are elementwise factors
-            raise _NotAMatrixProduct(f"index {i.name} occurs in {in_matrices} matrices")
-        if c == 0:
-            scalars.append(i.dim)  # Σ_i 1 = n
-
-    def take_vectors(i: Index) -> list[sp.Basic]:
-        out = [f for f in unused if vector_like(f) and f.indices[0] == i]  # type: ignore
-        for f in out:
-            unused.remove(f)
-        return [as_vector(f) for f in out]  # type: ignore[arg-type]
-
-    def take_link(i: Index) -> Factor | None:
-        for f in unused:
-            if not vector_like(f) and i in _indices_of(f):
-                unused.remove(f)
-                return f
-        return None
-
-    def walk(i: Index, stop: Index | None = None) -> tuple[list[sp.Basic], Index | None]:
-        """Follow the chain from index i: the matrices met, and the index it ends at
-        (None when it ends in a vector, which is the last element).  Vectors met at an
-        index on the way are elementwise factors: u_i (…)_i is (diag(u) …)_i; the chain
-        stops at the free index ``stop`` (a_lk u_l is (Aᵀ diag(u))_kl)."""
-        chain: list[sp.Basic] = []
-        while True:
-            if i == stop:
-                chain.extend(DiagMatrix(v) for v in take_vectors(i))
-                return chain, i
-            vectors = take_vectors(i)
-            f = take_link(i)
-            if f is None:
-                if not vectors:
-                    return chain, i
-                chain.extend(DiagMatrix(v) for v in vectors[:-1])
-                chain.append(vectors[-1])
-                return chain, None
-            chain.extend(DiagMatrix(v) for v in vectors)
-            if isinstance(f, Delta):
-                i = f.b if f.a == i else f.a
-                continue
-            assert isinstance(f, _Link)
-            if f.a == i:
-                chain.append(f.matrix)
-                i = f.b
-            else:
-                chain.append(sp.Transpose(f.matrix))
-                i = f.a
-
-    def column(chain: list[sp.Basic], end: Index | None) -> sp.Basic:
-        if end is not None:
-            chain = [*chain, sp.OneMatrix(end.dim, 1)]
-        return sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]
-
-    main: sp.Basic | None = None
-    if len(free) == 1:
-        main = column(*walk(free[0]))
-    elif len(free) == 2:
-        chain, end = walk(free[0], stop=free[1])
-        if end == free[1]:
-            main = (sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]) if chain \
-                else sp.Identity(free[0].dim)
-        else:
-            left = column(chain, end)
-            right = column(*walk(free[1]))
-            main = sp.MatMul(left, sp.Transpose(right)).doit()
-    # closed chains: inner products uᵀ M v and traces
-    while unused:
-        # start at a vector whose index is on at most one matrix: at an index on two
-        # (x_i a_ij a_ip), the vector is an elementwise factor in the middle of the chain
-        start = next((f for f in unused if vector_like(f) and sum(
-            f.indices[0] in _indices_of(g) for g in unused if not vector_like(g)) <= 1),
-                     None)
-        if start is not None:
-            unused.remove(start)
-            chain, end = walk(start.indices[0])  # type: ignore[union-attr]
-            if not chain and end is not None and len(start.indices) == 2:  # type: ignore
-                scalars.append(sp.Trace(space.symbol(start.base)))  # type: ignore  # Σ_i a_ii
-                continue
-            u = as_vector(start)  # type: ignore[arg-type]
-            mats = [sp.Transpose(u), *chain]
-            if end is not None:
-                mats.append(sp.OneMatrix(end.dim, 1))
-            scalars.append(sp.Trace(sp.MatMul(*mats).doit()))
-            continue
-        ends = [i for f in unused for i in _indices_of(f)
-                if sum(i in _indices_of(g) for g in unused) == 1]
-        if ends:  # a path of matrices with both ends summed: Σ_ij (AB)_ij = 𝟙ᵀAB𝟙
-            chain, end = walk(ends[0])
-            ones = [sp.OneMatrix(1, ends[0].dim), *chain, sp.OneMatrix(end.dim, 1)] \
-                if end is not None else [sp.OneMatrix(1, ends[0].dim), *chain]
-            scalars.append(sp.Trace(sp.MatMul(*ones).doit()))
-            continue
-        f = unused[0]
-        first = _indices_of(f)[0]
-        chain, end = walk(first)
-        if end != first:
-            raise _NotAMatrixProduct("an open chain of matrices")
-        scalars.append(sp.Trace(sp.MatMul(*chain).doit() if len(chain) > 1 else chain[0]))
-    coeff = sp.Mul(*scalars)
-    if main is None:
-        return coeff
-    return main if coeff == 1 else sp.MatMul(coeff, main).doit()
 
 
 # -- values at concrete sizes --------------------------------------------------------------------
