@@ -52,6 +52,7 @@ from .indexterms import (
     Term,
     indices_of,
 )
+from .indexterms import ONE_TERM as ONE_TERM  # the term 1
 from .indexterms import ZERO as ZERO  # the empty sum, which callers start from
 from .readback import to_matrix
 
