@@ -13,6 +13,8 @@ and such silent errors must not reach a verdict.
 * The Hessian with respect to a vector ``x`` is read off ∇ₓ(vᵀ∇f) = H v, which
   is linear in a fresh vector ``v`` (:func:`extract_linear`).
 
+Results are written in the canonical form of :mod:`symderiv.calculus.canonical`.
+
 Convention (the Matrix Cookbook's): every entry of ``X`` is an independent
 variable, so d logdet(S)/dS = S⁻ᵀ even when ``S`` is declared symmetric; the
 assumptions only restrict where the derivative is taken (and let results be
@@ -21,28 +23,21 @@ written more simply, ``2Ax`` instead of ``Ax + Aᵀx``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
-from ..forms import norm_operand
 from ..space import Space
+from .canonical import EXPAND_LIMIT as EXPAND_LIMIT  # the canonical form's, named here too
+from .canonical import _mm, assumption_rules, canonical, is_zero
 
 __all__ = ["assumption_rules", "canonical", "extract_linear", "gradient", "hessian", "is_zero"]
 
 Var = sp.Symbol | sp.MatrixSymbol
-
-
-# -- helpers ------------------------------------------------------------------------------
-def _mm(*factors: sp.Basic) -> sp.Basic:
-    """A product that drops identity factors and keeps shapes honest."""
-    kept = [f for f in factors if not (isinstance(f, sp.Identity))]
-    if not kept:
-        return factors[0]
-    if len(kept) == 1:
-        return kept[0]
-    return sp.MatMul(*kept).doit(deep=False)
 
 
 def _unpow(m: sp.MatPow) -> sp.MatrixExpr:
@@ -185,77 +180,113 @@ def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr:
 
 # -- forward mode (scalar variable) -------------------------------------------------------
 def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
-    """d e / d s for a scalar symbol s; None when e does not depend on s."""
+    """d e / d s for a scalar symbol s; None when e does not depend on s.
+
+    The rule is that of the first class along e's MRO found in ``_FORWARD`` (as SymPy's
+    printers dispatch), so Inverse goes before MatPow and MatMul before Mul."""
     if not e.has(s):
         return None
     if e == s:
         return sp.Integer(1)
-    if isinstance(e, sp.Add | sp.MatAdd):
-        return _add([_fwd(a, s) for a in e.args])
-    # MatMul subclasses Mul: this rule moves the derivative to the end, so only for scalars
-    if isinstance(e, sp.Mul) and not isinstance(e, sp.MatMul):
-        terms = []
-        for i, a in enumerate(e.args):
-            g = _fwd(a, s)
-            if g is not None:
-                terms.append(sp.Mul(*(e.args[:i] + e.args[i + 1:])) * g)
-        return _add(terms)
-    if isinstance(e, sp.MatMul):
-        coeff, mats = e.as_coeff_matrices()
-        terms = []
-        g = _fwd(coeff, s)
-        if g is not None:
-            terms.append(g * _mm(*mats))
-        for i, a in enumerate(mats):
-            ga = _fwd(a, s)
-            if ga is not None:
-                terms.append(coeff * _mm(*mats[:i], ga, *mats[i + 1:]))
-        return _add(terms)
-    if isinstance(e, sp.Pow):
-        base, ex = e.args
-        if ex.has(s):
-            g = _fwd(sp.log(base) * ex, s)
-            return None if g is None else e * g
-        g = _fwd(base, s)
-        return None if g is None else ex * base ** (ex - 1) * g
-    if isinstance(e, _UNARY):
-        g = _fwd(e.args[0], s)
-        return None if g is None else _unary_derivative(e) * g
-    if isinstance(e, sp.Trace):
-        g = _fwd(e.arg, s)
-        return None if g is None else sp.Trace(g)
-    if isinstance(e, sp.Determinant):
-        g = _fwd(e.arg, s)
-        return None if g is None else e * sp.Trace(_mm(sp.Inverse(e.arg), g))
-    if isinstance(e, sp.Transpose):
-        g = _fwd(e.arg, s)
-        return None if g is None else g.T
-    if isinstance(e, sp.Inverse):
-        g = _fwd(e.arg, s)
-        return None if g is None else -_mm(e, g, e)
-    if isinstance(e, sp.MatPow):
-        return _fwd(_unpow(e), s)
-    if isinstance(e, sp.HadamardProduct):
-        terms = []
-        for i, a in enumerate(e.args):
-            g = _fwd(a, s)
-            if g is not None:
-                terms.append(sp.HadamardProduct(*((*e.args[:i], g, *e.args[i + 1:]))).doit())
-        return _add(terms)
-    if isinstance(e, sp.HadamardPower):
-        base, ex = e.args
-        if ex.has(s):
-            raise UnsupportedError("elementwise power with a variable exponent")
-        g = _fwd(base, s)
-        local = ex * sp.HadamardPower(base, ex - 1).doit() if ex != 2 else 2 * base
-        return None if g is None else sp.HadamardProduct(local, g).doit()
-    if isinstance(e, ElementwiseApplyFunction):
-        g = _fwd(e.expr, s)
-        return None if g is None else sp.HadamardProduct(_elementwise_derivative(e), g).doit()
-    if isinstance(e, DiagMatrix | DiagonalOf):
-        g = _fwd(e.args[0], s)
-        return None if g is None else type(e)(g)
+    for cls in type(e).__mro__:
+        rule = _FORWARD.get(cls)
+        if rule is not None:
+            return rule(e, s)
     raise UnsupportedError(f"no differentiation rule for {type(e).__name__} ({e})")
+
+
+_Rule = Callable[[Any, sp.Symbol], sp.Basic | None]
+
+
+def _chain(outer: Callable[[Any, Any], sp.Basic]) -> _Rule:
+    """The rule d f(u) = outer(e, du) for an operation e = f(u) of one argument u."""
+
+    def rule(e: Any, s: sp.Symbol) -> sp.Basic | None:
+        g = _fwd(e.args[0], s)
+        return None if g is None else outer(e, g)
+
+    return rule
+
+
+def _fwd_sum(e: Any, s: sp.Symbol) -> sp.Basic | None:
+    return _add([_fwd(a, s) for a in e.args])
+
+
+def _fwd_product(e: sp.Mul, s: sp.Symbol) -> sp.Basic | None:
+    """The product rule for scalars; it moves the derivative to the end, so MatMul
+    (a subclass of Mul) has its own."""
+    terms = []
+    for i, a in enumerate(e.args):
+        g = _fwd(a, s)
+        if g is not None:
+            terms.append(sp.Mul(*(e.args[:i] + e.args[i + 1:])) * g)
+    return _add(terms)
+
+
+def _fwd_matmul(e: sp.MatMul, s: sp.Symbol) -> sp.Basic | None:
+    coeff, mats = e.as_coeff_matrices()
+    terms = []
+    g = _fwd(coeff, s)
+    if g is not None:
+        terms.append(g * _mm(*mats))
+    for i, a in enumerate(mats):
+        ga = _fwd(a, s)
+        if ga is not None:
+            terms.append(coeff * _mm(*mats[:i], ga, *mats[i + 1:]))
+    return _add(terms)
+
+
+def _fwd_pow(e: sp.Pow, s: sp.Symbol) -> sp.Basic | None:
+    base, ex = e.args
+    if ex.has(s):
+        g = _fwd(sp.log(base) * ex, s)
+        return None if g is None else e * g
+    g = _fwd(base, s)
+    return None if g is None else ex * base ** (ex - 1) * g
+
+
+def _fwd_hadamard(e: sp.HadamardProduct, s: sp.Symbol) -> sp.Basic | None:
+    terms = []
+    for i, a in enumerate(e.args):
+        g = _fwd(a, s)
+        if g is not None:
+            terms.append(sp.HadamardProduct(*((*e.args[:i], g, *e.args[i + 1:]))).doit())
+    return _add(terms)
+
+
+def _fwd_hadamard_power(e: sp.HadamardPower, s: sp.Symbol) -> sp.Basic | None:
+    base, ex = e.args
+    if ex.has(s):
+        raise UnsupportedError("elementwise power with a variable exponent")
+    g = _fwd(base, s)
+    local = ex * sp.HadamardPower(base, ex - 1).doit() if ex != 2 else 2 * base
+    return None if g is None else sp.HadamardProduct(local, g).doit()
+
+
+def _fwd_elementwise(e: ElementwiseApplyFunction, s: sp.Symbol) -> sp.Basic | None:
+    g = _fwd(e.expr, s)
+    return None if g is None else sp.HadamardProduct(_elementwise_derivative(e), g).doit()
+
+
+#: The forward-mode rule of each class (looked up along the MRO by :func:`_fwd`).
+_FORWARD: dict[type, _Rule] = {
+    sp.Add: _fwd_sum,
+    sp.MatAdd: _fwd_sum,
+    sp.Mul: _fwd_product,
+    sp.MatMul: _fwd_matmul,
+    sp.Pow: _fwd_pow,
+    **dict.fromkeys(_UNARY, _chain(lambda e, g: _unary_derivative(e) * g)),
+    sp.Trace: _chain(lambda e, g: sp.Trace(g)),
+    sp.Determinant: _chain(lambda e, g: e * sp.Trace(_mm(sp.Inverse(e.arg), g))),
+    sp.Transpose: _chain(lambda e, g: g.T),
+    sp.Inverse: _chain(lambda e, g: -_mm(e, g, e)),
+    sp.MatPow: lambda e, s: _fwd(_unpow(e), s),
+    sp.HadamardProduct: _fwd_hadamard,
+    sp.HadamardPower: _fwd_hadamard_power,
+    ElementwiseApplyFunction: _fwd_elementwise,
+    DiagMatrix: _chain(lambda e, g: type(e)(g)),
+    DiagonalOf: _chain(lambda e, g: type(e)(g)),
+}
 
 
 # -- public API -----------------------------------------------------------------------------
@@ -292,215 +323,6 @@ def hessian(f: sp.Expr, x: Var, space: Space | None = None) -> sp.Basic:
     if hv is None or is_zero(hv):  # f is at most linear in x (its terms may cancel)
         return sp.ZeroMatrix(n, n)
     return canonical(extract_linear(hv, v), space)
-
-
-# -- canonical form -----------------------------------------------------------------------
-def assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
-    rules: dict[sp.Basic, sp.Basic] = {}
-    if space is None:
-        return rules
-    for name, decl in space.declarations.items():
-        if decl.kind != "matrix":
-            continue
-        sym = space.symbol(name)
-        if decl.assumptions & {"symmetric", "diagonal"}:
-            rules[sp.Transpose(sym)] = sym
-        if "orthogonal" in decl.assumptions:
-            rules[sp.Inverse(sym)] = sym.T
-    return rules
-
-
-def _cancel_orthogonal(e: sp.Basic, space: Space | None) -> sp.Basic:
-    """QᵀQ = QQᵀ = I for a declared orthogonal Q, wherever the two stand side by side."""
-    if space is None:
-        return e
-    qs = {space.symbol(n) for n, d in space.declarations.items()
-          if "orthogonal" in d.assumptions}
-    if not qs:
-        return e
-
-    def cancel(m: sp.Basic) -> sp.Basic:
-        if not isinstance(m, sp.MatMul):
-            return m
-        coeff, mats = m.as_coeff_matrices()
-        out: list[sp.Basic] = []
-        for f in mats:
-            if out and any({out[-1], f} == {q, q.T} for q in qs):
-                out.pop()
-                continue
-            out.append(f)
-        if len(out) == len(mats):
-            return m
-        if not out:
-            return coeff * sp.Identity(m.rows)
-        return coeff * _mm(*out) if coeff != 1 else _mm(*out)
-
-    return e.replace(lambda m: isinstance(m, sp.MatMul), cancel)
-
-
-#: Expressions with more nodes than this are not expanded: distributing products of sums
-#: grows them exponentially, and such results are read by machines, not people.
-EXPAND_LIMIT = 160
-
-
-def _small(e: sp.Basic, limit: int = EXPAND_LIMIT) -> bool:
-    for count, _ in enumerate(sp.preorder_traversal(e)):
-        if count > limit:
-            return False
-    return True
-
-
-def _expand(e: sp.Basic) -> sp.Basic:
-    """Distribute products over sums only: no exp(a + b) → exp(a)exp(b), no multinomials."""
-    if not _small(e):
-        return e
-    return e.expand(deep=True, mul=True, multinomial=False, power_exp=False, power_base=False,
-                    log=False, basic=False)
-
-
-def _expand_traces(e: sp.Basic) -> sp.Basic:
-    """tr(A + B) → tr A + tr B, tr(cA) → c tr A, and one orientation for tr of a 1×1."""
-    if isinstance(e, sp.Trace):
-        inner = _expand(_expand_traces(e.arg))
-        if isinstance(inner, sp.MatAdd):
-            return sp.Add(*(_expand_traces(sp.Trace(t)) for t in inner.args))
-        if isinstance(inner, sp.MatMul):
-            coeff, mats = inner.as_coeff_matrices()
-            if coeff != 1:
-                return coeff * _expand_traces(sp.Trace(_mm(*mats)))
-        if isinstance(inner, sp.MatrixExpr) and inner.shape == (1, 1):
-            flipped = inner.T.doit()
-            if sp.default_sort_key(flipped) < sp.default_sort_key(inner):
-                inner = flipped
-        return sp.Trace(inner)
-    if not e.args or isinstance(e, sp.MatrixSymbol | sp.Lambda):
-        return e
-    if isinstance(e, ElementwiseApplyFunction):
-        return ElementwiseApplyFunction(e.function, _expand_traces(e.expr))
-    new_args = [_expand_traces(a) for a in e.args]
-    if all(a is b for a, b in zip(new_args, e.args, strict=True)):
-        return e
-    return e.func(*new_args)
-
-
-def _split_coeff(m: sp.Basic) -> tuple[sp.Expr, sp.Basic]:
-    if isinstance(m, sp.MatMul):
-        coeff, mats = m.as_coeff_matrices()
-        return coeff, _mm(*mats) if mats else sp.Integer(1)
-    return sp.Integer(1), m
-
-
-def _simplify_ones(e: sp.Basic) -> sp.Basic:
-    """Rules SymPy lacks for the all-ones matrix 𝟙: A∘𝟙 = A, 𝟙∘p = 𝟙, 𝟙ₐₓᵦ𝟙ᵦₓ꜀ = b𝟙ₐₓ꜀."""
-    if not e.args or isinstance(e, sp.MatrixSymbol | sp.Lambda | sp.OneMatrix | sp.Identity
-                                    | sp.ZeroMatrix):
-        return e
-    if isinstance(e, ElementwiseApplyFunction):
-        return ElementwiseApplyFunction(e.function, _simplify_ones(e.expr))
-    args = [_simplify_ones(a) for a in e.args]
-    if isinstance(e, sp.HadamardProduct):
-        for i, a in enumerate(args):  # distribute over sums: A∘(B + C) = A∘B + A∘C
-            if isinstance(a, sp.MatAdd):
-                rest = args[:i] + args[i + 1:]
-                return _simplify_ones(sp.MatAdd(*(sp.HadamardProduct(*rest, t) for t in a.args)))
-        coeff, mats = sp.Integer(1), []
-        for a in args:
-            c, m = _split_coeff(a)
-            coeff *= c
-            if not isinstance(m, sp.OneMatrix):
-                mats.append(m)
-        if not mats:
-            return coeff * sp.OneMatrix(*e.shape)
-        body = mats[0] if len(mats) == 1 else sp.HadamardProduct(*mats)
-        return coeff * body if coeff != 1 else body
-    if isinstance(e, sp.HadamardPower) and isinstance(args[0], sp.OneMatrix):
-        return args[0]
-    if isinstance(e, DiagonalOf) and isinstance(args[0], sp.Identity):
-        return sp.OneMatrix(args[0].rows, 1)
-    if isinstance(e, DiagMatrix) and isinstance(args[0], sp.OneMatrix):
-        return sp.Identity(args[0].rows)
-    if isinstance(e, sp.MatMul):
-        coeff, mats = sp.MatMul(*args).as_coeff_matrices() if len(args) > 1 else (1, args)
-        merged: list[sp.Basic] = []
-        for m in mats:
-            if merged and isinstance(m, sp.OneMatrix) and isinstance(merged[-1], sp.OneMatrix):
-                prev = merged.pop()
-                coeff = coeff * prev.cols
-                m = sp.OneMatrix(prev.rows, m.cols)
-            merged.append(m)
-        body = _mm(*merged) if merged else sp.Integer(1)
-        return coeff * body if coeff != 1 else body
-    if isinstance(e, sp.Trace):
-        c, m = _split_coeff(args[0])
-        if isinstance(m, sp.OneMatrix) and m.shape == (1, 1):
-            return c
-    return e.func(*args)
-
-
-def _factor_right(e: sp.Basic) -> sp.Basic:
-    """Σ cᵢ Mᵢ v → (Σ cᵢ Mᵢ) v when every term ends in the same vector v: (A + Aᵀ)x."""
-    if not isinstance(e, sp.MatAdd) or e.shape[1] != 1:
-        return e
-    lasts, rests = [], []
-    for t in e.args:
-        if isinstance(t, sp.MatMul):
-            coeff, mats = t.as_coeff_matrices()
-            if len(mats) < 2:
-                return e
-            lasts.append(mats[-1])
-            rests.append(coeff * _mm(*mats[:-1]))
-        else:
-            return e
-    if any(last != lasts[0] for last in lasts) or not all(r.shape[0] == r.shape[1] for r in rests):
-        return e
-    return sp.MatMul(sp.MatAdd(*rests).doit(), lasts[0])
-
-
-def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -> sp.Basic:
-    """Simplify to the form a person would write.
-
-    Apply the declared assumptions (Aᵀ = A for symmetric A, Q⁻¹ = Qᵀ for orthogonal Q),
-    expand products over sums, collect equal terms, and factor a common right vector.
-    """
-    rules = assumption_rules(space)
-    prev = None
-    out, norms = _protect_norms(e)
-    for _ in range(6):
-        if out == prev:
-            break
-        prev = out
-        out = out.doit()
-        if rules:
-            out = out.xreplace(rules)
-            out = _cancel_orthogonal(out, space)
-        out = _simplify_ones(out)
-        out = _expand_traces(out)
-        out = _expand(out)
-        if isinstance(out, sp.MatrixExpr):
-            out = out.doit()
-    if factor:
-        out = _factor_right(out)
-    return out.xreplace(norms) if norms else out
-
-
-def _protect_norms(e: sp.Basic) -> tuple[sp.Basic, dict[sp.Basic, sp.Basic]]:
-    """Stand-ins for ‖v‖ᵖ with p not even (‖Xw − y‖ stays a norm, not √ of 4 terms)."""
-    found = {}
-    for power in e.atoms(sp.Pow):
-        base, ex = power.args
-        if (isinstance(base, sp.Trace) and base.arg.shape == (1, 1)
-                and norm_operand(base.arg) is not None and not ex.is_integer
-                and isinstance(norm_operand(base.arg), sp.MatAdd)):
-            found[power] = sp.Dummy("norm", positive=True)
-    if not found:
-        return e, {}
-    return e.xreplace(found), {d: p for p, d in found.items()}
-
-
-def is_zero(e: sp.Basic) -> bool:
-    return (isinstance(e, sp.ZeroMatrix) or e == 0
-            or (isinstance(e, sp.MatrixExpr) and e.is_ZeroMatrix is True))
-
 
 # -- linear extraction: L(v) = M v  →  M -----------------------------------------------------
 def extract_linear(e: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
