@@ -141,8 +141,8 @@ def test_all_is_explicit_and_importable():
         assert getattr(symderiv.testing, name) is not None, name
     # (pytest rewrites the asserts of a plugin's package and adds '@py_builtins' and such)
     public = {n for n in dir(symderiv.testing) if not n.startswith("_") and n.isidentifier()}
-    modules = {"differences", "numeric", "parameters", "plugin", "report", "strategies",
-               "symbolic"}
+    modules = {"differences", "evaluation", "numeric", "parameters", "plugin", "report",
+               "strategies", "symbolic"}
     assert public - set(symderiv.testing.__all__) <= modules
     assert {"assert_vjp", "assert_jvp", "assert_hvp", "check_gradient_numeric",
             "NumericReport"} <= set(symderiv.testing.__all__)

@@ -6,10 +6,9 @@ the error of its answer.  A step where ``f`` is not finite, or raises (the Chole
 of a matrix the step made indefinite), is inadmissible: the step shrinks, and only when
 no step is admissible on both sides of the point is there nothing to compare.
 
-f's rounding is measured at the point (:func:`noise`), not assumed to be ε·|f|: a solve
-with a nearly singular matrix rounds at cond·ε·|f|, and the error bound carries it.  Where
-the one-sided slopes grow as the step shrinks (a pole nearer than the step), the tableau
-starts afresh below it.
+The error bound carries f's rounding as measured at the point (:mod:`.evaluation`),
+not assumed to be ε·|f|.  Where the one-sided slopes grow as the step shrinks (a pole
+nearer than the step), the tableau starts afresh below it.
 
 First differences also keep the one-sided slopes at the last step: where they differ by a
 jump that does not shrink with the step, f has a kink, and the central difference is
@@ -18,121 +17,23 @@ their average.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ArgumentError
+# f as evaluated, and its rounding: re-exported, as they were defined here before
+from .evaluation import Counter as Counter
+from .evaluation import NotAdmissible as NotAdmissible
+from .evaluation import Reference, _Raised
+from .evaluation import noise as noise
+from .evaluation import resolution as resolution
 
 _CON = 2.0  # the step shrinks by this factor from one level of the tableau to the next
 _LEVELS = 16  # at most this many steps per difference (after the first admissible one)
 _SHRINKS = 64  # at most this many halvings to find a step where f is admissible on both sides
 _RESTARTS = 4  # tableaux from h0, h0/256, h0/256², h0/256³ when one does not settle
 
-Value = Callable[[np.ndarray, bool], np.ndarray]  # value(θ, promote) → f's numbers
-
-
-class NotAdmissible(Exception):
-    """No step on both sides of the point where f is finite and does not raise."""
-
-    def __init__(self, where: str, span: str = "", raised: Exception | None = None,
-                 nonfinite: bool = True) -> None:
-        super().__init__(where)
-        self.where, self.span, self.raised, self.nonfinite = where, span, raised, nonfinite
-
-    def words(self, name: str) -> str:
-        """'f is not finite on both sides …' or 'f raised LinAlgError: … at every step …'."""
-        span = f", for every step {self.span}" if self.span else ""
-        if self.raised is None and not self.nonfinite:  # no step was tried at all
-            return (f"no step along {self.where} is both below the first step and above "
-                    f"the rounding of {name}'s arguments ({self.span}): pass a larger eps")
-        if self.raised is None:
-            return f"{name} is not finite on both sides of the point along {self.where}{span}"
-        exc = self.raised
-        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        also = " (or was not finite)" if self.nonfinite else ""
-        return (f"{name} raised {text}{also} on one side of the point or the other along "
-                f"{self.where}{span}: no admissible step, so no difference to compare")
-
-
-class _Raised(Exception):
-    """The user's f raised at a trial step (not at the point itself)."""
-
-    def __init__(self, exc: Exception) -> None:
-        super().__init__(exc)
-        self.exc = exc
-
-
-class Counter:
-    """Calls of f made for the differences, and the time they took."""
-
-    __slots__ = ("calls", "seconds")
-
-    def __init__(self) -> None:
-        self.calls, self.seconds = 0, 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    """How ``f`` is evaluated for the differences: promoted to float64, or as given."""
-
-    fn: Value
-    promote: bool
-    dtype: np.dtype  # the precision of f's values, which sets their rounding
-    first_step: float | None  # the user's eps
-    order: int  # 2: second differences
-    f0: np.ndarray  # f at the point, evaluated the same way (float64)
-    counter: Counter
-    # the precision f reads its arguments in (it casts them): a step must move them by
-    # more than its rounding; and how much f's value moves when they move by one unit of it
-    reads: np.dtype | None = None
-    quantum: float = 0.0
-    # f's measured noise at the point: what its computation adds to ε·|f| (a solve with
-    # a nearly singular matrix rounds at cond·ε·|f|)
-    noise: float = 0.0
-
-    @property
-    def eps(self) -> float:
-        return float(np.finfo(self.dtype).eps)
-
-    @property
-    def step_eps(self) -> float:
-        """The rounding of the arguments as f sees them: steps below it change nothing."""
-        return max(self.eps, float(np.finfo(self.reads).eps) if self.reads else 0.0)
-
-    @property
-    def words(self) -> str:
-        how = "f evaluated in float64" if self.promote else f"in {self.dtype}"
-        if self.reads is not None:  # f's own precision, found by probing it
-            how = "f evaluated in float64" if self.promote else "f evaluated as given"
-            how += (f" (it computes in {self.reads})" if self.reads == self.dtype else
-                    f" (it reads its arguments in {self.reads})")
-        kind = "central differences" if self.order == 1 else "central second differences"
-        return f"{kind}, {how}, extrapolated by Ridders' method"
-
-    def rounding(self, values: list[np.ndarray]) -> float:
-        """f's absolute rounding at a step: ε·max|f| (f sums terms about as large as
-        itself) plus what the rounding of its arguments does to it, plus the noise
-        measured in its values (:func:`noise`)."""
-        return (self.eps * float(np.max(np.abs(values), initial=0.0)) + self.quantum
-                + self.noise)
-
-    def at(self, theta: np.ndarray) -> np.ndarray:
-        """f at a trial point, as float64; an exception f raises there is inadmissibility
-        (our own ArgumentError, and KeyboardInterrupt and the like, pass through)."""
-        start = time.perf_counter()
-        try:
-            out = self.fn(theta, self.promote)
-        except ArgumentError:
-            raise
-        except Exception as exc:  # any error of f at a trial step
-            raise _Raised(exc) from None
-        finally:
-            self.counter.calls += 1
-            self.counter.seconds += time.perf_counter() - start
-        return np.asarray(out, dtype=np.float64)
 
 @dataclass(frozen=True, slots=True)
 class Difference:
@@ -168,10 +69,12 @@ Quotient = Callable[[float], tuple[np.ndarray, float, float,
                                    tuple[np.ndarray, np.ndarray] | None]]
 
 
-def _tableau(quotient: Quotient, h0: float, order: int,
-             enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float) -> _Run:
+def _first_step(quotient: Quotient, h0: float, where: str, floor: float
+                ) -> tuple[float, np.ndarray, float, float, tuple[np.ndarray, np.ndarray] | None]:
+    """The first step from h0 down where f is admissible on both sides (log near 0), and
+    the quotient there: (h, quotient, rounding, scale, one-sided slopes)."""
     h, raised, nonfinite = h0, None, False
-    for _ in range(_SHRINKS):  # a step where f is admissible on both sides (log near 0)
+    for _ in range(_SHRINKS):
         if h < floor:  # x ± h·v would round to x itself
             raise NotAdmissible(where, raised=raised, nonfinite=nonfinite)
         try:
@@ -180,15 +83,51 @@ def _tableau(quotient: Quotient, h0: float, order: int,
             raised = exc.exc
         else:
             if np.all(np.isfinite(val)) and np.isfinite(scale):
-                break
+                return h, val, rnd, scale, sides
             nonfinite = True
         h /= _CON
-    else:
-        raise NotAdmissible(where, f"from {h0:.3g} down to {h:.3g}", raised, nonfinite)
-    column, flat = [val], not np.any(val)
+    raise NotAdmissible(where, f"from {h0:.3g} down to {h:.3g}", raised, nonfinite)
+
+
+class _Neville:
+    """Neville's tableau so far: its last row, and per output the entry with the smallest
+    bound, with its error estimate and step."""
+
+    __slots__ = ("best", "column", "err", "step", "total")
+
+    def __init__(self, val: np.ndarray, h: float) -> None:
+        self.column, self.best, self.err = [val], val, np.full(val.shape, np.inf)
+        self.step, self.total = np.full(val.shape, h), np.full(val.shape, np.inf)
+
+    def add(self, val: np.ndarray, h: float, rnd: float, order: int) -> np.ndarray:
+        """A row from the quotient at the step h; per output, whether rounding has taken
+        over: the estimates drift apart again, and f's rounding at this step is no longer
+        small beside the error (in the truncation regime a lucky agreement of two coarse
+        entries must not stop the descent)."""
+        row, fac = [val], _CON**2
+        for j in range(1, len(self.column) + 1):
+            row.append((row[j - 1] * fac - self.column[j - 1]) / (fac - 1))
+            fac *= _CON**2
+            errt = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - self.column[j - 1]))
+            # the entry with the smallest bound, rounding included: where rounding
+            # dominates, two entries can agree by chance far better than their accuracy
+            bound = 10 * errt + 16 * rnd / h**order
+            better = bound <= self.total
+            self.best = np.where(better, row[j], self.best)
+            self.err = np.where(better, errt, self.err)
+            self.step = np.where(better, h, self.step)
+            self.total = np.where(better, bound, self.total)
+        noise = 4 * rnd / h**order
+        grew = (np.abs(row[-1] - self.column[-1]) >= 2 * self.err) & (noise >= 0.01 * self.err)
+        self.column = row
+        return grew
+
+
+def _tableau(quotient: Quotient, h0: float, order: int,
+             enough: Callable[[np.ndarray], np.ndarray], where: str, floor: float) -> _Run:
+    h, val, rnd, scale, sides = _first_step(quotient, h0, where, floor)
+    t, flat = _Neville(val, h), not np.any(val)
     resolution = 16 * rnd / h**order
-    best, err = val, np.full(val.shape, np.inf)
-    step, total = np.full(val.shape, h), np.full(val.shape, np.inf)
     jumps = [(h, sides, 4 * rnd / h)] if sides is not None else []
     calm = False  # the last level was already within ``enough``
     for _ in range(_LEVELS):
@@ -201,52 +140,32 @@ def _tableau(quotient: Quotient, h0: float, order: int,
             break
         if not np.all(np.isfinite(val)):
             break
-        if np.any((val == 0) & (column[0] != 0)):  # f no longer changes: its resolution,
+        if np.any((val == 0) & (t.column[0] != 0)):  # f no longer changes: its resolution,
             break  # not the derivative (the sum inside log-sum-exp rounds at 1 ± ε)
-        if sides is not None:
-            jumps = [*jumps[-2:], (h, sides, 4 * max(rnd, rm) / h)]
-            if _wild(jumps):  # a pole or a feature narrower than the step: start afresh
-                column, best, err = [val], val, np.full(val.shape, np.inf)
-                step, total, calm = np.full(val.shape, h), np.full(val.shape, np.inf), False
-                rnd, flat = max(rnd, rm), flat and not np.any(val)
-                continue
         rnd, flat = max(rnd, rm), flat and not np.any(val)
-        row, fac = [val], _CON**2
-        for j in range(1, len(column) + 1):
-            row.append((row[j - 1] * fac - column[j - 1]) / (fac - 1))
-            fac *= _CON**2
-            errt = np.maximum(np.abs(row[j] - row[j - 1]), np.abs(row[j] - column[j - 1]))
-            # the entry with the smallest bound, rounding included: where rounding
-            # dominates, two entries can agree by chance far better than their accuracy
-            bound = 10 * errt + 16 * rnd / h**order
-            better = bound <= total
-            best = np.where(better, row[j], best)
-            err = np.where(better, errt, err)
-            step = np.where(better, h, step)
-            total = np.where(better, bound, total)
-        # rounding has taken over: the estimates drift apart again, and f's rounding at
-        # this step is no longer small beside the error (in the truncation regime a lucky
-        # agreement of two coarse entries must not stop the descent)
-        noise = 4 * rnd / h**order
-        grew = (np.abs(row[-1] - column[-1]) >= 2 * err) & (noise >= 0.01 * err)
-        column = row
-        settled = bool(np.all(err <= enough(best)))
+        if sides is not None:
+            jumps = [*jumps[-2:], (h, sides, 4 * rnd / h)]
+            if _wild(jumps):  # a pole or a feature narrower than the step: start afresh
+                t, calm = _Neville(val, h), False
+                continue
+        grew = t.add(val, h, rnd, order)
+        settled = bool(np.all(t.err <= enough(t.best)))
         if np.all(grew) or (settled and calm):  # two levels in a row: not a lucky agreement
             break
         calm = settled
     # no second level to compare with (f undefined or no longer changing at half the
     # step): the first difference alone, known only to within its own size
     # restarted at the last level: every step tried still behaved like a pole's
-    wild = bool(np.all(np.isinf(err))) and _wild(jumps)
-    err = np.where(np.isfinite(err), err, np.abs(best))
+    wild = bool(np.all(np.isinf(t.err))) and _wild(jumps)
+    err = np.where(np.isfinite(t.err), t.err, np.abs(t.best))
     # Ridders' estimate is a heuristic that can be a few times optimistic: ten times it,
     # plus f's rounding at the step (the largest seen up to there, as the choice used)
-    total = np.where(np.isfinite(total), total, 10 * err + 16 * rnd / step**order)
+    total = np.where(np.isfinite(t.total), t.total, 10 * err + 16 * rnd / t.step**order)
     if wild:  # nothing to trust
         total = np.full(total.shape, np.inf)
     sides, kink_at = _kinks(quotient, jumps, floor)
-    return _Run(best, total, bool(np.all(err <= enough(best))), flat, scale, sides, kink_at,
-                resolution)
+    return _Run(t.best, total, bool(np.all(err <= enough(t.best))), flat, scale, sides,
+                kink_at, resolution)
 
 
 def _wild(jumps: list[tuple[float, tuple[np.ndarray, np.ndarray], float]]) -> bool:
@@ -389,118 +308,6 @@ def _ridders(quotient: Quotient, h0: float, order: int,
     scale = max((r.scale for r in runs if r.scale > r.resolution),
                 default=max(r.scale for r in runs))
     return _difference(chosen, scale, min(r.resolution for r in runs))
-
-
-_LOWER = (np.dtype(np.float32), np.dtype(np.float16))  # the finer first
-
-
-def resolution(ref: Reference, theta: np.ndarray) -> Reference:
-    """``ref`` with f's own precision, where f is coarser than the values it returns say:
-    f casts its arguments to float32 (a float32 model) or computes in float32 and returns
-    a Python float.  Differences then need steps above float32's rounding of x, and an
-    error bound with float32's rounding of f; taken for float64, f's quantisation steps
-    look like kinks and steps below them like a derivative.
-
-    For a lower precision T: a = θ rounded to T, b = a moved by 2⁻⁷ of T's relative
-    rounding in every entry (so that b rounds to a in T), c = a moved by 8 units of it.
-    f reads its arguments in T when f(b) = f(a) exactly but f(c) ≠ f(a): a float64 f
-    sees b's change unless its own rounding is larger than the change at b that c's
-    change implies (1/1024 of it), and then T is not concluded (f = 10⁸ + sin x).  The
-    values are T's when f(a), f(b) and f(c) are all numbers of T as well.  The quantum
-    |f(c) − f(a)|/8 is how much f moves when its arguments move by one unit of T's
-    rounding.  Two or three calls of f for a float64 f; an f that raises at these
-    points is left as it was."""
-    nonzero = theta != 0
-    if not nonzero.any():
-        return ref
-    signs = np.where(np.arange(theta.size) % 3 == 1, -1.0, 1.0)  # not along θ itself
-    for low in _LOWER:
-        if low.itemsize >= ref.dtype.itemsize or (ref.reads is not None
-                                                 and low.itemsize >= ref.reads.itemsize):
-            continue
-        with np.errstate(all="ignore"):
-            a = theta.astype(low).astype(np.float64)
-        if not np.all(np.isfinite(a)) or not np.any(a):
-            continue
-        nmant = np.finfo(low).nmant
-        try:
-            fa = ref.f0 if np.array_equal(a, theta) else ref.at(a)
-            fb = ref.at(a * (1 + 2.0 ** -(nmant + 7) * signs))
-            if not np.array_equal(fa, fb):
-                return ref  # f sees a change far below T's rounding
-            fc = ref.at(a * (1 + 2.0 ** -(nmant - 3) * signs))
-        except _Raised:
-            return ref
-        if not (np.all(np.isfinite(fa)) and np.all(np.isfinite(fc))):
-            return ref
-        if np.array_equal(fa, fc):
-            continue  # no change at T's scale either: perhaps a coarser precision
-        quantum = float(np.max(np.abs(fc - fa))) / 8
-        if quantum / 128 <= 4 * ref.eps * float(np.max(np.abs(fa))):
-            return ref  # b's change (1/1024 of c's) is below f's own rounding: no sign of T
-        with np.errstate(all="ignore"):
-            values_in_low = all(np.array_equal(y.astype(low).astype(np.float64), y)
-                                for y in (fa, fb, fc))
-        return replace(ref, dtype=low if values_in_low else ref.dtype, reads=low,
-                       quantum=max(ref.quantum, quantum))
-    return ref
-
-
-_NOISE_POINTS = 7  # f at x + k·δ·w for k = −3…3 (f(x) is known): six calls of f
-_NOISE_STEP = 2.0 ** -42  # each entry moves by about this much of itself: many roundings
-_NOISE_SEED = 0x5EED  # the probe's direction is the same at every call (reproducible)
-
-
-def noise(ref: Reference, theta: np.ndarray, low: np.dtype | None = None) -> Reference:
-    """``ref`` with f's noise measured at the point: how far f's computed values stray
-    from a smooth function of x, which ε·|f| underestimates when f's computation is
-    ill-conditioned (the solve of a matrix with condition number 10⁶ rounds at about
-    10⁶·ε·|f|, and lucky agreements in Ridders' tableau at steps where that rounding
-    dominates looked like an accurate answer).
-
-    Moré and Wild's ECnoise (SIAM J. Sci. Comput. 33, 2011): f at 7 points x + k·w, w
-    moving every entry by a seeded random multiple (standard normal) of 2⁻⁴² of itself
-    (of x's mean size for an entry that is 0) — random, since a fixed pattern can keep
-    the structure that makes f ill-conditioned (two nearly equal rows moved alike); the
-    k-th differences of noise of standard deviation σ have mean square σ²·(2k)!/(k!)²,
-    while those of a smooth f vanish with δᵏ.  σ is the largest estimate from the 3rd to
-    the 5th differences (rounding that jumps at a few places rather than at every point
-    can leave one difference small by chance); per output of f, the largest.  Arguments
-    given in a lower precision ``low`` (float16, float32) may be rounded to it inside f,
-    which then does not change at all at 2⁻⁴²: a second probe moves them by about 8 of
-    its roundings, and the larger σ stands.  An f that raises or is not finite at these
-    points is left as it was."""
-    if theta.size == 0:
-        return ref
-    sigma = _noise(ref, theta, _NOISE_STEP)
-    if low is not None:
-        sigma = max(sigma, _noise(ref, theta, 2.0 ** -(np.finfo(low).nmant - 3)))
-    return replace(ref, noise=sigma) if np.isfinite(sigma) and sigma > 0 else ref
-
-
-def _noise(ref: Reference, theta: np.ndarray, step: float) -> float:
-    """ECnoise's σ for moves of each entry by about ``step`` of itself (0 when f raises
-    or is not finite there)."""
-    size = float(np.mean(np.abs(theta)))
-    scale = np.where(theta != 0, np.abs(theta), size if 0 < size < np.inf else 1.0)
-    w = step * scale * np.random.default_rng(_NOISE_SEED).standard_normal(theta.size)
-    half = _NOISE_POINTS // 2
-    try:
-        with np.errstate(all="ignore"):
-            values = np.array([ref.f0 if k == 0 else ref.at(theta + k * w)
-                               for k in range(-half, half + 1)]).reshape(_NOISE_POINTS, -1)
-    except _Raised:
-        return 0.0
-    if not np.all(np.isfinite(values)):
-        return 0.0
-    estimates = []
-    diffs = values
-    for k in range(1, _NOISE_POINTS - 1):
-        diffs = np.diff(diffs, axis=0)
-        if k >= 3:  # γ_k = (k!)²/(2k)!
-            gamma = float(np.prod(np.arange(1, k + 1)) ** 2 / np.prod(np.arange(1, 2 * k + 1)))
-            estimates.append(np.sqrt(gamma * np.mean(diffs ** 2, axis=0)))
-    return float(np.max(estimates))
 
 
 def _difference(run: _Run, scale: float, resolution: float) -> Difference:

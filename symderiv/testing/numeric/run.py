@@ -19,17 +19,8 @@ from typing import Any
 import numpy as np
 
 from ...errors import ArgumentError
-from ..differences import (
-    Counter,
-    Difference,
-    NotAdmissible,
-    Reference,
-    basis,
-    first,
-    noise,
-    resolution,
-    second,
-)
+from ..differences import Difference, basis, first, second
+from ..evaluation import Counter, NotAdmissible, Reference, noise, resolution
 from ..parameters import ClaimError, Point, fmt, name_of, numbers_in, point, real_dtype
 from ..report import (
     Check,
