@@ -148,3 +148,33 @@ def test_an_overflowing_matrix_is_out_of_range_without_lapack_noise(capfd):
     assert v.outcome == "holds"
     out, err = capfd.readouterr()
     assert "DLASCL" not in out + err
+
+
+# -- work bounds found by the fuzz test's singular section -----------------------------------------
+def test_the_symbolic_inverse_does_not_prove_its_determinant_nonzero(monkeypatch):
+    """The element-wise engine's symbolic 2×2 inverse is adj(M)/det M: SymPy's inv proved
+    det M ≠ 0 with Expr.equals (random numeric tests and PSLQ), which made check_gradient
+    of norm(inv(A @ A))**2 take half a minute on a loaded machine."""
+    from sympy import Expr, Matrix, symbols
+
+    from symderiv.calculus.elementwise import ExpressionBackend
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("Expr.equals called")
+    monkeypatch.setattr(Expr, "equals", refuse)
+    a, b, c, d = symbols("a b c d", real=True)
+    m = Matrix([[a, b], [c, d]])
+    product = np.array((m @ m).tolist(), dtype=object)
+    inverse = ExpressionBackend().inv(product)
+    assert (Matrix(inverse.tolist()) @ m @ m).applyfunc(lambda e: e.cancel()) == Matrix.eye(2)
+    with pytest.raises(EvaluationError, match="singular"):
+        ExpressionBackend().inv(np.array([[a, b], [2 * a, 2 * b]], dtype=object))
+
+
+def test_the_gradient_through_the_inverse_of_a_product_has_element_wise_evidence():
+    v = check_gradient("norm(inv(A @ A))**2", wrt="A", let="A: n x n",
+                       claim="-2 * (inv(A) @ inv(A) @ inv(A @ A).T @ inv(A)).T"
+                             " - 2 * (inv(A) @ inv(A @ A).T @ inv(A) @ inv(A)).T")
+    assert v.outcome == "holds", str(v)
+    elementwise = next(e for e in v.evidence if e.engine == "element-wise")
+    assert elementwise.outcome == "holds" and elementwise.checks > 0, str(v)

@@ -275,9 +275,14 @@ class ExpressionBackend(ObjectArrays):
     def inv(self, a: np.ndarray) -> np.ndarray:
         self._small(a, "inverse")
         m = sp.Matrix(a.tolist())
-        if m.det(method="berkowitz") == 0:
+        d = m.det(method="berkowitz")
+        if d == 0:
             raise EvaluationError("singular matrix")
-        return np.array(m.inv(method="LU").tolist(), dtype=object)
+        # adj(M)/det M, not SymPy's inv: that proves det M ≠ 0 with Expr.equals (random
+        # numeric tests, PSLQ; 0.6 s for inv(A @ A) at n = 2) and raises ValueError where it
+        # proves det M = 0.  A det that is 0 at a point makes the entries zoo there, and
+        # such a point is not admissible (_numbers).
+        return np.array((m.adjugate(method="berkowitz") / d).tolist(), dtype=object)
 
     @staticmethod
     def pow(base: Any, exp: Any) -> Any:
