@@ -3,9 +3,8 @@
 :func:`canonical` applies the declared assumptions (Aᵀ = A for symmetric A, Q⁻¹ = Qᵀ
 for orthogonal Q, QᵀQ = I), expands products over sums, splits traces and simplifies the
 all-ones matrix until nothing changes (six rounds at most), then factors a common right
-vector.  The
-derivatives of :mod:`symderiv.calculus.matrix` are put in this form, so two equal
-results are written the same way.
+vector.  The derivatives of :mod:`symderiv.calculus.matrix` are put in this form, so
+two equal results are written the same way.
 """
 
 from __future__ import annotations

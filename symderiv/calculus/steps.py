@@ -151,14 +151,36 @@ def _gram_operand(f: sp.Basic) -> sp.Basic | None:
     return None
 
 
-def _derive_index(steps: list[Step], of: Any, g: IndexExpr, var: str, at: tuple[Index, ...],
-                  by: tuple[Entry, ...], space: Space, symmetric: set[str],
-                  names: dict[str, str], taken: set[str]) -> IndexExpr:
+@dataclass(frozen=True, slots=True)
+class _Derivation:
+    """What the steps of one derivation share: the space, the variable ``wrt`` and its
+    generic entry x_k (indices ``at``), the name ``col`` of the second index (l in
+    ∂²f/∂x_l∂x_k), the symmetric matrices, the entry letters, the names an index must
+    not take, and the steps written so far."""
+
+    space: Space
+    wrt: str
+    at: tuple[Index, ...]
+    col: str
+    symmetric: set[str]
+    names: dict[str, str]
+    taken: set[str]
+    steps: list[Step]
+
+    @property
+    def hat(self) -> tuple[Index, ...]:
+        """The second index, l, for the Hessian (none for a scalar variable)."""
+        return (Index(self.col, self.at[0].dim),) if self.at else ()
+
+
+def _derive_index(d: _Derivation, of: Any, g: IndexExpr, at: tuple[Index, ...],
+                  by: tuple[Entry, ...]) -> IndexExpr:
     """The steps from ∂g/∂var_at to a tidy index form of it; returns that form."""
+    var, steps = d.wrt, d.steps
     lhs = Partial(of, by)
-    free_names = taken
+    free_names = d.taken
     dep = [t for t in g.terms if ix.var_entries(t, var)]
-    vector = len(at) == 1 and space.get(var).kind == "vector"
+    vector = len(at) == 1 and d.space.get(var).kind == "vector"
     k = at[0] if at else None
     if vector and dep and all(ix.splittable(t, var) for t in dep):
         split = IndexExpr(tuple(c for t in dep for c in ix.case_split(t, var, k).terms))
@@ -180,12 +202,12 @@ def _derive_index(steps: list[Step], of: Any, g: IndexExpr, var: str, at: tuple[
         else:
             cur = ix.tidy(ix.collect(raw), var=var, taken=free_names)
             steps.append(Step(lhs, cur, Reason("differentiate")))
-    sym, used = ix.use_symmetry(cur, symmetric)
+    sym, used = ix.use_symmetry(cur, d.symmetric)
     if used:
         cur = ix.collect(sym)
-        steps.append(Step(None, cur, Reason("symmetry", tuple((u, names.get(u, u))
+        steps.append(Step(None, cur, Reason("symmetry", tuple((u, d.names.get(u, u))
                                                               for u in used))))
-    absorbed = ix.collect(ix.absorb(cur, symmetric))
+    absorbed = ix.collect(ix.absorb(cur, d.symmetric))
     if absorbed != cur:
         cur = absorbed
         steps.append(Step(None, cur, Reason("absorb", (k.name if k else "",))))
@@ -203,78 +225,97 @@ def derive(task: str, f: sp.Basic, wrt: str, space: Space
     if task == "hessian" and decl.kind == "matrix" and decl.dims[1] != 1:
         raise UnsupportedError(f"the Hessian with respect to the matrix {wrt} is a 4-index "
                                "tensor")
-    symmetric = {n for n, d in space.declarations.items()
-                 if d.kind == "matrix" and {"symmetric", "positive definite", "diagonal"}
-                 & set(d.assumptions)}
+    symmetric = {n for n, other in space.declarations.items()
+                 if other.kind == "matrix" and {"symmetric", "positive definite", "diagonal"}
+                 & set(other.assumptions)}
     row, col = _free_names(space, f)
-    taken = {row, col} | _reserved(space, f)
-    at = _free(space, wrt, (row, col))
-    by_k = (Entry(wrt, at),)
-    names = entry_letters(space)
-    steps: list[Step] = []
+    d = _Derivation(space, wrt, _free(space, wrt, (row, col)), col, symmetric,
+                    entry_letters(space), {row, col} | _reserved(space, f), [])
+    terms = _terms(d, f)
+    if not any(t.has(var) for t in terms):
+        return _constant(d, task, f)
+    total, index_sum = _gradient(d, f, terms, var)
+    if task == "gradient":
+        return d.steps, total, index_sum
+    g = ix.tidy(index_sum, var=wrt, taken=d.taken)
+    d.steps.append(Step(Partial(f, (Entry(wrt, d.at),)), g, Reason("from gradient")))
+    by_l = (Entry(wrt, d.at), Entry(wrt, d.hat))
+    h = _derive_index(d, f, g, d.hat, by_l)
+    free = d.at + d.hat
+    hm = mf.canonical(ix.to_matrix(h, free, space), space)
+    if free:
+        d.steps.append(Step(None, EntryOf(hm, free), Reason("read back")))
+    d.steps.append(Step(Nabla(f, 2, wrt), hm))
+    return d.steps, hm, h
+
+
+def _terms(d: _Derivation, f: sp.Basic) -> list[sp.Basic]:
+    """The terms of f derived one by one (f itself when it is one), and the steps that
+    multiply f out into them."""
     terms = sorted(_matrix_terms(f), key=lambda t: term_order(t.arg if isinstance(
         t, sp.Trace) else t))  # derived in the order the multiplied-out line shows them
     if len(terms) == 1:
-        terms = [f]
+        return [f]
+    gram = _gram_operand(f)
+    if gram is not None:
+        d.steps.append(Step(f, sp.MatMul(sp.Transpose(gram), gram), Reason("norm")))
+        d.steps.append(Step(None, _shown_sum(terms), Reason("multiply out")))
     else:
-        gram = _gram_operand(f)
-        if gram is not None:
-            steps.append(Step(f, sp.MatMul(sp.Transpose(gram), gram), Reason("norm")))
-            steps.append(Step(None, _shown_sum(terms), Reason("multiply out")))
-        else:
-            steps.append(Step(f, _shown_sum(terms), Reason("multiply out")))
+        d.steps.append(Step(f, _shown_sum(terms), Reason("multiply out")))
+    return terms
+
+
+def _constant(d: _Derivation, task: str, f: sp.Basic
+              ) -> tuple[list[Step], sp.Basic, IndexExpr]:
+    """The derivation of an f that does not depend on the variable: zero."""
+    d.steps.append(Step(Nabla(f, 1, d.wrt), _zero(d.at), Reason("constant", (d.wrt,))))
+    if task == "gradient":
+        return d.steps, _zero(d.at), ix.ZERO
+    d.steps.append(Step(Nabla(f, 2, d.wrt), _zero(d.at + d.hat) if d.at else sp.Integer(0),
+                        Reason("constant", (d.wrt,))))
+    return d.steps, _zero(d.at + d.hat) if d.at else sp.Integer(0), ix.ZERO
+
+
+def _gradient(d: _Derivation, f: sp.Basic, terms: list[sp.Basic], var: sp.Basic
+              ) -> tuple[sp.Basic, IndexExpr]:
+    """The gradient term by term, then added up: the matrix result and its index form."""
     results: list[sp.Basic] = []
     index_sum = ix.ZERO
-    if not any(t.has(var) for t in terms):
-        steps.append(Step(Nabla(f, 1, wrt), _zero(at), Reason("constant", (wrt,))))
-        if task == "gradient":
-            return steps, _zero(at), ix.ZERO
-        hat = (Index(col, at[0].dim),) if at else ()
-        steps.append(Step(Nabla(f, 2, wrt), _zero(at + hat) if at else sp.Integer(0),
-                          Reason("constant", (wrt,))))
-        return steps, _zero(at + hat) if at else sp.Integer(0), ix.ZERO
     for term in terms:
         if not term.has(var):
-            results.append(_zero(at))
+            results.append(_zero(d.at))
             continue
-        g = ix.check_size(ix.tidy(ix.collect(ix.expand(ix.to_index(term, space))), var=wrt,
-                                  taken=taken))
-        nested = ix.to_index(term, space, nested=True, taken=taken)
-        if _has_groups(nested):
-            steps.append(Step(term, nested, Reason("index form")))
-            steps.append(Step(None, g, Reason("multiply out")))
-        else:
-            steps.append(Step(term, g, Reason("index form")))
-        gk = _derive_index(steps, term, g, wrt, at, by_k, space, symmetric, names, taken)
-        m = mf.canonical(ix.to_matrix(gk, at, space), space)
-        if at:
-            steps.append(Step(None, EntryOf(m, at), Reason("read back")))
-        steps.append(Step(Nabla(term, 1, wrt), m))
+        m, gk = _gradient_term(d, term)
         results.append(m)
         index_sum = index_sum + gk
     index_sum = ix.collect(index_sum)
-    if len(terms) > 1:
-        total = mf.canonical(_sum(results, at), space)
-        free_terms = tuple(t.arg if isinstance(t, sp.Trace) else t  # yᵀy as on the line above
-                           for t in terms if not t.has(var))
-        steps.append(Step(Nabla(f, 1, wrt), _sum(results, at, evaluate=False),
-                          Reason("add terms", (free_terms, wrt))))
-        steps.append(Step(None, total, Reason("collect")))
+    if len(terms) == 1:
+        return results[0], index_sum
+    total = mf.canonical(_sum(results, d.at), d.space)
+    free_terms = tuple(t.arg if isinstance(t, sp.Trace) else t  # yᵀy as on the line above
+                       for t in terms if not t.has(var))
+    d.steps.append(Step(Nabla(f, 1, d.wrt), _sum(results, d.at, evaluate=False),
+                        Reason("add terms", (free_terms, d.wrt))))
+    d.steps.append(Step(None, total, Reason("collect")))
+    return total, index_sum
+
+
+def _gradient_term(d: _Derivation, term: sp.Basic) -> tuple[sp.Basic, IndexExpr]:
+    """One term's gradient: its index form, derived entry by entry, read back."""
+    g = ix.check_size(ix.tidy(ix.collect(ix.expand(ix.to_index(term, d.space))), var=d.wrt,
+                              taken=d.taken))
+    nested = ix.to_index(term, d.space, nested=True, taken=d.taken)
+    if _has_groups(nested):
+        d.steps.append(Step(term, nested, Reason("index form")))
+        d.steps.append(Step(None, g, Reason("multiply out")))
     else:
-        total = results[0]
-    if task == "gradient":
-        return steps, total, index_sum
-    hat = (Index(col, at[0].dim),) if at else ()
-    by_l = (Entry(wrt, at), Entry(wrt, hat))
-    g = ix.tidy(index_sum, var=wrt, taken=taken)
-    steps.append(Step(Partial(f, by_k), g, Reason("from gradient")))
-    h = _derive_index(steps, f, g, wrt, hat, by_l, space, symmetric, names, taken)
-    free = at + hat
-    hm = mf.canonical(ix.to_matrix(h, free, space), space)
-    if free:
-        steps.append(Step(None, EntryOf(hm, free), Reason("read back")))
-    steps.append(Step(Nabla(f, 2, wrt), hm))
-    return steps, hm, h
+        d.steps.append(Step(term, g, Reason("index form")))
+    gk = _derive_index(d, term, g, d.at, (Entry(d.wrt, d.at),))
+    m = mf.canonical(ix.to_matrix(gk, d.at, d.space), d.space)
+    if d.at:
+        d.steps.append(Step(None, EntryOf(m, d.at), Reason("read back")))
+    d.steps.append(Step(Nabla(term, 1, d.wrt), m))
+    return m, gk
 
 
 def _shown_sum(terms: list[sp.Basic]) -> sp.Basic:
