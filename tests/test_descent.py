@@ -255,6 +255,18 @@ def test_the_json_says_the_loss_kind_beside_the_final_loss():
     assert out["loss_kind"] == "mean" and "runs" in out
 
 
+def test_a_loss_beyond_float64_is_null_in_valid_json(tmp_path):
+    # found by a review: a single run's fields are copied to the top level before the loss
+    # was made null, so the output said "loss": Infinity, which no JSON reader accepts
+    rng = np.random.default_rng(0)
+    rows = [f"{1e200 * (1 + i / 10)},{1e200 * (2 + i / 5 + rng.normal())}" for i in range(10)]
+    (tmp_path / "big.csv").write_text("x,y\n" + "\n".join(rows) + "\n")
+    r = _run("--data", str(tmp_path / "big.csv"), "--standardize", "--json")
+    assert r.exit_code == 0 and "Infinity" not in r.stdout
+    out = json.loads(r.stdout)
+    assert out["loss"] is None and "beyond float64" in out["notes"][0]
+
+
 def test_missing_file_and_divergence_exit_codes():
     r = _run("--data", "/nonexistent/points.csv")
     assert r.exit_code == 2 and "cannot read" in r.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -366,16 +367,25 @@ def _write_files(lecture: _Lecture, out: dict[str, Any], results: list[DescentRe
         write_output(o.latex_path, render_regression(reg, standalone=True), option="--latex")
 
 
+def _finite(v: Any) -> Any:
+    """``v`` with every float that is not finite replaced by None, all the way down."""
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_finite(x) for x in v]
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
 def _print(lecture: _Lecture, out: dict[str, Any], runs: list[dict[str, Any]]) -> None:
     """The result on stdout, as JSON or as the lecture's text."""
-    import numpy as np
-
     if lecture.options.fmt == "json":
         import json
 
-        for run in runs:  # JSON has no infinity: a loss beyond float64 is in the notes
-            run["loss"] = run["loss"] if np.isfinite(run["loss"]) else None
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        # JSON has no infinity: a value beyond float64 is null (the notes say why); a single
+        # run's fields sit at the top level too, so the whole result is cleaned
+        click.echo(json.dumps(_finite(out), indent=2, ensure_ascii=False, allow_nan=False))
         return
     from ..render.text import render_regression as render_text
 
