@@ -1,7 +1,7 @@
 """Evaluate matrix expressions at concrete points, exactly or in (batched) floating point.
 
-An expression is compiled once into a tree of closures; calling the result with a
-point runs only NumPy operations.  Two backends:
+An expression is compiled once (by :mod:`.compile`) into a tree of closures; calling the
+result with a point runs only NumPy operations.  Two backends:
 
 * :class:`Exact` — entries are :class:`fractions.Fraction` in NumPy object arrays;
   transcendental functions raise :class:`NotExact`, so the caller can fall back.
@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
-from ..forms import norm_operand
 from ..rational import exact_det, exact_inv
+from .compile import Compiled as Compiled
+from .compile import compile_expr
 
 __all__ = ["MAX_ARGUMENT", "Batched", "Exact", "NotExact", "ObjectArrays", "Precise",
            "compile_expr", "exact_det", "exact_inv", "rough_value"]
@@ -366,167 +366,6 @@ class Batched:
         idx = np.arange(n)
         out[:, idx, idx] = v[:, :, 0]
         return out
-
-
-Point = Mapping[str, Any]
-Sizes = Mapping[sp.Symbol, int]
-Compiled = Callable[[Point, Sizes, Any], Any]
-
-
-def _dim(d: sp.Expr, sizes: Sizes) -> int:
-    return int(d) if d.is_Integer else int(d.subs(sizes))
-
-
-def compile_expr(expr: sp.Basic) -> Compiled:
-    """Compile ``expr`` into ``f(point, sizes, backend) -> value``.
-
-    ``point`` maps symbol names to values (vectors may be 1-D; they are read as
-    columns).  Matrix results are 2-D (exact) or ``(K, r, c)`` (batched).
-    """
-    return _compile(expr)
-
-
-def _compile(e: sp.Basic) -> Compiled:
-    if isinstance(e, sp.MatrixSymbol):
-        name = str(e.name)
-
-        def sym(p: Point, s: Sizes, b: Any) -> Any:
-            v = p[name]
-            if not b.batched:
-                arr = b.array(v) if b.name == "mp" else np.asarray(v, dtype=object)
-                return arr.reshape(-1, 1) if arr.ndim == 1 else arr
-            return v  # batched points are built with their final (K, r, c) shape
-        return sym
-    if isinstance(e, sp.Symbol):
-        name = e.name
-
-        def scalar(p: Point, s: Sizes, b: Any) -> Any:
-            if name in p:
-                return b.scalar(p[name]) if b.name == "mp" else p[name]
-            for dim, value in s.items():  # a dimension used as a number, as in 2·n·w0
-                if dim.name == name:
-                    return b.const(sp.Integer(value))
-            raise KeyError(name)
-        return scalar
-    if isinstance(e, sp.Rational):
-        value = e
-        return lambda p, s, b: b.const(value)
-    if e.is_number and not e.free_symbols and not isinstance(e, sp.MatrixExpr):
-        if e.is_extended_real is False or e.is_finite is False:
-            raise UnsupportedError(f"the constant {e} is not a finite real number")
-        value = sp.Rational(e) if isinstance(e, sp.Float) else e
-        return lambda p, s, b: b.const(value)  # √2, log 2: exact raises NotExact
-    if isinstance(e, sp.Identity):
-        n = e.rows
-        return lambda p, s, b: b.eye(_dim(n, s))
-    if isinstance(e, sp.ZeroMatrix | sp.OneMatrix):
-        rows, cols, val = e.rows, e.cols, int(isinstance(e, sp.OneMatrix))
-        return lambda p, s, b: b.full(_dim(rows, s), _dim(cols, s), val)
-    if isinstance(e, sp.Transpose):
-        inner = _compile(e.arg)
-        return lambda p, s, b: b.transpose(inner(p, s, b))
-    if isinstance(e, sp.Inverse):
-        inner = _compile(e.arg)
-        return lambda p, s, b: b.inv(inner(p, s, b))
-    if isinstance(e, sp.Trace) and isinstance(e.arg, sp.MatMul) \
-            and norm_operand(e.arg) is None and len(e.arg.as_coeff_matrices()[1]) > 1:
-        coeff, mats = e.arg.as_coeff_matrices()
-        c = _compile(coeff) if coeff != 1 else None
-        head, last = _compile(sp.MatMul(*mats[:-1])), _compile(mats[-1])
-        whole = _compile(e.arg)
-
-        def trace_product(p: Point, s: Sizes, b: Any) -> Any:
-            if not hasattr(b, "trace_of_product"):
-                return b.trace(whole(p, s, b))
-            out = b.trace_of_product(head(p, s, b), last(p, s, b))
-            return b.mul(c(p, s, b), out) if c is not None else out
-        return trace_product
-    if isinstance(e, sp.Trace):
-        inner = _compile(e.arg)
-        return lambda p, s, b: b.trace(inner(p, s, b))
-    if isinstance(e, sp.Determinant):
-        inner = _compile(e.arg)
-        return lambda p, s, b: b.det(inner(p, s, b))
-    if isinstance(e, sp.MatAdd | sp.Add):
-        parts = [_compile(a) for a in e.args]
-
-        def add(p: Point, s: Sizes, b: Any) -> Any:
-            total = parts[0](p, s, b)
-            for f in parts[1:]:
-                total = total + f(p, s, b)
-            return total
-        return add
-    if isinstance(e, sp.MatMul):
-        coeff, mats = e.as_coeff_matrices()
-        c = _compile(coeff) if coeff != 1 else None
-        if (v := norm_operand(sp.MatMul(*mats))) is not None:
-            col = _compile(v)  # vᵀv: backends with a `gram` square each entry once
-
-            def gram(p: Point, s: Sizes, b: Any) -> Any:
-                v = col(p, s, b)
-                out = b.gram(v) if hasattr(b, "gram") else b.matmul(b.transpose(v), v)
-                return b.smul(c(p, s, b), out) if c is not None else out
-            return gram
-        ms = [_compile(m) for m in mats]
-
-        def matmul(p: Point, s: Sizes, b: Any) -> Any:
-            out = ms[0](p, s, b)
-            for f in ms[1:]:
-                out = b.matmul(out, f(p, s, b))
-            return b.smul(c(p, s, b), out) if c is not None else out
-        return matmul
-    if isinstance(e, sp.Mul | sp.HadamardProduct):  # scalar or elementwise: both are `*`
-        parts = [_compile(a) for a in e.args]
-
-        def mul(p: Point, s: Sizes, b: Any) -> Any:
-            out = parts[0](p, s, b)
-            for f in parts[1:]:
-                out = b.mul(out, f(p, s, b)) if hasattr(b, "mul") else out * f(p, s, b)
-            return out
-        return mul
-    if isinstance(e, sp.MatPow):
-        base, k = _compile(e.base), e.exp
-        if not (k.is_Integer):
-            raise UnsupportedError(f"cannot evaluate the matrix power {e}")
-        power = int(k)
-
-        def matpow(p: Point, s: Sizes, b: Any) -> Any:
-            m = base(p, s, b)
-            if power < 0:
-                m = b.inv(m)
-            out = m
-            for _ in range(abs(power) - 1):
-                out = b.matmul(out, m)
-            return out if power != 0 else b.eye(m.shape[-1])
-        return matpow
-    if isinstance(e, sp.Pow | sp.HadamardPower):
-        base, ex = _compile(e.args[0]), _compile(e.args[1])
-        return lambda p, s, b: b.pow(base(p, s, b), ex(p, s, b))
-    if isinstance(e, ElementwiseApplyFunction):
-        fname = type(e.function.expr).__name__
-        if e.function.expr.args != e.function.variables:
-            raise UnsupportedError(f"cannot evaluate the elementwise function {e.function}")
-        inner = _compile(e.expr)
-        if fname not in ("exp", "log"):
-            raise UnsupportedError(f"cannot evaluate the elementwise function {fname}")
-        return lambda p, s, b: _elementwise(b, fname, inner(p, s, b))
-    if isinstance(e, sp.exp | sp.log | sp.Abs | sp.sign):
-        fname = type(e).__name__
-        inner = _compile(e.args[0])
-        return lambda p, s, b: b.func(fname, inner(p, s, b))
-    if type(e).__name__ == "DiagMatrix":
-        inner = _compile(e.args[0])
-        return lambda p, s, b: b.diag(inner(p, s, b))
-    if type(e).__name__ == "DiagonalOf":
-        inner = _compile(e.args[0])
-        return lambda p, s, b: b.diagonal(inner(p, s, b))
-    raise UnsupportedError(f"cannot evaluate {type(e).__name__}: {e}")
-
-
-def _elementwise(b: Any, fname: str, value: Any) -> Any:
-    if not b.batched:
-        return np.vectorize(lambda v: b.func(fname, v), otypes=[object])(value)
-    return b.func(fname, value)
 
 
 # -- a rough value, to see a point out of range before a precise evaluation --------------------
