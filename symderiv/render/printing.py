@@ -287,6 +287,16 @@ class UnicodePrinter(NumpyPrinter):
 class MatrixLatexPrinter(LatexPrinter):
     """LaTeX with ``^\\top`` transposes, ``\\log\\det`` and inner products for 1×1 traces."""
 
+    def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list[sp.Basic]:
+        # SymPy orders a sum's terms by re-evaluating each power (decompose_power), and
+        # √(det(A.T - A)²) evaluates Abs through signsimp, which rewrites the negated
+        # matrix sum inside det as a scalar product: TypeError or NotImplementedError.
+        # Such a sum keeps SymPy's canonical order of its terms instead.
+        try:
+            return super()._as_ordered_terms(expr, order=order)
+        except (TypeError, NotImplementedError):
+            return list(expr.args)
+
     def _print_Pow(self, e: sp.Pow) -> str:
         base, ex = e.args
         normed = _trace_norm(base)
