@@ -184,11 +184,14 @@ def test_the_gradient_through_the_inverse_of_a_product_has_element_wise_evidence
     ("sqrt(2) + sqrt(det((sqrt(2) * (A - A.T).T)) ** 2)",
      "sqrt(2) + sqrt(det((sqrt(2) * (A - A.T).T).T) ** 2)"),
     ("sqrt(2) + sqrt(det(2*(A - A.T).T) ** 2)", "sqrt(2) + sqrt(det(2*(A - A.T)) ** 2)"),
+    ("sqrt(2) + sqrt(det((sqrt(2) * A + A - A.T)) ** 2)",
+     "sqrt(2) + sqrt(det((sqrt(2) * A + A - A.T).T) ** 2)"),
 ])
 def test_a_sum_with_the_root_of_a_squared_determinant_prints_in_latex(lhs, rhs):
     """SymPy orders a sum's LaTeX terms by re-evaluating √(det(M)²), whose Abs rewrites the
-    negated sum A.T - A inside det as a scalar product (TypeError, NotImplementedError):
-    found by the fuzz test's singular section as an internal error in _repr_latex_."""
+    negated sum A.T - A inside det as a scalar product (TypeError, AttributeError,
+    NotImplementedError): found by the fuzz test's singular section as an internal error in
+    _repr_latex_."""
     v = check_equal(lhs, rhs, let="A: n x n")
     assert v.outcome == "holds", str(v)
     latex = v._repr_latex_()

@@ -284,18 +284,28 @@ class UnicodePrinter(NumpyPrinter):
         return "".join(self._factor_text(m) for m in mats)  # juxtaposition: xxᵀ reads right
 
 
+def _matrix_under_root(e: sp.Basic) -> bool:
+    """True where a fractional power has a matrix in its base (√(det(M)²))."""
+    return any(not p.exp.is_Integer and p.base.has(sp.MatrixSymbol) for p in e.atoms(sp.Pow))
+
+
 class MatrixLatexPrinter(LatexPrinter):
     """LaTeX with ``^\\top`` transposes, ``\\log\\det`` and inner products for 1×1 traces."""
 
     def _as_ordered_terms(self, expr: sp.Basic, order: str | None = None) -> list[sp.Basic]:
-        # SymPy orders a sum's terms by re-evaluating each power (decompose_power), and
-        # √(det(A.T - A)²) evaluates Abs through signsimp, which rewrites the negated
-        # matrix sum inside det as a scalar product: TypeError or NotImplementedError.
-        # Such a sum keeps SymPy's canonical order of its terms instead.
-        try:
+        # SymPy orders a sum's terms by re-evaluating each fractional power (decompose_power),
+        # and √(det(M)²) then evaluates Abs through signsimp, which rewrites a negated matrix
+        # sum inside det as a scalar product (TypeError, AttributeError, NotImplementedError).
+        # Such a sum is ordered with each determinant and trace standing in as a symbol.
+        if not _matrix_under_root(expr):
             return super()._as_ordered_terms(expr, order=order)
-        except (TypeError, NotImplementedError):
+        inner = sorted(expr.atoms(sp.Determinant, sp.Trace), key=sp.default_sort_key)
+        stand_in = {a: sp.Dummy(f"m{k}") for k, a in enumerate(inner)}
+        back = {a.xreplace(stand_in): a for a in expr.args}
+        proxy = sp.Add(*back)
+        if _matrix_under_root(proxy) or set(sp.Add.make_args(proxy)) != set(back):
             return list(expr.args)
+        return [back[t] for t in super()._as_ordered_terms(proxy, order=order)]
 
     def _print_Pow(self, e: sp.Pow) -> str:
         base, ex = e.args
