@@ -35,6 +35,9 @@ __all__ = ["MAX_ARGUMENT", "Batched", "Exact", "NotExact", "ObjectArrays", "Prec
 #: exp(exp(3·10¹⁵)) took hours or all memory (e^(10⁹) ≈ 10^(4·10⁸) is beyond anything the
 #: checks need)
 MAX_ARGUMENT = 10**9
+#: A condition number beyond which a float matrix is singular as far as float64 can tell:
+#: its inverse makes the point inadmissible, its determinant is 0
+SINGULAR_COND = 1e10
 
 
 class NotExact(Exception):
@@ -318,14 +321,26 @@ class Batched:
 
     @staticmethod
     def det(a: np.ndarray) -> np.ndarray:
-        return np.linalg.det(a)
+        d = np.linalg.det(a)
+        if not np.all(np.isfinite(a)):  # LAPACK's SVD prints "illegal value" lines on ∞ or NaN
+            return d
+        # singular to float precision (uvᵀ, A - Aᵀ at odd n): the elimination leaves rounding
+        # of either sign, and log det(uvᵀ) was -39.5 on one side of an identity and undefined
+        # on the other.  Such a determinant is 0, as the 60-digit one is; under the complex
+        # step only the real part, as the imaginary part carries the derivative adj(A)ᵀ.
+        real = a.real if np.iscomplexobj(a) else a
+        singular = np.linalg.cond(real) > SINGULAR_COND
+        if not np.any(singular):
+            return d
+        return np.where(singular, d - d.real, d) if np.iscomplexobj(d) else \
+            np.where(singular, 0.0, d)
 
     @staticmethod
     def inv(a: np.ndarray) -> np.ndarray:
         if not np.all(np.isfinite(a)):  # LAPACK's SVD prints "illegal value" lines on ∞ or NaN
             raise OutOfRangeError("a matrix with entries beyond floating point")
         cond = np.linalg.cond(a.real if np.iscomplexobj(a) else a)
-        if not np.all(np.isfinite(cond)) or np.max(cond) > 1e10:
+        if not np.all(np.isfinite(cond)) or np.max(cond) > SINGULAR_COND:
             raise EvaluationError("singular or ill-conditioned matrix")
         return np.linalg.inv(a)
 
