@@ -202,3 +202,13 @@ def test_a_size_beyond_the_element_wise_budget_is_skipped_with_a_note():
     data = json.loads(run(*args, "--json").stdout)
     assert data["verdict"] == "holds"
     assert any("skipped n=64" in note for note in data["notes"])
+
+
+@pytest.mark.parametrize("args", [
+    ["grad", "-x.T @ x", "--wrt", "x", "--let", "x: n", "--claim", "-2*x"],
+    ["hessian", "-x.T @ x", "--wrt", "x", "--let", "x: n", "--claim", "-2*eye(n)"],
+    ["equal", "-trace(A)", "-trace(A.T)", "--let", "A: n x n"],
+])
+def test_a_function_may_start_with_a_minus(args):
+    # click took "-x.T @ x" for an option and printed only its usage line
+    assert CliRunner().invoke(main, args).exit_code == 0

@@ -179,3 +179,15 @@ def test_undeclared_conventional_constants_are_refused(text, words, col):
 def test_a_declared_e_or_i_is_an_ordinary_name():
     space = parse_declarations("e: scalar; I: n x n; x: n")
     assert parse_expression("e * x.T @ I @ x", space).kind == "scalar"
+
+
+# -- what a student types first (the before-stop check) -------------------------------------
+@pytest.mark.parametrize(("text", "words", "col"), [
+    ("lambda*x.T@x", "'lambda' is a reserved word here; name it otherwise (for example lam)", 1),
+    ("x.T @ x + in", "'in' is a reserved word", 11),
+    ("2x", "write the product with *, as in 2*x", 1),
+])
+def test_syntax_errors_say_what_to_write(text, words, col):
+    with pytest.raises(ParseError) as info:
+        parse_expression(text, parse_declarations("x: n"))
+    assert words in str(info.value) and info.value.col == col

@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from ._shared import _format, _Group, _lets, _output_options, _produce, _run
+from ._shared import (
+    _NEGATIVE_OK,
+    _format,
+    _Group,
+    _lets,
+    _output_options,
+    _produce,
+    _run,
+    _SignedArguments,
+)
 
 
 def _parse_sizes(ctx: click.Context, param: click.Parameter, value: str | None
@@ -53,7 +62,7 @@ def _check_derivative(task: str, function: str, wrt: str, claim: str | None, sca
                        sizes=sizes), fmt)
 
 
-@click.command("grad")
+@click.command("grad", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
 @_derivative_options("gradient", "The variable to differentiate by.")
 def grad_cmd(**options: Any) -> None:
     """Check (or derive) the gradient of a scalar FUNCTION.
@@ -70,7 +79,7 @@ def grad_cmd(**options: Any) -> None:
     _check_derivative("gradient", **options)
 
 
-@click.command("hessian")
+@click.command("hessian", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
 @_derivative_options("Hessian", "The variable (a scalar or a vector).")
 def hessian_cmd(**options: Any) -> None:
     """Check (or derive) the Hessian of a scalar FUNCTION.
@@ -163,7 +172,7 @@ def explain_hessian_cmd(**options: Any) -> None:
     _explain("hessian", **options)
 
 
-@click.command("equal")
+@click.command("equal", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
 @click.argument("lhs")
 @click.argument("rhs")
 @_output_options

@@ -18,6 +18,7 @@ Results are SymPy matrix expressions with known shapes: a scalar is a SymPy
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 import warnings
@@ -565,6 +566,14 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
         msg = (exc.msg or "invalid syntax").split(" (")[0]
         if not col or col > len(stripped):  # Python reports 0 when the input ran out
             col, msg = len(stripped), "the expression ends too early"
+        word = next((m for m in re.finditer(r"[A-Za-z_]\w*", stripped)
+                     if keyword.iskeyword(m.group())), None)
+        if word is not None:  # lambda, in, is, …: what students call a scalar
+            w = word.group()
+            col, msg = word.start() + 1, (f"{w!r} is a reserved word here; name it otherwise "
+                                          f"(for example {'lam' if w == 'lambda' else w + '_'})")
+        elif msg == "invalid decimal literal":  # 2x
+            msg = "a number written against a name: write the product with *, as in 2*x"
         raise ParseError(f"syntax error: {msg}", source=stripped, col=col) from None
     except (RecursionError, MemoryError, ValueError):
         raise InputTooLargeError("expression is nested too deeply or too large",
