@@ -45,6 +45,16 @@ class _Group(click.Group):
             sys.exit(4)
 
 
+def _echo_json_error(key: str, exc: SymderivError | click.ClickException) -> None:
+    """The error as the one JSON object scripts read from stdout: ``{key: "error", "error":
+    …, "col": …, "exit_code": …}`` (docs/reference.md, exit codes)."""
+    import json
+
+    message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    click.echo(json.dumps({key: "error", "error": message, "col": getattr(exc, "col", None),
+                           "exit_code": exc.exit_code}))
+
+
 def _produce(fn: Callable[[], Any], fmt: str, key: str) -> Any:
     """fn(), or on bad input its error — also as JSON on stdout when JSON was asked for,
     so that scripts reading stdout still get JSON (``{key: "error", …}``)."""
@@ -52,12 +62,61 @@ def _produce(fn: Callable[[], Any], fmt: str, key: str) -> Any:
         return fn()
     except SymderivError as exc:
         if fmt == "json":
-            import json
-
-            click.echo(json.dumps({key: "error", "error": str(exc),
-                                   "col": getattr(exc, "col", None),
-                                   "exit_code": exc.exit_code}))
+            _echo_json_error(key, exc)
         raise
+
+
+class _Command(click.Command):
+    """A command whose usage errors (an unknown option, a missing argument, a bad option
+    value, options that exclude each other) are also JSON on stdout when ``--json`` is on
+    the command line, as its other errors are: a script reading stdout gets JSON whatever
+    went wrong. ``json_key`` is the top-level key of the command's JSON output."""
+
+    def __init__(self, *args: Any, json_key: str = "verdict", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.json_key = json_key
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        # the command line is read before ctx.params holds --json, so it is looked for in
+        # the raw arguments (a copy: click's parser consumes the list); an output path is
+        # checked (OutputPathError) while reading them
+        raw = list(args)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except (click.UsageError, SymderivError) as exc:
+            if self._asks_for_json(raw):
+                _echo_json_error(self.json_key, exc)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # usage errors found once the options are read (--json with --latex, --pdf without
+        # pdflatex), before anything is printed
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            if ctx.params.get("json_out"):
+                _echo_json_error(self.json_key, exc)
+            raise
+
+    def _asks_for_json(self, args: list[str]) -> bool:
+        """Whether ``--json`` is an option in ``args``: not the value of another option
+        (``--let --json``), nor an argument after ``--``."""
+        flag = next((p for p in self.params if p.name == "json_out"), None)
+        if not isinstance(flag, click.Option):
+            return False
+        takes_value = {name for p in self.params
+                       if isinstance(p, click.Option) and not p.is_flag and not p.count
+                       for name in p.opts + p.secondary_opts}
+        it = iter(args)
+        for arg in it:
+            if arg == "--":
+                return False
+            if arg in flag.opts:
+                return True
+            if arg in takes_value:
+                next(it, None)
+        return False
 
 
 def _run(fn: Callable[[], Verdict], fmt: str) -> None:
@@ -115,7 +174,7 @@ def _format(json_out: bool, latex_out: bool) -> str:
     return "json" if json_out else "latex" if latex_out else "text"
 
 
-class _SignedArguments(click.Command):
+class _SignedArguments(_Command):
     """A command whose arguments may be negative (``divide -6 3``, ``compare -inf+1``): a
     token with one leading '-' is an argument; one with '--' that is not an option of the
     command is a misspelt option and gets click's "no such option" error."""

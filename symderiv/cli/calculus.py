@@ -9,6 +9,7 @@ import click
 
 from ._shared import (
     _NEGATIVE_OK,
+    _Command,
     _format,
     _Group,
     _lets,
@@ -148,7 +149,7 @@ def _explain(task: str, function: str, wrt: str, let: tuple[str, ...], seed: int
         click.echo(str(explanation))
 
 
-@explain_group.command("grad")
+@explain_group.command("grad", cls=_Command, json_key="explanation")
 @_explain_options
 def explain_grad_cmd(**options: Any) -> None:
     """The gradient of FUNCTION, entry by entry (talk A, sections A4 and A5).
@@ -160,7 +161,7 @@ def explain_grad_cmd(**options: Any) -> None:
     _explain("gradient", **options)
 
 
-@explain_group.command("hessian")
+@explain_group.command("hessian", cls=_Command, json_key="explanation")
 @_explain_options
 def explain_hessian_cmd(**options: Any) -> None:
     """The Hessian of FUNCTION: the gradient's steps, then ∂/∂x_l of its entry k.

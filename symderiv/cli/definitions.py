@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import SymderivError
-from ._shared import _NEGATIVE_OK, _format, _produce, _run, _SignedArguments
+from ._shared import _NEGATIVE_OK, _Command, _format, _produce, _run, _SignedArguments
 
 
 def _print_result(result: Any, fmt: str) -> None:
@@ -68,7 +68,8 @@ def divide_cmd(a: str, b: str, domain: str, side: str, json_out: bool, latex_out
     sys.exit(result.exit_code)
 
 
-@click.command("compare", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
+@click.command("compare", cls=_SignedArguments, context_settings=_NEGATIVE_OK,
+               json_key="comparison")
 @click.argument("expressions", nargs=-1, required=True)
 @click.option("--json", "json_out", is_flag=True,
               help="Print the table as JSON (keys 'systems' and 'rows').")
@@ -101,7 +102,7 @@ def _names(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
     return names
 
 
-@click.command("exponents")
+@click.command("exponents", cls=_Command)
 @click.option("--claim", default=None, metavar="'LHS = RHS'",
               help="Check a claim about powers instead, e.g. 'a**(1/2) = -sqrt(a)'.")
 @click.option("--positive", default="a", show_default=True, callback=_names, metavar="NAMES",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from ._shared import _OutputPath, _produce, _stderr_is_terminal
+from ._shared import _Command, _OutputPath, _produce, _stderr_is_terminal
 
 if TYPE_CHECKING:  # numpy and the descent package load when the command runs
     import numpy as np
@@ -44,7 +44,7 @@ def _grid_box(text: str, names: tuple[str, ...]) -> list[tuple[float, float, int
     return [ranges[n] for n in names]
 
 
-@click.command("descent")
+@click.command("descent", cls=_Command)
 @click.option("--data", "data_path", default=None, metavar="FILE.csv",
               help="Data with a header row, or - for stdin (default: the built-in data, 200 "
                    "seeded points near y = 1 + 2x); at most 1,000,000 rows.")
@@ -117,7 +117,16 @@ def descent_cmd(**options: Any) -> None:
       symderiv descent --model "w0 + w1*x + w2*x**2" --loss mean --steps
       symderiv descent --method all --epochs 30 --plot figures/
     """
-    lecture = _prepare(_DescentOptions(**options))
+    o = _DescentOptions(**options)
+    # bad input anywhere before the result is printed is also JSON on stdout with --json
+    lecture, out, runs = _produce(lambda: _result(o), o.fmt, "verdict")
+    _print(lecture, out, runs)
+
+
+def _result(o: _DescentOptions) -> tuple[_Lecture, dict[str, Any], list[dict[str, Any]]]:
+    """Everything the command prints, and the files it writes: the lecture, its result and
+    the runs (a run that diverges ends the command)."""
+    lecture = _prepare(o)
     out = _summary(lecture)
     from ..descent.scale import check_resolution
 
@@ -137,7 +146,7 @@ def descent_cmd(**options: Any) -> None:
     out["warnings"] = warnings
     out["notes"] = notes
     _write_files(lecture, out, results)
-    _print(lecture, out, runs)
+    return lecture, out, runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +223,7 @@ def _prepare(o: _DescentOptions) -> _Lecture:
         source = "standard input" if o.data_path == "-" else o.data_path
     names = (o.x_col, o.y_col)
     # the model's input is always called x; --x only chooses the column
-    reg = _produce(lambda: derive_regression(o.model, loss=o.loss), o.fmt, "verdict")
+    reg = derive_regression(o.model, loss=o.loss)
     box = _grid_box(o.grid, reg.names) if o.grid else None
     # refused before any work on the data (standardized columns cost 2 per parameter + 2)
     check_budget(len(x), 2 * len(reg.params) + 2 if o.standardize else reg.cost,

@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from ._shared import _lets, _OutputPath, _produce
+from ._shared import _Command, _lets, _OutputPath, _produce
 
 
-@click.command("verify")
+@click.command("verify", cls=_Command, json_key="derivation")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--let", "let", multiple=True, metavar="DECLS",
               help="Declarations besides the document's own 'let' lines.")
