@@ -86,7 +86,7 @@ def test_shape_errors_are_caught_before_calculus(text, fragment, col):
     ("[1, 2]", "literal lists"),
     ("1 +", "ends too early"),
     ("", "empty expression"),
-    ("norm(x, 2)", "takes 1 argument"),
+    ("norm(x, 3)", "order: 1, 2, inf or 'fro'"),
     ("exp(x=1)", "keyword"),
     ("_secret", "cannot start with '_'"),
     ("trace", "is a function"),

@@ -18,6 +18,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
 from ..forms import norm_operand
+from .functions import TABLE, lookup
 
 __all__ = ["Compiled", "Point", "Sizes", "compile_expr"]
 
@@ -193,13 +194,13 @@ def _pow(e: sp.Pow | sp.HadamardPower) -> Compiled:
 
 
 def _apply(e: ElementwiseApplyFunction) -> Compiled:
-    fname = type(e.function.expr).__name__
-    if e.function.expr.args != e.function.variables:
-        raise UnsupportedError(f"cannot evaluate the elementwise function {e.function}")
+    body = e.function.expr
+    f = lookup(body)
+    if f is None or body.args[:1] != e.function.variables:
+        raise UnsupportedError("cannot evaluate an elementwise function of this form "
+                               f"({body})")
     inner = _compile(e.expr)
-    if fname not in ("exp", "log"):
-        raise UnsupportedError(f"cannot evaluate the elementwise function {fname}")
-    return lambda p, s, b: _elementwise(b, fname, inner(p, s, b))
+    return lambda p, s, b: _elementwise(b, f.name, inner(p, s, b))
 
 
 def _elementwise(b: Any, fname: str, value: Any) -> Any:
@@ -209,9 +210,11 @@ def _elementwise(b: Any, fname: str, value: Any) -> Any:
 
 
 def _function(e: sp.Function) -> Compiled:
-    fname = type(e).__name__
+    f = lookup(e)
+    if f is None:
+        raise UnsupportedError(f"cannot evaluate {type(e).__name__.lower()}")
     inner = _compile(e.args[0])
-    return lambda p, s, b: b.func(fname, inner(p, s, b))
+    return lambda p, s, b: b.func(f.name, inner(p, s, b))
 
 
 #: The compiling rule of each class (looked up along the MRO by :func:`_compile`).
@@ -234,7 +237,7 @@ _RULES: dict[type, _Rule] = {
     sp.Pow: _pow,
     sp.HadamardPower: _pow,
     ElementwiseApplyFunction: _apply,
-    **dict.fromkeys((sp.exp, sp.log, sp.Abs, sp.sign), _function),
+    **dict.fromkeys((f.cls for f in TABLE), _function),
     DiagMatrix: _unary(lambda b, v: b.diag(v)),
     DiagonalOf: _unary(lambda b, v: b.diagonal(v)),
 }

@@ -20,6 +20,7 @@ from sympy.polys.rings import PolyElement, PolyRing
 
 from ..errors import EvaluationError, NotPolynomial
 from .evaluate import Exact, NotExact, ObjectArrays
+from .functions import named
 
 __all__ = ["ExpressionBackend", "PolynomialBackend"]
 
@@ -278,4 +279,4 @@ class ExpressionBackend(ObjectArrays):
     def func(self, name: str, value: Any) -> Any:
         if isinstance(value, np.ndarray):
             return np.vectorize(lambda v: self.func(name, v), otypes=[object])(value)
-        return {"exp": sp.exp, "log": sp.log, "Abs": sp.Abs, "sign": sp.sign}[name](value)
+        return named(name).apply(value)

@@ -22,19 +22,16 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
+from ..errors import EvaluationError, OutOfRangeError
 from ..rational import exact_det, exact_inv
 from .compile import Compiled as Compiled
 from .compile import compile_expr
+from .functions import MAX_ARGUMENT as MAX_ARGUMENT
+from .functions import exact_value, float_value, lookup, precise_value
 
 __all__ = ["MAX_ARGUMENT", "Batched", "Exact", "NotExact", "ObjectArrays", "Precise",
            "compile_expr", "exact_det", "exact_inv", "rough_value"]
 
-#: |t| beyond which exp(t), a^b with |b·ln a| = t, sin(t)… are out of range: evaluating
-#: them to many digits takes about log₂|t| extra bits — nothing up to here, but
-#: exp(exp(3·10¹⁵)) took hours or all memory (e^(10⁹) ≈ 10^(4·10⁸) is beyond anything the
-#: checks need)
-MAX_ARGUMENT = 10**9
 #: A condition number beyond which a float matrix is singular as far as float64 can tell:
 #: its inverse makes the point inadmissible, its determinant is 0
 SINGULAR_COND = 1e10
@@ -160,17 +157,12 @@ class Exact(ObjectArrays):
 
     @staticmethod
     def func(name: str, value: Any) -> Any:
-        if name == "Abs":
-            return abs(value)
-        if name == "sign":
-            return Fraction((value > 0) - (value < 0))
-        if name == "exp" and value == 0:
-            return Fraction(1)
-        if name == "log" and value == 1:
-            return Fraction(0)
         if name == "log" and value <= 0:
             raise EvaluationError("log of a non-positive number")
-        raise NotExact(name)
+        out = exact_value(name, value)
+        if out is None:
+            raise NotExact(name)
+        return out
 
 
 class Precise(Exact):
@@ -263,20 +255,7 @@ class Precise(Exact):
         return one(base)
 
     def func(self, name: str, value: Any) -> Any:  # type: ignore[override]
-        if name == "exp":
-            if value > MAX_ARGUMENT:
-                raise OutOfRangeError("exp of a value too large to evaluate")
-            return self.mpmath.exp(value)
-        if name == "log":
-            if value <= 0:
-                raise EvaluationError("log of a non-positive number")
-            return self.mpmath.log(value)
-        if name == "Abs":
-            return abs(value)
-        if name == "sign":
-            return self.mpmath.mpf((value > 0) - (value < 0))
-        raise UnsupportedError(f"cannot evaluate {name}")
-
+        return precise_value(name, self.mpmath, value)
 
 
 class Batched:
@@ -356,20 +335,7 @@ class Batched:
 
     @staticmethod
     def func(name: str, value: np.ndarray) -> np.ndarray:
-        if name == "exp":
-            if np.any(np.real(value) > 700):
-                raise OutOfRangeError("exp overflows")
-            return np.exp(value)
-        if name == "log":
-            if np.any(np.real(value) <= 0):
-                raise EvaluationError("log of a non-positive number")
-            return np.log(value)
-        if name == "Abs":
-            # analytic continuation along the real axis keeps the complex step valid
-            return np.where(np.real(value) < 0, -value, value)
-        if name == "sign":  # locally constant away from 0
-            return np.sign(np.real(value)).astype(value.dtype)
-        raise UnsupportedError(f"cannot evaluate {name}")
+        return float_value(name, value)
 
     @staticmethod
     def diagonal(m: np.ndarray) -> np.ndarray:
@@ -387,9 +353,6 @@ class Batched:
 _ROUGH = Precise().mpmath.clone()
 _ROUGH.dps = 15
 _ROUGH_FUNCTIONS: dict[type, Callable[..., Any]] = {
-    sp.log: lambda x: _ROUGH.log(x) if x > 0 else None,
-    sp.Abs: abs,
-    sp.sign: lambda x: _ROUGH.sign(x),
     sp.Min: lambda *xs: min(xs),
     sp.Max: lambda *xs: max(xs),
 }
@@ -429,9 +392,13 @@ def rough_value(e: sp.Basic, subs: Mapping[sp.Basic, Any]) -> Any:
         if abs(power * mp.log(abs(base))) > MAX_ARGUMENT:
             raise OutOfRangeError("too large to evaluate")
         return mp.power(base, power)
-    if isinstance(e, sp.sin | sp.cos | sp.tan):
-        if abs(args[0]) > MAX_ARGUMENT:
-            raise OutOfRangeError("too large to evaluate")
-        return getattr(mp, type(e).__name__)(args[0])
     fn = next((f for cls, f in _ROUGH_FUNCTIONS.items() if isinstance(e, cls)), None)
-    return fn(*args) if fn is not None else None
+    if fn is not None:
+        return fn(*args)
+    table = lookup(e)
+    if table is None:
+        return None
+    try:
+        return table.precise(mp, args[0])  # out of range: OutOfRangeError goes up
+    except EvaluationError:
+        return None

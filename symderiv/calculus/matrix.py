@@ -34,6 +34,7 @@ from ..errors import UnsupportedError
 from ..space import Space
 from .canonical import EXPAND_LIMIT as EXPAND_LIMIT  # the canonical form's, named here too
 from .canonical import _mm, assumption_rules, canonical, is_zero
+from .functions import TABLE, elementwise, lookup
 
 __all__ = ["assumption_rules", "canonical", "extract_linear", "gradient", "hessian", "is_zero"]
 
@@ -64,17 +65,16 @@ def _ident(m: sp.MatrixExpr) -> sp.Identity:
     return sp.Identity(m.rows)
 
 
-_UNARY = (sp.exp, sp.log, sp.Abs)
+#: The scalar functions of one argument (exp, log, sin, sigmoid, abs…): see .functions
+_UNARY = tuple(f.cls for f in TABLE)
 
 
 def _unary_derivative(e: sp.Expr) -> sp.Expr:
-    """f'(u) for e = f(u), f one of exp, log, |·| (the chain rule's outer factor)."""
-    u = e.args[0]
-    if isinstance(e, sp.exp):
-        return e
-    if isinstance(e, sp.log):
-        return 1 / u
-    return sp.sign(u)
+    """f'(u) for e = f(u), f a function of the table (the chain rule's outer factor);
+    almost everywhere for the non-smooth ones (|u|′ = sign u, sign′ = 0)."""
+    f = lookup(e)
+    assert f is not None
+    return e if f.name == "exp" else f.derivative(e.args[0])
 
 
 # -- reverse mode (matrix / vector variable) -------------------------------------------
@@ -102,7 +102,8 @@ def _grad_scalar(e: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
         return None if g is None else (ex * base ** (ex - 1)) * g
     if isinstance(e, _UNARY):
         g = _grad_scalar(e.args[0], x)
-        return None if g is None else _unary_derivative(e) * g
+        local = _unary_derivative(e)
+        return None if g is None or local == 0 else local * g
     if isinstance(e, sp.Trace):
         return _back(e.arg, _ident(e.arg), x)
     if isinstance(e, sp.Determinant):
@@ -160,7 +161,8 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
         local = ex * sp.HadamardPower(base, ex - 1).doit() if ex != 2 else 2 * base
         return _back(base, sp.HadamardProduct(adj, local).doit(), x)
     if isinstance(m, ElementwiseApplyFunction):
-        return _back(m.expr, sp.HadamardProduct(adj, _elementwise_derivative(m)).doit(), x)
+        local = _elementwise_derivative(m)
+        return None if local is None else _back(m.expr, sp.HadamardProduct(adj, local).doit(), x)
     if isinstance(m, DiagMatrix):  # ⟨G, diag(u)⟩ = ⟨diagonal of G, u⟩
         return _back(m.args[0], DiagonalOf(adj), x)
     if isinstance(m, DiagonalOf):
@@ -168,14 +170,39 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
     raise UnsupportedError(f"no differentiation rule for {type(m).__name__} ({m})")
 
 
-def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr:
-    (_d,) = m.function.variables
+def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr | None:
+    """f′ applied entry by entry to the argument of m = f(M), written with the table's
+    functions (σ(M)∘(1 − σ(M)), 1 − tanh(M)∘², sign(M)); None where f′ = 0 (a step)."""
+    (d,) = m.function.variables
     body = m.function.expr
-    if isinstance(body, sp.exp):
+    f = lookup(body)
+    if f is None or body.args[0] != d:
+        raise UnsupportedError("no differentiation rule for an elementwise function of "
+                               f"this form ({body})")
+    if f.name == "exp":
         return m
-    if isinstance(body, sp.log):
-        return sp.HadamardPower(m.expr, -1)
-    raise UnsupportedError(f"no differentiation rule for the elementwise function {body}")
+    local = f.derivative(d)
+    return None if local == 0 else _lift(local, d, m.expr)
+
+
+def _lift(e: sp.Expr, d: sp.Symbol, m: sp.MatrixExpr) -> sp.MatrixExpr:
+    """The scalar expression e in the entry variable d, applied to every entry of m."""
+    if e == d:
+        return m
+    if not e.has(d):
+        return e * sp.OneMatrix(*m.shape)
+    if isinstance(e, sp.Add):
+        return sp.MatAdd(*(_lift(a, d, m) for a in e.args))
+    if isinstance(e, sp.Mul):
+        coeff, rest = e.as_independent(d, as_Add=False)
+        parts = [_lift(a, d, m) for a in sp.Mul.make_args(rest)]
+        product = parts[0] if len(parts) == 1 else sp.HadamardProduct(*parts)
+        return product if coeff == 1 else coeff * product
+    if isinstance(e, sp.Pow) and not e.exp.has(d):
+        return sp.HadamardPower(_lift(e.base, d, m), e.exp)
+    if isinstance(e, sp.Function) and e.args == (d,):
+        return elementwise(type(e), m)
+    return ElementwiseApplyFunction(sp.Lambda(d, e), m)
 
 
 # -- forward mode (scalar variable) -------------------------------------------------------
@@ -265,7 +292,8 @@ def _fwd_hadamard_power(e: sp.HadamardPower, s: sp.Symbol) -> sp.Basic | None:
 
 def _fwd_elementwise(e: ElementwiseApplyFunction, s: sp.Symbol) -> sp.Basic | None:
     g = _fwd(e.expr, s)
-    return None if g is None else sp.HadamardProduct(_elementwise_derivative(e), g).doit()
+    local = None if g is None else _elementwise_derivative(e)
+    return None if local is None else sp.HadamardProduct(local, g).doit()
 
 
 #: The forward-mode rule of each class (looked up along the MRO by :func:`_fwd`).
@@ -275,7 +303,7 @@ _FORWARD: dict[type, _Rule] = {
     sp.Mul: _fwd_product,
     sp.MatMul: _fwd_matmul,
     sp.Pow: _fwd_pow,
-    **dict.fromkeys(_UNARY, _chain(lambda e, g: _unary_derivative(e) * g)),
+    **dict.fromkeys(_UNARY, _chain(lambda e, g: _unary_derivative(e) * g or None)),
     sp.Trace: _chain(lambda e, g: sp.Trace(g)),
     sp.Determinant: _chain(lambda e, g: e * sp.Trace(_mm(sp.Inverse(e.arg), g))),
     sp.Transpose: _chain(lambda e, g: g.T),

@@ -27,8 +27,8 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
+from ..calculus.functions import BY_NAME, TABLE, elementwise
 from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..forms import is_nonnegative
 from ..space import MAX_CONCRETE_DIM, Kind, Space
@@ -47,6 +47,8 @@ FUNCTIONS: dict[str, str] = {
     "det": "det(M): determinant of a square matrix",
     "logdet": "logdet(M): log of the determinant",
     "inv": "inv(M): matrix inverse (1/s for a scalar)",
+    "pinv": "pinv(X): pseudo-inverse of X declared full column rank, full row rank or "
+            "invertible",
     "norm": "norm(v): Euclidean norm of a vector (Frobenius for a matrix)",
     "exp": "exp(.): exponential, elementwise on arrays",
     "log": "log(.): natural logarithm, elementwise on arrays",
@@ -58,7 +60,21 @@ FUNCTIONS: dict[str, str] = {
     "diag": "diag(v): the diagonal matrix with v on its diagonal; diag(M): M's diagonal",
     "diff": "diff(e, s): the derivative of e by the scalar s (entry by entry for arrays)",
     "grad": "grad(f, v): the gradient of the scalar f with respect to v (v's shape)",
+    **{f.name: f.summary for f in TABLE if not f.internal},
+    **{alias: f.summary for f in TABLE for alias in f.aliases},
+    "maximum": "maximum(a, b): the larger of a and b, elementwise (a scalar broadcasts)",
+    "minimum": "minimum(a, b): the smaller of a and b, elementwise (a scalar broadcasts)",
+    "where": "where(p < q, a, b): a where the comparison holds, else b, elementwise "
+             "(<, <=, >, >=)",
+    "softmax": "softmax(z): exp(z) / sum(exp(z)) for a vector z",
+    "log_softmax": "log_softmax(z): z - logsumexp(z), for a vector z",
+    "logsumexp": "logsumexp(z): log(sum(exp(z))), over all entries",
 }
+
+#: The number of arguments of each function that takes other than one.
+_ARITY: dict[str, tuple[int, ...]] = {
+    "outer": (2,), "ones": (1, 2), "diff": (2,), "grad": (2,), "norm": (1, 2),
+    "maximum": (2,), "minimum": (2,), "where": (3,), "heaviside": (1, 2)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +387,7 @@ class TypedBuilder:
                              node.func)
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0].value)
-        want = {"outer": (2,), "ones": (1, 2), "diff": (2,), "grad": (2,)}.get(name, (1,))
+        want = _ARITY.get(name, (1,))
         if len(node.args) not in want:
             count = " or ".join(str(w) for w in want)
             raise self.error(f"{name}() takes {count} argument{'s' if want[-1] > 1 else ''}, "
@@ -386,7 +402,15 @@ class TypedBuilder:
             return self.typed(sp.OneMatrix(*dims), "matrix", dims)
         if name in ("diff", "grad"):
             return self.derivative(node, name, self.visit(node.args[0], depth), node.args[1])
+        if name == "where":
+            return self._where(node, depth)
+        if name == "norm" and len(node.args) == 2:
+            return self._norm_order(node, self.visit(node.args[0], depth), node.args[1])
+        if name == "heaviside" and len(node.args) == 2:
+            return self._heaviside(node, self.visit(node.args[0], depth), node.args[1])
         args = [self.visit(arg, depth) for arg in node.args]
+        if name in BY_NAME:
+            return self._elementwise(args[0], BY_NAME[name].cls)
         return getattr(self, f"_fn_{name}")(node, *args)
 
     def derivative(self, node: Any, name: str, e: Parsed, var: Any) -> Parsed:
@@ -439,6 +463,8 @@ class TypedBuilder:
                              f"{self.shape_words(p, node.args[0])}", node.args[0], ShapeError)
 
     def _fn_trace(self, node: ast.Call, p: Parsed) -> Parsed:
+        if p.kind == "scalar" and isinstance(p.expr, sp.Trace):
+            return p  # a 1×1 product (aᵀXb with a, b columns): the trace trick
         self._need(node, p, "matrix", square=True)
         return Parsed(sp.Trace(p.expr), "scalar", ())
 
@@ -464,6 +490,32 @@ class TypedBuilder:
                              "inverse", node.args[0])
         return Parsed(sp.Inverse(p.expr), "matrix", p.dims)
 
+    def _fn_pinv(self, node: ast.Call, p: Parsed) -> Parsed:
+        """The pseudo-inverse where the declared rank keeps it smooth: (XᵀX)⁻¹Xᵀ for X of
+        full column rank, Xᵀ(XXᵀ)⁻¹ for full row rank (Xᵀ of X of full column rank too),
+        X⁻¹ for invertible X.  Where the rank may change, pinv jumps: no derivative."""
+        self._need(node, p, "matrix")
+        x, flipped = p.expr, False
+        if isinstance(x, sp.Transpose) and isinstance(x.arg, sp.MatrixSymbol):
+            x, flipped = x.arg, True
+        a = (self.space.get(str(x.name)).assumptions if isinstance(x, sp.MatrixSymbol)
+             else frozenset())
+        column, row = "full column rank" in a, "full row rank" in a
+        if flipped:
+            column, row = row, column
+        xt = p.expr.T
+        if "invertible" in a:
+            return Parsed(sp.Inverse(p.expr), "matrix", p.dims)
+        if column:
+            return Parsed(matmul_expr(sp.Inverse(matmul_expr(xt, p.expr)), xt), "matrix",
+                          p.dims[::-1])
+        if row:
+            return Parsed(matmul_expr(xt, sp.Inverse(matmul_expr(p.expr, xt))), "matrix",
+                          p.dims[::-1])
+        raise self.error(f"pinv({self.src(node.args[0])}) is differentiable only where the "
+                         "rank is constant: declare its rank ('X: m x n, full column rank', "
+                         "'full row rank', or 'invertible' when square)", node.args[0])
+
     def _fn_norm(self, node: ast.Call, p: Parsed) -> Parsed:
         if p.kind == "scalar":
             # |s|, not sqrt(s²): SymPy's sqrt(tr(2A)²) raises TypeError (arg → factor_terms
@@ -471,11 +523,142 @@ class TypedBuilder:
             return Parsed(sp.Abs(p.expr), "scalar", ())
         return Parsed(sp.sqrt(sp.Trace(sp.MatMul(p.expr.T, p.expr))), "scalar", ())
 
-    def _elementwise(self, p: Parsed, fn: sp.FunctionClass) -> Parsed:
+    def _elementwise(self, p: Parsed, fn: sp.FunctionClass, *params: sp.Expr) -> Parsed:
         if p.kind == "scalar":
             # exp(log(x)) stays as written: it is undefined for x ≤ 0, unlike x
-            return Parsed(fn(p.expr, evaluate=p.expr.is_number), "scalar", ())
-        return Parsed(ElementwiseApplyFunction(sp.Lambda(_D, fn(_D)), p.expr), p.kind, p.dims)
+            return Parsed(fn(p.expr, *params, evaluate=p.expr.is_number), "scalar", ())
+        return Parsed(elementwise(fn, p.expr, *params), p.kind, p.dims)
+
+    # -- piecewise: maximum, minimum, where (one step function each) ------------------------
+    def _common(self, node: ast.Call, parts: list[tuple[Parsed, ast.AST]]) -> tuple[Kind, tuple]:
+        """The shape that scalars among ``parts`` broadcast to (all arrays must agree)."""
+        arrays = [(p, a) for p, a in parts if p.kind != "scalar"]
+        for p, a in arrays[1:]:
+            if (p.kind, p.dims) != (arrays[0][0].kind, arrays[0][0].dims):
+                raise self.error(f"shapes do not match in {node.func.id}(): "  # type: ignore[attr-defined]
+                                 f"{self.shape_words(arrays[0][0], arrays[0][1])}, "
+                                 f"{self.shape_words(p, a)}", a, ShapeError)
+        return (arrays[0][0].kind, arrays[0][0].dims) if arrays else ("scalar", ())
+
+    def _lift(self, p: Parsed, kind: Kind, dims: tuple) -> sp.Basic:
+        if kind == "scalar" or p.kind != "scalar":
+            return p.expr
+        return self._broadcast(p, Parsed(sp.Integer(0), kind, dims))
+
+    def _choose(self, node: ast.Call, step: Parsed, a: Parsed, b: Parsed) -> Parsed:
+        """b + step·(a − b): a where the step is 1, b where it is 0 (entry by entry)."""
+        kind, dims = self._common(node, [(step, node), (a, node), (b, node)])
+        if kind == "scalar":
+            return Parsed(b.expr + step.expr * (a.expr - b.expr), "scalar", ())
+        sa, sb, ss = (self._lift(p, kind, dims) for p in (a, b, step))
+        diff = sp.MatAdd(sa, -sb) if sb != 0 else sa
+        return Parsed(sp.MatAdd(sb, sp.HadamardProduct(ss, diff)), kind, dims)
+
+    def _fn_maximum(self, node: ast.Call, a: Parsed, b: Parsed) -> Parsed:
+        kind, dims = self._common(node, [(a, node.args[0]), (b, node.args[1])])
+        zero_b = b.kind == "scalar" and b.expr == 0
+        if zero_b or (a.kind == "scalar" and a.expr == 0):
+            other = a if zero_b else b
+            return self._elementwise(Parsed(self._lift(other, kind, dims), kind, dims),
+                                     BY_NAME["relu"].cls)
+        d = self._sub(a, b, kind, dims)  # max(a, b) = b + relu(a − b)
+        return self._add(b, self._elementwise(d, BY_NAME["relu"].cls), kind, dims)
+
+    def _fn_minimum(self, node: ast.Call, a: Parsed, b: Parsed) -> Parsed:
+        kind, dims = self._common(node, [(a, node.args[0]), (b, node.args[1])])
+        d = self._sub(a, b, kind, dims)  # min(a, b) = a − relu(a − b)
+        r = self._elementwise(d, BY_NAME["relu"].cls)
+        return self._sub(a, r, kind, dims)
+
+    def _sub(self, a: Parsed, b: Parsed, kind: Kind, dims: tuple) -> Parsed:
+        if kind == "scalar":
+            return Parsed(a.expr - b.expr, kind, dims)
+        return Parsed(sp.MatAdd(self._lift(a, kind, dims), -self._lift(b, kind, dims)),
+                      kind, dims)
+
+    def _add(self, a: Parsed, b: Parsed, kind: Kind, dims: tuple) -> Parsed:
+        if kind == "scalar":
+            return Parsed(a.expr + b.expr, kind, dims)
+        if a.kind == "scalar" and a.expr == 0:
+            return b
+        return Parsed(sp.MatAdd(self._lift(a, kind, dims), self._lift(b, kind, dims)),
+                      kind, dims)
+
+    def _where(self, node: ast.Call, depth: int) -> Parsed:
+        cond = node.args[0]
+        if not (isinstance(cond, ast.Compare) and len(cond.ops) == 1
+                and type(cond.ops[0]) in _COMPARISONS):
+            raise self.error("where() takes a comparison first: where(p < q, a, b) "
+                             "(with <, <=, > or >=)", cond)
+        left = self.visit(cond.left, depth)
+        right = self.visit(cond.comparators[0], depth)
+        op = type(cond.ops[0])
+        greater = op in (ast.Gt, ast.GtE)
+        kind, dims = self._common(node, [(left, cond.left), (right, cond.comparators[0])])
+        # p > q (or q < p) holds where p − q > 0: the step of p − q, 1 above 0 and 0 below;
+        # at 0 it is 0 for a strict comparison and 1 for <= and >=
+        d = self._sub(left, right, kind, dims) if greater else self._sub(right, left, kind, dims)
+        at_zero = sp.Integer(0) if op in (ast.Gt, ast.Lt) else sp.Integer(1)
+        step = self._elementwise(d, sp.Heaviside, at_zero)
+        a, b = self.visit(node.args[1], depth), self.visit(node.args[2], depth)
+        return self._choose(node, step, a, b)
+
+    def _heaviside(self, node: ast.Call, p: Parsed, h0: ast.AST) -> Parsed:
+        """heaviside(x, h0), as NumPy's: h0 is the value at 0, a number."""
+        value = self.visit(h0, 0)
+        if value.kind != "scalar" or value.expr not in (0, sp.Rational(1, 2), 1):
+            raise self.error("heaviside()'s second argument is its value at 0: 0, 0.5 or 1",
+                             h0)
+        return self._elementwise(p, sp.Heaviside, value.expr)
+
+    # -- vector functions: compositions of exp, log and sum ---------------------------------
+    def _sum_exp(self, node: ast.Call, p: Parsed) -> tuple[Parsed, Parsed]:
+        if p.kind == "scalar":
+            raise self.error(f"{node.func.id}() needs a vector, but "  # type: ignore[attr-defined]
+                             f"{self.shape_words(p, node.args[0])}", node.args[0], ShapeError)
+        e = self._elementwise(p, sp.exp)
+        return e, self._fn_sum(node, e)
+
+    def _fn_logsumexp(self, node: ast.Call, p: Parsed) -> Parsed:
+        if p.kind == "scalar":
+            return p  # log(exp(s)) = s
+        return Parsed(sp.log(self._sum_exp(node, p)[1].expr), "scalar", ())
+
+    def _fn_softmax(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "vector")
+        e, total = self._sum_exp(node, p)
+        return Parsed(matmul_expr(1 / total.expr, e.expr), p.kind, p.dims)
+
+    def _fn_log_softmax(self, node: ast.Call, p: Parsed) -> Parsed:
+        self._need(node, p, "vector")
+        lse = self._fn_logsumexp(node, p)
+        return Parsed(sp.MatAdd(p.expr, -self._broadcast(lse, p)), p.kind, p.dims)
+
+    def _norm_order(self, node: ast.Call, p: Parsed, order: ast.AST) -> Parsed:
+        """norm(v, 1), norm(v, 2), norm(M, 'fro'), as NumPy's (norm(v, inf) is max |v_i|)."""
+        key = order.value if isinstance(order, ast.Constant) else (
+            "inf" if isinstance(order, ast.Name) and order.id == "inf" else None)
+        if isinstance(order, ast.UnaryOp) and isinstance(order.op, ast.USub):
+            key = "-"
+        column = p.kind == "vector" or (p.kind == "matrix" and p.dims[1] == 1)
+        if p.kind == "matrix" and (key == "fro" or (key == 2 and column)):
+            return self._fn_norm(node, p)
+        if column:
+            if key == 2:
+                return self._fn_norm(node, p)
+            if key == 1:
+                return self._fn_sum(node, self._elementwise(p, sp.Abs))
+            if key in ("inf", "-"):
+                raise self.error("norm(v, inf) (the largest |v_i|) is not supported: it is "
+                                 "not differentiable where two entries tie; use norm(v, 1) "
+                                 "or norm(v)", order)
+        if p.kind == "scalar" and key in (1, 2, "fro", "inf"):
+            return self._fn_norm(node, p)
+        if p.kind == "matrix" and key in (1, 2, "inf", "nuc"):
+            raise self.error(f"norm(M, {self.src(order)}) (an induced or nuclear matrix norm) "
+                             "is not supported; norm(M, 'fro') is", order)
+        raise self.error(f"norm()'s second argument is the order: 1, 2, inf or 'fro', not "
+                         f"{self.src(order)}", order)
 
     def _fn_exp(self, node: ast.Call, p: Parsed) -> Parsed:
         return self._elementwise(p, sp.exp)
@@ -515,8 +698,7 @@ class TypedBuilder:
         return self.typed(matmul_expr(u.expr, v.expr.T), "matrix", (u.dims[0], v.dims[0]))
 
 
-#: The dummy variable of elementwise functions (a fixed one keeps expressions comparable).
-_D = sp.Dummy("d", real=True)
+_COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
 def checked_input(text: object, what: str, *, limit: int = MAX_LENGTH) -> str:

@@ -17,6 +17,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
+from ..calculus.functions import lookup
 from ..forms import term_order
 from .notation import _outer_split, _pull_inner_products, _scalar_form, _trace_norm
 from .steps import StepPrinter as StepPrinter  # the step printers subclass it from here
@@ -64,6 +65,14 @@ class NumpyPrinter(StrPrinter):
 
     def _print_Abs(self, e: sp.Abs) -> str:
         return f"norm({self._arg(e.args[0])})"
+
+    def _print_Function(self, e: sp.Function) -> str:
+        f = lookup(e)
+        if f is None:
+            return super()._print_Function(e)
+        return f"{f.name}({self._arg(e.args[0])})"  # heaviside's value at 0 is never used
+
+    _print_Heaviside = _print_DiracDelta = _print_sign = _print_Function
 
     def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
         """‖v‖ᵖ in this printer's notation (p a nonzero rational)."""
@@ -170,7 +179,7 @@ class NumpyPrinter(StrPrinter):
         return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}**{self._wrap(ex, PRECEDENCE['Pow'] + 1)}"
 
     def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
-        return f"{type(e.function.expr).__name__}({self._print(e.expr)})"
+        return f"{_elementwise_name(e)}({self._arg(e.expr)})"
 
     def _factor_text(self, f: sp.Basic) -> str:
         return self._wrap(f, PRECEDENCE["Mul"] + 1)
@@ -282,6 +291,19 @@ class UnicodePrinter(NumpyPrinter):
 
     def _product(self, mats: list[sp.Basic]) -> str:
         return "".join(self._factor_text(m) for m in mats)  # juxtaposition: xxᵀ reads right
+
+
+def _elementwise_name(e: ElementwiseApplyFunction) -> str:
+    """The language's name of an elementwise function (sigmoid, abs, heaviside…)."""
+    f = lookup(e.function.expr)
+    if f is None or e.function.expr.args[:1] != e.function.variables:
+        raise ValueError(f"no name for the elementwise function {e.function}")
+    return f.name
+
+
+#: functions whose LaTeX SymPy already writes as a reader expects (\sin, \exp, |x|)
+_SYMPY_LATEX = frozenset({sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.asin, sp.acos, sp.atan,
+                          sp.sinh, sp.cosh, sp.tanh, sp.Abs})
 
 
 def _matrix_under_root(e: sp.Basic) -> bool:
@@ -434,8 +456,18 @@ class MatrixLatexPrinter(LatexPrinter):
     _print_DiagonalOf = _print_DiagMatrix
 
     def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
-        name = type(e.function.expr).__name__
-        return rf"\{name}\left({self._print(e.expr)}\right)"
+        f = lookup(e.function.expr)
+        name = f.latex if f is not None else r"\operatorname{" + _elementwise_name(e) + "}"
+        return rf"{name}\left({self._print(e.expr)}\right)"
+
+    def _print_Function(self, e: sp.Function, exp: str | None = None) -> str:
+        f = lookup(e)
+        if f is None or f.cls in _SYMPY_LATEX:
+            return super()._print_Function(e, exp)
+        out = rf"{f.latex}\left({self._print(e.args[0])}\right)"
+        return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
+
+    _print_Heaviside = _print_DiracDelta = _print_sign = _print_Function
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
         terms = sorted(e.args, key=term_order)

@@ -1,0 +1,164 @@
+"""The table of scalar functions: each one's evaluators and derivative agree with each other
+and with NumPy's and mpmath's own functions; the language parses every name."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symderiv.calculus.functions import (
+    BY_NAME,
+    TABLE,
+    exact_value,
+    float_value,
+    kink_arguments,
+    lookup,
+    precise_value,
+)
+from symderiv.errors import EvaluationError, ParseError, ShapeError
+from symderiv.parse import parse_declarations
+from symderiv.parse.expression import FUNCTIONS, parse_expression
+
+CTX = mpmath.MPContext()
+CTX.dps = 30
+USER = [f for f in TABLE if not f.internal]
+#: where each function is differentiable: inside (-1, 1) for the inverse sines, above -1 for
+#: log1p, above 0 for log, away from the kink for the non-smooth ones
+DOMAIN = {"log": (0.05, 5.0), "log1p": (-0.95, 5.0), "arcsin": (-0.95, 0.95),
+          "arccos": (-0.95, 0.95), "tan": (-1.4, 1.4)}
+
+
+def _points(name: str) -> st.SearchStrategy[float]:
+    lo, hi = DOMAIN.get(name, (-6.0, 6.0))
+    return st.floats(lo, hi).filter(lambda v: abs(v) > 1e-3)
+
+
+@pytest.mark.parametrize("f", USER, ids=lambda f: f.name)
+def test_float_and_precise_values_agree_with_numpy_and_mpmath(f):
+    reference = {"sigmoid": lambda v: 1 / (1 + math.exp(-v)),
+                 "softplus": lambda v: math.log1p(math.exp(v)),
+                 "relu": lambda v: max(v, 0.0), "heaviside": lambda v: float(np.heaviside(v, .5)),
+                 "abs": abs, "sign": lambda v: float(np.sign(v)), "log1p": math.log1p,
+                 "expm1": math.expm1}.get(f.name) or getattr(np, f.name)
+
+    @settings(max_examples=40, deadline=None)
+    @given(_points(f.name))
+    def agree(v: float) -> None:
+        got = float(float_value(f.name, np.array([v]))[0])
+        assert got == pytest.approx(reference(v), rel=1e-12, abs=1e-300)
+        assert float(precise_value(f.name, CTX, CTX.mpf(v))) == pytest.approx(got, rel=1e-12)
+
+    agree()
+
+
+@pytest.mark.parametrize("f", USER, ids=lambda f: f.name)
+def test_the_derivative_is_the_slope(f):
+    u = sp.Symbol("u", real=True)
+    own = {"sigmoid": lambda t: 1 / (1 + np.exp(-t)),
+           "Heaviside": lambda t, h=.5: np.heaviside(t, h)}
+    slope = sp.lambdify(u, f.derivative(u), modules=[own, "numpy"])
+
+    @settings(max_examples=25, deadline=None)
+    @given(_points(f.name))
+    def slope_matches(v: float) -> None:
+        h = 1e-6
+        central = (precise_value(f.name, CTX, CTX.mpf(v) + h)
+                   - precise_value(f.name, CTX, CTX.mpf(v) - h)) / (2 * h)
+        assert float(np.asarray(slope(v), dtype=float)) == pytest.approx(float(central),
+                                                                       rel=1e-6, abs=1e-8)
+
+    slope_matches()
+
+
+def test_the_complex_step_goes_through_the_float_values():
+    for f in USER:
+        v = np.array([0.3 + 1e-20j])
+        if f.name in DOMAIN and not DOMAIN[f.name][0] < 0.3 < DOMAIN[f.name][1]:
+            continue
+        got = float_value(f.name, v)
+        u = sp.Symbol("u", real=True)
+        want = complex(f.derivative(u).subs(u, sp.Rational(3, 10)).evalf()).real
+        assert got.imag[0] / 1e-20 == pytest.approx(want, rel=1e-9), f.name
+
+
+def test_exact_values_where_they_are_rational():
+    assert exact_value("sigmoid", Fraction(0)) == Fraction(1, 2)
+    assert exact_value("relu", Fraction(-3, 2)) == 0
+    assert exact_value("abs", Fraction(-3, 2)) == Fraction(3, 2)
+    assert exact_value("sign", Fraction(0)) == 0  # NumPy's convention
+    assert exact_value("heaviside", Fraction(0)) == Fraction(1, 2)
+    assert exact_value("tanh", Fraction(1)) is None  # irrational: the caller goes to 60 digits
+
+
+def test_values_outside_the_domain_are_errors_not_nan():
+    for name, v in [("log", -1.0), ("log1p", -1.0), ("arcsin", 1.0), ("arccos", -2.0)]:
+        with pytest.raises(EvaluationError):
+            float_value(name, np.array([v]))
+        with pytest.raises(EvaluationError):
+            precise_value(name, CTX, CTX.mpf(v))
+
+
+def test_sigmoid_and_softplus_do_not_overflow_far_out():
+    assert float_value("sigmoid", np.array([-800.0]))[0] == 0.0
+    assert float_value("sigmoid", np.array([800.0]))[0] == 1.0
+    assert float_value("softplus", np.array([600.0]))[0] == pytest.approx(600.0)
+    assert precise_value("sigmoid", CTX, CTX.mpf(-1000)) > 0  # 60 digits keep e^-1000
+
+
+SPACE = "X: m x n; w: n; z: n; y: m; t: scalar; a: m x 1; b: n x 1; M: n x n"
+
+
+@pytest.mark.parametrize("name", sorted(BY_NAME))
+def test_every_function_name_parses_on_scalars_and_vectors(name):
+    space = parse_declarations(SPACE)
+    arg = "0.5*t" if name not in ("arcsin", "asin", "arccos", "acos") else "t/(1 + t**2)"
+    assert parse_expression(f"{name}({arg})", space).kind == "scalar"
+    p = parse_expression(f"{name}(X @ w)", space)
+    assert (p.kind, str(p.dims[0])) == ("vector", "m")
+    assert name in FUNCTIONS
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("where(z, z, 0)", "takes a comparison first"),
+    ("where(z < 0, y, z)", "shapes do not match in where()"),
+    ("maximum(z, y)", "shapes do not match in maximum()"),
+    ("softmax(t)", "needs a vector"),
+    ("norm(M, 2)", "induced or nuclear"),
+    ("norm(z, 3)", "order: 1, 2, inf or 'fro'"),
+    ("heaviside(t, 2)", "value at 0: 0, 0.5 or 1"),
+    ("sigmoid(z, 1)", "takes 1 argument"),
+])
+def test_misuse_is_a_located_error(text, fragment):
+    with pytest.raises((ParseError, ShapeError)) as info:
+        parse_expression(text, parse_declarations(SPACE))
+    assert fragment in str(info.value)
+
+
+def test_piecewise_and_vector_functions_are_compositions():
+    space = parse_declarations(SPACE)
+    relu = parse_expression("maximum(0, X @ w)", space).expr
+    assert lookup(relu.function.expr).name == "relu"
+    assert parse_expression("maximum(X @ w, 0)", space).expr == relu
+    trick = parse_expression("trace(a.T @ X @ b)", space)
+    assert trick.kind == "scalar"
+    lse = parse_expression("logsumexp(z)", space).expr
+    assert isinstance(lse, sp.log)
+    assert parse_expression("norm(M, 'fro')", space).expr == parse_expression("norm(M)",
+                                                                                space).expr
+
+
+def test_kinks_are_the_arguments_of_the_non_smooth_functions():
+    space = parse_declarations(SPACE)
+    e = parse_expression("sum(abs(X @ w - y)) + relu(t) + sum(tanh(z))", space).expr
+    args = kink_arguments(e)
+    assert len(args) == 2
+    assert sp.Symbol("t") in [a for a in args if not isinstance(a, sp.MatrixExpr)] or any(
+        a.free_symbols == {space.symbol("t")} for a in args)
+    assert kink_arguments(parse_expression("sum(tanh(z))", space).expr) == []
