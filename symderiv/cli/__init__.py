@@ -12,28 +12,15 @@ from __future__ import annotations
 
 import click
 
-from ..parse.expression import FUNCTIONS
 from ._shared import _Group
 from .calculus import equal_cmd, explain_group, grad_cmd, hessian_cmd
 from .definitions import compare_cmd, divide_cmd, exponents_cmd, limit_cmd
 from .demo import demo_cmd
 from .descent import descent_cmd
 from .documents import verify_cmd
+from .language import DECLARATIONS_HELP, LANGUAGE_HELP
 
 __all__ = ["main"]
-
-LANGUAGE_HELP = """\b
-Expressions are numpy-like:
-  @ matrix product   .T transpose   + - * / ** elementwise (scalars broadcast)
-  vectors are 1-D:   x.T @ A @ x is a scalar;  u @ v is the dot product
-  functions: """ + ", ".join(FUNCTIONS) + """
-\b
-Declarations (--let) are separated by ';':
-  NAME[, NAME]: scalar | n | m x n  [, ASSUMPTION ...]
-  assumptions: symmetric, positive definite, invertible, diagonal,
-               orthogonal (matrices); positive (scalars)
-  undeclared names are real scalars; 'a: n x 1' declares a column.
-"""
 
 EXIT_HELP = """\b
 Exit codes: 0 holds, 1 fails, 2 bad input or usage, 3 undecided,
@@ -43,7 +30,7 @@ Exit codes: 0 holds, 1 fails, 2 bad input or usage, 3 undecided,
 
 @click.group(cls=_Group,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-             epilog=LANGUAGE_HELP + "\n" + EXIT_HELP)
+             epilog=LANGUAGE_HELP + "\n" + DECLARATIONS_HELP + "\n" + EXIT_HELP)
 @click.version_option(package_name="symderiv")
 def main() -> None:
     """Check hand derivations by machine, with evidence.

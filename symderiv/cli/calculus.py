@@ -18,6 +18,10 @@ from ._shared import (
     _run,
     _SignedArguments,
 )
+from .language import DECLARATIONS_HELP, LANGUAGE_HELP
+
+#: what a reader of grad --help needs besides the options: the language and --let
+EPILOG = LANGUAGE_HELP + "\n" + DECLARATIONS_HELP
 
 
 def _parse_sizes(ctx: click.Context, param: click.Parameter, value: str | None
@@ -63,7 +67,7 @@ def _check_derivative(task: str, function: str, wrt: str, claim: str | None, sca
                        sizes=sizes), fmt)
 
 
-@click.command("grad", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
+@click.command("grad", cls=_SignedArguments, context_settings=_NEGATIVE_OK, epilog=EPILOG)
 @_derivative_options("gradient", "The variable to differentiate by.")
 def grad_cmd(**options: Any) -> None:
     """Check (or derive) the gradient of a scalar FUNCTION.
@@ -80,7 +84,8 @@ def grad_cmd(**options: Any) -> None:
     _check_derivative("gradient", **options)
 
 
-@click.command("hessian", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
+@click.command("hessian", cls=_SignedArguments, context_settings=_NEGATIVE_OK,
+               epilog=EPILOG)
 @_derivative_options("Hessian", "The variable (a scalar or a vector).")
 def hessian_cmd(**options: Any) -> None:
     """Check (or derive) the Hessian of a scalar FUNCTION.
@@ -173,7 +178,7 @@ def explain_hessian_cmd(**options: Any) -> None:
     _explain("hessian", **options)
 
 
-@click.command("equal", cls=_SignedArguments, context_settings=_NEGATIVE_OK)
+@click.command("equal", cls=_SignedArguments, context_settings=_NEGATIVE_OK, epilog=EPILOG)
 @click.argument("lhs")
 @click.argument("rhs")
 @_output_options

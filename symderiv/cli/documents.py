@@ -8,9 +8,11 @@ import sys
 import click
 
 from ._shared import _Command, _lets, _OutputPath, _produce
+from .language import DECLARATIONS_HELP, LANGUAGE_HELP
 
 
-@click.command("verify", cls=_Command, json_key="derivation")
+@click.command("verify", cls=_Command, json_key="derivation",
+               epilog=LANGUAGE_HELP + "\n" + DECLARATIONS_HELP)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 @click.option("--let", "let", multiple=True, metavar="DECLS",
               help="Declarations besides the document's own 'let' lines.")
