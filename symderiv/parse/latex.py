@@ -12,7 +12,13 @@ otherwise (``2X``).  Unlike the numpy-like language, LaTeX keeps rows and column
 ``A^{-1}`` the inverse.  Letters are one-letter names (``xy`` is x times y); a digit
 subscript joins the name (``w_0`` is ``w0``); ``\\mathbf{x}`` is ``x``; Greek letters
 are their names (``\\sigma`` is ``sigma``; ``\\lambda`` is ``lam``, as ``lambda`` is a
-Python keyword and the numpy-like language could not name it).
+Python keyword and the numpy-like language could not name it; ``\\ell`` is ``ell``).
+
+The functions machine learning writes are read as such: ``\\sigma(Xw)`` (the logistic
+function, unless σ is declared), ``\\tanh``, ``\\operatorname{softmax}``, ``\\max(0, z)``,
+``\\mathbf{1}^\\top \\log(\\mathbf{1} + \\exp(Xw))``; a name against a parenthesis that is
+not a function, ``f(x)``, is an error rather than a product.  A sum over data rows,
+``\\sum_{i=1}^{m} \\log(1 + \\exp(-y_i x_i^\\top w))``, reads ``x_i`` as row i of X.
 
 The text becomes a lark tree in :mod:`.latex_syntax` (its size bounded first), the tree
 a typed value in :mod:`.latex_reader`, and index notation inside Σ an index form in
@@ -60,6 +66,7 @@ def parse_latex(text: str, space: Space | None = None) -> Parsed:
     reader = _Reader(stripped, space)
     v = reader.read(tree)
     p = v.p
+    reader.unsized(p)
     if p.kind == "vector" and v.row:  # xᵀ, or xᵀA: a 1×n row, not the column x
         p = Parsed(sp.Transpose(p.expr), "matrix", (sp.Integer(1), p.dims[0]))
     if p.kind == "matrix" and p.dims == (1, 1):

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from .latex_reader import _Reader
 
 
+class _NotIndexNotation(ParseError):
+    """A summand that is not index notation (a function, a row x_i^⊤): the LaTeX reader
+    reads it as a sum over data rows instead (:mod:`symderiv.parse.latex_rows`), and
+    reports that reading's error if it fails too."""
+
+
 class _IndexReader:
     """The summand of Σ in index notation: a_{ij} x_i x_j, read into an index form."""
 
@@ -65,6 +71,11 @@ class _IndexReader:
             return a + (b if kind == "add" else b.scaled(-1))
         if kind == "neg":
             return self.read(kids[0], bound, depth + 1).scaled(-1)
+        if kind == "power" and kids[0].data == "apply" and self._is_product(
+                kids[0].children[0], at):  # a_i (x_i + 1)^2
+            from .latex_reader import product_first
+
+            return self.read(product_first(tree), bound, depth + 1)
         if kind == "power" and kids[1].data in ("sup_digit", "sup_group"):
             k = self.r.read(kids[1] if kids[1].data == "sup_digit" else kids[1].children[0],
                             depth) if kids[1].data == "sup_group" else None
@@ -78,16 +89,34 @@ class _IndexReader:
             return ix.expand(ix.IndexExpr((ix.Term(sp.Integer(1), (ix.Group(base, int(power)),)),)))
         if kind == "frac":
             num = self.read(kids[0], bound, depth + 1)
-            den = self.r.read(kids[1], depth)
-            if den.p.kind != "scalar" or not den.p.expr.is_number or den.p.expr == 0:
-                raise self.error(f"{at.text!r}: inside a sum, divide by a nonzero number", at)
+            message = f"{at.text!r}: inside a sum, divide by a nonzero number"
+            try:  # a denominator with entries (1 + e^{x_i^⊤ w}) is a sum over data rows
+                den = self.r.read(kids[1], depth)
+            except ParseError:
+                raise self._not_index(message, at) from None
+            if den.p.kind != "scalar" or not den.p.expr.is_number:
+                raise self._not_index(message, at)
+            if den.p.expr == 0:
+                raise self.error(message, at)
             return num.scaled(1 / den.p.expr)
         if kind == "index_sum":
             return self.sum(tree, bound, depth + 1)
+        if kind == "apply" and self._is_product(kids[0], at):  # a_i (x_i + 1)
+            a, b = (self.read(k, bound, depth + 1) for k in kids)
+            return ix._product(a, b)
         if kind is not None and len(kids) == 1 and not hasattr(self.r, f"_r_{kind}"):
             return self.read(kids[0], bound, depth + 1)  # parentheses
-        raise self.error(f"{at.text!r}: inside a sum, write entries and numbers "
-                         "(a_{ij} x_i), not matrix operations", at)
+        raise self._not_index(f"{at.text!r}: inside a sum, write entries and numbers "
+                              "(a_{ij} x_i), not matrix operations", at)
+
+    def _not_index(self, message: str, at: _At) -> _NotIndexNotation:
+        return _NotIndexNotation(message, source=self.r.text, col=at.col, what="LaTeX")
+
+    def _is_product(self, symbol: Any, at: _At) -> bool:
+        """Whether a name against a parenthesis multiplies: an entry (a_i), or what the
+        reader takes for a product (a declared scalar)."""
+        sub = next((c for c in symbol.children if hasattr(c, "data")), None)
+        return (sub is not None and sub.data == "sub_letter") or self.r.applied(symbol, at) is None
 
     def entry(self, tree: Any, at: _At, bound: set[str]) -> Any:
         from ..calculus.indexform import Entry
@@ -118,6 +147,8 @@ class _IndexReader:
         base = next((n for n in names if arity(n) == len(letters)), names[0])
         decl = self.space.get(base)
         dims = decl.dims if decl.kind == "matrix" else decl.dims[:1]
+        if (len(letters), len(dims)) == (1, 2) and base != letter:  # x_i: row i of X
+            raise self._not_index(f"{at.text!r} is row {letters} of {base}, not an entry", at)
         if len(letters) != len(dims):
             raise self.r.error(f"{at.text!r}: {base} is {shape_words(decl.kind, decl.dims)},"
                                f" so its entries take {len(dims)} "

@@ -22,7 +22,7 @@ from .expression import checked_input
 MAX_LENGTH = 1000
 MAX_DEPTH = 60
 MAX_BARS = 12
-_PAIRED_BARS = re.compile(r"\\(?:left|right)\\(?:\||Vert)")
+_PAIRED_BARS = re.compile(r"\\(?:left|right)(?:\\\||\\Vert|\|)")
 _BAR = re.compile(r"\\Vert(?![A-Za-z])|\\\||\|")
 
 #: commands the grammar knows: any other is named in the error as unknown
@@ -30,7 +30,9 @@ _KNOWN_COMMANDS = ("\\cdot", "\\times", "\\circ", "\\odot", "\\top", "\\frac", "
                    "\\tfrac", "\\sqrt", "\\|", "\\Vert", "\\left", "\\right", "\\lVert",
                    "\\rVert", "\\det", "\\log", "\\ln", "\\exp", "\\tr", "\\operatorname",
                    "\\mathrm", "\\text", "\\mathbf", "\\boldsymbol", "\\bm", "\\vec",
-                   "\\intercal", "\\mathsf")
+                   "\\intercal", "\\mathsf", "\\sin", "\\cos", "\\tan", "\\arc",
+                   "\\sinh", "\\cosh", "\\tanh", "\\max", "\\min", "\\mathbb",
+                   "\\lvert", "\\rvert", "\\infty", "\\sum")
 
 
 @lru_cache(maxsize=1)
