@@ -162,3 +162,24 @@ def test_kinks_are_the_arguments_of_the_non_smooth_functions():
     assert sp.Symbol("t") in [a for a in args if not isinstance(a, sp.MatrixExpr)] or any(
         a.free_symbols == {space.symbol("t")} for a in args)
     assert kink_arguments(parse_expression("sum(tanh(z))", space).expr) == []
+
+
+def test_a_step_at_zero_takes_the_value_its_comparison_gives():
+    # where(p >= q, …) is the step with 1 at 0, where(p > q, …) the one with 0: at 60 digits
+    # as in floating point and exactly (an mpf cannot be made from a Fraction directly)
+    for name, at_zero in [("heaviside", 0.5), ("heaviside0", 0.0), ("heaviside1", 1.0)]:
+        assert [float(precise_value(name, CTX, CTX.mpf(v))) for v in (-1, 0, 2)] == \
+            [0.0, at_zero, 1.0]
+        assert list(float_value(name, np.array([-1.0, 0.0, 2.0]))) == [0.0, at_zero, 1.0]
+        assert exact_value(name, Fraction(0)) == Fraction(at_zero)
+
+
+def test_nested_piecewise_functions_are_bounded():
+    # each level writes an argument twice: 2^k copies, so the nesting has a limit
+    from symderiv.errors import InputTooLargeError
+
+    text = "x"
+    for _ in range(7):
+        text = f"where({text} < lam, {text}, lam)"
+    with pytest.raises(InputTooLargeError, match="nested more than 6 deep"):
+        parse_expression(text, parse_declarations("x: n; lam: scalar"))

@@ -268,6 +268,12 @@ EXPRESSIONS = [
     "diff(s**2, s)", "grad(x.T @ A @ x, x)", "x / s", "x * x", "A**2", "s**-1",
     "0.5 * norm(x)**2", "w0 + w1*t", "(y - X @ w).T @ (y - X @ w)", "x.T @ M @ x",
     "lam * norm(w)**2 + norm(y - X @ w)**2", "trace(inv(S) @ A)", "exp(x) @ u", "log(s**2 + 1)",
+    # the functions losses are written with (docs/ml-losses.md)
+    "sum(log(1 + exp(-y * (X @ w))))", "sigmoid(X @ w)", "sum(softplus(X @ w) - y * (X @ w))",
+    "tanh(A @ x)", "sum(relu(A @ x))", "maximum(0, x)", "minimum(x, 1)", "abs(s)", "sign(x)",
+    "where(abs(x) <= 1, 0.5 * x**2, abs(x) - 0.5)", "softmax(x)", "log_softmax(A @ x)",
+    "logsumexp(x)", "norm(x, 1)", "norm(A, 'fro')", "heaviside(s, 1)", "arcsin(s / (1 + s**2))",
+    "log1p(s**2)", "expm1(x)", "sinh(s) + cosh(s)", "arctan(x) @ u", "-y @ log(softmax(X.T @ y))",
 ]
 
 LATEX = [
@@ -307,9 +313,14 @@ EXPR_BUILT = grammar(
     ["({0})", "-{0}", "{0}.T", "({0})**2", "({0})**64", "({0})**-1", "({0})**0.5",
      "({0})**s", "norm({0})", "trace({0})", "det({0})", "logdet({0})", "inv({0})", "exp({0})",
      "log({0})", "sqrt({0})", "sum({0})", "diag({0})", "diff({0}, s)", "grad({0}, x)",
+     "sigmoid({0})", "tanh({0})", "relu({0})", "abs({0})", "sign({0})", "softmax({0})",
+     "logsumexp({0})", "log_softmax({0})", "softplus({0})", "sin({0})", "arcsin({0})",
+     "norm({0}, 1)", "norm({0}, inf)", "heaviside({0})", "log1p({0})",
      "grad({0}, X)", "diff({0}, x)", "2 * {0}", "{0} / 0", "{0} / s", "eye({0})"],
     ["{0} @ {1}", "{0} * {1}", "{0} + {1}", "{0} - {1}", "{0} / {1}", "({0})**({1})",
-     "outer({0}, {1})", "ones({0}, {1})", "diff({0}, {1})", "grad({0}, {1})"])
+     "outer({0}, {1})", "ones({0}, {1})", "diff({0}, {1})", "grad({0}, {1})",
+     "maximum({0}, {1})", "minimum({0}, {1})", "where({0} < {1}, {0}, {1})",
+     "where({0} >= 0, {1}, 0)"])
 
 LATEX_BUILT = grammar(
     ["x", "y", "w", "A", "X", "S", "M", "u", "v", "s", "t", "\\lambda", "2", "0", "1", "I",

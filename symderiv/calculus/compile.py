@@ -18,7 +18,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
 from ..errors import UnsupportedError
 from ..forms import norm_operand
-from .functions import TABLE, lookup
+from .functions import TABLE, lookup, simple, unnest
 
 __all__ = ["Compiled", "Point", "Sizes", "compile_expr"]
 
@@ -194,11 +194,9 @@ def _pow(e: sp.Pow | sp.HadamardPower) -> Compiled:
 
 
 def _apply(e: ElementwiseApplyFunction) -> Compiled:
-    body = e.function.expr
-    f = lookup(body)
-    if f is None or body.args[:1] != e.function.variables:
-        raise UnsupportedError("cannot evaluate an elementwise function of this form "
-                               f"({body})")
+    f = simple(e)
+    if f is None:  # σ(tanh(d)): SymPy merged two applications into one
+        return _compile(unnest(e))
     inner = _compile(e.expr)
     return lambda p, s, b: _elementwise(b, f.name, inner(p, s, b))
 

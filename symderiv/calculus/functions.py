@@ -26,11 +26,29 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from ..errors import EvaluationError, OutOfRangeError
+from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 
-__all__ = ["BY_CLASS", "BY_NAME", "ENTRY", "MAX_ARGUMENT", "TABLE", "ScalarFunction",
-           "elementwise", "exact_value", "float_value", "kink_arguments", "lookup", "named",
-           "precise_value", "relu", "sigmoid", "softplus"]
+__all__ = [
+    "BY_CLASS",
+    "BY_NAME",
+    "ENTRY",
+    "MAX_ARGUMENT",
+    "TABLE",
+    "ScalarFunction",
+    "elementwise",
+    "exact_value",
+    "float_value",
+    "kink_arguments",
+    "lift",
+    "lookup",
+    "named",
+    "precise_value",
+    "relu",
+    "sigmoid",
+    "simple",
+    "softplus",
+    "unnest",
+]
 
 #: |t| beyond which exp(t), sin(t)… are out of range: evaluating them to many digits takes
 #: about log₂|t| extra bits — nothing up to here, but exp(exp(3·10¹⁵)) took hours
@@ -285,6 +303,12 @@ class ScalarFunction:
         """The SymPy expression f(value)."""
         return self.cls(value, *self.params)
 
+    def written(self, argument: str) -> str:
+        """f applied to ``argument`` as the language writes it: heaviside(u, 0)."""
+        base = self.cls.__name__.lower() if self.params else self.name
+        extra = "".join(f", {p}" for p in self.params)
+        return f"{base}({argument}{extra})"
+
 
 def _at_zero(value: int) -> Callable[[Fraction], Fraction | None]:
     return lambda q: Fraction(value) if q == 0 else None
@@ -304,7 +328,8 @@ def _step(h0: Fraction) -> ScalarFunction:
         name, sp.Heaviside,
         "heaviside(.) or heaviside(., h0): the step, 0 below 0 and 1 above (h0 = 0, 0.5 or 1 "
         "at 0; 0.5 if not given)", r"\operatorname{H}", lambda u: sp.Integer(0), floats,
-        lambda ctx, x: ctx.mpf(1) if x > 0 else ctx.mpf(0) if x < 0 else ctx.mpf(h0),
+        lambda ctx, x: ctx.mpf(1) if x > 0 else ctx.mpf(0) if x < 0 else
+        ctx.mpf(h0.numerator) / h0.denominator,
         lambda q: Fraction(1) if q > 0 else Fraction(0) if q < 0 else h0,
         smooth=False, internal=h0 != Fraction(1, 2),
         params=() if h0 == Fraction(1, 2) else (sp.Rational(h0.numerator, h0.denominator),))
@@ -423,6 +448,44 @@ def named(name: str) -> ScalarFunction:
         raise EvaluationError(f"no evaluation rule for {name}") from None
 
 
+def lift(e: sp.Expr, d: sp.Symbol, m: sp.MatrixExpr) -> sp.MatrixExpr:
+    """The scalar expression e in the entry variable d, applied to every entry of m, as
+    a matrix expression: products become Hadamard products, f(g(d)) becomes f applied to
+    g applied to m (SymPy's doit() merges nested elementwise functions into one Lambda)."""
+    if e == d:
+        return m
+    if not e.has(d):
+        return e * sp.OneMatrix(*m.shape)
+    if isinstance(e, sp.Add):
+        return sp.MatAdd(*(lift(a, d, m) for a in e.args))
+    if isinstance(e, sp.Mul):
+        coeff, rest = e.as_independent(d, as_Add=False)
+        parts = [lift(a, d, m) for a in sp.Mul.make_args(rest)]
+        product = parts[0] if len(parts) == 1 else sp.HadamardProduct(*parts)
+        return product if coeff == 1 else coeff * product
+    if isinstance(e, sp.Pow) and not e.exp.has(d):
+        return sp.HadamardPower(lift(e.base, d, m), e.exp)
+    f = lookup(e)
+    if f is not None and not any(a.has(d) for a in e.args[1:]):
+        return elementwise(f.cls, lift(e.args[0], d, m), *f.params)
+    raise UnsupportedError(f"no rule for the elementwise function {sp.Lambda(d, e)}")
+
+
+def simple(e: ElementwiseApplyFunction) -> ScalarFunction | None:
+    """The table's function when ``e`` applies one function of the table, f(d), entry by
+    entry; None for a composition such as relu(tanh(d)) (see :func:`unnest`)."""
+    body = e.function.expr
+    f = lookup(body)
+    return f if f is not None and body.args[:1] == e.function.variables else None
+
+
+def unnest(e: ElementwiseApplyFunction) -> sp.MatrixExpr:
+    """``e`` as nested applications of single functions (σ(tanh(M)) for the Lambda
+    d ↦ σ(tanh d) applied to M)."""
+    (d,) = e.function.variables
+    return lift(e.function.expr, d, e.expr)
+
+
 def kink_arguments(e: sp.Basic) -> list[sp.Basic]:
     """The arguments of the non-smooth functions in ``e`` (scalar expressions, or matrix
     expressions whose every entry is one): where one of them is 0 the function has a
@@ -430,8 +493,10 @@ def kink_arguments(e: sp.Basic) -> list[sp.Basic]:
     found: list[sp.Basic] = []
     for node in sp.preorder_traversal(e):
         if isinstance(node, ElementwiseApplyFunction):
-            f = lookup(node.function.expr)
-            if f is not None and not f.smooth:
+            f = simple(node)
+            if f is None:
+                found.extend(kink_arguments(unnest(node)))
+            elif not f.smooth:
                 found.append(node.expr)
         else:
             f = lookup(node)

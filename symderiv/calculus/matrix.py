@@ -34,7 +34,7 @@ from ..errors import UnsupportedError
 from ..space import Space
 from .canonical import EXPAND_LIMIT as EXPAND_LIMIT  # the canonical form's, named here too
 from .canonical import _mm, assumption_rules, canonical, is_zero
-from .functions import TABLE, elementwise, lookup
+from .functions import TABLE, lift, lookup, simple, unnest
 
 __all__ = ["assumption_rules", "canonical", "extract_linear", "gradient", "hessian", "is_zero"]
 
@@ -161,6 +161,8 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
         local = ex * sp.HadamardPower(base, ex - 1).doit() if ex != 2 else 2 * base
         return _back(base, sp.HadamardProduct(adj, local).doit(), x)
     if isinstance(m, ElementwiseApplyFunction):
+        if simple(m) is None:
+            return _back(unnest(m), adj, x)
         local = _elementwise_derivative(m)
         return None if local is None else _back(m.expr, sp.HadamardProduct(adj, local).doit(), x)
     if isinstance(m, DiagMatrix):  # ⟨G, diag(u)⟩ = ⟨diagonal of G, u⟩
@@ -172,37 +174,15 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
 
 def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr | None:
     """f′ applied entry by entry to the argument of m = f(M), written with the table's
-    functions (σ(M)∘(1 − σ(M)), 1 − tanh(M)∘², sign(M)); None where f′ = 0 (a step)."""
-    (d,) = m.function.variables
-    body = m.function.expr
-    f = lookup(body)
-    if f is None or body.args[0] != d:
-        raise UnsupportedError("no differentiation rule for an elementwise function of "
-                               f"this form ({body})")
+    functions (σ(M)∘(1 − σ(M)), 1 − tanh(M)∘², sign(M)); None where f′ = 0 (a step).
+    m applies a single function: compositions are unnested first (:func:`unnest`)."""
+    f = simple(m)
+    assert f is not None
     if f.name == "exp":
         return m
+    (d,) = m.function.variables
     local = f.derivative(d)
-    return None if local == 0 else _lift(local, d, m.expr)
-
-
-def _lift(e: sp.Expr, d: sp.Symbol, m: sp.MatrixExpr) -> sp.MatrixExpr:
-    """The scalar expression e in the entry variable d, applied to every entry of m."""
-    if e == d:
-        return m
-    if not e.has(d):
-        return e * sp.OneMatrix(*m.shape)
-    if isinstance(e, sp.Add):
-        return sp.MatAdd(*(_lift(a, d, m) for a in e.args))
-    if isinstance(e, sp.Mul):
-        coeff, rest = e.as_independent(d, as_Add=False)
-        parts = [_lift(a, d, m) for a in sp.Mul.make_args(rest)]
-        product = parts[0] if len(parts) == 1 else sp.HadamardProduct(*parts)
-        return product if coeff == 1 else coeff * product
-    if isinstance(e, sp.Pow) and not e.exp.has(d):
-        return sp.HadamardPower(_lift(e.base, d, m), e.exp)
-    if isinstance(e, sp.Function) and e.args == (d,):
-        return elementwise(type(e), m)
-    return ElementwiseApplyFunction(sp.Lambda(d, e), m)
+    return None if local == 0 else lift(local, d, m.expr)
 
 
 # -- forward mode (scalar variable) -------------------------------------------------------
@@ -291,6 +271,8 @@ def _fwd_hadamard_power(e: sp.HadamardPower, s: sp.Symbol) -> sp.Basic | None:
 
 
 def _fwd_elementwise(e: ElementwiseApplyFunction, s: sp.Symbol) -> sp.Basic | None:
+    if simple(e) is None:
+        return _fwd(unnest(e), s)
     g = _fwd(e.expr, s)
     local = None if g is None else _elementwise_derivative(e)
     return None if local is None else sp.HadamardProduct(local, g).doit()

@@ -40,6 +40,7 @@ MAX_LENGTH = 4000
 MAX_DEPTH = 60
 MAX_EXPONENT = 64
 MAX_CONSTANT = 10**15
+MAX_PIECEWISE_DEPTH = 6
 
 #: The functions of the language: name -> one-line description (for --help and errors).
 FUNCTIONS: dict[str, str] = {
@@ -153,6 +154,7 @@ class TypedBuilder:
         self.text = text
         self.space = space
         self.names: set[str] = set()
+        self.piecewise_depth = 0
         self._byte_text = text.encode("utf-8")
 
     # -- locations -------------------------------------------------------------
@@ -402,8 +404,8 @@ class TypedBuilder:
             return self.typed(sp.OneMatrix(*dims), "matrix", dims)
         if name in ("diff", "grad"):
             return self.derivative(node, name, self.visit(node.args[0], depth), node.args[1])
-        if name == "where":
-            return self._where(node, depth)
+        if name in _PIECEWISE:
+            return self._piecewise(node, name, depth)
         if name == "norm" and len(node.args) == 2:
             return self._norm_order(node, self.visit(node.args[0], depth), node.args[1])
         if name == "heaviside" and len(node.args) == 2:
@@ -550,9 +552,12 @@ class TypedBuilder:
         kind, dims = self._common(node, [(step, node), (a, node), (b, node)])
         if kind == "scalar":
             return Parsed(b.expr + step.expr * (a.expr - b.expr), "scalar", ())
-        sa, sb, ss = (self._lift(p, kind, dims) for p in (a, b, step))
-        diff = sp.MatAdd(sa, -sb) if sb != 0 else sa
-        return Parsed(sp.MatAdd(sb, sp.HadamardProduct(ss, diff)), kind, dims)
+        ss = self._lift(step, kind, dims)
+        zero_a, zero_b = (p.kind == "scalar" and p.expr == 0 for p in (a, b))
+        sa, sb = (self._lift(p, kind, dims) for p in (a, b))
+        diff = sa if zero_b else -sb if zero_a else sp.MatAdd(sa, -sb)
+        chosen = sp.HadamardProduct(ss, diff)
+        return Parsed(chosen if zero_b else sp.MatAdd(sb, chosen), kind, dims)
 
     def _fn_maximum(self, node: ast.Call, a: Parsed, b: Parsed) -> Parsed:
         kind, dims = self._common(node, [(a, node.args[0]), (b, node.args[1])])
@@ -583,6 +588,22 @@ class TypedBuilder:
             return b
         return Parsed(sp.MatAdd(self._lift(a, kind, dims), self._lift(b, kind, dims)),
                       kind, dims)
+
+    def _piecewise(self, node: ast.Call, name: str, depth: int) -> Parsed:
+        """maximum, minimum and where write one of their arguments twice (max(a, b) =
+        b + relu(a − b)): nested k deep, an argument appears 2ᵏ times, so the nesting is
+        bounded."""
+        if self.piecewise_depth >= MAX_PIECEWISE_DEPTH:
+            raise self.error(f"maximum, minimum and where nested more than "
+                             f"{MAX_PIECEWISE_DEPTH} deep", node, InputTooLargeError)
+        self.piecewise_depth += 1
+        try:
+            if name == "where":
+                return self._where(node, depth)
+            args = [self.visit(arg, depth) for arg in node.args]
+            return getattr(self, f"_fn_{name}")(node, *args)
+        finally:
+            self.piecewise_depth -= 1
 
     def _where(self, node: ast.Call, depth: int) -> Parsed:
         cond = node.args[0]
@@ -699,6 +720,7 @@ class TypedBuilder:
 
 
 _COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_PIECEWISE = ("maximum", "minimum", "where")
 
 
 def checked_input(text: object, what: str, *, limit: int = MAX_LENGTH) -> str:

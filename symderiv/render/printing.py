@@ -17,7 +17,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
-from ..calculus.functions import lookup
+from ..calculus.functions import lookup, simple, unnest
 from ..forms import term_order
 from .notation import _outer_split, _pull_inner_products, _scalar_form, _trace_norm
 from .steps import StepPrinter as StepPrinter  # the step printers subclass it from here
@@ -70,7 +70,7 @@ class NumpyPrinter(StrPrinter):
         f = lookup(e)
         if f is None:
             return super()._print_Function(e)
-        return f"{f.name}({self._arg(e.args[0])})"  # heaviside's value at 0 is never used
+        return f.written(self._arg(e.args[0]))
 
     _print_Heaviside = _print_DiracDelta = _print_sign = _print_Function
 
@@ -179,7 +179,10 @@ class NumpyPrinter(StrPrinter):
         return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}**{self._wrap(ex, PRECEDENCE['Pow'] + 1)}"
 
     def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
-        return f"{_elementwise_name(e)}({self._arg(e.expr)})"
+        f = simple(e)
+        if f is None:
+            return self._print(unnest(e))
+        return f.written(self._arg(e.expr))
 
     def _factor_text(self, f: sp.Basic) -> str:
         return self._wrap(f, PRECEDENCE["Mul"] + 1)
@@ -291,14 +294,6 @@ class UnicodePrinter(NumpyPrinter):
 
     def _product(self, mats: list[sp.Basic]) -> str:
         return "".join(self._factor_text(m) for m in mats)  # juxtaposition: xxᵀ reads right
-
-
-def _elementwise_name(e: ElementwiseApplyFunction) -> str:
-    """The language's name of an elementwise function (sigmoid, abs, heaviside…)."""
-    f = lookup(e.function.expr)
-    if f is None or e.function.expr.args[:1] != e.function.variables:
-        raise ValueError(f"no name for the elementwise function {e.function}")
-    return f.name
 
 
 #: functions whose LaTeX SymPy already writes as a reader expects (\sin, \exp, |x|)
@@ -456,9 +451,10 @@ class MatrixLatexPrinter(LatexPrinter):
     _print_DiagonalOf = _print_DiagMatrix
 
     def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
-        f = lookup(e.function.expr)
-        name = f.latex if f is not None else r"\operatorname{" + _elementwise_name(e) + "}"
-        return rf"{name}\left({self._print(e.expr)}\right)"
+        f = simple(e)
+        if f is None:
+            return self._print(unnest(e))
+        return rf"{f.latex}\left({self._print(e.expr)}\right)"
 
     def _print_Function(self, e: sp.Function, exp: str | None = None) -> str:
         f = lookup(e)
