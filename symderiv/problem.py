@@ -147,6 +147,12 @@ def setup_problem(task: str, f: str | Parsed, wrt: str | None, claim: str | Pars
             raise ShapeError(f"{wrt!r} is a dimension, not a variable", source=wrt, col=1,
                              what="--wrt")
         decl = space.get(wrt)
+        if decl.discrete is not None:
+            values = " and ".join(str(v) for v in decl.discrete)
+            raise UnsupportedError(
+                f"{wrt} takes the values {values} only ({decl.describe()}): a derivative "
+                f"with respect to it is not defined; differentiate with respect to a "
+                "variable with real entries")
         if task == "hessian" and decl.kind == "matrix" and decl.dims[1] != 1:
             raise UnsupportedError(
                 f"the Hessian with respect to the matrix {wrt} is a 4-index tensor; "

@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import EvaluationError
 
-__all__ = ["exact_det", "exact_inv"]
+__all__ = ["exact_det", "exact_inv", "exact_rank"]
 
 
 def _frac_matrix(m: np.ndarray) -> list[list[Fraction]]:
@@ -39,6 +39,25 @@ def exact_det(m: np.ndarray) -> Fraction:
             if f:
                 a[r] = [x - f * y for x, y in zip(a[r], a[col], strict=True)]
     return det
+
+
+def exact_rank(m: np.ndarray) -> int:
+    """Rank by Gaussian elimination over the rationals (any shape)."""
+    a = _frac_matrix(m)
+    rows = len(a)
+    cols = len(a[0]) if rows else 0
+    rank = 0
+    for col in range(cols):
+        pivot = next((r for r in range(rank, rows) if a[r][col] != 0), None)
+        if pivot is None:
+            continue
+        a[rank], a[pivot] = a[pivot], a[rank]
+        for r in range(rank + 1, rows):
+            f = a[r][col] / a[rank][col]
+            if f:
+                a[r] = [x - f * y for x, y in zip(a[r], a[rank], strict=True)]
+        rank += 1
+    return rank
 
 
 def exact_inv(m: np.ndarray) -> np.ndarray:

@@ -34,7 +34,7 @@ def test_column_declaration_is_a_matrix():
 @pytest.mark.parametrize(("text", "fragment", "col"), [
     ("x n", "expected 'NAME: DIMS'", 1),
     ("A: n x m, symmetric", "needs a square matrix", 11),
-    ("c: n, positive", "applies to scalars", 7),
+    ("c: n, symmetric", "applies to matrices, but c is a vector", 7),
     ("A: n x n, weird", "unknown assumption 'weird'", 11),
     ("for: n", "not a valid name", 1),
     ("trace: n", "reserved", 1),

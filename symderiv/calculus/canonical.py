@@ -44,6 +44,51 @@ def assumption_rules(space: Space | None) -> dict[sp.Basic, sp.Basic]:
     return rules
 
 
+def _entry_powers(e: sp.Basic, space: Space | None) -> sp.Basic:
+    """y∘y = 𝟙 and y² = 1 for declared ±1 entries, y∘y = y for binary ones: the rules a
+    derivation with labels in {-1, 1} (or {0, 1}) uses."""
+    if space is None:
+        return e
+    sets = {space.symbol(n): d.entries for n, d in space.declarations.items()
+            if d.discrete is not None}
+    if not sets:
+        return e
+
+    def power(base: sp.Basic, k: sp.Basic) -> sp.Basic | None:
+        """base**k entry by entry, when the entry set decides it (None: it does not)."""
+        kind = sets.get(base)
+        if kind is None or not (k.is_integer and k.is_nonzero):
+            return None
+        if kind == "binary":
+            return base if k.is_positive else None  # 0⁻¹ is undefined
+        if k.is_odd:
+            return base
+        return sp.OneMatrix(*base.shape) if isinstance(base, sp.MatrixExpr) else sp.Integer(1)
+
+    def hadamard(m: sp.HadamardProduct) -> sp.Basic:
+        counts: dict[sp.Basic, int] = {}
+        for f in m.args:
+            counts[f] = counts.get(f, 0) + 1
+        kept: list[sp.Basic] = []
+        for f, c in counts.items():
+            reduced = power(f, sp.Integer(c)) if c > 1 else f
+            kept.extend([f] * c if reduced is None else
+                        [] if isinstance(reduced, sp.OneMatrix) else [reduced])
+        if len(kept) == len(m.args):
+            return m
+        return (sp.OneMatrix(*m.shape) if not kept else kept[0] if len(kept) == 1
+                else sp.HadamardProduct(*kept))
+
+    def reduce(x: sp.Basic) -> sp.Basic:
+        if isinstance(x, sp.HadamardProduct):
+            return hadamard(x)
+        reduced = power(*x.args) if isinstance(x, sp.HadamardPower | sp.Pow) else None
+        return x if reduced is None else reduced
+
+    return e.replace(lambda x: isinstance(x, sp.HadamardProduct | sp.HadamardPower | sp.Pow),
+                     reduce)
+
+
 def _cancel_orthogonal(e: sp.Basic, space: Space | None) -> sp.Basic:
     """QᵀQ = QQᵀ = I for a declared orthogonal Q, wherever the two stand side by side."""
     if space is None:
@@ -207,6 +252,7 @@ def canonical(e: sp.Basic, space: Space | None = None, *, factor: bool = True) -
         if rules:
             out = out.xreplace(rules)
             out = _cancel_orthogonal(out, space)
+        out = _entry_powers(out, space)
         out = _simplify_ones(out)
         out = _expand_traces(out)
         out = _expand(out)

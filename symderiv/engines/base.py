@@ -80,20 +80,24 @@ class Finding:
 
 
 def sample_sizes(problem: Problem, measure: Measure, *, want: int, stream: int,
-                 sizes: list[dict[sp.Symbol, int]] | None = None) -> tuple[list[Any], list[str]]:
+                 sizes: list[dict[sp.Symbol, int]] | None = None,
+                 patterns: list[str] | None = None) -> tuple[list[Any], list[str]]:
     """Run ``measure`` at ``want`` admissible random points per size assignment.
 
     A point where the function is undefined or out of range (EvaluationError) is drawn
     again, up to RESAMPLE times; sizes with no admissible point are returned as skipped.
     The generator is seeded by (seed, size index, attempt, stream), so every engine's
-    points are reproducible and independent of the others'.
+    points are reproducible and independent of the others'.  With ``patterns`` (names
+    of symbols), as many points as those symbols' discrete entries have value patterns
+    (:meth:`~symderiv.space.Space.patterns`) are wanted, if more.
     """
     results: list[Any] = []
     skipped: list[str] = []
     for si, size in enumerate(problem.sizes() if sizes is None else sizes):
         got: list[Any] = []
-        for attempt in range(RESAMPLE):
-            if len(got) == want:
+        here = max(want, problem.space.patterns(patterns, size)) if patterns else want
+        for attempt in range(RESAMPLE + here - want):
+            if len(got) == here:
                 break
             rng = np.random.default_rng([problem.seed, si, attempt, stream])
             try:

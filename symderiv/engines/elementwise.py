@@ -152,7 +152,9 @@ class ElementwiseEngine:
         for n in problem.extra_sizes:
             s = dict.fromkeys(dims, n)
             entries = math.prod(problem.space.concrete_shape(problem.wrt, s))  # type: ignore
-            if entries > MAX_VARIABLE_ENTRIES:
+            if not problem.space.admits(s):
+                too_big.append(f"{fmt_sizes(s)}: the declared size constraints exclude it")
+            elif entries > MAX_VARIABLE_ENTRIES:
                 too_big.append(f"{fmt_sizes(s)}: {problem.wrt} has {entries} entries, more "
                                f"than the {MAX_VARIABLE_ENTRIES} it expands (a 32×32 matrix "
                                f"or a vector of {MAX_VARIABLE_ENTRIES})")

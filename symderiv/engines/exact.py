@@ -142,7 +142,9 @@ def compare_with(point: dict[str, Any], sizes: dict[sp.Symbol, int], truth_c: Co
 
 def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
                   override: Override | None = None) -> tuple[list[Sample], list[str]]:
-    """Compare at EXACT_POINTS random integer points per size assignment.
+    """Compare at EXACT_POINTS random integer points per size assignment (more where
+    declared ±1 or binary entries have more value patterns: every one of them, up to
+    PATTERN_LIMIT).
 
     The first point has small entries (a counterexample people can read); the next
     are wide (up to 1000), so that a polynomial identity cannot hold at every drawn
@@ -153,17 +155,22 @@ def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
     """
     problem = trial.problem
     symmetric = problem.task == "equal"
+    calls: dict[tuple[tuple[sp.Symbol, int], ...], int] = {}
 
     def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
                 earlier: list[Sample]) -> Sample:
         rational = all(s.exact for s in earlier)
+        # each call the next pattern of ±1 or binary entries: one outside the domain is
+        # passed over, not drawn again
+        key = tuple(sizes.items())
+        calls[key] = calls.get(key, -1) + 1
         point = problem.space.random_point(trial.names, sizes, rng, exact=True,
-                                           wide=bool(earlier) and rational)
+                                           wide=bool(earlier) and rational, pattern=calls[key])
         if override is not None:
             override(point)
         return compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
 
-    return sample_sizes(problem, measure, want=EXACT_POINTS, stream=1)
+    return sample_sizes(problem, measure, want=EXACT_POINTS, stream=1, patterns=trial.names)
 
 
 def exact_counterexample(trial: Trial, s: Sample, engine: str) -> Counterexample:

@@ -1,13 +1,17 @@
 """Shape declarations: ``"X: m x n; y: m; w: n"`` and ``"A: n×n, symmetric"``.
 
-Grammar (one declaration per ``;``)::
+Grammar (one declaration or size constraint per ``;``)::
 
-    decl   := names ":" dims ("," assumption)*
-    names  := NAME ("," NAME)*
-    dims   := "scalar" | dim | dim ("x" | "×" | "*") dim
-    dim    := NAME | INTEGER
+    piece      := decl | constraint
+    decl       := names ":" dims ("," assumption)*
+    names      := NAME ("," NAME)*
+    dims       := "scalar" | dim | dim ("x" | "×" | "*") dim
+    dim        := NAME | INTEGER
+    constraint := dim (op dim)+          op := ">=" | ">" | "<=" | "<" | "≥" | "≤"
 
-Errors name the offending piece and its column in the whole text.
+An assumption is a word or a few (``symmetric``, ``full column rank``, ``binary``) or a
+set of entries (``entries in {-1, 1}``, whose comma does not end it).  Errors name the
+offending piece and its column in the whole text.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from __future__ import annotations
 import keyword
 import re
 
+import sympy as sp
+
 from ..errors import DeclarationError, InputTooLargeError
-from ..space import ASSUMPTIONS, MAX_CONCRETE_DIM, Declaration, Space
+from ..space import ASSUMPTIONS, ENTRY_SETS, MAX_CONCRETE_DIM, Constraint, Declaration, Space
 from .expression import FUNCTIONS
 
 __all__ = ["RESERVED", "parse_declarations"]
@@ -25,23 +31,58 @@ __all__ = ["RESERVED", "parse_declarations"]
 RESERVED = frozenset(FUNCTIONS) | {"T"}
 
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_ASSUMPTION_ALIASES = {
-    "spd": "positive definite",
-    "pd": "positive definite",
-    "positive-definite": "positive definite",
-    "positive definite": "positive definite",
-    "sym": "symmetric",
+
+#: Other spellings of the assumptions, squashed (lower case, no spaces, ASCII minus).
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "positive definite": ("spd", "pd", "positive-definite"),
+    "symmetric": ("sym",),
+    "invertible": ("nonsingular", "non-singular"),
+    "full column rank": ("fullcolrank", "full-column-rank"),
+    "full row rank": ("full-row-rank",),
+    "positive": ("positiveentries", "entriespositive", "entrywisepositive",
+                 "elementwisepositive", "entries>0"),
+    "nonnegative": ("non-negative", "nonnegativeentries", "non-negativeentries",
+                    "entriesnonnegative", "entrywisenonnegative", "elementwisenonnegative",
+                    "entries>=0", "entries≥0"),
+    "binary": ("in{0,1}", "in{1,0}", "entriesin{0,1}", "entriesin{1,0}", "∈{0,1}",
+               "entries∈{0,1}"),
+    "entries in {-1, 1}": ("±1", "+-1", "entries±1", "in{-1,1}", "in{1,-1}", "in{±1}",
+                           "entriesin{1,-1}", "entriesin{±1}", "∈{-1,1}", "∈{1,-1}",
+                           "entries∈{-1,1}", "entries∈{1,-1}"),
 }
 
 
+def _squash(text: str) -> str:
+    return "".join(text.lower().replace("−", "-").split())
+
+
+_ALIASES = {_squash(spelling): key for key, spellings in _SPELLINGS.items()
+            for spelling in (key, *spellings)} | {_squash(k): k for k in ASSUMPTIONS}
+
+_PLURAL = {"scalar": "scalars", "vector": "vectors", "matrix": "matrices"}
+
+#: Assumptions that only a square matrix can have.
+_SQUARE_ONLY = frozenset({"symmetric", "positive definite", "invertible", "diagonal",
+                          "orthogonal"})
+
+#: A comparison between sizes: (strict, flipped) — ``n <= m`` is ``m >= n``.
+_OPS = {">=": (False, False), "≥": (False, False), ">": (True, False),
+        "<=": (False, True), "≤": (False, True), "<": (True, True)}
+_COMPARISON = re.compile(r"(>=|<=|≥|≤|==|!=|≠|>|<|=)")
+
+
 def _pieces(text: str, sep: str, start: int) -> list[tuple[str, int]]:
-    """Split on ``sep``, returning (stripped piece, 1-based column of its first char)."""
+    """Split on ``sep`` outside braces, returning (stripped piece, 1-based column of its
+    first char): ``entries in {-1, 1}`` is one piece."""
     out = []
-    pos = 0
-    for raw in text.split(sep):
-        lead = len(raw) - len(raw.lstrip())
-        out.append((raw.strip(), start + pos + lead))
-        pos += len(raw) + len(sep)
+    begin = depth = 0
+    for i, ch in enumerate(text + sep):
+        depth += (ch == "{") - (ch == "}")
+        if ch == sep and (depth <= 0 or i == len(text)):
+            raw = text[begin:i]
+            lead = len(raw) - len(raw.lstrip())
+            out.append((raw.strip(), start + begin + lead))
+            begin = i + 1
     return out
 
 
@@ -83,6 +124,8 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
     >>> sp = parse_declarations("X: m x n; y: m; w: n")
     >>> sp.describe()
     'X: m×n; y: m; w: n'
+    >>> parse_declarations("X: m x n, full column rank; y: m, entries in {-1, 1}").describe()
+    'X: m×n, full column rank; y: m, entries in {-1, 1}'
     >>> parse_declarations("A: n x m, symmetric")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -94,11 +137,16 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
     if len(text) > 10_000:
         raise InputTooLargeError("declarations longer than 10000 characters", what="declaration")
     seen: dict[str, int] = {}
+    comparisons: list[tuple[str, int]] = []
     for decl_text, col in _pieces(text, ";", 1):
         if not decl_text:
             continue
+        if ":" not in decl_text and _COMPARISON.search(decl_text):
+            comparisons.append((decl_text, col))  # once every dimension is declared
+            continue
         if ":" not in decl_text:
-            raise DeclarationError("expected 'NAME: DIMS' (for example 'x: n' or 'A: n x n')",
+            raise DeclarationError("expected 'NAME: DIMS' (for example 'x: n' or 'A: n x n') "
+                                   "or a size constraint such as 'm >= n'",
                                    source=text, col=col)
         names_part, rest = decl_text.split(":", 1)
         rest_col = col + len(names_part) + 1
@@ -108,7 +156,12 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
         if not dims_text:
             raise DeclarationError("missing dimensions after ':'", source=text, col=dims_col)
         kind, dims = _parse_dims(dims_text, dims_col, text)
-        assumptions, found = _parse_assumptions(items[1:], text, rest_col)
+        # 'X: m x n, m >= n': a size constraint among the assumptions ('entries > 0' is one)
+        sizes = [(a, c) for a, c in items[1:]
+                 if _COMPARISON.search(a) and _squash(a) not in _ALIASES]
+        written = [item for item in items[1:] if item not in sizes]
+        comparisons += sizes
+        assumptions, found = _parse_assumptions(written, text, rest_col, kind)
         for name, ncol in names:
             _check_name(name, ncol, text)
             if name in seen:  # 'X: m x n; X: n' — which one was meant is not ours to guess
@@ -116,27 +169,108 @@ def parse_declarations(text: str | None, space: Space | None = None) -> Space:
                                        f"{seen[name]}); declare each name once",
                                        source=text, col=ncol)
             seen[name] = ncol
+            decl = Declaration(name, kind, tuple(Space.dim(d) for d in dims),
+                               frozenset(assumptions))
             for a, a_col in found:
-                if kind not in ASSUMPTIONS[a]:
-                    raise DeclarationError(
-                        f"{a!r} applies to {' or '.join(ASSUMPTIONS[a])}s, but {name} is a {kind}",
-                        source=text, col=a_col)
-                if kind == "matrix" and dims[0] != dims[1]:
-                    shown = "×".join(str(d) for d in dims)
-                    raise DeclarationError(f"{a!r} needs a square matrix, but {name} is {shown}",
-                                           source=text, col=a_col)
-            space.declare(Declaration(name, kind, tuple(Space.dim(d) for d in dims),
-                                      frozenset(assumptions)))
+                _check_applies(decl, a, a_col, text, space)
+            if decl.square and decl.assumptions & {"full column rank", "full row rank"}:
+                decl = Declaration(name, kind, decl.dims, decl.assumptions | {"invertible"})
+            space.declare(decl)
     dims = {d.name for d in space.dim_symbols}
     clash = sorted(dims & set(space.declarations))
     if clash:
         name = clash[0]
         raise DeclarationError(f"{name!r} is used both as a dimension and as a declared symbol",
                                source=text, col=text.find(f"{name}:") + 1 or None)
+    for piece, col in comparisons:
+        _parse_constraint(piece, col, text, space)
     return space
 
 
-def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int
+def _check_applies(decl: Declaration, a: str, col: int, source: str, space: Space) -> None:
+    """That assumption ``a`` fits ``decl``'s kind and shape; a rank's size constraint
+    (full column rank: rows ≥ columns) joins the space's constraints."""
+    name, kind, dims = decl.name, decl.kind, decl.dims
+    if kind not in ASSUMPTIONS[a]:
+        raise DeclarationError(
+            f"{a!r} applies to {' or '.join(_PLURAL[k] for k in ASSUMPTIONS[a])}, but {name} "
+            f"is a {kind}",
+            source=source, col=col)
+    shown = "×".join(str(d) for d in dims)
+    if a in _SQUARE_ONLY and kind == "matrix" and dims[0] != dims[1]:
+        raise DeclarationError(f"{a!r} needs a square matrix, but {name} is {shown}",
+                               source=source, col=col)
+    if a not in ("full column rank", "full row rank") or dims[0] == dims[1]:
+        return
+    big, small = dims if a == "full column rank" else dims[::-1]
+    more = "rows as columns" if a == "full column rank" else "columns as rows"
+    constraint = Constraint(big, small, origin=f"{name} has {a}")
+    if isinstance(big, sp.Integer) and isinstance(small, sp.Integer):
+        if big < small:
+            raise DeclarationError(f"{a!r} needs at least as many {more}, but {name} is {shown}",
+                                   source=source, col=col)
+        return
+    _add_constraint(space, constraint, f"{a!r} of {name} ({constraint.describe()})",
+                    source, col)
+
+
+def _add_constraint(space: Space, constraint: Constraint, shown: str, source: str,
+                    col: int) -> None:
+    """Add a size constraint, refusing one that cannot hold together with the others."""
+    space.constraints.append(constraint)
+    if space.solve_sizes() is not None:
+        return
+    space.constraints.pop()
+    others = "; ".join(c.describe() + (f" ({c.origin})" if c.origin else "")
+                       for c in space.constraints)
+    raise DeclarationError(
+        f"{shown} cannot hold" + (f" together with {others}" if others else "")
+        + f" at sizes 1 to {MAX_CONCRETE_DIM}", source=source, col=col)
+
+
+def _parse_constraint(piece: str, col: int, source: str, space: Space) -> None:
+    """``m >= n``, ``n < m``, ``1 <= n <= m``: each comparison of two sizes a constraint."""
+    parts = _COMPARISON.split(piece)
+    cols, pos = [], 0
+    for part in parts:  # the column of each stripped term and operator
+        cols.append(col + pos + len(part) - len(part.lstrip()))
+        pos += len(part)
+    terms, ops = parts[0::2], parts[1::2]
+    dims: list[sp.Symbol | sp.Integer] = []
+    known = {d.name: d for d in space.dim_symbols}
+    for term, tcol in zip(terms, cols[0::2], strict=True):
+        term = term.strip()
+        if not term:
+            raise DeclarationError(f"{piece!r}: a size is missing beside the comparison",
+                                   source=source, col=tcol)
+        if term in space.declarations:
+            raise DeclarationError(f"{term!r} is a declared symbol, not a dimension; a size "
+                                   "constraint compares dimensions, as in 'm >= n'",
+                                   source=source, col=tcol)
+        dim = _parse_dim(term, tcol, source)
+        if isinstance(dim, str) and dim not in known:
+            names = ", ".join(known) or "none"
+            raise DeclarationError(f"{term!r} is not a dimension of any declaration "
+                                   f"(dimensions: {names})", source=source, col=tcol)
+        dims.append(known[dim] if isinstance(dim, str) else sp.Integer(dim))
+    for i, op in enumerate(ops):
+        ocol = cols[2 * i + 1]
+        if op not in _OPS:
+            raise DeclarationError(
+                f"{op!r} between sizes is not a constraint: two names for one size are one "
+                "dimension (write 'A: n x n'); constraints are >=, >, <= and <",
+                source=source, col=ocol)
+        left, right = dims[i], dims[i + 1]
+        strict, flipped = _OPS[op]
+        if flipped:
+            left, right = right, left
+        if isinstance(left, sp.Integer) and isinstance(right, sp.Integer):
+            raise DeclarationError(f"{piece!r} compares no dimension", source=source, col=col)
+        constraint = Constraint(left, right, strict)
+        _add_constraint(space, constraint, repr(" ".join(piece.split())), source, col)
+
+
+def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int, kind: str
                        ) -> tuple[set[str], list[tuple[str, int]]]:
     """The assumptions of one declaration, with those they imply (positive definite:
     symmetric and invertible; orthogonal: invertible), and each one as written with its
@@ -144,12 +278,27 @@ def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int
     assumptions: set[str] = set()
     found: list[tuple[str, int]] = []
     for a_text, a_col in items:
-        key = " ".join(a_text.lower().split())
-        key = _ASSUMPTION_ALIASES.get(key, key)
-        if key not in ASSUMPTIONS:
-            known = ", ".join(sorted(ASSUMPTIONS))
-            raise DeclarationError(f"unknown assumption {a_text!r} (known: {known})",
+        squashed = _squash(a_text)
+        key = _ALIASES.get(squashed)
+        if squashed == "fullrank":
+            raise DeclarationError("'full rank' could mean either side: write 'full column rank' "
+                                   "(independent columns, rows ≥ columns), 'full row rank', or "
+                                   "'invertible' for a square matrix", source=source, col=a_col)
+        if key is None:
+            known = ", ".join(ASSUMPTIONS)
+            hint = (" (entry sets: {-1, 1} and {0, 1})"
+                    if "{" in squashed or squashed.startswith(("in", "entries")) else "")
+            raise DeclarationError(f"unknown assumption {a_text!r}{hint} (known: {known})",
                                    source=source, col=a_col)
+        if kind == "matrix" and squashed in ("positive", "nonnegative"):
+            # 'A: n x n, positive' reads as positive (semi)definite to many: ask
+            raise DeclarationError(
+                f"{a_text!r} for a matrix could mean its entries or its eigenvalues: write "
+                f"'{key} entries' or 'positive definite'", source=source, col=a_col)
+        sets = (assumptions & ENTRY_SETS) - {key}
+        if key in ENTRY_SETS and sets:
+            raise DeclarationError(f"{key!r} and {sorted(sets)[0]!r} both say what the entries "
+                                   "are: declare one", source=source, col=a_col)
         assumptions.add(key)
         found.append((key, a_col))
         if key == "positive definite":
@@ -160,6 +309,14 @@ def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int
         other = sorted(assumptions & {"symmetric", "diagonal"})[0]
         raise DeclarationError(f"'orthogonal' together with {other!r} is not supported "
                                "(random instances could not honour both)",
+                               source=source, col=col)
+    entries = assumptions & ENTRY_SETS
+    clash = sorted(assumptions & {"diagonal", "orthogonal"}) or (
+        ["positive definite"] if "positive definite" in assumptions
+        and entries & {"binary", "entries in {-1, 1}"} else [])
+    if entries and clash:
+        raise DeclarationError(f"{clash[0]!r} together with {sorted(entries)[0]!r} is not "
+                               "supported (random instances could not honour both)",
                                source=source, col=col)
     return assumptions, found
 

@@ -35,9 +35,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from hypothesis import reject
 from hypothesis import strategies as st
 
-from ...errors import ArgumentError
+from ...errors import ArgumentError, EvaluationError
+from ...space import ENTRY_SETS
 from .assumptions import _Assume, _fits, _honoured, _square
 from .entries import _BYTE, Side, _bounds, _dtype, _entries, _max_cond, _side, _tiny
 from .grammar import DEFAULT_LET as DEFAULT_LET
@@ -151,7 +153,10 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
     """Values for every declared name, with one size drawn per dimension name.
 
     ``points("X: m x n; y: m; w: n")`` draws m and n, then X (m×n), y and w; assumptions
-    in the declarations (``A: n x n, positive definite``) are honoured.  ``sizes`` fixes
+    in the declarations (``A: n x n, positive definite``) are honoured, and size
+    constraints (``m >= n``, implied by ``X: m x n, full column rank``) too.  Entries in
+    a set (``y: m, entries in {-1, 1}``, binary, positive, nonnegative) and full rank are
+    drawn as the engines draw them, from a drawn seed.  ``sizes`` fixes
     dimensions (``{"n": 3}``).  A dict, ready for ``f(**point)`` or
     ``assert_gradient(..., at=point, wrt="w")``.
 
@@ -178,20 +183,37 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
     free = [n for n in names if n not in fixed]
     common = {"dtype": dtype, "min_value": min_value, "max_value": max_value,
               "min_magnitude": min_magnitude}
+    by_space = {d.name for d in space.declarations.values() if _space_drawn(d)}
     for decl in space.declarations.values():  # bounds that a declaration cannot fit: now
-        if decl.kind == "scalar":
+        if decl.name in by_space:
+            _fits_entries(decl, lo, hi)
+        elif decl.kind == "scalar":
             scalars(positive="positive" in decl.assumptions, **common)
         else:
             _assumed(decl.assumptions, (None,) * len(decl.dims), max_cond, common)
+    symbols = {d.name: d for d in space.dim_symbols}
+    least = space.solve_sizes(fixed={symbols[k]: v for k, v in fixed.items()})
+    if least is None or any(least.get(symbols[n], 1) > max_side for n in free):
+        raise ArgumentError(f"the size constraints of {let!r} cannot hold with sizes "
+                            f"{dict(fixed)} and every side at most {max_side}")
 
     @st.composite
     def draw(draw_: Any) -> dict[str, Any]:
         # the drawn sizes as bytes, as an array's (see _PER_ENTRY)
         size = {**fixed, **{n: 1 + draw_(_BYTE) * max_side // 256 for n in free}}
+        if space.constraints:  # raised as far as m ≥ n needs, or drawn again
+            solved = space.solve_sizes(fixed={symbols[k]: v for k, v in fixed.items()},
+                                       start={symbols[k]: v for k, v in size.items()})
+            if solved is None or any(solved[symbols[n]] > max_side for n in free
+                                     if symbols[n] in solved):
+                reject()
+            size.update({n: solved[symbols[n]] for n in free if symbols[n] in solved})
         out: dict[str, Any] = {}
         for decl in space.declarations.values():
             concrete = tuple(size[str(d)] if str(d) in size else int(d) for d in decl.dims)
-            if decl.kind == "scalar":
+            if decl.name in by_space:
+                out[decl.name] = _by_space(draw_, space, decl.name, size, symbols, dt, lo, hi)
+            elif decl.kind == "scalar":
                 out[decl.name] = draw_(scalars(positive="positive" in decl.assumptions,
                                                **common))
             else:
@@ -199,6 +221,40 @@ def points(let: str, *, sizes: Mapping[str, int] | None = None, dtype: Any = np.
         return out
 
     return draw()
+
+
+def _space_drawn(decl: Any) -> bool:
+    """Whether a declaration's assumptions are beyond matrices(): entries in a set (±1,
+    binary, nonnegative, positive beside a vector or matrix) or a rank."""
+    a = decl.assumptions - ({"positive"} if decl.kind == "scalar" else set())
+    return bool(a & (ENTRY_SETS | {"full column rank", "full row rank"}))
+
+
+def _fits_entries(decl: Any, lo: float, hi: float) -> None:
+    values = decl.discrete or ((0.0,) if decl.entries == "nonnegative" else
+                               (1e-300,) if decl.entries == "positive" else ())
+    if any(not lo <= v <= hi for v in values) or (decl.entries in ("positive", "nonnegative")
+                                                  and hi <= 0.1):
+        raise ArgumentError(f"{decl.describe()} cannot be drawn between min_value={lo} and "
+                            f"max_value={hi}")
+
+
+def _by_space(draw_: Any, space: Any, name: str, size: dict[str, int],
+              symbols: dict[str, Any], dt: np.dtype, lo: float, hi: float) -> Any:
+    """A value the engines would draw (Space.random_value) from a drawn seed: ±1, binary,
+    positive or nonnegative entries and full rank, honoured as the engines honour them;
+    drawn again when it leaves the bounds or no full-rank value was found."""
+    seed = draw_(st.integers(0, 2**32 - 1))
+    try:
+        value = space.random_value(name, {symbols[k]: v for k, v in size.items()
+                                          if k in symbols}, np.random.default_rng(seed),
+                                   exact=False)
+    except EvaluationError:
+        reject()
+    arr = np.asarray(value, dtype=dt)
+    if not (np.all(arr >= lo) and np.all(arr <= hi)):
+        reject()
+    return dt.type(arr[()]) if arr.ndim == 0 else arr
 
 
 def _assumed(a: Any, shape: tuple[Side, ...], max_cond: float, common: dict[str, Any]
