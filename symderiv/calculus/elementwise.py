@@ -42,10 +42,13 @@ from .entry_backends import (
     _NeedsRationals,
     _to_fraction,
 )
-from .evaluate import Compiled, Exact, NotExact, Precise, rough_value
+from .evaluate import Compiled, Exact, NotExact, Precise
+from .mpvalue import GROWTH_LIMIT, mp_context, precise_backend, settle, value_at
 
 __all__ = ["Entries", "EntryComparison", "compare_entries", "derivative_entries", "entries_at"]
 
+#: digits of the entries' values where they are not rational (Precise's 60, and guard digits)
+_DIGITS = Precise.digits + 5
 
 
 # -- the derivative, entry by entry ------------------------------------------------------------
@@ -167,9 +170,9 @@ def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: 
         if mode == "polynomial":
             _afford_diff(sum(len(d) for d in first if isinstance(d, PolyElement)), k)
         values = np.empty((k, k), dtype=object)
-        for i in range(k):
-            for j in range(k):
-                values[i, j] = second(first[i], gens[j])
+        for i in range(k):  # ∂²f/∂x_i∂x_j = ∂²f/∂x_j∂x_i: half the differentiations
+            for j in range(i, k):
+                values[i, j] = values[j, i] = second(first[i], gens[j])
     return Entries(mode, values, gens, shape, terms, backend)
 
 
@@ -324,106 +327,105 @@ def _evaluate_poly(values: np.ndarray, ring: PolyRing, at: list[Fraction]) -> np
 def entries_at(entries: Entries, at: list[Fraction]) -> np.ndarray:
     """The entries' values where the variable's (flattened) entries are ``at``: Fractions
     for polynomial entries and rational values, 60-digit mpf for the other symbolic ones."""
-    return _expected_at(entries, at, Precise().mpmath)
+    return _expected_at(entries, at, _DIGITS, growth=None)
 
 
-def _expected_at(entries: Entries, at: list[Fraction], mp: Any) -> np.ndarray:
+def _expected_at(entries: Entries, at: list[Fraction], digits: int, *,
+                 growth: float | None = GROWTH_LIMIT) -> np.ndarray:
+    """The entries at ``at``: exact for polynomial entries, else at ``digits`` digits (fixed
+    precision and a work budget: :func:`~symderiv.calculus.mpvalue.value_at`)."""
     if entries.mode == "polynomial":
         return _evaluate_poly(entries.values, entries.backend.ring, at)
-    subs = dict(zip(entries.generators, (sp.Rational(v.numerator, v.denominator) for v in at),
-                    strict=True))
-    return _numbers(entries.values, subs, mp)
+    subs = dict(zip(entries.generators, at, strict=True))
+    out = np.empty(entries.values.shape, dtype=object)
+    # exact stays exact: ∂/∂x of exp(s)·log(t) is 0, not 0.0
+    flat = [v if isinstance(v, sp.Basic) else sp.Integer(v) for v in entries.values.flat]
+    values = value_at([v for v in flat if not v.is_Rational], subs, digits, growth=growth)
+    it = iter(values)
+    for idx, v in zip(np.ndindex(out.shape), flat, strict=True):
+        out[idx] = Fraction(int(v.p), int(v.q)) if v.is_Rational else next(it)
+    return out
 
 
 def _claim_at(claim_c: Compiled, point: Mapping[str, Any], wrt: str, value: Any,
-              sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...]) -> np.ndarray:
+              sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...], digits: int = 0
+              ) -> np.ndarray:
+    """The claim at the point: exactly where it is rational (unless ``digits`` asks for a
+    precision), else at ``digits`` digits (Precise's own 60 by default)."""
     full = dict(point)
     full[wrt] = value
-    try:
-        return _fit(claim_c(full, sizes, Exact()), shape)
-    except NotExact:
-        return _fit(claim_c(full, sizes, Precise()), shape)
+    if not digits:
+        try:
+            return _fit(claim_c(full, sizes, Exact()), shape)
+        except NotExact:
+            pass
+    return _fit(claim_c(full, sizes, precise_backend(digits or Precise.digits)), shape)
 
 
 def _compare_pointwise(entries: Entries, claim_c: Compiled, point: Mapping[str, Any], wrt: str,
                        sizes: Mapping[sp.Symbol, int], rng: np.random.Generator, points: int,
                        draw: Draw) -> EntryComparison:
     """Compare at drawn values of the variable: exactly where both sides are rational,
-    else in 60-digit arithmetic.
+    else at 60 digits, and at 120 where they seem to differ (:func:`settle`).
 
-    A point where the derivative is undefined is not admissible.  A point where only
-    the claim is undefined counts against it only if the claim is undefined at every
-    admissible point drawn: det(X)·X⁻ᵀ is the gradient of det X wherever X⁻¹ exists,
-    and small integer matrices are often singular.
+    A point where the derivative is undefined, out of range, on a kink or ill conditioned
+    (a comparison whose values change with the precision) is not admissible.  A point
+    where only the claim is undefined counts against it only if the claim is undefined at
+    every admissible point drawn: det(X)·X⁻ᵀ is the gradient of det X wherever X⁻¹
+    exists, and small integer matrices are often singular.
     """
     if entries.mode == "polynomial":
         _afford_points(entries.values.flat, len(entries.generators))
-    mp = Precise().mpmath
     seen = 0
     undefined_at = None
     mode = "pointwise" if entries.mode == "polynomial" else "symbolic"
+    shape = entries.values.shape
     for attempt in range(16):
         if seen == points:
             break
         at = draw(rng, attempt)
         try:
-            e = _expected_at(entries, at, mp)
+            e = _expected_at(entries, at, _DIGITS)
         except EvaluationError:
-            continue  # the derivative is undefined here: not an admissible point
+            continue  # the derivative is undefined or ill conditioned here: not admissible
         value = _variable(at, entries.shape)
         try:
-            c = _claim_at(claim_c, point, wrt, value, sizes, entries.values.shape)
+            c = _claim_at(claim_c, point, wrt, value, sizes, shape)
         except OutOfRangeError:
             continue  # defined, but too large to evaluate: not an admissible point
         except EvaluationError:
             undefined_at = undefined_at or (value, e)
             continue
+        if all(isinstance(x, Fraction) for x in (*e.flat, *c.flat)):
+            same = all(x == y for x, y in zip(e.flat, c.flat, strict=True))
+        else:
+            def again(at: list[Fraction] = at, value: Any = value) -> tuple[list, list]:
+                digits = 2 * _DIGITS
+                return (_mpf_list(_expected_at(entries, at, digits), digits),
+                        _mpf_list(_claim_at(claim_c, point, wrt, value, sizes, shape, digits),
+                                  digits))
+            try:
+                settled = settle((_mpf_list(e, _DIGITS), _mpf_list(c, _DIGITS)), again,
+                                 PRECISE_RTOL)
+            except EvaluationError:
+                continue  # undefined at 120 digits (a singular matrix, say): not admissible
+            if not settled.equal and not settled.stable:
+                continue  # the values change with the precision: ill conditioned here
+            same = settled.equal
         seen += 1
-        if not _close(e, c, mp):
+        if not same:
             return EntryComparison(False, mode, seen, at=value, expected=e, claimed=c)
     if not seen and undefined_at is not None:
         return EntryComparison(False, mode, 1, at=undefined_at[0], expected=undefined_at[1],
                                claimed="undefined", undefined=True)
     if not seen:
-        raise EvaluationError("no point of the variable where the derivative is defined")
+        raise EvaluationError("no point of the variable where the derivative is defined and "
+                              "well conditioned")
     return EntryComparison(True, mode, seen)
 
 
-def _close(e: np.ndarray, c: np.ndarray, mp: Any) -> bool:
-    if all(isinstance(x, Fraction) for x in (*e.flat, *c.flat)):
-        return all(x == y for x, y in zip(e.flat, c.flat, strict=True))
-
-    def mpf(x: Any) -> Any:
-        return mp.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else mp.mpf(x)
-    ev = [mpf(x) for x in e.flat]
-    cv = [mpf(x) for x in c.flat]
-    scale = max((abs(x) for x in ev), default=0)
-    worst = max((abs(x - y) for x, y in zip(ev, cv, strict=True)), default=0)
-    return bool(worst <= PRECISE_RTOL * max(scale, 1))
-
-
-def _numbers(values: np.ndarray, subs: dict[sp.Symbol, sp.Expr], mp: Any) -> np.ndarray:
-    out = np.empty(values.shape, dtype=object)
-    for idx, v in np.ndenumerate(values):
-        e = v if isinstance(v, sp.Basic) else sp.Integer(v)
-        rough_value(e, subs)  # out of range? before SymPy sees the point
-        x = e.xreplace(subs)
-        if x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or x.is_extended_real is False:
-            raise EvaluationError("undefined")
-        if x.has(sp.DiracDelta, sp.Derivative, sp.Subs):  # δ(0), or a derivative SymPy
-            raise EvaluationError("undefined")          # could not take: not admissible
-        if x.is_Rational:  # exact stays exact: ∂/∂x of exp(s)·log(t) is 0, not 0.0
-            out[idx] = Fraction(int(x.p), int(x.q))  # type: ignore[attr-defined]
-            continue
-        try:
-            n = sp.N(x, Precise.digits + 5)
-        except OverflowError:  # mpmath's working precision itself overflowed
-            raise OutOfRangeError("too large to evaluate") from None
-        if not n.is_real or not n.is_finite:
-            raise EvaluationError("undefined")
-        try:
-            out[idx] = mp.mpf(str(n))
-        except (TypeError, ValueError):
-            raise EvaluationError("not a number") from None
-    return out
-
+def _mpf_list(values: np.ndarray, digits: int) -> list[Any]:
+    """Values (Fractions or mpf) as mpf at ``digits`` digits."""
+    ctx = mp_context(digits)
+    return [ctx.mpf(x.numerator) / x.denominator if isinstance(x, Fraction) else ctx.mpf(x)
+            for x in values.flat]

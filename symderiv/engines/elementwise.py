@@ -83,6 +83,9 @@ class _Measure:
         self.too_big = too_big
         self.data = [n for n in trial.names if n != self.problem.wrt]
         self.structure = _structure(self.problem)
+        # symbolic entries (exp, log…) are compared at points in 60 digits, where wide data
+        # (up to 1000) only make exp's arguments huge and the comparison ill conditioned
+        self.symbolic = False
 
     def __call__(self, sizes: dict[sp.Symbol, int], rng: np.random.Generator,
                  earlier: list[_EntrySample | None]) -> _EntrySample | None:
@@ -91,19 +94,26 @@ class _Measure:
         large = any(v > ELEMENTWISE_MAX_DEFAULT for v in sizes.values())
         if large and earlier:
             return None  # one draw at a large size: its data are already wide
-        point = problem.space.random_point(self.data, sizes, rng, exact=True,
-                                           wide=bool(earlier) or large)
+        wide = (bool(earlier) or large) and not self.symbolic
+        point = problem.space.random_point(self.data, sizes, rng, exact=True, wide=wide)
         shape = problem.space.concrete_shape(wrt, sizes)
         try:
             entries = derivative_entries(self.f_c, problem.task, wrt, point, sizes, shape)
+            if entries.mode == "symbolic" and wide:
+                self.symbolic = True
+                point = problem.space.random_point(self.data, sizes, rng, exact=True)
+                entries = derivative_entries(self.f_c, problem.task, wrt, point, sizes, shape)
         except NotPolynomial as exc:
             self.too_big.append(f"{fmt_sizes(sizes)}: {exc}")
             return None
         except NotExact as exc:  # a constant that is not rational, say
             raise EvaluationError(str(exc)) from None
+        self.symbolic = self.symbolic or entries.mode == "symbolic"
+        polynomial = entries.mode == "polynomial"
 
         def draw(r: np.random.Generator, attempt: int) -> list[Fraction]:
-            value = problem.space.random_value(wrt, sizes, r, exact=True, wide=attempt >= 4)
+            value = problem.space.random_value(wrt, sizes, r, exact=True,
+                                               wide=attempt >= 4 and polynomial)
             return [Fraction(v) for v in np.ravel(np.asarray(value, dtype=object))]
 
         def against(c: Compiled | None) -> EntryComparison | None:
@@ -113,6 +123,9 @@ class _Measure:
                 return compare_entries(c, entries, point, wrt, sizes, rng, draw=draw,
                                        structure=self.structure)
             except NotPolynomial:
+                return None
+            except UnsupportedError as exc:  # beyond the evaluation's work budget, say
+                self.too_big.append(f"{fmt_sizes(sizes)}: {exc}")
                 return None
         claim, truth, index = (against(c) for c in self.against)
         return _EntrySample(sizes, point, entries.mode, claim, truth, index)

@@ -1,0 +1,125 @@
+"""Bounded evaluation: every numeric evaluation of the engines has a work budget and a
+fixed precision, and decides only where it must (the numbers are in benchmarks/)."""
+
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+
+from symderiv import check_equal, check_hessian
+from symderiv.calculus.evaluate import compile_expr
+from symderiv.calculus.functions import relu, sigmoid
+from symderiv.calculus.mpvalue import (
+    GROWTH_LIMIT,
+    BudgetExceeded,
+    mp_context,
+    settle,
+    value_at,
+)
+from symderiv.cli import main
+from symderiv.engines.exact import compare_with
+from symderiv.errors import EvaluationError, OutOfRangeError
+
+LOGISTIC = "sum(log(1 + exp(-y * (X @ w))))"
+LET = "X: m x n; y: m; w: n"
+#: the logistic loss's Hessian as it is often written: right for labels ±1 only
+CLAIM = "X.T @ diag(exp(y * (X @ w)) / (1 + exp(y * (X @ w)))**2) @ X"
+#: right for any real labels: y enters squared
+TRUE = "X.T @ diag(y**2 * exp(y * (X @ w)) / (1 + exp(y * (X @ w)))**2) @ X"
+
+x, y = sp.symbols("x y", real=True)
+
+
+# -- the element-wise engine on the logistic loss ------------------------------------------
+def test_logistic_hessian_without_the_square_of_y_fails_in_every_engine():
+    """Ran for more than 15 minutes: SymPy's adaptive N() of entries near e^(10⁶) at data
+    up to 1000.  With y real the claim lacks y², and every engine says so."""
+    result = CliRunner().invoke(main, ["hessian", LOGISTIC, "--wrt", "w", "--let", LET,
+                                       "--claim", CLAIM])
+    assert result.exit_code == 1, result.output
+    v = check_hessian(LOGISTIC, wrt="w", let=LET, claim=CLAIM)
+    assert {e.engine: e.outcome for e in v.evidence} == {
+        "matrix-form": "fails", "element-wise": "fails", "numeric": "fails"}
+
+
+def test_logistic_hessian_with_the_square_of_y_holds_in_every_engine():
+    result = CliRunner().invoke(main, ["hessian", LOGISTIC, "--wrt", "w", "--let", LET,
+                                       "--claim", TRUE])
+    assert result.exit_code == 0, result.output
+    v = check_hessian(LOGISTIC, wrt="w", let=LET, claim=TRUE)
+    assert all(e.outcome == "holds" for e in v.evidence)
+
+
+# -- fixed-precision values ----------------------------------------------------------------
+def test_values_are_at_the_precision_asked_for():
+    [v] = value_at([sp.exp(x) * sp.exp(-x) - 1], {x: Fraction(3)}, 65)
+    assert abs(v) < mp_context(65).mpf(10) ** -60
+
+
+def test_a_large_argument_of_exp_is_an_ill_conditioned_point_not_a_long_evaluation():
+    with pytest.raises(OutOfRangeError, match="ill conditioned"):
+        value_at([sp.exp(x)], {x: Fraction(GROWTH_LIMIT + 1)}, 65)
+    with pytest.raises(OutOfRangeError, match="ill conditioned"):
+        value_at([sigmoid(x * y)], {x: Fraction(30), y: Fraction(2)}, 65)
+    # without the limit (a worked solution's reference value) it is evaluated, at once
+    [v] = value_at([1 - sigmoid(x)], {x: Fraction(10**6)}, 65, growth=None)
+    assert v >= 0
+
+
+def test_the_work_budget_is_an_error_not_a_hang():
+    e = sum(sp.exp(x / k) for k in range(1, 60))
+    with pytest.raises(BudgetExceeded, match="more than"):
+        value_at([e], {x: Fraction(1)}, 65, budget=20)
+
+
+def test_a_kink_is_not_an_admissible_point():
+    """sign(0) = 0 and heaviside(0) = 1/2 are conventions: a derivative is not judged there."""
+    for e in (sp.Abs(x - 1), sp.sign(x - 1), relu(x - 1), sp.Heaviside(x - 1)):
+        with pytest.raises(EvaluationError, match="kink"):
+            value_at([e], {x: Fraction(1)}, 65)
+    assert value_at([sp.sign(x - 1), sp.Heaviside(x - 1)], {x: Fraction(2)}, 65) == [1, 1]
+
+
+def test_undefined_values_are_errors():
+    with pytest.raises(EvaluationError):
+        value_at([sp.log(x)], {x: Fraction(-1)}, 65)
+    with pytest.raises(EvaluationError):
+        value_at([1 / x], {x: Fraction(0)}, 65)
+
+
+# -- settling an apparent difference at twice the digits -------------------------------------
+def test_a_difference_that_shrinks_with_precision_is_rounding():
+    ctx = mp_context(65)
+    first = ([ctx.mpf("1e-64")], [ctx.mpf(0)])
+    settled = settle(first, lambda: ([ctx.mpf("1e-129")], [ctx.mpf(0)]), 1e-40)
+    assert settled.equal and settled.refined
+
+
+def test_a_difference_that_stays_is_real():
+    ctx = mp_context(65)
+    first = ([ctx.mpf("1e-64")], [ctx.mpf(0)])
+    settled = settle(first, lambda: ([ctx.mpf("1e-64")], [ctx.mpf(0)]), 1e-40)
+    assert not settled.equal and settled.stable
+
+
+@pytest.mark.parametrize("lhs", [
+    sp.exp(x) * sp.exp(y) * sp.exp(-x - y) - 1,   # -7.8e-62 at 60 digits, (x, y) = (3, 2)
+    sigmoid(-x) - (1 - sigmoid(x)),               # 3.4e-62
+    sp.sinh(x) ** 2 - sp.cosh(x) ** 2 + 1,        # 5.6e-45 at x = 20
+])
+def test_an_identity_that_cancels_to_rounding_is_not_compared_with_its_own_size(lhs):
+    """Sides that cancel to about 10⁻⁶² at 60 digits were compared relative to 10⁻⁶²."""
+    zero = compile_expr(sp.Integer(0))
+    for point in ({"x": Fraction(3), "y": Fraction(2)}, {"x": Fraction(20), "y": Fraction(2)}):
+        assert compare_with(point, {}, compile_expr(lhs), zero, exact=False,
+                            symmetric=True).equal
+
+
+def test_a_difference_below_60_digit_rounding_of_the_terms_is_still_a_difference():
+    """The twin: 10⁻³⁰ stays 10⁻³⁰ at 120 digits."""
+    lhs = compile_expr(sp.exp(x) * sp.exp(-x))
+    rhs = compile_expr(1 + sp.Rational(1, 10**30))
+    assert not compare_with({"x": Fraction(3)}, {}, lhs, rhs, exact=False,
+                            symmetric=True).equal
+    assert check_equal("exp(x) * exp(-x)", "1 + 10**(-30)").outcome == "fails"
