@@ -183,3 +183,37 @@ def test_nested_piecewise_functions_are_bounded():
         text = f"where({text} < lam, {text}, lam)"
     with pytest.raises(InputTooLargeError, match="nested more than 6 deep"):
         parse_expression(text, parse_declarations("x: n; lam: scalar"))
+
+
+# -- max(v) and norm(v, inf) --------------------------------------------------------------------
+def test_the_largest_entry_refuses_a_tie_in_every_arithmetic():
+    from symderiv.calculus.largest import top_entries, top_entry
+
+    assert top_entry([Fraction(1), Fraction(3), Fraction(2)]) == 3
+    with pytest.raises(EvaluationError, match="tie"):
+        top_entry([Fraction(3), Fraction(1), Fraction(3)])
+    batch = np.array([[[1.0], [4.0], [2.0]], [[1.0], [1.0 + 1e-9], [0.0]]])
+    with pytest.raises(EvaluationError, match="tie"):
+        top_entries(batch)
+    assert top_entries(batch[:1]).tolist() == [4.0]
+    step = np.array([[[1.0], [4.0 + 1e-20j], [2.0]]])  # the complex step follows the entry
+    assert top_entries(step)[0].imag == 1e-20
+
+
+@pytest.mark.parametrize(("f", "claim", "holds"), [
+    ("norm(x, inf)", "where(abs(x) >= norm(x, inf), sign(x), 0)", True),
+    ("norm(x, inf)", "sign(x)", False),  # every entry's sign, not only the largest one's
+    ("max(A @ x)", "A.T @ where(A @ x >= max(A @ x), 1, 0)", True),
+    ("max(A @ x)", "A @ where(A @ x >= max(A @ x), 1, 0)", False),
+    ("min(x)", "where(x <= min(x), 1, 0)", True),
+])
+def test_the_largest_entry_is_differentiated_where_it_is_alone(f, claim, holds):
+    from symderiv import check_gradient
+
+    verdict = check_gradient(f, wrt="x", claim=claim, let="x: n; A: n x n")
+    assert verdict.outcome == ("holds" if holds else "fails")
+
+
+def test_max_of_two_arguments_points_to_maximum():
+    with pytest.raises(ParseError, match=r"maximum\(a, b\)"):
+        parse_expression("max(x, 0)", parse_declarations("x: n"))

@@ -16,9 +16,10 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
-from ..errors import UnsupportedError
+from ..errors import Shown, UnsupportedError
 from ..forms import norm_operand
 from .functions import TABLE, lookup, simple, unnest
+from .largest import Largest
 
 __all__ = ["Compiled", "Point", "Sizes", "compile_expr"]
 
@@ -53,7 +54,7 @@ def _compile(e: sp.Basic) -> Compiled:
         rule = _RULES.get(cls)
         if rule is not None:
             return rule(e)
-    raise UnsupportedError(f"cannot evaluate {type(e).__name__}: {e}")
+    raise UnsupportedError(f"cannot evaluate {Shown(e)}")
 
 
 def _matrix_symbol(e: sp.MatrixSymbol) -> Compiled:
@@ -174,7 +175,7 @@ def _mul(e: sp.Mul | sp.HadamardProduct) -> Compiled:
 def _matpow(e: sp.MatPow) -> Compiled:
     base, k = _compile(e.base), e.exp
     if not (k.is_Integer):
-        raise UnsupportedError(f"cannot evaluate the matrix power {e}")
+        raise UnsupportedError(f"cannot evaluate the matrix power {Shown(e)}")
     power = int(k)
 
     def matpow(p: Point, s: Sizes, b: Any) -> Any:
@@ -210,7 +211,7 @@ def _elementwise(b: Any, fname: str, value: Any) -> Any:
 def _function(e: sp.Function) -> Compiled:
     f = lookup(e)
     if f is None:
-        raise UnsupportedError(f"cannot evaluate {type(e).__name__.lower()}")
+        raise UnsupportedError(f"cannot evaluate {Shown(e)}")
     inner = _compile(e.args[0])
     return lambda p, s, b: b.func(f.name, inner(p, s, b))
 
@@ -236,6 +237,7 @@ _RULES: dict[type, _Rule] = {
     sp.HadamardPower: _pow,
     ElementwiseApplyFunction: _apply,
     **dict.fromkeys((f.cls for f in TABLE), _function),
+    Largest: _unary(lambda b, v: b.largest(v)),
     DiagMatrix: _unary(lambda b, v: b.diag(v)),
     DiagonalOf: _unary(lambda b, v: b.diagonal(v)),
 }

@@ -21,6 +21,7 @@ from sympy.polys.rings import PolyElement, PolyRing
 from ..errors import EvaluationError, NotPolynomial
 from .evaluate import Exact, NotExact, ObjectArrays
 from .functions import named
+from .largest import top_entry
 
 __all__ = ["ExpressionBackend", "PolynomialBackend"]
 
@@ -212,6 +213,12 @@ class PolynomialBackend(ObjectArrays):
                                 f"more than {MAX_TERMS} terms")
         return base ** int(e)
 
+    def largest(self, a: np.ndarray) -> Any:
+        values = [self.constant(v) for v in a.flat]
+        if any(c is None for c in values):
+            raise NotPolynomial("the largest entry of an expression in the variable")
+        return self._from_exact(top_entry([_to_fraction(c) for c in values]))
+
     def func(self, name: str, value: Any) -> Any:
         if isinstance(value, np.ndarray):
             return np.vectorize(lambda v: self.func(name, v), otypes=[object])(value)
@@ -275,6 +282,13 @@ class ExpressionBackend(ObjectArrays):
         if isinstance(base, np.ndarray):
             return np.vectorize(lambda b: sp.Pow(b, exp), otypes=[object])(base)
         return sp.Pow(base, exp)
+
+    @staticmethod
+    def largest(a: np.ndarray) -> Any:
+        if any(getattr(v, "free_symbols", None) for v in a.flat):
+            # SymPy's Max of symbols differentiates to steps whose ties no point check sees
+            raise NotPolynomial("the largest entry of an expression in the variable")
+        return top_entry(list(a.flat))
 
     def func(self, name: str, value: Any) -> Any:
         if isinstance(value, np.ndarray):

@@ -28,6 +28,7 @@ from .compile import Compiled as Compiled
 from .compile import compile_expr
 from .functions import MAX_ARGUMENT as MAX_ARGUMENT
 from .functions import exact_value, float_value, lookup, precise_value
+from .largest import top_entries, top_entry
 
 __all__ = ["MAX_ARGUMENT", "Batched", "Exact", "NotExact", "ObjectArrays", "Precise",
            "compile_expr", "exact_det", "exact_inv", "rough_value"]
@@ -97,6 +98,10 @@ class ObjectArrays:
     @staticmethod
     def diagonal(m: np.ndarray) -> np.ndarray:
         return np.array([[m[i, i]] for i in range(m.shape[0])], dtype=object)
+
+    @staticmethod
+    def largest(a: np.ndarray) -> Any:
+        return top_entry(list(a.flat))
 
     def trace(self, a: np.ndarray) -> Any:
         total = self.number(0)
@@ -297,6 +302,10 @@ class Batched:
     @staticmethod
     def trace(a: np.ndarray) -> np.ndarray:
         return np.trace(a, axis1=-2, axis2=-1)
+
+    @staticmethod
+    def largest(a: np.ndarray) -> np.ndarray:
+        return top_entries(a)
 
     @staticmethod
     def det(a: np.ndarray) -> np.ndarray:

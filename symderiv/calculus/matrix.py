@@ -30,11 +30,12 @@ import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
-from ..errors import UnsupportedError
+from ..errors import Shown, UnsupportedError
 from ..space import Space
 from .canonical import EXPAND_LIMIT as EXPAND_LIMIT  # the canonical form's, named here too
 from .canonical import _mm, assumption_rules, canonical, is_zero
 from .functions import TABLE, lift, lookup, simple, unnest
+from .largest import Largest, indicator
 
 __all__ = ["assumption_rules", "canonical", "extract_linear", "gradient", "hessian", "is_zero"]
 
@@ -45,7 +46,7 @@ def _unpow(m: sp.MatPow) -> sp.MatrixExpr:
     """Aᵏ as the product A·A·…·A (k a nonzero integer; negative powers through A⁻¹)."""
     k = m.exp
     if not k.is_Integer or k == 0:
-        raise UnsupportedError(f"no differentiation rule for the matrix power {m}")
+        raise UnsupportedError(f"no differentiation rule for the matrix power {Shown(m)}")
     base = m.base if k > 0 else sp.Inverse(m.base)
     return sp.MatMul(*([base] * abs(int(k))), evaluate=False) if abs(int(k)) > 1 else base
 
@@ -106,10 +107,12 @@ def _grad_scalar(e: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
         return None if g is None or local == 0 else local * g
     if isinstance(e, sp.Trace):
         return _back(e.arg, _ident(e.arg), x)
+    if isinstance(e, Largest):  # ∇ max(M) = the indicator of the largest entry
+        return _back(e.arg, indicator(e.arg), x)
     if isinstance(e, sp.Determinant):
         g = _back(e.arg, sp.Inverse(e.arg).T, x)
         return None if g is None else e * g
-    raise UnsupportedError(f"no differentiation rule for {type(e).__name__} ({e})")
+    raise UnsupportedError(f"no differentiation rule for {Shown(e)}")
 
 
 def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
@@ -169,7 +172,7 @@ def _back(m: sp.Basic, adj: sp.Basic, x: sp.MatrixSymbol) -> sp.Basic | None:
         return _back(m.args[0], DiagonalOf(adj), x)
     if isinstance(m, DiagonalOf):
         return _back(m.args[0], DiagMatrix(adj), x)
-    raise UnsupportedError(f"no differentiation rule for {type(m).__name__} ({m})")
+    raise UnsupportedError(f"no differentiation rule for {Shown(m)}")
 
 
 def _elementwise_derivative(m: ElementwiseApplyFunction) -> sp.MatrixExpr | None:
@@ -199,7 +202,7 @@ def _fwd(e: sp.Basic, s: sp.Symbol) -> sp.Basic | None:
         rule = _FORWARD.get(cls)
         if rule is not None:
             return rule(e, s)
-    raise UnsupportedError(f"no differentiation rule for {type(e).__name__} ({e})")
+    raise UnsupportedError(f"no differentiation rule for {Shown(e)}")
 
 
 _Rule = Callable[[Any, sp.Symbol], sp.Basic | None]
@@ -287,6 +290,7 @@ _FORWARD: dict[type, _Rule] = {
     sp.Pow: _fwd_pow,
     **dict.fromkeys(_UNARY, _chain(lambda e, g: _unary_derivative(e) * g or None)),
     sp.Trace: _chain(lambda e, g: sp.Trace(g)),
+    Largest: _chain(lambda e, g: sp.Trace(_mm(indicator(e.arg).T, g))),
     sp.Determinant: _chain(lambda e, g: e * sp.Trace(_mm(sp.Inverse(e.arg), g))),
     sp.Transpose: _chain(lambda e, g: g.T),
     sp.Inverse: _chain(lambda e, g: -_mm(e, g, e)),
@@ -347,7 +351,7 @@ def extract_linear(e: sp.Basic, v: sp.MatrixSymbol) -> sp.MatrixExpr:
 
 
 def _cannot(e: sp.Basic) -> UnsupportedError:
-    return UnsupportedError(f"cannot write {e} as a matrix times a vector")
+    return UnsupportedError(f"cannot write {Shown(e)} as a matrix times a vector")
 
 
 def _one_holding(items: list[sp.Basic], v: sp.MatrixSymbol, whole: sp.Basic) -> int:

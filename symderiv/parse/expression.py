@@ -29,6 +29,7 @@ from typing import Any
 import sympy as sp
 
 from ..calculus.functions import BY_NAME, TABLE, elementwise
+from ..calculus.largest import Largest
 from ..errors import InputTooLargeError, ParseError, ShapeError
 from ..forms import is_nonnegative
 from ..space import MAX_CONCRETE_DIM, Kind, Space
@@ -70,7 +71,14 @@ FUNCTIONS: dict[str, str] = {
     "softmax": "softmax(z): exp(z) / sum(exp(z)) for a vector z",
     "log_softmax": "log_softmax(z): z - logsumexp(z), for a vector z",
     "logsumexp": "logsumexp(z): log(sum(exp(z))), over all entries",
+    "max": "max(v): the largest entry (not differentiable where two entries tie)",
+    "min": "min(v): the smallest entry, -max(-v)",
 }
+
+#: Python's operators the language leaves out, as written (ast names them by class)
+_OPERATOR_TEXT: dict[str, str] = {
+    "BitXor": "^", "BitAnd": "&", "BitOr": "|", "FloorDiv": "//", "Mod": "%", "LShift": "<<",
+    "RShift": ">>", "Invert": "~", "Not": "not"}
 
 #: The number of arguments of each function that takes other than one.
 _ARITY: dict[str, tuple[int, ...]] = {
@@ -193,8 +201,9 @@ class TypedBuilder:
         # SymPy's automatic simplification fails on some products it builds itself
         # (log(3)·√(det(√2·A + A − Aᵀ)²): "Input to Determinant, … not a matrix")
         except (TypeError, AttributeError, NotImplementedError) as exc:
+            # (its message names its classes: not repeated)
             raise self.error(f"cannot build {self.src(node)!r}: SymPy fails on it "
-                             f"({type(exc).__name__}: {exc})", node) from None
+                             f"({type(exc).__name__})", node) from None
         self._check_value(result, node)
         return result
 
@@ -282,7 +291,8 @@ class TypedBuilder:
             return Parsed(-inner.expr, inner.kind, inner.dims)
         if isinstance(node.op, ast.UAdd):
             return inner
-        raise self.error(f"operator {type(node.op).__name__} is not allowed", node)
+        raise self.error(f"operator '{_OPERATOR_TEXT[type(node.op).__name__]}' is not allowed",
+                         node)
 
     def _visit_BinOp(self, node: ast.BinOp, depth: int) -> Parsed:
         left = self.visit(node.left, depth)
@@ -290,7 +300,8 @@ class TypedBuilder:
         op = type(node.op).__name__
         handler = getattr(self, f"_op_{op}", None)
         if handler is None:
-            raise self.error(f"operator {op} is not allowed (use + - * / ** @)", node)
+            hint = "write a**b for a power" if op == "BitXor" else "use + - * / ** @"
+            raise self.error(f"operator '{_OPERATOR_TEXT[op]}' is not allowed ({hint})", node)
         return handler(node, left, right)
 
     def _same_shape(self, node: ast.BinOp, a: Parsed, b: Parsed, sym: str) -> None:
@@ -390,6 +401,10 @@ class TypedBuilder:
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0].value)
         want = _ARITY.get(name, (1,))
+        if name in ("max", "min") and len(node.args) == 2:
+            one, two = ("largest", "larger") if name == "max" else ("smallest", "smaller")
+            raise self.error(f"{name}() is the {one} entry of one array; the {two} of two, "
+                             f"entry by entry, is {name}imum(a, b)", node)
         if len(node.args) not in want:
             count = " or ".join(str(w) for w in want)
             raise self.error(f"{name}() takes {count} argument{'s' if want[-1] > 1 else ''}, "
@@ -655,12 +670,21 @@ class TypedBuilder:
         lse = self._fn_logsumexp(node, p)
         return Parsed(sp.MatAdd(p.expr, -self._broadcast(lse, p)), p.kind, p.dims)
 
+    def _fn_max(self, node: ast.Call, p: Parsed) -> Parsed:
+        """max(v): the largest entry, as numpy.max (the larger of two is maximum(a, b))."""
+        if p.kind == "scalar":
+            return p
+        return Parsed(Largest(p.expr), "scalar", ())
+
+    def _fn_min(self, node: ast.Call, p: Parsed) -> Parsed:
+        if p.kind == "scalar":
+            return p
+        return Parsed(-Largest(-p.expr), "scalar", ())
+
     def _norm_order(self, node: ast.Call, p: Parsed, order: ast.AST) -> Parsed:
         """norm(v, 1), norm(v, 2), norm(M, 'fro'), as NumPy's (norm(v, inf) is max |v_i|)."""
         key = order.value if isinstance(order, ast.Constant) else (
             "inf" if isinstance(order, ast.Name) and order.id == "inf" else None)
-        if isinstance(order, ast.UnaryOp) and isinstance(order.op, ast.USub):
-            key = "-"
         column = p.kind == "vector" or (p.kind == "matrix" and p.dims[1] == 1)
         if p.kind == "matrix" and (key == "fro" or (key == 2 and column)):
             return self._fn_norm(node, p)
@@ -669,10 +693,8 @@ class TypedBuilder:
                 return self._fn_norm(node, p)
             if key == 1:
                 return self._fn_sum(node, self._elementwise(p, sp.Abs))
-            if key in ("inf", "-"):
-                raise self.error("norm(v, inf) (the largest |v_i|) is not supported: it is "
-                                 "not differentiable where two entries tie; use norm(v, 1) "
-                                 "or norm(v)", order)
+            if key == "inf":
+                return self._fn_max(node, self._elementwise(p, sp.Abs))
         if p.kind == "scalar" and key in (1, 2, "fro", "inf"):
             return self._fn_norm(node, p)
         if p.kind == "matrix" and key in (1, 2, "inf", "nuc"):

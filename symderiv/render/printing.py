@@ -18,6 +18,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence_traditional
 from sympy.printing.str import StrPrinter
 
 from ..calculus.functions import lookup, simple, unnest
+from ..calculus.largest import Largest
 from ..forms import term_order
 from .notation import _outer_split, _pull_inner_products, _scalar_form, _trace_norm
 from .steps import StepPrinter as StepPrinter  # the step printers subclass it from here
@@ -73,6 +74,12 @@ class NumpyPrinter(StrPrinter):
         return f.written(self._arg(e.args[0]))
 
     _print_Heaviside = _print_DiracDelta = _print_sign = _print_Function
+
+    def _print_Largest(self, e: Largest) -> str:
+        inner = _abs_of(e.arg)
+        if inner is not None:
+            return f"norm({self._arg(inner)}, inf)"
+        return f"max({self._arg(e.arg)})"
 
     def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
         """‖v‖ᵖ in this printer's notation (p a nonzero rational)."""
@@ -296,6 +303,12 @@ class UnicodePrinter(NumpyPrinter):
         return "".join(self._factor_text(m) for m in mats)  # juxtaposition: xxᵀ reads right
 
 
+def _abs_of(m: sp.Basic) -> sp.Basic | None:
+    """v where m is abs(v) entry by entry (max(abs(v)) prints as norm(v, inf))."""
+    f = simple(m) if isinstance(m, ElementwiseApplyFunction) else None
+    return m.expr if f is not None and f.name == "abs" else None
+
+
 #: functions whose LaTeX SymPy already writes as a reader expects (\sin, \exp, |x|)
 _SYMPY_LATEX = frozenset({sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.asin, sp.acos, sp.atan,
                           sp.sinh, sp.cosh, sp.tanh, sp.Abs})
@@ -464,6 +477,12 @@ class MatrixLatexPrinter(LatexPrinter):
         return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
 
     _print_Heaviside = _print_DiracDelta = _print_sign = _print_Function
+
+    def _print_Largest(self, e: Largest, exp: str | None = None) -> str:
+        inner = _abs_of(e.arg)
+        out = (rf"\left\| {self._print(inner)} \right\|_\infty" if inner is not None
+               else rf"\max\left({self._print(e.arg)}\right)")
+        return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
         terms = sorted(e.args, key=term_order)
