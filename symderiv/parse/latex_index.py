@@ -77,13 +77,17 @@ class _IndexReader:
 
             return self.read(product_first(tree), bound, depth + 1)
         if kind == "power" and kids[1].data in ("sup_digit", "sup_group"):
-            k = self.r.read(kids[1] if kids[1].data == "sup_digit" else kids[1].children[0],
-                            depth) if kids[1].data == "sup_group" else None
+            message = f"{at.text!r}: inside a sum, powers are integers 1…16"
+            try:  # an exponent with entries (σ(y_i)^{y_i}) is a sum over data rows, or refused
+                k = self.r.read(kids[1].children[0], depth) if kids[1].data == "sup_group" \
+                    else None
+            except ParseError:
+                raise self._not_index(message, at) from None
             power = int(str(kids[1].children[0])) if k is None else k.p.expr
             # the exponent may be any expression here (w^{n}, w^{I}): ask, do not convert
             whole = isinstance(power, int) or bool(getattr(power, "is_Integer", False))
-            if not (whole and 1 <= int(power) <= 16):
-                raise self.error(f"{at.text!r}: inside a sum, powers are integers 1…16", at)
+            if not (whole and 1 <= int(power) <= 16):  # (x_i^⊤ w)^{-1}: read over data rows
+                raise self._not_index(message, at)
             base = self.read(kids[0], bound, depth + 1)
             # (Σ_j x_ij w_j)²: expand() gives each copy its own summed indices
             return ix.expand(ix.IndexExpr((ix.Term(sp.Integer(1), (ix.Group(base, int(power)),)),)))
@@ -128,9 +132,9 @@ class _IndexReader:
             name = {"lambda": "lam"}.get(letter, letter) + (
                 "".join(str(c) for c in sub.children) if sub is not None else "")
             decl = self.space.get(name)
-            if decl.kind != "scalar":
-                raise self.error(f"{name!r} is {shape_words(decl.kind, decl.dims)}: inside a "
-                                 f"sum write its entries ({name}_i)", at)
+            if decl.kind != "scalar":  # Σ_i M x_i: a sum over data rows, or refused there
+                raise self._not_index(f"{name!r} is {shape_words(decl.kind, decl.dims)}: "
+                                      f"inside a sum write its entries ({name}_i)", at)
             return Entry(name, ())
         letters = "".join(str(c) for c in sub.children)
 

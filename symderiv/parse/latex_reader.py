@@ -154,9 +154,13 @@ class _Reader:
             text = "".join(str(c) for c in sub.children)
             if text == self.rows.letter:  # y_i, x_i inside a sum over data rows
                 return self.rows.symbol(name, at)
-            if self.rows.letter in text:
-                raise self.error(f"{at.text!r}: inside a sum over data rows write x_i (row "
-                                 "i of X) or y_i (entry i of y), one index", at)
+            arrays = [n for n in (name, name.upper())
+                      if self.space.get(n).kind != "scalar"]
+            if self.rows.letter in text or arrays:  # x_j beside x_i: j is summed nowhere
+                raise self.error(f"{at.text!r}: inside the sum over {self.rows.letter} write "
+                                 f"x_{self.rows.letter} (row {self.rows.letter} of X) or "
+                                 f"y_{self.rows.letter} (entry {self.rows.letter} of y), one "
+                                 "index", at)
         if sub is not None:
             text = "".join(str(c) for c in sub.children)
             if sub.data == "sub_digit":
@@ -456,6 +460,13 @@ class _Reader:
             return self.function(name, self.read(group, depth), at)
         a, b = self.read(symbol, depth), self.read(group, depth)
         return self._product(a, b, _At(b.at.col, at.text, left=a.at, right=b.at), at, dot=False)
+
+    def _r_apply_many(self, tree: Any, at: _At, depth: int) -> _Value:
+        name = _where(self.text, tree.children[0]).text
+        count = sum(1 for c in tree.children[1:] if hasattr(c, "data"))
+        raise self.error(f"{at.text!r} applies {name} to {count} arguments, but it is not a "
+                         "function symderiv knows (of two: \\max, \\min); write what it "
+                         "stands for", at)
 
     def _r_extremum(self, tree: Any, at: _At, depth: int) -> _Value:
         """\\max(a, b) and \\min(a, b): entry by entry, a scalar broadcast (\\max(0, z))."""

@@ -231,6 +231,10 @@ class _Rows:
         """Σ_i of the summand: 𝟏ᵀs for a number for each i, Vᵀ𝟏 for a vector."""
         from .latex_reader import _Value
 
+        if not body.over and body.p.kind != "scalar":
+            raise self.error(f"{body.at.text!r} is {self._words(body)} that does not depend on "
+                             f"{self.letter}: inside a sum write its entries or rows "
+                             f"(x_{self.letter})", body.at)
         if self.dim is None:
             raise self.error(f"the range of index {self.letter} is not known: write "
                              f"\\sum_{{{self.letter}=1}}^{{m}}", at)
