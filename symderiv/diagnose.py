@@ -99,7 +99,8 @@ def domain(case: Case) -> list[Diagnosis]:
     where = ", ".join(f"{k} = {jsonable(v)}" for k, v in undefined.point.items())
     return [_diag("domain", f"{side} is undefined at {where}, where {other} is defined "
                             "(declare assumptions to restrict the domain: 'positive' for "
-                            "scalars; 'invertible' or 'positive definite' for matrices)")]
+                            "scalars and vectors, 'positive entries', 'invertible', "
+                            "'full column rank' or 'positive definite' for matrices)")]
 
 
 def _ratio(samples: list[Sample]) -> Fraction | float | None:

@@ -333,3 +333,12 @@ def test_full_column_rank_sizes_make_gram_determinants_meaningful():
     bare = check_gradient("logdet(X.T @ A @ X)", wrt="A", claim="X @ inv(X.T @ A @ X) @ X.T",
                           let="X: m x n; A: m x m, positive definite")
     assert any("no admissible" in n for n in bare.notes)
+
+
+def test_sizes_asked_of_the_element_wise_engine_honour_the_constraints():
+    v = check_gradient("norm(X @ w)**2", wrt="w", claim="2 * X.T @ X @ w",
+                       let="X: m x n; w: n; m > n", sizes=(3,))
+    assert v.outcome == "holds"
+    assert "m=3, n=3: the declared size constraints exclude it" in " ".join(v.notes)
+    for evidence in v.evidence:
+        assert all(s["m"] > s["n"] for s in evidence.sizes), evidence

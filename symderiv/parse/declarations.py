@@ -223,9 +223,9 @@ def _add_constraint(space: Space, constraint: Constraint, shown: str, source: st
     space.constraints.pop()
     others = "; ".join(c.describe() + (f" ({c.origin})" if c.origin else "")
                        for c in space.constraints)
-    raise DeclarationError(
-        f"{shown} cannot hold" + (f" together with {others}" if others else "")
-        + f" at sizes 1 to {MAX_CONCRETE_DIM}", source=source, col=col)
+    raise DeclarationError(f"{shown} cannot hold together with {others}" if others else
+                           f"{shown} cannot hold at sizes 1 to {MAX_CONCRETE_DIM}",
+                           source=source, col=col)
 
 
 def _parse_constraint(piece: str, col: int, source: str, space: Space) -> None:
@@ -305,6 +305,8 @@ def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int, kind
             assumptions.update({"symmetric", "invertible"})
         if key == "orthogonal":
             assumptions.add("invertible")
+    if any(kind not in ASSUMPTIONS[k] for k, _ in found):
+        return assumptions, found  # the declaration's kind is the error, said per name
     if "orthogonal" in assumptions and assumptions & {"symmetric", "diagonal"}:
         other = sorted(assumptions & {"symmetric", "diagonal"})[0]
         raise DeclarationError(f"'orthogonal' together with {other!r} is not supported "
