@@ -21,7 +21,7 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
                                           "outer", "eye", "ones", "diag")),
     "elementwise": ("element-wise", ("exp", "log", "sqrt")),
     "vector": ("vector functions", ("sum", "softmax", "log_softmax", "logsumexp")),
-    "piecewise": ("piecewise", ("maximum", "minimum", "where")),
+    "piecewise": ("piecewise", ("maximum", "minimum", "where", "max", "min")),
     "derivatives": ("derivatives", ("diff", "grad")),
 }
 
