@@ -59,6 +59,12 @@ SPACE = parse_declarations(LET)
     (r"\lVert M \rVert_F^2", "norm(M)**2"),
     (r"\|z\|_F", "norm(z)"),
     (r"\|t\|_1", "abs(t)"),
+    (r"\|z\|_\infty", "norm(z, inf)"),
+    (r"\left\| Xw \right\|_\infty", "max(abs(X @ w))"),
+    # the largest entry
+    (r"\max(z)", "max(z)"),
+    (r"\min\left(Xw\right)", "min(X @ w)"),
+    (r"\max(t)", "t"),
     # the all-ones vector, its length from beside it
     (r"\mathbf{1}^\top z", "sum(z)"),
     (r"\mathbb{1}^\top y", "sum(y)"),
@@ -131,7 +137,7 @@ def test_a_name_applied_like_a_function_is_a_located_error(let, tex, col, words)
     # |z| of a vector: a norm or each entry's absolute value? Asked, not guessed
     ("|z|", 1, "could be a norm or the absolute value of each entry"),
     (r"t + \left| Xw \right|", 5, "absolute value of each entry"),
-    (r"\|z\|_\infty", 1, "the ∞-norm"),
+    (r"\|M\|_\infty", 1, "the largest row sum"),
     (r"\|M\|_2", 1, "spectral norm"),  # was read as the Frobenius norm
     (r"\|M\|_1", 1, "induced norm"),
     (r"\max(z, y)", 9, "shapes do not match"),
@@ -215,3 +221,12 @@ def test_an_unknown_function_in_a_document_is_a_located_error(tmp_path):
     assert r.exit_code == 2
     assert "applies g, which is not a function symderiv knows" in r.output
     assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize("numpy_like", ["norm(z, inf)", "max(z)", "min(X @ w)", "sigmoid(X @ w)",
+                                        "softplus(z) + relu(z)", "maximum(z, u)"])
+def test_the_printed_functions_read_back(numpy_like):
+    from symderiv.render.printing import to_latex
+
+    p = parse_expression(numpy_like, SPACE)
+    assert same_value(parse_latex(to_latex(p.expr), SPACE), p, SPACE), to_latex(p.expr)

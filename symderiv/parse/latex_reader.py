@@ -469,9 +469,16 @@ class _Reader:
                          "stands for", at)
 
     def _r_extremum(self, tree: Any, at: _At, depth: int) -> _Value:
-        """\\max(a, b) and \\min(a, b): entry by entry, a scalar broadcast (\\max(0, z))."""
+        """\\max(a, b) and \\min(a, b): entry by entry, a scalar broadcast (\\max(0, z));
+        \\max(v) and \\min(v): the largest (smallest) entry of v."""
         name = "maximum" if str(tree.children[0]) == "\\max" else "minimum"
-        a, b = self._kids(tree, depth)
+        args = self._kids(tree, depth)
+        if len(args) == 1:
+            (v,) = args
+            self._not_over(v, str(tree.children[0]), at)
+            node = _At(v.at.col, at.text, args=[v.at], func=SimpleNamespace(id=name[:3]))
+            return _Value(getattr(self.b, f"_fn_{name[:3]}")(node, v.p), at)
+        a, b = args
         a, b = self._sized(a, self._length(b)), self._sized(b, self._length(a))
         if (a.over or b.over) and logical(a) != logical(b) and not any(
                 v.p.kind == "scalar" and not v.over for v in (a, b)):
@@ -501,16 +508,14 @@ class _Reader:
         column = p.kind == "vector" or (p.kind == "matrix" and p.dims[1] == 1)
         if p.kind == "scalar":
             return self.function("abs", inner, at)
-        if order == "\\infty":
-            raise self.error(f"{at.text!r}: the ∞-norm (the largest |entry|) is not read: it is "
-                             "not differentiable where two entries tie; write \\|v\\|_1 or "
-                             "\\|v\\|", at, ShapeError)
-        if order == "1" and column:
+        if order in ("1", "\\infty") and column:  # Σ|v_i|, max |v_i|
             absolute = self.function("abs", inner, at)
-            return _Value(self.b._fn_sum(node, absolute.p), at)
-        if order in ("1", "2") and not column:
-            kind = "its spectral norm (the largest singular value)" if order == "2" else \
-                "an induced norm (the largest column sum)"
+            reduce = self.b._fn_sum if order == "1" else self.b._fn_max
+            return _Value(reduce(node, absolute.p), at)
+        if order in ("1", "2", "\\infty") and not column:
+            kind = {"2": "its spectral norm (the largest singular value)",
+                    "1": "an induced norm (the largest column sum)",
+                    "\\infty": "an induced norm (the largest row sum)"}[order]
             raise self.error(f"{at.text!r}: \\|M\\|_{order} of a matrix is {kind}, which is "
                              "not read; for the Frobenius norm write \\|M\\|_F", at, ShapeError)
         return _Value(self.b._fn_norm(node, p), at)
