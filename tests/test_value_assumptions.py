@@ -342,3 +342,10 @@ def test_sizes_asked_of_the_element_wise_engine_honour_the_constraints():
     assert "m=3, n=3: the declared size constraints exclude it" in " ".join(v.notes)
     for evidence in v.evidence:
         assert all(s["m"] > s["n"] for s in evidence.sizes), evidence
+
+
+def test_grad_inside_an_expression_by_labels_is_refused():
+    r = run("equal", "grad(sum(y * y), y)", "2 * y", "--let", "y: m, ±1")
+    assert r.exit_code == 2
+    assert "grad() by 'y', whose entries take the values -1 and 1 only" in r.output
+    assert "col 18" in r.output

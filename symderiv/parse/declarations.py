@@ -317,7 +317,8 @@ def _parse_assumptions(items: list[tuple[str, int]], source: str, col: int, kind
         ["positive definite"] if "positive definite" in assumptions
         and entries & {"binary", "entries in {-1, 1}"} else [])
     if entries and clash:
-        raise DeclarationError(f"{clash[0]!r} together with {sorted(entries)[0]!r} is not "
+        shown = sorted(entries)[0] + (" entries" if entries & {"positive", "nonnegative"} else "")
+        raise DeclarationError(f"{clash[0]!r} together with {shown!r} is not "
                                "supported (random instances could not honour both)",
                                source=source, col=col)
     return assumptions, found

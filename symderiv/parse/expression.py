@@ -441,6 +441,10 @@ class TypedBuilder:
         vname = var.id if isinstance(var, ast.Name) else var.name
         decl = self.space.get(vname)
         symbol = self.space.symbol(vname)
+        if decl.discrete is not None:  # ±1 or binary entries: no neighbourhood to vary in
+            raise self.error(f"{name}() by {vname!r}, whose entries take the values "
+                             f"{' and '.join(map(str, decl.discrete))} only: a derivative "
+                             "by it is not defined", var)
         if name == "diff":
             if decl.kind != "scalar":
                 raise self.error(f"diff() differentiates by a scalar, but {vname!r} is "
