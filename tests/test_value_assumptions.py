@@ -349,3 +349,39 @@ def test_grad_inside_an_expression_by_labels_is_refused():
     assert r.exit_code == 2
     assert "grad() by 'y', whose entries take the values -1 and 1 only" in r.output
     assert "col 18" in r.output
+
+
+_CONSTRAINT = st.tuples(st.sampled_from(["m", "n", "k", "2", "4"]),
+                        st.sampled_from([">=", ">", "<=", "<"]),
+                        st.sampled_from(["m", "n", "k", "1", "3"]))
+
+
+@given(st.lists(_CONSTRAINT, max_size=4))
+def test_random_constraint_systems_are_honoured_or_refused(constraints):
+    let = "X: m x n; A: n x k; " + "; ".join(" ".join(c) for c in constraints)
+    try:
+        space = parse_declarations(let)
+    except DeclarationError as exc:  # a contradiction, or two integers compared
+        assert exc.col is not None
+        return
+    for used in (None, set(space.dim_symbols[:1])):
+        for sizes in space.size_assignments(used):
+            assert space.admits(sizes), (let, sizes)
+            if used is None:
+                assert all(c.holds(sizes) for c in space.constraints), (let, sizes)
+
+
+def test_a_derivation_document_with_labels():
+    # the logistic loss's gradient rewritten step by step; the last step drops the (y + 1)/2
+    from symderiv import verify_document
+
+    doc = ("```symderiv\n"
+           "let X: m x n; y: m, entries in {-1, 1}; w: n\n"
+           "L = sum(log(1 + exp(-y * (X @ w))))\n"
+           "grad(L, w) = -X.T @ (y / (1 + exp(y * (X @ w))))\n"
+           "  = X.T @ (1 / (1 + exp(-(X @ w))) - (y + 1) / 2)\n"
+           "  = X.T @ (1 / (1 + exp(-(X @ w))) - y)\n"
+           "```\n")
+    report = verify_document(doc)
+    assert [s.verdict.outcome for s in report.steps if s.verdict] == ["holds", "holds",
+                                                                       "fails"]
