@@ -217,3 +217,37 @@ def test_the_largest_entry_is_differentiated_where_it_is_alone(f, claim, holds):
 def test_max_of_two_arguments_points_to_maximum():
     with pytest.raises(ParseError, match=r"maximum\(a, b\)"):
         parse_expression("max(x, 0)", parse_declarations("x: n"))
+
+
+# -- what a user types first --------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("np.tanh(x) @ x", "tanh(x) @ x"),
+    ("sum(np.log(1 + np.exp(-x)))", "sum(log(1 + exp(-x)))"),
+    ("np.linalg.norm(x, 1)", "norm(x, 1)"),
+    ("scipy.special.logsumexp(x)", "logsumexp(x)"),
+    ("scipy.special.expit(x) @ x", "sigmoid(x) @ x"),
+    ("numpy.maximum(x, 0) @ x", "maximum(x, 0) @ x"),
+])
+def test_numpy_and_scipy_names_read_as_the_language(text, same_as):
+    space = parse_declarations("x: n")
+    assert parse_expression(text, space).expr == parse_expression(same_as, space).expr
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("ReLU(x) @ x", "did you mean relu?"),
+    ("Sigmoid(x) @ x", "did you mean sigmoid?"),
+    ("ln(x @ x)", "did you mean log?"),
+    ("sum(huber(x))", "where(abs(r) <= d"),
+    ("foo(x) @ x", "listed by --help"),
+    ("x.sum()", "write sum(x)"),
+    ("x.dot(x)", "write x @"),
+    ("torch.sigmoid(x) @ x", "without the prefix"),
+    ("np.sigmoid(x) @ x", "did you mean sigmoid?"),
+    ("σ(x) @ x", "write sigmoid(.)"),
+    ("λ * x @ x", "name it lam"),
+    ("f(x)(x)", "only the functions of the language"),
+])
+def test_what_a_user_types_first_gets_a_hint(text, fragment):
+    with pytest.raises(ParseError) as info:
+        parse_expression(text, parse_declarations("x: n"))
+    assert fragment in str(info.value)

@@ -390,14 +390,35 @@ class TypedBuilder:
         return self.typed(matmul_expr(a.expr, b.expr), "matrix", (a.dims[0], b.dims[1]))
 
     # -- calls ---------------------------------------------------------------------
-    def _visit_Call(self, node: ast.Call, depth: int) -> Parsed:
-        if not isinstance(node.func, ast.Name):
-            raise self.error("only the functions " + ", ".join(FUNCTIONS) + " can be called",
+    def _callee(self, node: ast.Call) -> str:
+        """The function a call names: a name of the language, or NumPy's or SciPy's own
+        name of the same function (np.tanh, np.linalg.norm, scipy.special.expit)."""
+        func = node.func
+        if isinstance(func, ast.Name):
+            if func.id not in FUNCTIONS:
+                raise self.error(_unknown(func.id), func)
+            return func.id
+        dotted = _dotted(func)
+        if dotted is None or "." not in dotted:  # f(x)(y), x.T.dot(y)…
+            raise self.error("only the functions of the language can be called (see --help)",
                              node)
-        name = node.func.id
-        if name not in FUNCTIONS:
-            raise self.error(f"unknown function {name!r} (known: {', '.join(FUNCTIONS)})",
-                             node.func)
+        module, _, name = dotted.rpartition(".")
+        if module in _MODULES and name in _MODULES[module] and name in FUNCTIONS:
+            return name
+        if module.split(".")[0] in _MODULES_REFUSED:
+            raise self.error(f"{dotted}() is not read: {_MODULES_REFUSED[module.split('.')[0]]}",
+                             node)
+        if module in _MODULES:
+            raise self.error(f"{dotted}() is not among the functions read with their "
+                             f"library's names: {_unknown(name, numpy=True)}", node)
+        if isinstance(func, ast.Attribute) and func.attr in _METHODS:
+            hint = _METHODS[func.attr].format(x=self.src(func.value))
+            raise self.error(f"'.{func.attr}()' is not part of the language: {hint}", node)
+        raise self.error(f"only the functions of the language can be called, not {dotted}() "
+                         "(see --help)", node)
+
+    def _visit_Call(self, node: ast.Call, depth: int) -> Parsed:
+        name = self._callee(node)
         if node.keywords:
             raise self.error(f"{name}() takes no keyword arguments", node.keywords[0].value)
         want = _ARITY.get(name, (1,))
@@ -746,6 +767,79 @@ class TypedBuilder:
 
 
 _COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+
+#: what the characters of hand-written mathematics are written as here
+_UNICODE_HINTS = {
+    "σ": "write sigmoid(.) for the logistic function", "λ": "name it lam",
+    "∑": "write sum(.)", "Σ": "write sum(.)", "‖": "write norm(.)", "∘": "write * (entry by entry)",
+    "⊙": "write * (entry by entry)", "·": "write * or @", "×": "write * or @",
+    "ᵀ": "write .T", "⊤": "write .T", "−": "write - (ASCII minus)", "√": "write sqrt(.)",
+    "∞": "write inf in norm(v, inf)", "ℓ": "name it l or loss", "η": "name it eta",
+    "α": "name it alpha", "β": "name it beta", "θ": "name it theta", "μ": "name it mu",
+}
+
+_NUMPY = frozenset({
+    "trace", "exp", "log", "sqrt", "sum", "outer", "eye", "diag", "log1p", "expm1", "sin",
+    "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "abs", "sign",
+    "heaviside", "maximum", "minimum", "where", "max", "min"})
+_LINALG = frozenset({"det", "inv", "pinv", "norm"})
+_SPECIAL = frozenset({"expit", "logsumexp", "softmax", "log_softmax", "log1p", "expm1"})
+#: modules whose functions are read under their own names: name -> what is read
+_MODULES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("np", "numpy", "jnp", "jax.numpy"), _NUMPY),
+    **dict.fromkeys(("np.linalg", "numpy.linalg", "jnp.linalg", "jax.numpy.linalg"), _LINALG),
+    **dict.fromkeys(("scipy.special", "special", "jax.nn", "jax.scipy.special"), _SPECIAL),
+}
+#: libraries whose names mean something else in places (torch.max(a, b) is elementwise)
+_MODULES_REFUSED = {
+    "torch": "write the function without the prefix (sigmoid(x), relu(x), softmax(x)); "
+             "torch's names differ from NumPy's in places (torch.max(a, b) is maximum(a, b))",
+    "F": "write the function without the prefix (relu(x), softmax(x), log_softmax(x))",
+    "tf": "write the function without the prefix (sigmoid(x), softmax(x))",
+    "math": "write the function without the prefix (exp(x), log(x), tanh(x))",
+}
+#: array methods people write, and what the language says instead
+_METHODS = {
+    "sum": "write sum({x})", "dot": "write {x} @ …", "mean": "write sum({x}) / n",
+    "max": "write max({x})", "min": "write min({x})", "trace": "write trace({x})",
+    "transpose": "write {x}.T", "norm": "write norm({x})", "exp": "write exp({x})",
+    "log": "write log({x})", "sigmoid": "write sigmoid({x})", "tanh": "write tanh({x})",
+    "relu": "write relu({x})", "abs": "write abs({x})",
+}
+#: what people write for a function the language has under another name
+_SAID_OTHERWISE = {"arcsinh": None, "ln": "log", "exponential": "exp", "σ": "sigmoid",
+                   "logit": None, "mean": "sum(.) / n", "prod": None, "dot": "a @ b",
+                   "transpose": ".T", "matmul": "a @ b", "hadamard": "a * b", "tr": "trace",
+                   "logistic_sigmoid": "sigmoid", "lse": "logsumexp", "softmax_cross_entropy":
+                   "-y @ log_softmax(z)", "huber": "where(abs(r) <= d, 0.5 * r**2, "
+                   "d * (abs(r) - 0.5 * d))", "clip": "minimum(maximum(x, lo), hi)"}
+
+
+def _dotted(node: ast.AST) -> str | None:
+    """'np.linalg.norm' for the attribute chain np.linalg.norm, None for anything else."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _unknown(name: str, *, numpy: bool = False) -> str:
+    """'unknown function …' with the nearest names of the language."""
+    import difflib
+
+    text = f"unknown function {name!r}" if not numpy else "write it without the prefix"
+    said = _SAID_OTHERWISE.get(name.lower(), "")
+    if said:
+        return f"{text}: write {said}" if "(" in said or " " in said or "." in said \
+            else f"{text}: did you mean {said}?"
+    near = [n for n in FUNCTIONS if n.lower() == name.lower()] or \
+        difflib.get_close_matches(name.lower(), list(FUNCTIONS), n=3, cutoff=0.75)
+    if near:
+        return f"{text}: did you mean {' or '.join(near)}?"
+    return f"{text} (the functions are listed by --help)"
 _PIECEWISE = ("maximum", "minimum", "where")
 
 
@@ -779,7 +873,8 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
     stripped = checked_input(text, "expression")
     for i, ch in enumerate(stripped):
         if not ch.isascii() or (not ch.isprintable() and ch != " "):
-            raise ParseError(f"character {ch!r} is not allowed (names and operators are ASCII)",
+            hint = _UNICODE_HINTS.get(ch, "names and operators are ASCII")
+            raise ParseError(f"character {ch!r} is not allowed ({hint})",
                              source=stripped, col=i + 1)
         if ch == "#":
             raise ParseError("comments ('#') are not allowed in an expression",
