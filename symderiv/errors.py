@@ -8,6 +8,8 @@ The CLI maps ``exit_code`` to the process exit status.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ArgumentError",
     "DeclarationError",
@@ -18,10 +20,12 @@ __all__ = [
     "OutputPathError",
     "ParseError",
     "ShapeError",
+    "Shown",
     "StepError",
     "SymderivError",
     "UndefinedOperation",
     "UnsupportedError",
+    "operation_words",
 ]
 
 
@@ -123,3 +127,85 @@ class StepError(SymderivError, AssertionError):
     """A step of a worked solution does not hold when checked: a bug in symderiv."""
 
     exit_code = 4
+
+
+# -- expressions in messages ---------------------------------------------------------------
+#: What each kind of expression node is, in words, for a message that cannot print the
+#: expression: keyed by class name along the class's MRO, as SymPy's printers dispatch,
+#: so that this module needs no SymPy. A message never shows a SymPy class name.
+_OPERATIONS: dict[str, str] = {
+    "ElementwiseApplyFunction": "an elementwise function",
+    "HadamardProduct": "the Hadamard (elementwise) product",
+    "HadamardPower": "an elementwise power",
+    "KroneckerProduct": "a Kronecker product",
+    "MatMul": "a matrix product",
+    "MatAdd": "a sum of matrices",
+    "MatPow": "a matrix power",
+    "Inverse": "a matrix inverse",
+    "Transpose": "a transpose",
+    "Determinant": "a determinant",
+    "Trace": "a trace",
+    "DiagMatrix": "diag of a vector",
+    "DiagonalizeVector": "diag of a vector",
+    "DiagonalOf": "the diagonal of a matrix",
+    "DiagonalMatrix": "a diagonal matrix",
+    "Identity": "an identity matrix",
+    "ZeroMatrix": "a zero matrix",
+    "OneMatrix": "an all-ones matrix",
+    "MatrixElement": "an entry of a matrix",
+    "MatrixSymbol": "a matrix or vector",
+    "MatrixExpr": "a matrix expression",
+    "Piecewise": "a piecewise function",
+    "Heaviside": "the step function heaviside",
+    "DiracDelta": "the derivative of a step",
+    "Abs": "an absolute value",
+    "Max": "a maximum",
+    "Min": "a minimum",
+    "Pow": "a power",
+    "Mul": "a product",
+    "Add": "a sum",
+    "Symbol": "a scalar",
+    "Number": "a number",
+    "Relational": "a comparison",
+    "Function": "a function",
+}
+
+
+_FOREIGN = re.compile(r"\b[A-Z]\w*\(|(?<![\w.])_")
+
+
+def operation_words(expr: object) -> str:
+    """What ``expr`` is, in words ('a matrix inverse', 'an elementwise function')."""
+    for cls in type(expr).__mro__:
+        if cls.__name__ in _OPERATIONS:
+            return _OPERATIONS[cls.__name__]
+    return "an expression"
+
+
+class Shown:
+    """An expression in a message, written in the language's notation ('sigmoid(X @ w)')
+    when the message is built: ``f"no rule for {Shown(e)}"``. Like a result's ``__str__``,
+    it asks the printer only then; an expression the printer cannot write, or one too long
+    for a one-line message, is named in words (:func:`operation_words`)."""
+
+    __slots__ = ("expr",)
+
+    #: longer texts are named in words: a message is one line
+    MAX_LENGTH = 80
+
+    def __init__(self, expr: object) -> None:
+        self.expr = expr
+
+    def __str__(self) -> str:
+        from .render.printing import to_input
+
+        try:
+            text = to_input(self.expr)  # type: ignore[arg-type]
+        # the printer failing must not turn the error being reported into another one
+        except (ArithmeticError, AttributeError, TypeError, ValueError, RecursionError):
+            return operation_words(self.expr)
+        # the language calls no function with a capital (SymPy's do: Piecewise(…)) and
+        # has no name starting with '_' (SymPy's dummies)
+        if len(text) > self.MAX_LENGTH or _FOREIGN.search(text):
+            return operation_words(self.expr)
+        return text

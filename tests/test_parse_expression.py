@@ -91,7 +91,9 @@ def test_shape_errors_are_caught_before_calculus(text, fragment, col):
     ("_secret", "cannot start with '_'"),
     ("trace", "is a function"),
     ("x < y", "comparisons"),
-    ("1 // 2", "operator FloorDiv"),
+    ("1 // 2", "operator '//' is not allowed"),
+    ("x ^ 2", "operator '^' is not allowed (write a**b for a power)"),  # not 'BitXor'
+    ("~x", "operator '~' is not allowed"),
     ("True", "not a number"),
 ])
 def test_code_and_junk_are_refused(text, fragment):

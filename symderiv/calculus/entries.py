@@ -14,7 +14,7 @@ from typing import Any
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
 
-from ..errors import UnsupportedError
+from ..errors import Shown, UnsupportedError
 from ..forms import norm_operand
 from ..space import Space
 from .indexterms import (
@@ -65,7 +65,7 @@ def _summed(e: IndexExpr, *indices: Index | None) -> IndexExpr:
 def _unsupported(e: sp.Basic) -> UnsupportedError:
     return UnsupportedError(
         f"the index form covers polynomial expressions (products, sums, transposes, traces, "
-        f"squared norms, Hadamard products, diag); not {type(e).__name__}")
+        f"squared norms, Hadamard products, diag); not {Shown(e)}")
 
 
 

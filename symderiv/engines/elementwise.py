@@ -60,7 +60,8 @@ def index_derivation(problem: Problem) -> tuple[sp.Basic | None, str | None]:
     except UnsupportedError as exc:
         return None, str(exc)
     except (ArithmeticError, TypeError, ValueError, RecursionError, KeyError) as exc:
-        return None, f"the index form failed ({type(exc).__name__}: {exc})"
+        # SymPy's message speaks of its classes: said in words
+        return None, f"SymPy failed on the index form ({type(exc).__name__})"
     return result, None
 
 

@@ -63,9 +63,10 @@ class MatrixEngine:
             return Derived(self.name, None, str(exc), time.perf_counter() - t0)
         except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
             # a failure inside the CAS must not take the verdict down: the numeric engine
-            # still decides, and the failure is reported as evidence
-            return Derived(self.name, None, f"the symbolic computation failed "
-                           f"({type(exc).__name__}: {exc})", time.perf_counter() - t0)
+            # still decides, and the failure is reported as evidence — in words, as SymPy's
+            # own message speaks of its classes ("Input to Determinant, … not a matrix")
+            return Derived(self.name, None, "SymPy's symbolic computation failed on this "
+                           f"expression ({type(exc).__name__})", time.perf_counter() - t0)
         return Derived(self.name, expr, None, time.perf_counter() - t0)
 
     def judge(self, trial: Trial) -> Finding:
@@ -132,7 +133,8 @@ class MatrixEngine:
         except (UnsupportedError, ArithmeticError, TypeError, ValueError, RecursionError,
                 AttributeError, NotImplementedError, KeyError) as exc:
             canon, proved = None, False
-            detail = f"simplification failed: {exc}"
+            detail = (f"simplification failed: {exc}" if isinstance(exc, UnsupportedError)
+                      else "simplification failed in SymPy (not a proof either way)")
         else:
             detail = ("lhs − rhs simplifies to 0" if proved else
                       f"lhs − rhs simplifies to {trial.spell(canon)} (not a proof either way)")
