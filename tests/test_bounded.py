@@ -51,6 +51,16 @@ def test_logistic_hessian_with_the_square_of_y_holds_in_every_engine():
     assert all(e.outcome == "holds" for e in v.evidence)
 
 
+@pytest.mark.parametrize(("labels", "code"), [("entries in {-1, 1}", 0), ("binary", 1)])
+def test_logistic_hessian_without_the_square_of_y_is_right_for_labels_plus_minus_one(labels,
+                                                                                     code):
+    """y² = 1 for labels ±1; for 0/1 labels y² = y, and y = 0 leaves the claim's 1/4."""
+    let = f"X: m x n; y: m, {labels}; w: n"
+    result = CliRunner().invoke(main, ["hessian", LOGISTIC, "--wrt", "w", "--let", let,
+                                       "--claim", CLAIM])
+    assert result.exit_code == code, result.output
+
+
 # -- fixed-precision values ----------------------------------------------------------------
 def test_values_are_at_the_precision_asked_for():
     [v] = value_at([sp.exp(x) * sp.exp(-x) - 1], {x: Fraction(3)}, 65)
@@ -123,3 +133,42 @@ def test_a_difference_below_60_digit_rounding_of_the_terms_is_still_a_difference
     assert not compare_with({"x": Fraction(3)}, {}, lhs, rhs, exact=False,
                             symmetric=True).equal
     assert check_equal("exp(x) * exp(-x)", "1 + 10**(-30)").outcome == "fails"
+
+
+# -- undecided only where it must be ---------------------------------------------------------
+ZERO_F = "trace(inv(X.T @ C @ X) @ (X.T @ C @ X))"  # = n: its gradient is exactly 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_an_exactly_zero_gradient_is_judged_against_the_rounding_of_f(seed):
+    """The complex step's 1e-12 of rounding was judged relative to 0: undecided."""
+    result = CliRunner().invoke(main, ["grad", ZERO_F, "--wrt", "X", "--let",
+                                       "X: m x n; C: m x m", "--claim", "0",
+                                       "--seed", str(seed)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("claim", ["1e-6 * X", "C @ X"])
+def test_a_small_wrong_gradient_of_a_constant_still_fails(claim):
+    result = CliRunner().invoke(main, ["grad", ZERO_F, "--wrt", "X", "--let",
+                                       "X: m x n; C: m x m", "--claim", claim])
+    assert result.exit_code == 1, result.output
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("claim", ["b * b / b", "diag(b) @ inv(diag(b)) @ b"])
+def test_a_point_where_the_claim_is_undefined_only_there_is_drawn_again(seed, claim):
+    """b = 0 makes b∘b/b 0·∞: a degenerate point, not a counterexample (the matrix-form
+    engine said fails there, the others holds: undecided)."""
+    result = CliRunner().invoke(main, ["grad", "b.T @ x", "--wrt", "x", "--let", "x: n; b: n",
+                                       "--claim", claim, "--seed", str(seed)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_claim_undefined_near_the_point_too_is_a_counterexample():
+    """log x + log y is undefined on a quadrant where log(xy) is defined: not degenerate."""
+    assert CliRunner().invoke(main, ["grad", "b.T @ x", "--wrt", "x", "--let", "x: n; b: n",
+                                     "--claim", "b * b / b + b"]).exit_code == 1
+    v = check_equal("log(x) + log(y)", "log(x * y)")
+    assert v.outcome == "fails"
+    assert next(e for e in v.evidence if e.engine == "exact").outcome == "fails"

@@ -30,6 +30,8 @@ __all__ = ["NumericDerivative", "compare", "evaluate_float", "numeric_gradient",
            "numeric_hessian"]
 
 CS_STEP = 1e-20
+#: a second complex step, the same in exact arithmetic: the two differ only in rounding
+CS_STEP2 = 1.37e-20
 REL_STEP = 1e-3
 
 
@@ -135,12 +137,17 @@ def _grads(fc: Compiled, points: list[dict[str, Any]], wrt: str,
     used_cs = False
     if complex_step:
         try:
-            cs_vals = stencil([CS_STEP * 1j], complex)
-            cs = cs_vals.imag.reshape(p_count, e_count) / (CS_STEP * x_scale)
+            cs_vals = stencil([CS_STEP * 1j, CS_STEP2 * 1j], complex).imag
+            cs = cs_vals[..., 0] / (CS_STEP * x_scale)
+            cs2 = cs_vals[..., 1] / (CS_STEP2 * x_scale)
             agree = np.abs(cs - rich) <= 10 * err + 1e-9 * np.maximum(np.abs(cs), 1.0)
             if np.all(agree):
                 value, used_cs = cs, True
-                err = 1e-14 * np.maximum(np.abs(cs), fmag)
+                # the two steps differ only in rounding: their spread is the rounding of
+                # f's own terms, which |f| does not show where they cancel (a gradient
+                # that is exactly 0 comes out as 1e-12 of noise, not as 0)
+                noise = np.max(np.abs(cs - cs2), axis=-1, keepdims=True)
+                err = 1e-14 * np.maximum(np.abs(cs), fmag) + noise
         except (UnsupportedError, EvaluationError, FloatingPointError, TypeError):
             pass
     out_shape = (p_count, *shape)

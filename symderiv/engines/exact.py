@@ -185,9 +185,58 @@ def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
                                            wide=bool(earlier) and rational, pattern=calls[key])
         if override is not None:
             override(point)
-        return compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
+        s = compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
+        if (s.truth is UNDEFINED) != (s.claim is UNDEFINED) and _defined_nearby(
+                trial, truth_c if s.truth is UNDEFINED else claim_c, point, sizes, rng):
+            # b = 0 makes b∘b/b undefined (0·∞) at this point only: a degenerate point,
+            # not a counterexample — one undefined nearby too (log x at x < 0) is one
+            raise EvaluationError("a degenerate point: undefined here, defined nearby")
+        return s
 
     return sample_sizes(problem, measure, want=EXACT_POINTS, stream=1, patterns=trial.names)
+
+
+#: a nearby point: each continuous entry moved by k/1009 (k ≤ 9) of another random value of
+#: entries up to 1000 (so rarely 0): by less than 0.01
+_NEARBY = Fraction(1, 1009 * 1000)
+#: nearby points tried before a point where one side is undefined counts as a counterexample
+_NEARBY_TRIES = 2
+
+
+def _defined_nearby(trial: Trial, fc: Compiled, point: dict[str, Any],
+                    sizes: dict[sp.Symbol, int], rng: np.random.Generator) -> bool:
+    """Whether ``fc`` is defined at a point near ``point`` that honours the declarations
+    (p + εq for a random q: symmetric, diagonal, positive definite and positive stay so;
+    ±1, binary and orthogonal values are kept)."""
+    return any(_defined_at(fc, _nearby(trial, point, sizes, rng), sizes)
+               for _ in range(_NEARBY_TRIES))
+
+
+def _nearby(trial: Trial, point: dict[str, Any], sizes: dict[sp.Symbol, int],
+            rng: np.random.Generator) -> dict[str, Any]:
+    space = trial.problem.space
+    near = dict(point)
+    for name in trial.names:
+        decl = space.get(name)
+        if decl.discrete or "orthogonal" in decl.assumptions:
+            continue
+        q = space.random_value(name, sizes, rng, exact=True, wide=True)  # rarely a 0 entry
+        step = _NEARBY * int(rng.integers(1, 10))
+        near[name] = point[name] + step * q  # type: ignore[operator]
+    return near
+
+
+def _defined_at(fc: Compiled, near: dict[str, Any], sizes: dict[sp.Symbol, int]) -> bool:
+    try:
+        exact_value(fc, near, sizes)
+    except NotExact:
+        try:
+            fc(near, sizes, Precise())
+        except EvaluationError:
+            return False
+    except EvaluationError:
+        return False
+    return True
 
 
 def exact_counterexample(trial: Trial, s: Sample, engine: str) -> Counterexample:
