@@ -106,10 +106,14 @@ class Declaration:
             dims = "scalar"
         else:
             dims = "×".join(str(d) for d in self.dims)
-        words = [f"{a} entries" if self.kind == "matrix" and a in ("positive", "nonnegative")
-                 else a for a in sorted(self.assumptions)]
-        extra = "".join(f", {a}" for a in words)
+        extra = "".join(f", {a}" for a in self.assumption_words)
         return f"{self.name}: {dims}{extra}"
+
+    @property
+    def assumption_words(self) -> list[str]:
+        """The assumptions as ``--let`` text writes them, sorted."""
+        return [f"{a} entries" if self.kind == "matrix" and a in ("positive", "nonnegative")
+                else a for a in sorted(self.assumptions)]
 
 
 @dataclass(frozen=True, slots=True)

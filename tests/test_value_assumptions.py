@@ -385,3 +385,12 @@ def test_a_derivation_document_with_labels():
     report = verify_document(doc)
     assert [s.verdict.outcome for s in report.steps if s.verdict] == ["holds", "holds",
                                                                        "fails"]
+
+
+def test_latex_writes_the_entry_set_with_its_braces():
+    from symderiv.render.latex import render_verdict
+
+    v = check_equal("y * y", "ones(m)", let="y: m, entries in {-1, 1}")
+    assert r"(entries in \{-1, 1\})" in render_verdict(v)
+    w = check_equal("A @ x", "A @ x", let="A: n x n, positive entries; x: n")
+    assert "(positive entries)" in render_verdict(w)

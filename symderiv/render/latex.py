@@ -43,7 +43,7 @@ def _declarations(decls: tuple[Declaration, ...]) -> str:
             space = r"\mathbb{R}^{" + r" \times ".join(str(x) for x in d.dims) + "}"
         item = rf"${d.name} \in {space}$"
         if d.assumptions:
-            item += " (" + ", ".join(sorted(d.assumptions)) + ")"
+            item += " (" + ", ".join(_tex_escape(w) for w in d.assumption_words) + ")"
         out.append(item)
     return ", ".join(out)
 
