@@ -102,7 +102,10 @@ LANGUAGE_HELP = _language_help()
 DECLARATIONS_HELP = """\b
 Declarations (--let) are separated by ';':
   NAME[, NAME]: scalar | n | m x n  [, ASSUMPTION ...]
-  assumptions: symmetric, positive definite, invertible, diagonal,
-               orthogonal (matrices); positive (scalars)
+  assumptions: symmetric, positive definite, invertible, diagonal, orthogonal
+               (square matrices); full column rank, full row rank (matrices);
+               entries in {-1, 1}, binary, positive, nonnegative (the entries;
+               a matrix's: positive entries, nonnegative entries)
+  size constraints: m >= n, m > n, n <= m (also after a comma: 'X: m x n, m >= n')
   undeclared names are real scalars; 'a: n x 1' declares a column.
 """
