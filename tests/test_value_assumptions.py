@@ -394,3 +394,21 @@ def test_latex_writes_the_entry_set_with_its_braces():
     assert r"(entries in \{-1, 1\})" in render_verdict(v)
     w = check_equal("A @ x", "A @ x", let="A: n x n, positive entries; x: n")
     assert "(positive entries)" in render_verdict(w)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_without_the_matrix_form_the_element_wise_engine_compares_every_label(seed,
+                                                                            monkeypatch):
+    # d(c·x²)/dx = 2cx: the claim 2x is right for c = 1 only; with the matrix form silent,
+    # the element-wise engine decides, and it must see c = -1 whatever the seed
+    from symderiv.engines.base import Derived
+    from symderiv.engines.matrix import MatrixEngine
+
+    monkeypatch.setattr(MatrixEngine, "derive",
+                        lambda self, problem: Derived(self.name, None, "switched off"))
+    v = check_gradient("c * x**2", wrt="x", claim="2 * x", let="c: scalar, ±1", seed=seed)
+    # the numeric engine draws one point, which may have c = 1: fails or undecided
+    assert v.outcome != "holds"
+    assert next(e for e in v.evidence if e.engine == "element-wise").outcome == "fails"
+    assert check_gradient("c * x**2", wrt="x", claim="2 * c * x", let="c: scalar, ±1",
+                          seed=seed).outcome == "holds"

@@ -31,6 +31,7 @@ from .base import (
     max_diff,
     sample_sizes,
 )
+from .matrix import MatrixEngine
 
 __all__ = ["ELEMENTWISE_MAX_DEFAULT", "MAX_VARIABLE_ENTRIES", "ElementwiseEngine",
            "index_derivation"]
@@ -77,7 +78,7 @@ class _Measure:
     """The entries at one size and point, compared with each expression given."""
 
     def __init__(self, trial: Trial, against: tuple[Compiled | None, ...],
-                 too_big: list[str]) -> None:
+                 too_big: list[str], *, patterns: bool = False) -> None:
         self.problem = trial.problem
         self.f_c = trial.f_c
         self.against = against
@@ -87,6 +88,9 @@ class _Measure:
         # symbolic entries (exp, log…) are compared at points in 60 digits, where wide data
         # (up to 1000) only make exp's arguments huge and the comparison ill conditioned
         self.symbolic = False
+        # each call the next pattern of ±1 or binary data, else random ones
+        self.patterns = patterns
+        self.calls: dict[tuple[tuple[sp.Symbol, int], ...], int] = {}
 
     def __call__(self, sizes: dict[sp.Symbol, int], rng: np.random.Generator,
                  earlier: list[_EntrySample | None]) -> _EntrySample | None:
@@ -96,13 +100,18 @@ class _Measure:
         if large and earlier:
             return None  # one draw at a large size: its data are already wide
         wide = (bool(earlier) or large) and not self.symbolic
-        point = problem.space.random_point(self.data, sizes, rng, exact=True, wide=wide)
+        key = tuple(sizes.items())
+        self.calls[key] = self.calls.get(key, -1) + 1
+        pattern = self.calls[key] if self.patterns else None
+        point = problem.space.random_point(self.data, sizes, rng, exact=True, wide=wide,
+                                           pattern=pattern)
         shape = problem.space.concrete_shape(wrt, sizes)
         try:
             entries = derivative_entries(self.f_c, problem.task, wrt, point, sizes, shape)
             if entries.mode == "symbolic" and wide:
                 self.symbolic = True
-                point = problem.space.random_point(self.data, sizes, rng, exact=True)
+                point = problem.space.random_point(self.data, sizes, rng, exact=True,
+                                                   pattern=pattern)
                 entries = derivative_entries(self.f_c, problem.task, wrt, point, sizes, shape)
         except NotPolynomial as exc:
             self.too_big.append(f"{fmt_sizes(sizes)}: {exc}")
@@ -186,9 +195,14 @@ class ElementwiseEngine:
         truth_c = None if ours else trial.truth_c
         index_c = trial.truth_c if ours else own.compiled
         sizes, too_big = self.sizes(trial.problem)
+        # every pattern of ±1 or binary data when the matrix form, which compares them
+        # all, has no result: then this engine's holds may decide the verdict
+        alone = trial.reference != MatrixEngine.name
+        data = [n for n in trial.names if n != trial.problem.wrt] if alone else None
         measured, skipped = sample_sizes(
-            trial.problem, _Measure(trial, (trial.claim_c, truth_c, index_c), too_big),
-            want=EXACT_POINTS, stream=4, sizes=sizes)
+            trial.problem, _Measure(trial, (trial.claim_c, truth_c, index_c), too_big,
+                                    patterns=alone),
+            want=EXACT_POINTS, stream=4, sizes=sizes, patterns=data)
         samples = [x for x in measured if x is not None]
         notes = []
         if too_big:
