@@ -16,6 +16,7 @@ import sympy as sp
 
 from .calculus import matrix as mf
 from .calculus.evaluate import compile_expr
+from .calculus.vocabulary import present
 from .diagnose import diagnose
 from .engines import (
     Comparing,
@@ -69,7 +70,10 @@ REPORT_ORDER = (MATRIX.name, ELEMENTWISE.name, NUMERIC.name)
 class Result:
     """A derived expression: the SymPy object and its spellings.
 
-    ``str(result)`` is the numpy-like input form (paste it back as a claim).
+    ``expr`` is in the canonical form (the one results are compared in); its spellings
+    are in the reader's vocabulary (σ, softmax, factored: see
+    :func:`symderiv.calculus.vocabulary.present`).  ``str(result)`` is the numpy-like
+    input form (paste it back as a claim).
     """
 
     expr: sp.Basic
@@ -79,11 +83,11 @@ class Result:
 
     @property
     def unicode(self) -> str:
-        return to_unicode(self.expr)
+        return to_unicode(present(self.expr))
 
     @property
     def latex(self) -> str:
-        return to_latex(self.expr)
+        return to_latex(present(self.expr))
 
     def __str__(self) -> str:
         return self.text
@@ -145,7 +149,7 @@ def _trial(problem: Problem) -> tuple[Trial, list[str]]:
                      "(is --wrt spelled as in f?)")
     problem.used = used_dims(problem.space, names, problem.f.expr, truth, claim)
     trial = Trial(problem, names, compile_expr(problem.f.expr),
-                  compile_expr(claim) if claim is not None else None, to_unicode)
+                  compile_expr(claim) if claim is not None else None, _spell)
     if ref is not None:
         try:
             trial.truth, trial.truth_c, trial.reference = truth, compile_expr(truth), ref.engine
@@ -232,11 +236,17 @@ def _counterexample(engines: tuple[Engine, ...], findings: dict[str, Finding],
     return next((ev.counterexample for ev in evidence if ev.counterexample is not None), None)
 
 
+def _spell(e: sp.Basic) -> str:
+    """An expression in the evidence's sentences, in the reader's vocabulary."""
+    return to_unicode(present(e))
+
+
 def _verdict(trial: Trial, outcome: str, evidence: tuple[Evidence, ...], notes: list[str], *,
              agree: bool, correct: bool, counterexample: Counterexample | None,
              diagnoses: list[Diagnosis], residual: sp.Basic | None) -> Verdict:
     problem = trial.problem
-    truth = trial.truth if correct else None
+    # shown in the reader's vocabulary; every comparison above used the canonical form
+    truth = present(trial.truth) if correct and trial.truth is not None else None
     assert problem.wrt is not None
     return Verdict(
         outcome=outcome,  # type: ignore[arg-type]
@@ -342,7 +352,7 @@ def _result(task: str, f: str, wrt: str, let: str | Space | None) -> Result:
     if derived.expr is None:
         raise UnsupportedError(derived.why_not or "cannot derive this")
     return Result(derived.expr, wrt, task,
-                  to_input(derived.expr, mf.assumption_rules(problem.space)))
+                  to_input(present(derived.expr), mf.assumption_rules(problem.space)))
 
 
 def gradient(f: str, *, wrt: str, let: str | Space | None = None) -> Result:

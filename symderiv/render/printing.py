@@ -19,6 +19,7 @@ from sympy.printing.str import StrPrinter
 
 from ..calculus.functions import lookup, simple, unnest
 from ..calculus.largest import Largest
+from ..calculus.vocabulary import Softmax, logsumexp_operand
 from ..forms import term_order
 from .notation import _outer_split, _pull_inner_products, _scalar_form, _trace_norm
 from .steps import StepPrinter as StepPrinter  # the step printers subclass it from here
@@ -123,6 +124,8 @@ class NumpyPrinter(StrPrinter):
     def _print_Transpose(self, e: sp.Transpose) -> str:
         if isinstance(e.arg, sp.MatrixSymbol):
             return f"{self._print(e.arg)}.T"
+        if isinstance(e.arg, Softmax):  # a 1-D vector in the language: .T changes nothing
+            return self._print(e.arg)
         return f"({self._print(e.arg)}).T"
 
     def _print_Inverse(self, e: sp.Inverse) -> str:
@@ -134,7 +137,13 @@ class NumpyPrinter(StrPrinter):
     def _print_log(self, e: sp.log) -> str:
         if isinstance(e.args[0], sp.Determinant):
             return f"{self.logdet_name}({self._arg(e.args[0].arg)})"
+        z = logsumexp_operand(e)
+        if z is not None:
+            return f"logsumexp({self._arg(z)})"
         return f"log({self._arg(e.args[0])})"
+
+    def _print_Softmax(self, e: Softmax) -> str:
+        return f"softmax({self._arg(e.arg)})"
 
     def _print_Trace(self, e: sp.Trace) -> str:
         kind, operand = _scalar_form(e)
@@ -177,12 +186,23 @@ class NumpyPrinter(StrPrinter):
         return f"{self._wrap(e.base, PRECEDENCE['Pow'] + 1)}**{self._print(k)}"
 
     def _print_HadamardProduct(self, e: sp.HadamardProduct) -> str:
-        return self.hadamard.join(self._wrap(a, PRECEDENCE["Mul"]) for a in e.args)
+        over = [a for a in e.args if _divisor(a) is not None]
+        if not over:
+            return self.hadamard.join(self._wrap(a, PRECEDENCE["Mul"]) for a in e.args)
+        # a ∘ b⁻¹ as a / b: the language's / divides arrays entry by entry
+        top = [a for a in e.args if _divisor(a) is None]
+        num = self.hadamard.join(self._wrap(a, PRECEDENCE["Mul"]) for a in top) or "1"
+        under = [_divisor(a) for a in over]
+        den = (self._wrap(under[0], PRECEDENCE["Mul"] + 1) if len(under) == 1 else
+               "(" + self.hadamard.join(self._wrap(a, PRECEDENCE["Mul"]) for a in under) + ")")
+        return f"{num} / {den}"
 
     def _print_HadamardPower(self, e: sp.HadamardPower) -> str:
         base, ex = e.args
         if ex == sp.Rational(1, 2):
             return f"sqrt({self._print(base)})"
+        if _divisor(e) is not None:
+            return self._print_HadamardProduct(sp.HadamardProduct(e, evaluate=False))
         return f"{self._wrap(base, PRECEDENCE['Pow'] + 1)}**{self._wrap(ex, PRECEDENCE['Pow'] + 1)}"
 
     def _print_ElementwiseApplyFunction(self, e: ElementwiseApplyFunction) -> str:
@@ -223,14 +243,17 @@ class NumpyPrinter(StrPrinter):
             coeff = coeff * sc
         if not spine:
             return self._print(coeff)
+        if len(spine) == 1 and isinstance(spine[0], sp.HadamardProduct):
+            # c * y * σ(u) is c * (y * σ(u)): a scalar factor commutes with the ∘
+            return self._coeff_prefix(coeff) + self._print(spine[0])
         return self._coeff_prefix(coeff) + self._product(spine)
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
-        terms = list(e.args)
-        terms.sort(key=term_order)
+        terms = _sum_order(e)
         out = ""
         for i, t in enumerate(terms):
-            text = self._print(t)
+            ones = _ones_times(t)  # 1 - σ(u): a number in a sum of arrays broadcasts
+            text = self._print(t) if ones is None or len(terms) == 1 else self._print(ones)
             if i == 0:
                 out = text
             elif text.startswith("-"):
@@ -252,7 +275,7 @@ class UnicodePrinter(NumpyPrinter):
         return f"‖{self._arg(v)}‖²"
 
     def _print_Transpose(self, e: sp.Transpose) -> str:
-        if isinstance(e.arg, sp.MatrixSymbol):
+        if isinstance(e.arg, sp.MatrixSymbol | Softmax):
             return f"{self._print(e.arg)}ᵀ"
         return f"({self._print(e.arg)})ᵀ"
 
@@ -274,7 +297,6 @@ class UnicodePrinter(NumpyPrinter):
 
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
         return "1" if e.shape == (1, 1) else "𝟙"
-
 
     def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
         if p < 0:
@@ -301,6 +323,41 @@ class UnicodePrinter(NumpyPrinter):
 
     def _product(self, mats: list[sp.Basic]) -> str:
         return "".join(self._factor_text(m) for m in mats)  # juxtaposition: xxᵀ reads right
+
+
+def _sum_order(e: sp.MatAdd) -> list[sp.Basic]:
+    """The terms as a person writes them (:func:`term_order`); in a sum with a function
+    applied entry by entry or a number, a term without a minus first: y - σ(Xw), not
+    -σ(Xw) + y; 2 * y - 1, not -1 + 2 * y."""
+    terms = sorted(e.args, key=term_order)
+    if e.has(ElementwiseApplyFunction, Softmax) or any(_ones_times(t) is not None
+                                                       for t in terms):
+        first = next((t for t in terms if not _negated(t)), None)
+        if first is not None:
+            terms.remove(first)
+            terms.insert(0, first)
+    return terms
+
+
+def _negated(t: sp.Basic) -> bool:
+    """True when the term is written with a leading minus (−2A, −(sᵀv)𝟙)."""
+    coeff = t.as_coeff_matrices()[0] if isinstance(t, sp.MatMul) else sp.Integer(1)
+    return bool(sp.sympify(coeff).as_coeff_Mul()[0].is_negative)
+
+
+def _divisor(m: sp.Basic) -> sp.Basic | None:
+    """b (or bᵏ) where m is b∘⁻¹ (or b∘⁻ᵏ), a divisor entry by entry."""
+    if isinstance(m, sp.HadamardPower) and m.exp.is_Rational and m.exp < 0:
+        return m.base if m.exp == -1 else sp.HadamardPower(m.base, -m.exp)
+    return None
+
+
+def _ones_times(m: sp.Basic) -> sp.Expr | None:
+    """c where m is c𝟙, the all-ones array times a scalar."""
+    coeff, mats = m.as_coeff_matrices() if isinstance(m, sp.MatMul) else (1, [m])
+    if len(mats) == 1 and isinstance(mats[0], sp.OneMatrix):
+        return sp.sympify(coeff)
+    return None
 
 
 def _abs_of(m: sp.Basic) -> sp.Basic | None:
@@ -414,7 +471,7 @@ class MatrixLatexPrinter(LatexPrinter):
             return rf"\left({text}\right)" if text.lstrip().startswith("-") else text
         return rf"\operatorname{{tr}}\left({self._print(e.arg)}\right)"
 
-    def _print_log(self, e: sp.log, exp: str | None = None) -> str:
+    def _print_log_det(self, e: sp.log, exp: str | None = None) -> str:
         if isinstance(e.args[0], sp.Determinant):
             out = rf"\log\det {self._print(e.args[0].arg)}"
         else:
@@ -469,6 +526,16 @@ class MatrixLatexPrinter(LatexPrinter):
             return self._print(unnest(e))
         return rf"{f.latex}\left({self._print(e.expr)}\right)"
 
+    def _print_Softmax(self, e: Softmax) -> str:
+        return rf"\operatorname{{softmax}}\left({self._print(e.arg)}\right)"
+
+    def _print_log(self, e: sp.log, exp: str | None = None) -> str:
+        z = logsumexp_operand(e)
+        if z is None:
+            return self._print_log_det(e, exp)
+        out = rf"\operatorname{{logsumexp}}\left({self._print(z)}\right)"
+        return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
+
     def _print_Function(self, e: sp.Function, exp: str | None = None) -> str:
         f = lookup(e)
         if f is None or f.cls in _SYMPY_LATEX:
@@ -485,7 +552,7 @@ class MatrixLatexPrinter(LatexPrinter):
         return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
 
     def _print_MatAdd(self, e: sp.MatAdd) -> str:
-        terms = sorted(e.args, key=term_order)
+        terms = _sum_order(e)
         out = ""
         for i, t in enumerate(terms):
             text = self._print(t)
