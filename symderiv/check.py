@@ -16,6 +16,7 @@ import sympy as sp
 
 from .calculus import matrix as mf
 from .calculus.evaluate import compile_expr
+from .calculus.functions import kink_arguments
 from .calculus.vocabulary import present
 from .diagnose import diagnose
 from .engines import (
@@ -163,7 +164,29 @@ def _trial(problem: Problem) -> tuple[Trial, list[str]]:
     if ref is not None and ref.engine != primary:
         notes.append(f"the {primary} engine could not derive it ({derived[primary].why_not}); "
                      f"the result is the {ref.engine} engine's index-form derivation")
+    notes.extend(_kinks(trial))
     return trial, notes
+
+
+def _kinks(trial: Trial) -> list[str]:
+    """f's kinks, compiled into the trial, and the note that says how a derivative with
+    kinks is judged.  Only f's: a step in the claim or the result may be 0 everywhere on
+    an entry by design (the indicator heaviside(v - max(v), 1) of the largest entry), and
+    its value at 0 is then part of its definition, not a convention at a kink."""
+    found = kink_arguments(trial.problem.f.expr)
+    compiled = []
+    for a in found:
+        try:
+            compiled.append(compile_expr(a))
+        except UnsupportedError:
+            continue  # an argument that cannot be evaluated: neither can f
+    trial.kinks, trial.kinked = tuple(compiled), bool(found)
+    if not found:
+        return []
+    where = ", ".join(trial.spell(a) for a in found[:3]) + (" …" if len(found) > 3 else "")
+    return [f"f has kinks (where {where} is 0): the derivative is judged almost everywhere, "
+            "at points off the kinks, where sign(0) = 0 and heaviside(0) = 1/2 are "
+            "conventions, not derivatives; finite differences without the complex step"]
 
 
 def _compiled(d: Derived) -> Derived:

@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from click.testing import CliRunner
 
-from symderiv import check_equal, check_hessian
+from symderiv import check_equal, check_gradient, check_hessian
 from symderiv.calculus.evaluate import compile_expr
 from symderiv.calculus.functions import relu, sigmoid
 from symderiv.calculus.mpvalue import (
@@ -17,6 +17,7 @@ from symderiv.calculus.mpvalue import (
     settle,
     value_at,
 )
+from symderiv.calculus.numeric import off_kinks_float
 from symderiv.cli import main
 from symderiv.engines.exact import compare_with
 from symderiv.errors import EvaluationError, OutOfRangeError
@@ -172,3 +173,59 @@ def test_a_claim_undefined_near_the_point_too_is_a_counterexample():
     v = check_equal("log(x) + log(y)", "log(x * y)")
     assert v.outcome == "fails"
     assert next(e for e in v.evidence if e.engine == "exact").outcome == "fails"
+
+
+# -- derivatives with kinks: judged almost everywhere ----------------------------------------
+HOLD_AE = [
+    ("sum(relu(x))", "x: n", "x", "heaviside(x, 0)"),
+    ("sum(abs(x))", "x: n", "x", "2 * heaviside(x, 0) - 1"),
+    ("sum(abs(x))", "x: n", "x", "sign(x)"),
+    ("sum(relu(X @ w))", "X: m x n; w: n", "w", "X.T @ heaviside(X @ w, 1)"),
+    ("abs(x)", "", "x", "2 * heaviside(x, 1) - 1"),
+]
+WRONG_TWINS = [
+    ("sum(relu(x))", "x: n", "x", "heaviside(-x)"),
+    ("sum(abs(x))", "x: n", "x", "x"),
+    ("sum(relu(X @ w))", "X: m x n; w: n", "w", "X.T @ relu(X @ w)"),
+    ("abs(x)", "", "x", "heaviside(x)"),
+]
+
+
+@pytest.mark.parametrize(("f", "let", "wrt", "claim"), HOLD_AE)
+def test_a_claim_that_differs_only_on_kinks_holds_almost_everywhere(f, let, wrt, claim):
+    """heaviside(x, 0) is relu's derivative except at 0, where relu has none: the
+    matrix-form engine compared it there with heaviside(0) = 1/2 and failed (undecided)."""
+    result = CliRunner().invoke(main, ["grad", f, "--wrt", wrt, "--let", let, "--claim", claim])
+    assert result.exit_code == 0, result.output
+    assert "almost everywhere" in result.output and "sign(0) = 0" in result.output
+    assert "heaviside(0) = 1/2" in result.output
+
+
+@pytest.mark.parametrize(("f", "let", "wrt", "claim"), WRONG_TWINS)
+def test_the_wrong_twins_of_derivatives_with_kinks_fail(f, let, wrt, claim):
+    result = CliRunner().invoke(main, ["grad", f, "--wrt", wrt, "--let", let, "--claim", claim])
+    assert result.exit_code == 1, result.output
+
+
+def test_no_complex_step_through_a_kink():
+    v = check_gradient("sum(relu(x))", wrt="x", let="x: n", claim="heaviside(x, 0)")
+    numeric = next(e for e in v.evidence if e.engine == "numeric")
+    assert "complex" not in numeric.method and numeric.outcome == "holds"
+    smooth = check_gradient("sum(exp(x))", wrt="x", let="x: n", claim="exp(x)")
+    assert "complex step" in next(e for e in smooth.evidence if e.engine == "numeric").method
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_claim_wrong_on_a_thin_piece_never_holds(seed):
+    """heaviside(x) for the derivative of relu(x - 1) is wrong on 0 < x < 1 only, which
+    integer points never meet; the numeric engine tries points beside each kink."""
+    v = check_gradient("relu(x - 1)", wrt="x", claim="heaviside(x)", seed=seed)
+    assert v.outcome != "holds"
+    assert next(e for e in v.evidence if e.engine == "numeric").outcome == "fails"
+
+
+def test_a_point_whose_stencil_crosses_a_kink_is_not_admissible():
+    kink = (compile_expr(sp.Symbol("x", real=True) - 1),)
+    with pytest.raises(EvaluationError, match="kink"):
+        off_kinks_float(kink, {"x": 1.0 + 1e-4}, "x", {})
+    off_kinks_float(kink, {"x": 1.5}, "x", {})

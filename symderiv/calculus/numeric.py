@@ -27,7 +27,7 @@ from ..errors import EvaluationError, OutOfRangeError, UnsupportedError
 from .evaluate import Batched, Compiled
 
 __all__ = ["NumericDerivative", "compare", "evaluate_float", "numeric_gradient",
-           "numeric_hessian"]
+           "numeric_hessian", "off_kinks_float"]
 
 CS_STEP = 1e-20
 #: a second complex step, the same in exact arithmetic: the two differ only in rounding
@@ -159,9 +159,11 @@ def _vector_names(points: list[dict[str, Any]]) -> set[str]:
 
 
 def numeric_gradient(fc: Compiled, point: Mapping[str, Any], wrt: str,
-                     sizes: Mapping[sp.Symbol, int]) -> NumericDerivative:
-    """∇f at ``point`` (values as NumPy arrays; vectors 1-D)."""
-    value, err, used_cs = _grads(fc, [dict(point)], wrt, sizes, complex_step=True)
+                     sizes: Mapping[sp.Symbol, int], *, complex_step: bool = True
+                     ) -> NumericDerivative:
+    """∇f at ``point`` (values as NumPy arrays; vectors 1-D); without ``complex_step``
+    (f has a kink: abs, relu … are not analytic) by central differences only."""
+    value, err, used_cs = _grads(fc, [dict(point)], wrt, sizes, complex_step=complex_step)
     if used_cs:
         return NumericDerivative(value[0], err[0], "complex step, checked by "
                                  "Richardson-extrapolated central differences")
@@ -170,8 +172,10 @@ def numeric_gradient(fc: Compiled, point: Mapping[str, Any], wrt: str,
 
 
 def numeric_hessian(fc: Compiled, point: Mapping[str, Any], wrt: str,
-                    sizes: Mapping[sp.Symbol, int]) -> NumericDerivative:
-    """∇²f at ``point`` for a scalar or vector variable: central differences of the gradient."""
+                    sizes: Mapping[sp.Symbol, int], *, complex_step: bool = True
+                    ) -> NumericDerivative:
+    """∇²f at ``point`` for a scalar or vector variable: central differences of the gradient
+    (of the complex-step gradient unless ``complex_step`` is False)."""
     x0 = np.asarray(point[wrt], dtype=float)
     n = x0.size
     pts = []
@@ -185,7 +189,7 @@ def numeric_hessian(fc: Compiled, point: Mapping[str, Any], wrt: str,
             p = dict(point)
             p[wrt] = x.reshape(x0.shape) if x0.ndim else float(x[0])
             pts.append(p)
-    g, gerr, _ = _grads(fc, pts, wrt, sizes, complex_step=True)
+    g, gerr, used_cs = _grads(fc, pts, wrt, sizes, complex_step=complex_step)
     g = g.reshape(n, 4, n)
     gerr = gerr.reshape(n, 4, n)
     hs = np.asarray(steps)[:, None]
@@ -194,11 +198,43 @@ def numeric_hessian(fc: Compiled, point: Mapping[str, Any], wrt: str,
     rich = (4 * d2 - d1) / 3  # row j: ∂(∇f)/∂x_j
     err = np.abs(rich - d2) + np.max(gerr, axis=1) / hs
     value, error = rich.T, err.T  # H[i, j] = ∂²f/∂x_i∂x_j
+    inner = "complex-step" if used_cs else "central-difference"
     if x0.ndim == 0:
         return NumericDerivative(value.reshape(()), error.reshape(()),
-                                 "central differences of the complex-step derivative")
+                                 f"central differences of the {inner} derivative")
     return NumericDerivative(value, error, "central differences (Richardson) of the "
-                             "complex-step gradient")
+                             f"{inner} gradient")
+
+
+def off_kinks_float(kinks: tuple[Compiled, ...], point: Mapping[str, Any], wrt: str,
+                    sizes: Mapping[sp.Symbol, int]) -> None:
+    """EvaluationError where the finite differences' stencils could cross a kink: where an
+    argument u of a non-smooth function is, relative to its scale, no farther from 0 than
+    steps of twice the largest stencil step in each entry of the variable move it (its
+    change, entry by entry, added up: the Hessian's stencils move two entries at once)."""
+    if not kinks:
+        return
+    x0 = np.asarray(point[wrt], dtype=float)
+    flat = x0.reshape(-1)
+    moved = []
+    for e in range(flat.size):
+        for sign in (1.0, -1.0):
+            x = flat.copy()
+            x[e] += sign * 2 * REL_STEP * max(1.0, abs(flat[e]))
+            p = dict(point)
+            p[wrt] = x.reshape(x0.shape) if x0.ndim else float(x[0])
+            moved.append(p)
+    for k in kinks:
+        u0 = np.asarray(evaluate_float(k, point, sizes), dtype=float)
+        change = np.zeros_like(u0)
+        for i in range(0, len(moved), 2):
+            plus, minus = (np.abs(np.asarray(evaluate_float(k, p, sizes), dtype=float) - u0)
+                           for p in moved[i:i + 2])
+            change += np.maximum(plus, minus)
+        scale = float(np.max(np.abs(u0), initial=0.0))
+        if np.any(np.abs(u0) <= change + 1e-12 * scale):
+            raise EvaluationError("a kink within the finite differences' steps: the argument "
+                                  "of a non-smooth function is about 0 here")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,16 +12,18 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..calculus.evaluate import Compiled
+from ..calculus.evaluate import Compiled, Exact, NotExact, Precise
 from ..errors import EvaluationError
 from ..problem import Problem
 from ..verdict import Counterexample, Evidence
 
-__all__ = ["EXACT_POINTS", "RESAMPLE", "UNDEFINED", "Derived", "Finding", "Trial",
+__all__ = ["EXACT_POINTS", "KINK_POINTS", "RESAMPLE", "UNDEFINED", "Derived", "Finding", "Trial",
            "counterexample", "distinct_sizes", "fmt_size_names", "fmt_sizes", "jsonable",
-           "max_diff", "sample_sizes", "shaped", "size_names", "to_float_mp"]
+           "max_diff", "off_kinks", "sample_sizes", "shaped", "size_names", "to_float_mp"]
 
 EXACT_POINTS = 2
+#: the factor by which the engines draw more points where a derivative has kinks
+KINK_POINTS = 4
 RESAMPLE = 12
 UNDEFINED = "undefined"
 
@@ -48,7 +50,10 @@ class Trial:
     named by ``reference`` (for an identity, the left-hand side).  ``derived`` holds
     each deriving engine's own result, so that an engine can check its own too.
     ``spell`` writes an expression into the evidence's sentences: the judge passes the
-    printer, so that the engines need not import the renderers above them.
+    printer, so that the engines need not import the renderers above them.  ``kinks``
+    are the arguments of the non-smooth functions (abs, sign, relu, steps) in f,
+    compiled: a derivative is judged almost everywhere, so a point where one of them is
+    0 is not admissible; ``kinked`` says that f has one (no complex step through it).
     """
 
     problem: Problem
@@ -60,6 +65,8 @@ class Trial:
     truth_c: Compiled | None = None
     reference: str | None = None
     derived: dict[str, Derived] = field(default_factory=dict)
+    kinks: tuple[Compiled, ...] = ()
+    kinked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +115,28 @@ def sample_sizes(problem: Problem, measure: Measure, *, want: int, stream: int,
             skipped.append(fmt_sizes(size))
         results.extend(got)
     return results, skipped
+
+
+def off_kinks(kinks: tuple[Compiled, ...], point: Mapping[str, Any],
+              sizes: Mapping[sp.Symbol, int]) -> None:
+    """EvaluationError where an argument of a non-smooth function is 0 at this exact point
+    (or within 60-digit rounding of 0): its derivative is a convention there (sign(0) = 0,
+    heaviside(0) = 1/2), not a derivative, and a claim is judged almost everywhere."""
+    for k in kinks:
+        try:
+            try:
+                values = np.ravel(np.asarray(k(dict(point), dict(sizes), Exact()), dtype=object))
+            except NotExact:
+                values = np.ravel(np.asarray(k(dict(point), dict(sizes), Precise()),
+                                             dtype=object))
+        except EvaluationError:
+            continue  # undefined here: the comparison itself finds that out
+        if any(v == 0 if isinstance(v, Fraction) else abs(v) < _KINK_TOLERANCE for v in values):
+            raise EvaluationError("a kink: the argument of a non-smooth function is 0 here")
+
+
+#: a 60-digit kink argument this close to 0 cannot be told from it
+_KINK_TOLERANCE = 1e-40
 
 
 def size_names(sizes: Mapping[sp.Symbol, int]) -> dict[str, int]:

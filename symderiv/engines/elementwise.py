@@ -29,6 +29,7 @@ from .base import (
     distinct_sizes,
     fmt_sizes,
     max_diff,
+    off_kinks,
     sample_sizes,
 )
 from .matrix import MatrixEngine
@@ -37,6 +38,10 @@ __all__ = ["ELEMENTWISE_MAX_DEFAULT", "MAX_VARIABLE_ENTRIES", "ElementwiseEngine
            "index_derivation"]
 
 ELEMENTWISE_MAX_DEFAULT = 4
+#: draws of the variable tried for one off the kinks
+_KINK_TRIES = 8
+#: where a derivative has kinks, the variable's values are moved off the integers by k/16
+_BETWEEN = Fraction(1, 16)
 MAX_VARIABLE_ENTRIES = 1024  # polynomial rings in more generators get slow (≈ 6 s at 1024)
 
 
@@ -88,6 +93,7 @@ class _Measure:
         # symbolic entries (exp, log…) are compared at points in 60 digits, where wide data
         # (up to 1000) only make exp's arguments huge and the comparison ill conditioned
         self.symbolic = False
+        self.kinks = trial.kinks
         # each call the next pattern of ±1 or binary data, else random ones
         self.patterns = patterns
         self.calls: dict[tuple[tuple[sp.Symbol, int], ...], int] = {}
@@ -122,8 +128,19 @@ class _Measure:
         polynomial = entries.mode == "polynomial"
 
         def draw(r: np.random.Generator, attempt: int) -> list[Fraction]:
-            value = problem.space.random_value(wrt, sizes, r, exact=True,
-                                               wide=attempt >= 4 and polynomial)
+            for _ in range(_KINK_TRIES):
+                value = problem.space.random_value(wrt, sizes, r, exact=True,
+                                                   wide=attempt >= 4 and polynomial)
+                if not self.kinks:
+                    break
+                # a derivative with kinks is judged almost everywhere: off the kinks, and
+                # between the integers too (where relu(x - 1)' and heaviside(x) differ)
+                value = value + _BETWEEN * int(r.integers(1, 16))
+                try:
+                    off_kinks(self.kinks, {**point, wrt: value}, sizes)
+                    break
+                except EvaluationError:
+                    continue
             return [Fraction(v) for v in np.ravel(np.asarray(value, dtype=object))]
 
         def against(c: Compiled | None) -> EntryComparison | None:

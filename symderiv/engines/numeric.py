@@ -10,6 +10,7 @@ floating-point points.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,12 @@ from ..calculus.numeric import (
     evaluate_float,
     numeric_gradient,
     numeric_hessian,
+    off_kinks_float,
 )
 from ..errors import EvaluationError, OutOfRangeError
 from ..verdict import Counterexample, Evidence
 from .base import (
+    KINK_POINTS,
     UNDEFINED,
     Finding,
     Trial,
@@ -74,6 +77,84 @@ def _against(c: Compiled, point: dict[str, Any], sizes: dict[sp.Symbol, int],
     return value, cmp.ok, cmp.max_rel
 
 
+#: how far beside a kink, as a fraction of the segment it was found on, a point is tried
+_BESIDE = (1e-3, 1e-2, 1e-1)
+#: segments from the drawn point tried for one that crosses a kink
+_SEGMENTS = 4
+
+
+def _beside_kink(trial: Trial, p: dict[str, Any], sizes: dict[sp.Symbol, int],
+                 rng: np.random.Generator) -> list[dict[str, Any]]:
+    """Points just beside a kink, one on each side where it can (none if no kink is found).
+
+    A claim that is wrong on a piece of a piecewise function (heaviside(x) for the
+    derivative of relu(x - 1), wrong on 0 < x < 1) is wrong beside one of the kinks
+    that bound the piece, however thin it is; random points meet a thin piece rarely.
+    The kink is found on a segment from ``p`` to another random point, by bisection on
+    an entry of a kink argument that changes sign there; ±1, binary and orthogonal
+    values are kept, the others move along the segment (a convex combination: symmetric,
+    positive definite and positive values stay so).
+    """
+    problem = trial.problem
+    space = problem.space
+    fixed = {n for n in trial.names
+             if space.get(n).discrete or "orthogonal" in space.get(n).assumptions}
+    for _ in range(_SEGMENTS):
+        q = space.random_point(trial.names, sizes, rng, exact=False, scale=problem.scale)
+        found = _crossing(trial, p, q, fixed, sizes, rng)
+        if found is None:
+            continue
+        at, t_star = found
+        out = []
+        for side in (-1.0, 1.0):
+            for d in _BESIDE:
+                t = t_star + side * d
+                if not 0.0 <= t <= 1.0:
+                    continue
+                try:
+                    off_kinks_float(trial.kinks, at(t), problem.wrt, sizes)  # type: ignore[arg-type]
+                except EvaluationError:
+                    continue
+                out.append(at(t))
+                break
+        if out:
+            return out
+    return []
+
+
+def _crossing(trial: Trial, p: dict[str, Any], q: dict[str, Any], fixed: set[str],
+              sizes: dict[sp.Symbol, int], rng: np.random.Generator
+              ) -> tuple[Callable[[float], dict[str, Any]], float] | None:
+    """The segment from p to q as a function of t in [0, 1], and a t where an entry of a
+    kink argument changes sign (bisection to about 1e-12), or None."""
+    def at(t: float) -> dict[str, Any]:
+        return {n: p[n] if n in fixed else (1 - t) * np.asarray(p[n], dtype=float)
+                + t * np.asarray(q[n], dtype=float) for n in trial.names}
+
+    def entries(k: Compiled, t: float) -> np.ndarray:
+        return np.ravel(np.asarray(evaluate_float(k, at(t), sizes), dtype=float))
+
+    for i in rng.permutation(len(trial.kinks)):
+        k = trial.kinks[i]
+        try:
+            u0, u1 = entries(k, 0.0), entries(k, 1.0)
+            crossing = np.flatnonzero(np.sign(u0) != np.sign(u1))
+            if not crossing.size:
+                continue
+            e = int(rng.choice(crossing))
+            lo, hi = 0.0, 1.0
+            for _ in range(40):
+                mid = (lo + hi) / 2
+                if np.sign(entries(k, mid)[e]) == np.sign(u0[e]):
+                    lo = mid
+                else:
+                    hi = mid
+        except EvaluationError:
+            continue
+        return at, (lo + hi) / 2
+    return None
+
+
 def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
     problem = trial.problem
     wrt = problem.wrt
@@ -85,7 +166,21 @@ def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
                 earlier: list[_NumSample]) -> _NumSample:
         point = problem.space.random_point(trial.names, sizes, rng, exact=False,
                                            scale=problem.scale)
-        num = derive(f_c, point, wrt, sizes)
+        if trial.kinks and len(earlier) % 2:  # every other point: just beside a kink
+            beside = []
+            for p in _beside_kink(trial, point, sizes, rng):
+                try:
+                    beside.append(at(p, sizes))
+                except EvaluationError:
+                    continue  # f is not defined there: the other side may do
+            if beside:  # both sides: the one that tells most against the claim
+                return max(beside, key=lambda s: (not s.claim_ok, s.claim_rel))
+        return at(point, sizes)
+
+    def at(point: dict[str, Any], sizes: dict[sp.Symbol, int]) -> _NumSample:
+        off_kinks_float(trial.kinks, point, wrt, sizes)  # judged almost everywhere
+        # the complex step goes through abs and relu along one branch: not at a kink
+        num = derive(f_c, point, wrt, sizes, complex_step=not trial.kinked)
         rtol = 1e-8 if "complex" in num.method and problem.task == "gradient" else 1e-5
         claim_v = claim_ok = claim_rel = None
         if claim_c is not None:
@@ -101,7 +196,8 @@ def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
         return _NumSample(sizes, point, num, claim_v, bool(claim_ok), claim_rel or 0.0,
                           truth_v, truth_ok, truth_rel)
 
-    return sample_sizes(problem, measure, want=1, stream=2)
+    # with kinks the function is piecewise: more points, so that every piece is likely met
+    return sample_sizes(problem, measure, want=KINK_POINTS if trial.kinks else 1, stream=2)
 
 
 def _counterexample(trial: Trial, s: _NumSample) -> Counterexample:
