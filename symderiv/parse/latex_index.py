@@ -71,8 +71,8 @@ class _IndexReader:
             return a + (b if kind == "add" else b.scaled(-1))
         if kind == "neg":
             return self.read(kids[0], bound, depth + 1).scaled(-1)
-        if kind == "power" and kids[0].data == "apply" and self._is_product(
-                kids[0].children[0], at):  # a_i (x_i + 1)^2
+        if kind == "power" and kids[0].data == "apply" and kids[0].children[1].data != \
+                "arguments" and self._is_product(kids[0].children[0], at):  # a_i (x_i + 1)^2
             from .latex_reader import product_first
 
             return self.read(product_first(tree), bound, depth + 1)
@@ -105,7 +105,8 @@ class _IndexReader:
             return num.scaled(1 / den.p.expr)
         if kind == "index_sum":
             return self.sum(tree, bound, depth + 1)
-        if kind == "apply" and self._is_product(kids[0], at):  # a_i (x_i + 1)
+        if kind == "apply" and kids[1].data != "arguments" and self._is_product(
+                kids[0], at):  # a_i (x_i + 1)
             a, b = (self.read(k, bound, depth + 1) for k in kids)
             return ix._product(a, b)
         if kind is not None and len(kids) == 1 and not hasattr(self.r, f"_r_{kind}"):

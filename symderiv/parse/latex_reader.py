@@ -288,8 +288,8 @@ class _Reader:
     # -- powers and transposes ----------------------------------------------------------------
     def _r_power(self, tree: Any, at: _At, depth: int) -> _Value:
         base_tree, sup = [c for c in tree.children if hasattr(c, "data")]
-        if base_tree.data == "apply" and self.applied(base_tree.children[0],
-                                                      _where(self.text, base_tree)) is None:
+        if base_tree.data == "apply" and base_tree.children[1].data != "arguments" and \
+                self.applied(base_tree.children[0], _where(self.text, base_tree)) is None:
             return self.read(product_first(tree), depth)
         base = self.read(base_tree, depth)
         kind = sup.data
@@ -355,8 +355,8 @@ class _Reader:
 
     # -- \mathbf{1}: its length from the operand beside it --------------------------------------
     def _r_ones(self, tree: Any, at: _At, depth: int) -> _Value:
-        dim_tree = next((c for c in tree.children if hasattr(c, "data")), None)
-        dim = self._dim(dim_tree, at) if dim_tree is not None else _UNSIZED
+        size = re.search(r"_\s*\{?\s*([A-Za-z0-9]+)", str(tree.children[0]))
+        dim = self._dim(size.group(1), at) if size else _UNSIZED
         return _Value(Parsed(sp.OneMatrix(dim, 1), "vector", (dim,)), at)
 
     @staticmethod
@@ -455,24 +455,24 @@ class _Reader:
 
     def _r_apply(self, tree: Any, at: _At, depth: int) -> _Value:
         symbol, group = [c for c in tree.children if hasattr(c, "data")]
+        if group.data == "arguments":
+            count = sum(1 for c in group.children if hasattr(c, "data"))
+            raise self.error(f"{at.text!r} applies {_where(self.text, symbol).text} to {count} "
+                             "arguments, but it is not a function symderiv knows (of two: "
+                             "\\max, \\min); write what it stands for", at)
         name = self.applied(symbol, at)
         if name is not None:
             return self.function(name, self.read(group, depth), at)
         a, b = self.read(symbol, depth), self.read(group, depth)
         return self._product(a, b, _At(b.at.col, at.text, left=a.at, right=b.at), at, dot=False)
 
-    def _r_apply_many(self, tree: Any, at: _At, depth: int) -> _Value:
-        name = _where(self.text, tree.children[0]).text
-        count = sum(1 for c in tree.children[1:] if hasattr(c, "data"))
-        raise self.error(f"{at.text!r} applies {name} to {count} arguments, but it is not a "
-                         "function symderiv knows (of two: \\max, \\min); write what it "
-                         "stands for", at)
-
     def _r_extremum(self, tree: Any, at: _At, depth: int) -> _Value:
         """\\max(a, b) and \\min(a, b): entry by entry, a scalar broadcast (\\max(0, z));
         \\max(v) and \\min(v): the largest (smallest) entry of v."""
         name = "maximum" if str(tree.children[0]) == "\\max" else "minimum"
-        args = self._kids(tree, depth)
+        (group,) = [c for c in tree.children if hasattr(c, "data")]
+        args = self._kids(group, depth) if group.data == "extremum_pair" else \
+            [self.read(group, depth)]
         if len(args) == 1:
             (v,) = args
             self._not_over(v, str(tree.children[0]), at)
@@ -496,10 +496,9 @@ class _Reader:
 
     # -- norms --------------------------------------------------------------------------------
     def _r_norm(self, tree: Any, at: _At, depth: int) -> _Value:
-        index = next((c for c in tree.children if getattr(c, "data", None) == "norm_index"),
-                     None)
-        (inner,) = [self.read(c, depth) for c in tree.children
-                    if hasattr(c, "data") and c is not index]
+        *inner_tree, close = [c for c in tree.children if hasattr(c, "data")]
+        (inner,) = [self.read(c, depth) for c in inner_tree]
+        index = next((c for c in close.children if hasattr(c, "data")), None)
         order = str(index.children[0]) if index is not None else ""
         if inner.over:
             return self.rows.norm(inner, order, at)  # type: ignore[union-attr]
@@ -565,7 +564,7 @@ class _Reader:
                              "in index notation only (entries and numbers)", at)
         dim = None
         if len(kids) == 3:
-            dim = self._dim(kids[1], at)
+            dim = self._dim("".join(str(c) for c in kids[1].children), at)
         self.rows = rows = _Rows(self, letters[0], dim)
         try:
             body = self.read(kids[-1], depth)
@@ -573,9 +572,8 @@ class _Reader:
             self.rows = None
         return rows.total(body, at)
 
-    def _dim(self, tree: Any, at: _At) -> Any:
-        """A size written in LaTeX (m, 3, {10}), within the bounds of concrete sizes."""
-        text = "".join(str(c) for c in tree.children)
+    def _dim(self, text: str, at: _At) -> Any:
+        """A size written in LaTeX (m, 3, 10), within the bounds of concrete sizes."""
         if text.isdigit():
             if not 1 <= int(text) <= MAX_CONCRETE_DIM:
                 raise self.error(f"sizes are 1..{MAX_CONCRETE_DIM}, not {text}", at)
