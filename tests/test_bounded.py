@@ -3,11 +3,18 @@ fixed precision, and decides only where it must (the numbers are in benchmarks/)
 
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import sympy as sp
 from click.testing import CliRunner
 
-from symderiv import check_equal, check_gradient, check_hessian
+from symderiv import (
+    check_equal,
+    check_gradient,
+    check_hessian,
+    parse_declarations,
+    parse_expression,
+)
 from symderiv.calculus.evaluate import compile_expr
 from symderiv.calculus.functions import relu, sigmoid
 from symderiv.calculus.mpvalue import (
@@ -20,7 +27,7 @@ from symderiv.calculus.mpvalue import (
 from symderiv.calculus.numeric import off_kinks_float
 from symderiv.cli import main
 from symderiv.engines.exact import compare_with
-from symderiv.errors import EvaluationError, OutOfRangeError
+from symderiv.errors import EvaluationError, NotPolynomial, OutOfRangeError
 
 LOGISTIC = "sum(log(1 + exp(-y * (X @ w))))"
 LET = "X: m x n; y: m; w: n"
@@ -229,3 +236,20 @@ def test_a_point_whose_stencil_crosses_a_kink_is_not_admissible():
     with pytest.raises(EvaluationError, match="kink"):
         off_kinks_float(kink, {"x": 1.0 + 1e-4}, "x", {})
     off_kinks_float(kink, {"x": 1.5}, "x", {})
+
+
+def test_symbolic_entries_too_large_to_differentiate_are_skipped(monkeypatch):
+    """SymPy's diff has no budget: the element-wise engine counts f's nodes first."""
+    from symderiv.calculus import elementwise
+
+    monkeypatch.setattr(elementwise, "SYMBOLIC_MAX_TREE", 10)
+    space = parse_declarations(LET)
+    fc = compile_expr(parse_expression(LOGISTIC, space).expr)
+    sizes = dict.fromkeys(space.dim_symbols, 2)
+    point = {"X": np.full((2, 2), Fraction(1), dtype=object),
+             "y": np.full(2, Fraction(1), dtype=object)}
+    with pytest.raises(NotPolynomial, match="too many to differentiate"):
+        elementwise.derivative_entries(fc, "hessian", "w", point, sizes, (2,))
+    monkeypatch.undo()
+    v = check_hessian(LOGISTIC, wrt="w", let=LET, claim=TRUE)
+    assert v.outcome == "holds"

@@ -49,6 +49,8 @@ __all__ = ["Entries", "EntryComparison", "compare_entries", "derivative_entries"
 
 #: digits of the entries' values where they are not rational (Precise's 60, and guard digits)
 _DIGITS = Precise.digits + 5
+#: nodes of f (or of its gradient, for a Hessian) that symbolic entries may differentiate
+SYMBOLIC_MAX_TREE = 20_000
 
 
 # -- the derivative, entry by entry ------------------------------------------------------------
@@ -126,6 +128,18 @@ def _afford_diff(terms: int, gens: int) -> None:
                             "through too many terms")
 
 
+def _afford_tree(exprs: list[Any], what: str) -> None:
+    """NotPolynomial when differentiating these symbolic entries would go through more
+    than SYMBOLIC_MAX_TREE nodes (SymPy's diff has no budget of its own)."""
+    budget = SYMBOLIC_MAX_TREE
+    for e in exprs:
+        for _ in sp.preorder_traversal(e) if isinstance(e, sp.Basic) else ():
+            budget -= 1
+            if budget < 0:
+                raise NotPolynomial(f"{what} has more than {SYMBOLIC_MAX_TREE:,} nodes in "
+                                    "symbolic entries, too many to differentiate")
+
+
 def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: str,
                        point: Mapping[str, Any],
                        sizes: Mapping[sp.Symbol, int], shape: tuple[int, ...]) -> Entries:
@@ -157,7 +171,10 @@ def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: 
         data = _data_point(point, wrt, lambda q: sp.Rational(q.numerator, q.denominator))
         data[wrt] = _variable(list(gens), shape)
         fx = _scalar(fc(data, sizes, backend))
+        _afford_tree([fx], "f")
         first = [sp.diff(fx, g) for g in gens]
+        if task == "hessian":
+            _afford_tree(first, "the gradient")
         mode, terms = "symbolic", len(sp.Add.make_args(fx))
         second = sp.diff
     if task == "gradient":

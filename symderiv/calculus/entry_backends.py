@@ -274,7 +274,7 @@ class ExpressionBackend(ObjectArrays):
         # adj(M)/det M, not SymPy's inv: that proves det M ≠ 0 with Expr.equals (random
         # numeric tests, PSLQ; 0.6 s for inv(A @ A) at n = 2) and raises ValueError where it
         # proves det M = 0.  A det that is 0 at a point makes the entries zoo there, and
-        # such a point is not admissible (_numbers).
+        # such a point is not admissible (elementwise._expected_at).
         return np.array((m.adjugate(method="berkowitz") / d).tolist(), dtype=object)
 
     @staticmethod
