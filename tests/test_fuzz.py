@@ -60,7 +60,8 @@ from symderiv.cli import main
 from symderiv.parse.expression import FUNCTIONS
 from symderiv.parse.values import MATH_FUNCTIONS, parse_equation, parse_value
 
-#: The slowest single input may take this long (the slowest measured is far below).
+#: The slowest single input may take this long (the slowest measured is far below): CPU time
+#: of this process, a bound on the work done, not on how busy the machine is
 MAX_SECONDS = 5.0
 
 #: A file that an injected command would create; it must never exist.
@@ -96,7 +97,7 @@ FUZZ = _Ledger()
 def feed(entry: str, call: Callable[[], Any], shown: object, *, count: bool = True) -> Any:
     """call(), counted; a SymderivError is an answer (None), anything else fails the test.
     ``count=False`` for a further use of an input already counted (printing its result)."""
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         return call()
     except SymderivError:
@@ -105,7 +106,7 @@ def feed(entry: str, call: Callable[[], Any], shown: object, *, count: bool = Tr
         FUZZ.uncaught += 1
         raise
     finally:
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         FUZZ.inputs[entry] += count
         if elapsed > FUZZ.slowest[0]:
             FUZZ.slowest = (elapsed, entry, repr(shown)[:60])
@@ -862,10 +863,10 @@ BOMBS = [
 @pytest.mark.parametrize(("kind", "text", "says"), BOMBS,
                          ids=[f"{k}-{i}" for i, (k, _, _) in enumerate(BOMBS)])
 def test_resource_bombs_get_a_clear_error_quickly(kind: str, text: str, says: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(SymderivError) as info:
         _bomb(kind, text)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert says in str(info.value)
     assert len(str(info.value).splitlines()) == 1
 
@@ -875,12 +876,12 @@ def test_resource_bombs_get_a_clear_error_quickly(kind: str, text: str, says: st
     "\\left\\|x\\right\\|" * 58,
 ])
 def test_the_slowest_latex_within_the_bounds_stays_quick(text: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         parse_latex(text, SPACE.copy())
     except SymderivError:
         pass
-    assert time.perf_counter() - start < MAX_SECONDS
+    assert time.process_time() - start < MAX_SECONDS
 
 
 @pytest.mark.parametrize(("call", "outcomes"), [
@@ -897,9 +898,9 @@ def test_the_slowest_latex_within_the_bounds_stays_quick(text: str) -> None:
 ])
 def test_huge_values_inside_the_engines_are_skipped_not_computed(
         call: Callable[[], Any], outcomes: set[str]) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     assert call().outcome in outcomes
-    assert time.perf_counter() - start < 3 * MAX_SECONDS
+    assert time.process_time() - start < 3 * MAX_SECONDS
 
 
 def symderiv_check(task: str, f: str, other: str) -> Any:
