@@ -91,7 +91,9 @@ def _same_values(a: sp.Basic, b: sp.Basic, let: str, *, seed: int = 0, points: i
         except (EvaluationError, OutOfRangeError):
             continue  # outside a's domain: nothing to compare
         got = _value(vocab.without_vocabulary(b), point, sizes)
-        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12)
+        # a zero array prints as 0, which broadcasts back to its shape
+        np.testing.assert_allclose(np.broadcast_to(got, expected.shape), expected,
+                                   rtol=1e-9, atol=1e-12)
         checked += 1
     assert checked
 
@@ -123,6 +125,13 @@ def test_logsumexp_prints_by_its_name():
     p = parse_expression("logsumexp(z) + log(sum(exp(z)))", parse_declarations("z: n"))
     assert to_input(p.expr) == "2*logsumexp(z)"  # SymPy adds the two equal terms
     assert "logsumexp" in to_latex(p.expr)
+
+
+def test_eulers_number_prints_as_input():
+    p = parse_expression("y + exp(1)", parse_declarations("y: m"))
+    assert to_input(p.expr) == "exp(1) + y"  # E is not a name of the language
+    back = parse_expression(to_input(p.expr), parse_declarations("y: m")).expr
+    assert to_input(back) == to_input(p.expr)
 
 
 def test_least_squares_keeps_its_canonical_terms():

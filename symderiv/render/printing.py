@@ -145,6 +145,9 @@ class NumpyPrinter(StrPrinter):
     def _print_Softmax(self, e: Softmax) -> str:
         return f"softmax({self._arg(e.arg)})"
 
+    def _print_Exp1(self, e: sp.Basic) -> str:
+        return "exp(1)"  # the language has no name E (it asks for exp(1))
+
     def _print_Trace(self, e: sp.Trace) -> str:
         kind, operand = _scalar_form(e)
         if kind == "constant":
@@ -297,6 +300,9 @@ class UnicodePrinter(NumpyPrinter):
 
     def _print_OneMatrix(self, e: sp.OneMatrix) -> str:
         return "1" if e.shape == (1, 1) else "𝟙"
+
+    def _print_Exp1(self, e: sp.Basic) -> str:
+        return "e"
 
     def norm_power(self, v: sp.Basic, p: sp.Expr) -> str:
         if p < 0:
