@@ -76,9 +76,10 @@ class Diagnosis:
     """How a claim is wrong.
 
     ``kind`` is one of ``scalar factor``, ``sign``, ``transpose``, ``symmetric only``,
-    ``dimension 1 only``, ``missing term``, ``extra term``, ``coefficient``,
-    ``residual``, ``domain``.  ``template`` is a sentence whose ``{}`` slots are the
-    expressions in ``exprs``; printers spell them (``message`` is the Unicode one).
+    ``values only``, ``missing derivative``, ``dimension 1 only``, ``missing term``,
+    ``extra term``, ``coefficient``, ``residual``, ``domain``.  ``template`` is a
+    sentence whose ``{}`` slots are the expressions in ``exprs`` (any other brace is
+    literal); printers spell them (``message`` is the Unicode one).
     """
 
     kind: str
@@ -89,7 +90,10 @@ class Diagnosis:
     def message(self) -> str:
         from .render.printing import to_unicode
 
-        return self.template.format(*(to_unicode(e) for e in self.exprs))
+        # the slots are split out, not format()ted: a template may hold a set ({-1, 1})
+        pieces = self.template.split("{}")
+        return pieces[0] + "".join(to_unicode(e) + piece
+                                   for e, piece in zip(self.exprs, pieces[1:], strict=True))
 
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}

@@ -54,8 +54,8 @@ def kinds(found):
 
 def test_the_detectors_are_asked_in_order_of_specificity():
     assert [d.__name__ for d in dg.DETECTORS] == [
-        "factor", "transpose", "transposed_matrix", "symmetric_only", "dimension_one",
-        "terms", "residual"]
+        "factor", "transpose", "transposed_matrix", "symmetric_only", "values_only",
+        "missing_derivative", "dimension_one", "terms", "residual"]
 
 
 def test_domain():
