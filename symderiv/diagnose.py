@@ -445,16 +445,19 @@ def _places(e: sp.Basic, like: sp.Basic) -> Iterator[tuple[sp.Basic, sp.Basic]]:
     def visit(node: sp.Basic) -> Iterator[tuple[sp.Basic, sp.Basic]]:
         if isinstance(node, sp.Lambda) or not isinstance(node, sp.Expr) or node.is_number:
             return
+        args = node.args
+        # a product's numeric coefficient stays outside: Vᵀ(Vh − y) of 2·Vᵀ(Vh − y)
+        start = int(isinstance(node, sp.MatMul) and args[0].is_number)
         if fits(node):
-            yield node, slot(node)
+            whole = sp.MatMul(*args[1:]) if start else node
+            yield whole, sp.MatMul(args[0], slot(whole)) if start else slot(node)
         if isinstance(node, _MATRIX_ATOMS):  # their arguments are names and sizes
             return
-        args = node.args
-        if isinstance(node, sp.MatMul):  # Vᵀ(Vh − y) inside 2·Vᵀ(Vh − y)xᵀ
-            for i in range(len(args)):
-                for j in range(i + 2, len(args) + (i > 0)):
+        if isinstance(node, sp.MatMul):  # Vᵀ(Vh − y) inside Vᵀ(Vh − y)xᵀ
+            for i in range(start, len(args)):
+                for j in range(i + 2, len(args) + 1):
                     run = sp.MatMul(*args[i:j])
-                    if fits(run):
+                    if (i, j) != (start, len(args)) and fits(run):
                         yield run, sp.MatMul(*args[:i], slot(run), *args[j:])
         for k, a in enumerate(args):
             for inner, changed in visit(a):
