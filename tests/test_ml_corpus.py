@@ -40,7 +40,8 @@ from symderiv.cli import main
 CORPUS = Path(__file__).resolve().parent / "corpus" / "ml_losses.toml"
 
 DIAGNOSES = {"sign", "scalar factor", "transpose", "coefficient", "missing term",
-             "extra term", "symmetric only", "dimension 1 only", "residual", "shape error"}
+             "extra term", "missing derivative", "values only", "symmetric only",
+             "dimension 1 only", "residual", "shape error"}
 
 
 @dataclass(frozen=True, slots=True)
