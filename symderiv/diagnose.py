@@ -646,6 +646,8 @@ def _at_points(case: Case, e: sp.Basic) -> list[tuple[Any, bool]] | None:
         return None
     out = []
     for s in case.samples:
+        if isinstance(s.truth, str):
+            return None
         try:
             try:
                 v, exact = exact_value(fc, s.point, s.sizes), s.exact
@@ -686,6 +688,8 @@ def _one_term(case: Case, truth_terms: dict[sp.Basic, sp.Expr],
     """correct − claim is a constant times one term of either side: that term is missing,
     extra or has another coefficient — found numerically, where the two sides' canonical
     forms do not line up term by term (σ²/(1 − σ) terms against σ − y)."""
+    if any(isinstance(s.truth, str) or isinstance(s.claim, str) for s in case.samples):
+        return []  # an undefined side is the domain's to explain
     difference = _differences(case)
     for term in [*truth_terms, *(k for k in claim_terms if k not in truth_terms)][:_TERM_LIMIT]:
         a = _proportion(case, _at_points(case, term), difference)
