@@ -251,3 +251,18 @@ def test_what_a_user_types_first_gets_a_hint(text, fragment):
     with pytest.raises(ParseError) as info:
         parse_expression(text, parse_declarations("x: n"))
     assert fragment in str(info.value)
+
+
+def test_the_elementwise_engine_abstains_where_sympy_cannot_differentiate(monkeypatch):
+    # with PYTHONHASHSEED=2, SymPy's assumptions raised "Invalid comparison of non-real"
+    # differentiating the entries of norm(softmax(S @ A @ x))**s: an internal error (exit 4)
+    from symderiv import check_hessian
+    from symderiv.calculus import elementwise
+
+    def fails(*args, **kwargs):
+        raise TypeError("Invalid comparison of non-real log(...)")
+
+    monkeypatch.setattr(elementwise.sp, "diff", fails)
+    verdict = check_hessian("norm(softmax(A @ x))**s", wrt="s", let="x: n; A: n x n; s: scalar")
+    assert verdict.outcome in ("derived", "holds")
+    assert any("SymPy cannot differentiate" in note for note in verdict.notes)

@@ -172,11 +172,11 @@ def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: 
         data[wrt] = _variable(list(gens), shape)
         fx = _scalar(fc(data, sizes, backend))
         _afford_tree([fx], "f")
-        first = [sp.diff(fx, g) for g in gens]
+        first = [_symbolic_diff(fx, g) for g in gens]
         if task == "hessian":
             _afford_tree(first, "the gradient")
         mode, terms = "symbolic", len(sp.Add.make_args(fx))
-        second = sp.diff
+        second = _symbolic_diff
     if task == "gradient":
         values = np.empty(len(first), dtype=object)
         values[:] = first
@@ -191,6 +191,16 @@ def derivative_entries(fc: Compiled, task: Literal["gradient", "hessian"], wrt: 
             for j in range(i, k):
                 values[i, j] = values[j, i] = second(first[i], gens[j])
     return Entries(mode, values, gens, shape, terms, backend)
+
+
+def _symbolic_diff(e: sp.Expr, g: sp.Symbol) -> sp.Expr:
+    """SymPy's derivative of one symbolic entry; where SymPy's automatic simplification
+    fails on it (its assumptions compare a logarithm of exponentials of ±262 as if it
+    might be complex: "Invalid comparison of non-real"), this engine abstains."""
+    try:
+        return sp.diff(e, g)
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
+        raise NotPolynomial("SymPy cannot differentiate these entries symbolically") from None
 
 
 def _scalar(v: Any) -> Any:
