@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from fractions import Fraction
 
+import numpy as np
 import sympy as sp
 
 from .calculus import matrix as mf
-from .calculus.evaluate import compile_expr
+from .calculus.evaluate import Compiled, compile_expr
 from .calculus.functions import kink_arguments
 from .calculus.vocabulary import present
 from .diagnose import diagnose
@@ -31,7 +33,8 @@ from .engines import (
     NumericEngine,
     Trial,
 )
-from .engines.base import fmt_size_names
+from .engines.base import UNDEFINED, fmt_size_names, nearby, off_kinks
+from .engines.exact import compare_at, exact_counterexample
 from .errors import ArgumentError, ShapeError, UnsupportedError
 from .parse import Parsed, parse_expression
 from .problem import (
@@ -170,23 +173,111 @@ def _trial(problem: Problem) -> tuple[Trial, list[str]]:
 
 def _kinks(trial: Trial) -> list[str]:
     """f's kinks, compiled into the trial, and the note that says how a derivative with
-    kinks is judged.  Only f's: a step in the claim or the result may be 0 everywhere on
-    an entry by design (the indicator heaviside(v - max(v), 1) of the largest entry), and
-    its value at 0 is then part of its definition, not a convention at a kink."""
+    kinks is judged; with those of the claim and the result that f does not have (a step
+    there may be 0 everywhere on an entry by design, as the indicator
+    heaviside(v - max(v), 1) of the largest entry is: the engines tell that from a kink
+    by a point close by)."""
     found = kink_arguments(trial.problem.f.expr)
-    compiled = []
-    for a in found:
+    others = [a for e in (trial.problem.claim.expr if trial.problem.claim else None, trial.truth)
+              if e is not None for a in kink_arguments(e) if a not in found]
+    trial.kinks, trial.kinked = _compile_all(found), bool(found)
+    trial.other_kinks = _compile_all(list(dict.fromkeys(others)))
+    claim_only = [a for a in (kink_arguments(trial.problem.claim.expr)
+                              if trial.problem.claim else ()) if a not in found]
+    notes = []
+    if found:
+        notes.append(f"f has kinks (where {_where(trial, found)} is 0): the derivative is "
+                     "judged almost everywhere, at points off the kinks, where sign(0) = 0 and "
+                     "heaviside(0) = 1/2 are conventions, not derivatives; finite differences "
+                     "without the complex step")
+    if claim_only:
+        notes.append(f"the claim has steps or kinks where f has none (where "
+                     f"{_where(trial, claim_only)} is 0): it is compared almost everywhere, "
+                     "off them, and beside them")
+    return notes
+
+
+def _where(trial: Trial, args: list[sp.Basic]) -> str:
+    return ", ".join(trial.spell(a) for a in args[:3]) + (" …" if len(args) > 3 else "")
+
+
+def _compile_all(exprs: list[sp.Basic]) -> tuple[Compiled, ...]:
+    out = []
+    for e in exprs:
         try:
-            compiled.append(compile_expr(a))
+            out.append(compile_expr(e))
         except UnsupportedError:
-            continue  # an argument that cannot be evaluated: neither can f
-    trial.kinks, trial.kinked = tuple(compiled), bool(found)
-    if not found:
+            continue  # an argument that cannot be evaluated: neither can its expression
+    return tuple(out)
+
+
+def _exact_at_numeric_counterexample(trial: Trial, findings: dict[str, Finding]) -> list[str]:
+    """Where finite differences fail the claim and the matrix-form engine holds, the claim against
+    the derived result exactly at the numeric counterexample's point (its floats are exact
+    rationals): a difference there, off the kinks, is a proof the exact engines' points
+    missed — heaviside(x) for the derivative of relu(x - 1) is wrong on 0 < x < 1 only,
+    between the integers they draw.  The matrix-form engine then fails with that point;
+    the element-wise engine's holds, at points that did not include it, is undecided (as
+    for an exact counterexample at a size it did not check).  So it is, for a function
+    with kinks, where the matrix-form engine found such a point itself."""
+    numeric = findings[NUMERIC.name].evidence
+    cx = numeric.counterexample
+    holding = [n for n in (MATRIX.name, ELEMENTWISE.name)
+               if findings[n].evidence.outcome == "holds"]
+    matrix_cx = findings[MATRIX.name].evidence.counterexample
+    if (trial.piecewise and numeric.outcome == "fails" and holding == [ELEMENTWISE.name]
+            and matrix_cx is not None and matrix_cx.exact):
+        # piecewise: both other engines met the piece where the claim is wrong, it did not
+        _undecide(findings, ELEMENTWISE.name)
+        return ["the element-wise engine holds only at its own points, which missed the "
+                "piece of this function with kinks where the other engines fail the claim"]
+    if (numeric.outcome != "fails" or cx is None or MATRIX.name not in holding
+            or trial.truth_c is None or trial.claim_c is None or trial.reference != MATRIX.name):
         return []
-    where = ", ".join(trial.spell(a) for a in found[:3]) + (" …" if len(found) > 3 else "")
-    return [f"f has kinks (where {where} is 0): the derivative is judged almost everywhere, "
-            "at points off the kinks, where sign(0) = 0 and heaviside(0) = 1/2 are "
-            "conventions, not derivatives; finite differences without the complex step"]
+    space = trial.problem.space
+    sizes = {d: cx.sizes[d.name] for d in space.dim_symbols if d.name in cx.sizes}
+    s = None
+    for limit in (16, 1024, None):  # a point people can read, if one shows the difference
+        try:
+            point = {name: _rational(cx.values[name], limit) for name in trial.names}
+            off_kinks(trial.kinks, point, sizes)
+            off_kinks(trial.other_kinks, point, sizes, near=nearby(
+                trial, point, sizes, np.random.default_rng(trial.problem.seed)))
+            s = compare_at(trial.truth_c, trial.claim_c, point, sizes)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue  # not a point every side is defined at: nothing to add
+        if not s.equal and s.claim is not UNDEFINED:
+            break
+        s = None
+    if s is None:
+        return []
+    ev = findings[MATRIX.name].evidence
+    findings[MATRIX.name] = dataclasses.replace(findings[MATRIX.name], evidence=(
+        dataclasses.replace(ev, outcome="fails", counterexample=exact_counterexample(
+            trial, s, MATRIX.name), detail=f"{ev.detail}; fails exactly at the numeric "
+            "engine's counterexample")))
+    if ELEMENTWISE.name in holding:
+        _undecide(findings, ELEMENTWISE.name)
+    return ["the exact engines' random points missed where the claim is wrong: compared "
+            "exactly at the numeric engine's counterexample, it differs from the derived "
+            "result" + (" (the element-wise engine holds only at its own points)"
+                        if ELEMENTWISE.name in holding else "")]
+
+
+def _undecide(findings: dict[str, Finding], name: str) -> None:
+    ev = dataclasses.replace(findings[name].evidence, outcome="undecided")
+    findings[name] = dataclasses.replace(findings[name], evidence=ev)
+
+
+def _rational(v: object, limit: int | None) -> object:
+    """A counterexample's value (float, or nested lists of them) as exact Fractions, or
+    the nearest with denominators up to ``limit``."""
+    def one(x: float) -> Fraction:
+        q = Fraction(x)
+        return q.limit_denominator(limit) if limit else q
+    if isinstance(v, list):
+        return np.vectorize(one, otypes=[object])(np.asarray(v, dtype=float))
+    return one(v)  # type: ignore[arg-type]
 
 
 def _compiled(d: Derived) -> Derived:
@@ -211,6 +302,8 @@ def _judge_derivative(task: str, f: str | Parsed, wrt: str, claim: str | Parsed 
     for finding in findings.values():
         notes.extend(finding.doubts)
     doubted = any(finding.doubts for finding in findings.values())
+    if not doubted:
+        notes.extend(_exact_at_numeric_counterexample(trial, findings))
     if trial.claim_c is None and doubted and trial.reference == MATRIX.name:
         # without a claim the engine vouches for its own result, which another contradicts
         findings[MATRIX.name] = dataclasses.replace(findings[MATRIX.name], evidence=(

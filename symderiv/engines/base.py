@@ -19,7 +19,7 @@ from ..verdict import Counterexample, Evidence
 
 __all__ = ["EXACT_POINTS", "KINK_POINTS", "RESAMPLE", "UNDEFINED", "Derived", "Finding", "Trial",
            "counterexample", "distinct_sizes", "fmt_size_names", "fmt_sizes", "jsonable",
-           "max_diff", "off_kinks", "sample_sizes", "shaped", "size_names", "to_float_mp"]
+           "max_diff", "nearby", "off_kinks", "sample_sizes", "shaped", "size_names", "to_float_mp"]
 
 EXACT_POINTS = 2
 #: the factor by which the engines draw more points where a derivative has kinks
@@ -54,6 +54,8 @@ class Trial:
     are the arguments of the non-smooth functions (abs, sign, relu, steps) in f,
     compiled: a derivative is judged almost everywhere, so a point where one of them is
     0 is not admissible; ``kinked`` says that f has one (no complex step through it).
+    ``other_kinks`` are those of the claim and the reference that f does not have: a
+    point where one is 0 by chance is not admissible either.
     """
 
     problem: Problem
@@ -67,6 +69,13 @@ class Trial:
     derived: dict[str, Derived] = field(default_factory=dict)
     kinks: tuple[Compiled, ...] = ()
     kinked: bool = False
+    other_kinks: tuple[Compiled, ...] = ()
+
+    @property
+    def piecewise(self) -> bool:
+        """f, the claim or the reference has a kink: the engines draw more points, off the
+        integers, and beside the kinks, so that a claim wrong on one thin piece is met."""
+        return bool(self.kinks or self.other_kinks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,25 +127,69 @@ def sample_sizes(problem: Problem, measure: Measure, *, want: int, stream: int,
 
 
 def off_kinks(kinks: tuple[Compiled, ...], point: Mapping[str, Any],
-              sizes: Mapping[sp.Symbol, int]) -> None:
+              sizes: Mapping[sp.Symbol, int], *, near: Mapping[str, Any] | None = None) -> None:
     """EvaluationError where an argument of a non-smooth function is 0 at this exact point
     (or within 60-digit rounding of 0): its derivative is a convention there (sign(0) = 0,
-    heaviside(0) = 1/2), not a derivative, and a claim is judged almost everywhere."""
+    heaviside(0) = 1/2), not a derivative, and a claim is judged almost everywhere.
+
+    With ``near`` (a point close by), an entry that is 0 there too is 0 by design, not by
+    chance, and does not count: the indicator heaviside(v − max(v), 1) of the largest
+    entry has the argument 0 at that entry everywhere, and its value 1 there is its
+    definition."""
     for k in kinks:
-        try:
-            try:
-                values = np.ravel(np.asarray(k(dict(point), dict(sizes), Exact()), dtype=object))
-            except NotExact:
-                values = np.ravel(np.asarray(k(dict(point), dict(sizes), Precise()),
-                                             dtype=object))
-        except EvaluationError:
+        here = _kink_values(k, point, sizes)
+        if here is None:
             continue  # undefined here: the comparison itself finds that out
-        if any(v == 0 if isinstance(v, Fraction) else abs(v) < _KINK_TOLERANCE for v in values):
+        zero = [_is_zero(v) for v in here]
+        if not any(zero):
+            continue
+        there = _kink_values(k, near, sizes) if near is not None else None
+        if there is None or any(z and not _is_zero(v) for z, v in zip(zero, there, strict=True)):
             raise EvaluationError("a kink: the argument of a non-smooth function is 0 here")
+
+
+def _kink_values(k: Compiled, point: Mapping[str, Any] | None,
+                 sizes: Mapping[sp.Symbol, int]) -> np.ndarray | None:
+    if point is None:
+        return None
+    try:
+        try:
+            return np.ravel(np.asarray(k(dict(point), dict(sizes), Exact()), dtype=object))
+        except NotExact:
+            return np.ravel(np.asarray(k(dict(point), dict(sizes), Precise()), dtype=object))
+    except EvaluationError:
+        return None
+
+
+def _is_zero(v: Any) -> bool:
+    return v == 0 if isinstance(v, Fraction) else abs(v) < _KINK_TOLERANCE
 
 
 #: a 60-digit kink argument this close to 0 cannot be told from it
 _KINK_TOLERANCE = 1e-40
+
+
+#: a nearby point: each continuous entry moved by k/1009 (k ≤ 9) of another random value of
+#: entries up to 1000 (so rarely 0): by less than 0.01
+NEARBY = Fraction(1, 1009 * 1000)
+
+
+def nearby(trial: Trial, point: Mapping[str, Any], sizes: Mapping[sp.Symbol, int],
+           rng: np.random.Generator, *, step: Fraction = NEARBY) -> dict[str, Any]:
+    """``point`` moved by k·step·q (k from 1 to 9, q another random value; wide when the
+    step is the small one) in its continuous symbols, honouring the declarations (a
+    symmetric, diagonal, positive definite or positive value stays so; ±1, binary and
+    orthogonal values are kept)."""
+    space = trial.problem.space
+    wide = step == NEARBY
+    near = dict(point)
+    for name in trial.names:
+        decl = space.get(name)
+        if decl.discrete or "orthogonal" in decl.assumptions or name not in point:
+            continue
+        q = space.random_value(name, dict(sizes), rng, exact=True, wide=wide)  # wide: rarely 0
+        near[name] = point[name] + step * int(rng.integers(1, 10)) * q
+    return near
 
 
 def size_names(sizes: Mapping[sp.Symbol, int]) -> dict[str, int]:

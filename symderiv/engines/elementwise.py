@@ -29,6 +29,7 @@ from .base import (
     distinct_sizes,
     fmt_sizes,
     max_diff,
+    nearby,
     off_kinks,
     sample_sizes,
 )
@@ -93,7 +94,7 @@ class _Measure:
         # symbolic entries (exp, log…) are compared at points in 60 digits, where wide data
         # (up to 1000) only make exp's arguments huge and the comparison ill conditioned
         self.symbolic = False
-        self.kinks = trial.kinks
+        self.kinks, self.other_kinks, self.trial = trial.kinks, trial.other_kinks, trial
         # each call the next pattern of ±1 or binary data, else random ones
         self.patterns = patterns
         self.calls: dict[tuple[tuple[sp.Symbol, int], ...], int] = {}
@@ -131,16 +132,21 @@ class _Measure:
             for _ in range(_KINK_TRIES):
                 value = problem.space.random_value(wrt, sizes, r, exact=True,
                                                    wide=attempt >= 4 and polynomial)
-                if not self.kinks:
+                if not self.kinks and not self.other_kinks:
                     break
                 # a derivative with kinks is judged almost everywhere: off the kinks, and
                 # between the integers too (where relu(x - 1)' and heaviside(x) differ)
                 value = value + _BETWEEN * int(r.integers(1, 16))
+                full = {**point, wrt: value}
                 try:
-                    off_kinks(self.kinks, {**point, wrt: value}, sizes)
+                    off_kinks(self.kinks, full, sizes)
+                    off_kinks(self.other_kinks, full, sizes,
+                              near=nearby(self.trial, full, sizes, r))
                     break
                 except EvaluationError:
                     continue
+            else:
+                raise EvaluationError("no value of the variable off the kinks at these data")
             return [Fraction(v) for v in np.ravel(np.asarray(value, dtype=object))]
 
         def against(c: Compiled | None) -> EntryComparison | None:

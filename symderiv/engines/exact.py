@@ -32,6 +32,7 @@ from .base import (
     counterexample,
     distinct_sizes,
     max_diff,
+    nearby,
     off_kinks,
     sample_sizes,
     shaped,
@@ -187,11 +188,13 @@ def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
                                            wide=bool(earlier) and rational, pattern=calls[key])
         if override is not None:
             override(point)
-        if not symmetric and trial.kinks:
+        if not symmetric and trial.piecewise:
             # a derivative with kinks is judged almost everywhere: off the kinks, and not
             # at integers only (relu(x - 1)'s derivative and heaviside(x) differ on (0, 1))
-            point = _nearby(trial, point, sizes, rng, step=_BETWEEN)
+            point = nearby(trial, point, sizes, rng, step=_BETWEEN)
             off_kinks(trial.kinks, point, sizes)
+        if not symmetric and trial.other_kinks:
+            off_kinks(trial.other_kinks, point, sizes, near=nearby(trial, point, sizes, rng))
         s = compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
         if (s.truth is UNDEFINED) != (s.claim is UNDEFINED) and _defined_nearby(
                 trial, truth_c if s.truth is UNDEFINED else claim_c, point, sizes, rng):
@@ -201,13 +204,10 @@ def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
         return s
 
     # with kinks the function is piecewise: more points, so that every piece is likely met
-    want = EXACT_POINTS * (KINK_POINTS if trial.kinks and not symmetric else 1)
+    want = EXACT_POINTS * (KINK_POINTS if trial.piecewise and not symmetric else 1)
     return sample_sizes(problem, measure, want=want, stream=1, patterns=trial.names)
 
 
-#: a nearby point: each continuous entry moved by k/1009 (k ≤ 9) of another random value of
-#: entries up to 1000 (so rarely 0): by less than 0.01
-_NEARBY = Fraction(1, 1009 * 1000)
 #: where a derivative has kinks, its exact points are moved off the integers by k/16·q
 _BETWEEN = Fraction(1, 16)
 #: nearby points tried before a point where one side is undefined counts as a counterexample
@@ -219,24 +219,8 @@ def _defined_nearby(trial: Trial, fc: Compiled, point: dict[str, Any],
     """Whether ``fc`` is defined at a point near ``point`` that honours the declarations
     (p + εq for a random q: symmetric, diagonal, positive definite and positive stay so;
     ±1, binary and orthogonal values are kept)."""
-    return any(_defined_at(fc, _nearby(trial, point, sizes, rng), sizes)
+    return any(_defined_at(fc, nearby(trial, point, sizes, rng), sizes)
                for _ in range(_NEARBY_TRIES))
-
-
-def _nearby(trial: Trial, point: dict[str, Any], sizes: dict[sp.Symbol, int],
-            rng: np.random.Generator, *, step: Fraction = _NEARBY) -> dict[str, Any]:
-    """``point`` moved by k·step·q (k from 1 to 9, q another random value; wide when the
-    step is the small one) in its continuous symbols, honouring the declarations."""
-    space = trial.problem.space
-    wide = step == _NEARBY
-    near = dict(point)
-    for name in trial.names:
-        decl = space.get(name)
-        if decl.discrete or "orthogonal" in decl.assumptions:
-            continue
-        q = space.random_value(name, sizes, rng, exact=True, wide=wide)  # wide: rarely 0
-        near[name] = point[name] + step * int(rng.integers(1, 10)) * q  # type: ignore[operator]
-    return near
 
 
 def _defined_at(fc: Compiled, near: dict[str, Any], sizes: dict[sp.Symbol, int]) -> bool:

@@ -39,7 +39,6 @@ from .base import (
     max_diff,
     sample_sizes,
     shaped,
-    size_names,
 )
 from .exact import Sample, compare_with, exact_counterexample
 
@@ -134,8 +133,9 @@ def _crossing(trial: Trial, p: dict[str, Any], q: dict[str, Any], fixed: set[str
     def entries(k: Compiled, t: float) -> np.ndarray:
         return np.ravel(np.asarray(evaluate_float(k, at(t), sizes), dtype=float))
 
-    for i in rng.permutation(len(trial.kinks)):
-        k = trial.kinks[i]
+    kinks = (*trial.kinks, *trial.other_kinks)
+    for i in rng.permutation(len(kinks)):
+        k = kinks[i]
         try:
             u0, u1 = entries(k, 0.0), entries(k, 1.0)
             crossing = np.flatnonzero(np.sign(u0) != np.sign(u1))
@@ -166,7 +166,7 @@ def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
                 earlier: list[_NumSample]) -> _NumSample:
         point = problem.space.random_point(trial.names, sizes, rng, exact=False,
                                            scale=problem.scale)
-        if trial.kinks and len(earlier) % 2:  # every other point: just beside a kink
+        if trial.piecewise and len(earlier) % 2:  # every other point: just beside a kink
             beside = []
             for p in _beside_kink(trial, point, sizes, rng):
                 try:
@@ -197,7 +197,8 @@ def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
                           truth_v, truth_ok, truth_rel)
 
     # with kinks the function is piecewise: more points, so that every piece is likely met
-    return sample_sizes(problem, measure, want=KINK_POINTS if trial.kinks else 1, stream=2)
+    return sample_sizes(problem, measure, want=KINK_POINTS if trial.piecewise else 1,
+                        stream=2)
 
 
 def _counterexample(trial: Trial, s: _NumSample) -> Counterexample:
@@ -241,7 +242,7 @@ class NumericEngine:
         evidence = Evidence(
             engine=self.name, outcome=outcome,  # type: ignore[arg-type]
             method="; ".join(sorted({s.numeric.method for s in samples})) or "finite differences",
-            checks=len(samples), sizes=tuple(size_names(s.sizes) for s in samples),
+            checks=len(samples), sizes=distinct_sizes(samples),
             max_error=err, detail=detail, counterexample=cx, seconds=seconds)
         return Finding(evidence, notes=notes, doubts=doubts)
 
