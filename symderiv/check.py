@@ -35,7 +35,8 @@ from .engines import (
 )
 from .engines.base import UNDEFINED, fmt_size_names, nearby, off_kinks
 from .engines.exact import compare_at, exact_counterexample
-from .errors import ArgumentError, ShapeError, UnsupportedError
+from .engines.numeric import sample_at as numeric_sample_at
+from .errors import ArgumentError, EvaluationError, ShapeError, UnsupportedError
 from .parse import Parsed, parse_expression
 from .problem import (
     Problem,
@@ -264,6 +265,46 @@ def _exact_at_numeric_counterexample(trial: Trial, findings: dict[str, Finding])
                         if ELEMENTWISE.name in holding else "")]
 
 
+def _numeric_at_exact_counterexample(trial: Trial, findings: dict[str, Finding]) -> list[str]:
+    """Where the matrix-form engine fails the claim exactly and finite differences hold it,
+    finite differences at the exact counterexample's point: if they agree with the derived
+    result there and not with the claim, the numeric engine's random points missed the
+    piece where the claim is wrong (a scalar Huber loss's claim d·sign(r) → sign(r) is
+    wrong only where |r| > d), and it fails with that point too; the element-wise engine's
+    holds, at points that did not include it, is undecided."""
+    matrix, numeric = findings[MATRIX.name].evidence, findings[NUMERIC.name].evidence
+    cx = matrix.counterexample
+    if (matrix.outcome != "fails" or numeric.outcome != "holds" or cx is None
+            or not cx.exact or trial.reference != MATRIX.name or trial.truth_c is None):
+        return []
+    space = trial.problem.space
+    sizes = {d: cx.sizes[d.name] for d in space.dim_symbols if d.name in cx.sizes}
+    try:
+        point = {name: _as_floats(cx.values[name]) for name in trial.names}
+        s = numeric_sample_at(trial, point, sizes)
+    except (KeyError, TypeError, ValueError, ArithmeticError, EvaluationError):
+        return []  # not a point finite differences can judge: nothing to add
+    if s.claim_ok or not s.truth_ok:
+        return []
+    findings[NUMERIC.name] = dataclasses.replace(findings[NUMERIC.name], evidence=(
+        dataclasses.replace(numeric, outcome="fails", counterexample=cx,
+                            detail=f"{numeric.detail}; fails at the matrix-form engine's "
+                            f"counterexample (relative difference {s.claim_rel:.2g})")))
+    if findings[ELEMENTWISE.name].evidence.outcome == "holds":
+        _undecide(findings, ELEMENTWISE.name)
+    return ["the numeric engine's random points missed where the claim is wrong: at the "
+            "matrix-form engine's counterexample, finite differences agree with the derived "
+            "result and not with the claim"]
+
+
+def _as_floats(v: object) -> object:
+    """A counterexample's exact value (strings such as '3/2', nested lists) as floats."""
+    if isinstance(v, list):
+        return np.vectorize(lambda x: float(Fraction(x)), otypes=[float])(
+            np.asarray(v, dtype=object))
+    return float(Fraction(v))  # type: ignore[arg-type]
+
+
 def _undecide(findings: dict[str, Finding], name: str) -> None:
     ev = dataclasses.replace(findings[name].evidence, outcome="undecided")
     findings[name] = dataclasses.replace(findings[name], evidence=ev)
@@ -304,6 +345,7 @@ def _judge_derivative(task: str, f: str | Parsed, wrt: str, claim: str | Parsed 
     doubted = any(finding.doubts for finding in findings.values())
     if not doubted:
         notes.extend(_exact_at_numeric_counterexample(trial, findings))
+        notes.extend(_numeric_at_exact_counterexample(trial, findings))
     if trial.claim_c is None and doubted and trial.reference == MATRIX.name:
         # without a claim the engine vouches for its own result, which another contradicts
         findings[MATRIX.name] = dataclasses.replace(findings[MATRIX.name], evidence=(

@@ -135,6 +135,8 @@ def _ratio(samples: list[Sample]) -> Fraction | float | None:
             try:
                 ratios.append((c / t, s.exact))
             except TypeError:  # a rational against a 60-digit number
+                if to_float_mp(t) == 0:  # beyond float's range (e^-800): no ratio to read
+                    return None
                 ratios.append((to_float_mp(c) / to_float_mp(t), False))
     if not ratios:
         return None

@@ -215,7 +215,7 @@ def explain_gradient(f: str, *, wrt: str, let: str | Space | None = None, seed: 
     >>> explain_gradient("log(x @ x)", wrt="x", let="x: n")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    symderiv.errors.UnsupportedError: the index form covers polynomial expressions ...; not log
+    symderiv.errors.UnsupportedError: the index form covers polynomial expressions ...; not log(...)
     """
     return _explain("gradient", f, wrt, let, seed)
 

@@ -90,8 +90,9 @@ def present(e: sp.Basic) -> sp.Basic:
     >>> m, n = sp.symbols("m n", integer=True, positive=True)
     >>> X, w = sp.MatrixSymbol("X", m, n), sp.MatrixSymbol("w", n, 1)
     >>> s = elementwise(sigmoid, X * w)
-    >>> present(X.T * s - X.T * sp.HadamardPower(s, 2))
-    X.T*(sigmoid(X*w) ∘ (-sigmoid(X*w) + ones(m, 1)))
+    >>> from symderiv.render.printing import to_input
+    >>> to_input(present(X.T * s - X.T * sp.HadamardPower(s, 2)))
+    'X.T @ (sigmoid(X @ w) * (1 - sigmoid(X @ w)))'
     """
     if _nodes(e, PRESENT_LIMIT) > PRESENT_LIMIT:
         return e

@@ -42,7 +42,7 @@ from .base import (
 )
 from .exact import Sample, compare_with, exact_counterexample
 
-__all__ = ["NumericEngine"]
+__all__ = ["NumericEngine", "sample_at"]
 
 
 @dataclass(slots=True)
@@ -155,12 +155,38 @@ def _crossing(trial: Trial, p: dict[str, Any], q: dict[str, Any], fixed: set[str
     return None
 
 
-def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
+def sample_at(trial: Trial, point: dict[str, Any], sizes: dict[sp.Symbol, int]
+              ) -> _NumSample:
+    """Finite differences of f at ``point``, with the claim and the derived result against
+    them; EvaluationError where the point is not admissible (a stencil could cross a kink,
+    f is undefined)."""
     problem = trial.problem
     wrt = problem.wrt
     assert wrt is not None and trial.f_c is not None
-    f_c, claim_c, truth_c = trial.f_c, trial.claim_c, trial.truth_c
+    claim_c, truth_c = trial.claim_c, trial.truth_c
     derive = numeric_gradient if problem.task == "gradient" else numeric_hessian
+    off_kinks_float(trial.kinks, point, wrt, sizes)  # judged almost everywhere
+    # the complex step goes through abs and relu along one branch: not at a kink
+    num = derive(trial.f_c, point, wrt, sizes, complex_step=not trial.kinked)
+    rtol = 1e-8 if "complex" in num.method and problem.task == "gradient" else 1e-5
+    claim_v = claim_ok = claim_rel = None
+    if claim_c is not None:
+        try:
+            claim_v, claim_ok, claim_rel = _against(claim_c, point, sizes, num, rtol)
+        except OutOfRangeError:
+            raise
+        except EvaluationError:  # f is differentiable here, the claim undefined
+            claim_v, claim_ok, claim_rel = UNDEFINED, False, float("inf")
+    truth_v = truth_ok = truth_rel = None
+    if truth_c is not None:
+        truth_v, truth_ok, truth_rel = _against(truth_c, point, sizes, num, rtol)
+    return _NumSample(sizes, point, num, claim_v, bool(claim_ok), claim_rel or 0.0,
+                      truth_v, truth_ok, truth_rel)
+
+
+def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
+    problem = trial.problem
+    assert problem.wrt is not None and trial.f_c is not None
 
     def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
                 earlier: list[_NumSample]) -> _NumSample:
@@ -178,23 +204,7 @@ def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
         return at(point, sizes)
 
     def at(point: dict[str, Any], sizes: dict[sp.Symbol, int]) -> _NumSample:
-        off_kinks_float(trial.kinks, point, wrt, sizes)  # judged almost everywhere
-        # the complex step goes through abs and relu along one branch: not at a kink
-        num = derive(f_c, point, wrt, sizes, complex_step=not trial.kinked)
-        rtol = 1e-8 if "complex" in num.method and problem.task == "gradient" else 1e-5
-        claim_v = claim_ok = claim_rel = None
-        if claim_c is not None:
-            try:
-                claim_v, claim_ok, claim_rel = _against(claim_c, point, sizes, num, rtol)
-            except OutOfRangeError:
-                raise
-            except EvaluationError:  # f is differentiable here, the claim undefined
-                claim_v, claim_ok, claim_rel = UNDEFINED, False, float("inf")
-        truth_v = truth_ok = truth_rel = None
-        if truth_c is not None:
-            truth_v, truth_ok, truth_rel = _against(truth_c, point, sizes, num, rtol)
-        return _NumSample(sizes, point, num, claim_v, bool(claim_ok), claim_rel or 0.0,
-                          truth_v, truth_ok, truth_rel)
+        return sample_at(trial, point, sizes)
 
     # with kinks the function is piecewise: more points, so that every piece is likely met
     return sample_sizes(problem, measure, want=KINK_POINTS if trial.piecewise else 1,
