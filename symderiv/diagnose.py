@@ -23,6 +23,7 @@ from .calculus import matrix as mf
 from .calculus.evaluate import Compiled, NotExact, Precise, compile_expr
 from .calculus.functions import lift, lookup, simple, unnest
 from .calculus.numeric import compare
+from .calculus.vocabulary import present
 from .engines.base import Trial, jsonable, shaped, to_float_mp
 from .engines.exact import Sample, compare_at, exact_samples, exact_value
 from .engines.matrix import difference
@@ -746,4 +747,5 @@ def residual(case: Case) -> list[Diagnosis]:
     if case.residual is None or _holds(case):  # a true claim's difference not simplified to 0
         return []
     label = "lhs − rhs" if case.trial.problem.task == "equal" else "correct − claim"
-    return [_diag("residual", label + " = {}", case.residual)]
+    # shown as a reader writes it (σ²/(1 − σ) cancelled), as the correct result is
+    return [_diag("residual", label + " = {}", present(case.residual))]

@@ -245,3 +245,16 @@ def test_no_detector_speaks_on_a_true_claim(f, wrt, claim, let):
 def test_a_diagnosis_keeps_a_set_in_braces():
     d = Diagnosis("values only", "right only if {} ∈ {-1, 1}", (sp.Symbol("y"),))
     assert d.message == "right only if y ∈ {-1, 1}"
+
+
+def test_the_residual_is_shown_as_a_reader_writes_it():
+    # the σ²/(1 − σ) terms of the log-likelihood's derivative cancel: what is left is the
+    # penalty's term (before: two lines of σ quotients and a term Xᵀ0)
+    from symderiv import check_gradient
+
+    v = check_gradient("-sum(y * log(sigmoid(X @ w)) + (1 - y) * log(1 - sigmoid(X @ w)))"
+                       " + lam / 2 * norm(w)**2", wrt="w",
+                       claim="X.T @ (sigmoid(X @ w) - y) + 2 * lam * w",
+                       let="X: m x n; y: m; w: n; lam: scalar")
+    assert v.outcome == "fails"
+    assert "correct − claim = -lam w" in str(v)

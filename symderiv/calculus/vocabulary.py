@@ -197,11 +197,23 @@ def _inner(t: sp.Trace) -> sp.Expr | None:
     return _present(coeff) * summed if _nodes(summed, 10**4) < _nodes(t, 10**4) else None
 
 
+def _zero_product(t: sp.Basic) -> bool:
+    """A zero matrix, or a product with a zero matrix among its factors."""
+    if isinstance(t, sp.ZeroMatrix):
+        return True
+    return isinstance(t, sp.MatMul) and any(isinstance(a, sp.ZeroMatrix) for a in t.args)
+
+
 def _present_matrix(e: sp.MatrixExpr) -> sp.MatrixExpr:
     if _is_region(e):
         return _Region(e.shape).rewrite(e)
     if isinstance(e, sp.MatAdd):
-        terms = [_present(t) for t in e.args]
+        # a term whose entries cancel (Xᵀ(σ²/(1 − σ) − …) = Xᵀ0) is left out
+        terms = [t for t in (_present(t) for t in e.args) if not _zero_product(t)]
+        if not terms:
+            return sp.ZeroMatrix(*e.shape)
+        if len(terms) == 1:
+            return terms[0]
         grouped = _group(terms) or _diagonals(terms)
         if grouped is not None:
             return _present(grouped)
