@@ -150,8 +150,10 @@ def _trial(problem: Problem) -> tuple[Trial, list[str]]:
         names = sorted({*names, wrt})
     notes = []
     if not problem.f.expr.has(problem.space.symbol(wrt)):
+        near = [n for n in names if n != wrt and n.lower() == wrt.lower()]
         notes.append(f"f does not depend on {wrt}: its derivative is zero "
-                     "(is --wrt spelled as in f?)")
+                     + (f"(did you mean {near[0]}?)" if near else
+                        "(is --wrt spelled as in f?)"))
     problem.used = used_dims(problem.space, names, problem.f.expr, truth, claim)
     trial = Trial(problem, names, compile_expr(problem.f.expr),
                   compile_expr(claim) if claim is not None else None, _spell)

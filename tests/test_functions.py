@@ -266,3 +266,39 @@ def test_the_elementwise_engine_abstains_where_sympy_cannot_differentiate(monkey
     verdict = check_hessian("norm(softmax(A @ x))**s", wrt="s", let="x: n; A: n x n; s: scalar")
     assert verdict.outcome in ("derived", "holds")
     assert any("SymPy cannot differentiate" in note for note in verdict.notes)
+
+
+def test_a_comparison_in_arithmetic_is_numpys_zero_one_mask():
+    # the hinge loss's gradient as people write it in NumPy: -X.T @ (y * (margin > 0))
+    from symderiv import check_gradient
+
+    let = "X: m x n; y: m; w: n"
+    hinge = "sum(np.maximum(0, 1 - y * (X @ w)))"
+    assert check_gradient(hinge, wrt="w", claim="-X.T @ (y * (1 - y * (X @ w) > 0))",
+                          let=let).outcome == "holds"
+    assert check_gradient(hinge, wrt="w", claim="-X.T @ (y * (1 - y * (X @ w) < 0))",
+                          let=let).outcome == "fails"
+    from symderiv.render.printing import to_input
+
+    mask = parse_expression("x * (x >= 0)", parse_declarations("x: n")).expr
+    assert to_input(mask) == "x * heaviside(x, 1)"
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("x @ x if s > 0 else 0", "write where(p > q, a, b)"),
+    ("2 * x * (x == 0)", "for equality there is no derivative"),
+    ("2 * x * (0 < x < 1)", "only one comparison"),
+    ("2 * x * (x > y)", "shapes do not match in the comparison"),
+    ("sum(np.maximum(x, y))", "shapes do not match in maximum()"),
+])
+def test_comparisons_that_are_not_masks_are_refused(text, fragment):
+    with pytest.raises(ParseError) as info:
+        parse_expression(text, parse_declarations("x: n; y: m; s: scalar"))
+    assert fragment in str(info.value)
+
+
+def test_a_variable_the_function_does_not_use_gets_a_did_you_mean():
+    from symderiv import check_gradient
+
+    v = check_gradient("sum(w**2)", wrt="W", let="w: n")
+    assert any("did you mean w?" in note for note in v.notes)

@@ -227,7 +227,7 @@ class TypedBuilder:
         hints = {
             "Subscript": "indexing is not part of the language",
             "Attribute": "only '.T' (transpose) may follow a name",
-            "Compare": "comparisons are not expressions to differentiate",
+            "IfExp": "write where(p > q, a, b) for an expression with two branches",
             "Lambda": "lambdas are not allowed",
             "BoolOp": "boolean operators are not allowed",
             "List": "literal lists are not allowed; declare a symbol instead",
@@ -496,7 +496,7 @@ class TypedBuilder:
                          f"1..{MAX_CONCRETE_DIM}", arg)
 
     def _need(self, node: ast.Call, p: Parsed, *kinds: str, square: bool = False) -> None:
-        name = node.func.id  # type: ignore[attr-defined]
+        name = _called(node)
         if p.kind not in kinds:
             raise self.error(f"{name}() needs a {' or '.join(kinds)}, but "
                              f"{self.shape_words(p, node.args[0])}", node.args[0], ShapeError)
@@ -572,12 +572,13 @@ class TypedBuilder:
         return Parsed(elementwise(fn, p.expr, *params), p.kind, p.dims)
 
     # -- piecewise: maximum, minimum, where (one step function each) ------------------------
-    def _common(self, node: ast.Call, parts: list[tuple[Parsed, ast.AST]]) -> tuple[Kind, tuple]:
+    def _common(self, node: ast.AST, parts: list[tuple[Parsed, ast.AST]]) -> tuple[Kind, tuple]:
         """The shape that scalars among ``parts`` broadcast to (all arrays must agree)."""
         arrays = [(p, a) for p, a in parts if p.kind != "scalar"]
+        where = f"{_called(node)}()" if isinstance(node, ast.Call) else "the comparison"
         for p, a in arrays[1:]:
             if (p.kind, p.dims) != (arrays[0][0].kind, arrays[0][0].dims):
-                raise self.error(f"shapes do not match in {node.func.id}(): "  # type: ignore[attr-defined]
+                raise self.error(f"shapes do not match in {where}: "
                                  f"{self.shape_words(arrays[0][0], arrays[0][1])}, "
                                  f"{self.shape_words(p, a)}", a, ShapeError)
         return (arrays[0][0].kind, arrays[0][0].dims) if arrays else ("scalar", ())
@@ -618,6 +619,8 @@ class TypedBuilder:
     def _sub(self, a: Parsed, b: Parsed, kind: Kind, dims: tuple) -> Parsed:
         if kind == "scalar":
             return Parsed(a.expr - b.expr, kind, dims)
+        if b.kind == "scalar" and b.expr == 0:  # x > 0: the step of x, not of x + 0
+            return Parsed(self._lift(a, kind, dims), kind, dims)
         return Parsed(sp.MatAdd(self._lift(a, kind, dims), -self._lift(b, kind, dims)),
                       kind, dims)
 
@@ -651,6 +654,13 @@ class TypedBuilder:
                 and type(cond.ops[0]) in _COMPARISONS):
             raise self.error("where() takes a comparison first: where(p < q, a, b) "
                              "(with <, <=, > or >=)", cond)
+        step = self._step(node, cond, depth)
+        a, b = self.visit(node.args[1], depth), self.visit(node.args[2], depth)
+        return self._choose(node, step, a, b)
+
+    def _step(self, node: ast.AST, cond: ast.Compare, depth: int) -> Parsed:
+        """The comparison p < q (<=, >, >=) as NumPy uses it in arithmetic: 1 where it holds,
+        0 where not, entry by entry."""
         left = self.visit(cond.left, depth)
         right = self.visit(cond.comparators[0], depth)
         op = type(cond.ops[0])
@@ -660,9 +670,15 @@ class TypedBuilder:
         # at 0 it is 0 for a strict comparison and 1 for <= and >=
         d = self._sub(left, right, kind, dims) if greater else self._sub(right, left, kind, dims)
         at_zero = sp.Integer(0) if op in (ast.Gt, ast.Lt) else sp.Integer(1)
-        step = self._elementwise(d, sp.Heaviside, at_zero)
-        a, b = self.visit(node.args[1], depth), self.visit(node.args[2], depth)
-        return self._choose(node, step, a, b)
+        return self._elementwise(d, sp.Heaviside, at_zero)
+
+    def _visit_Compare(self, node: ast.Compare, depth: int) -> Parsed:
+        """A comparison in arithmetic, as NumPy's boolean mask: (z > 0) is 1 or 0."""
+        if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARISONS:
+            raise self.error("only one comparison with <, <=, > or >= is read (as 1 where it "
+                             "holds and 0 where not); for equality there is no derivative "
+                             "to check", node)
+        return self._step(node, node, depth)
 
     def _heaviside(self, node: ast.Call, p: Parsed, h0: ast.AST) -> Parsed:
         """heaviside(x, h0), as NumPy's: h0 is the value at 0, a number."""
@@ -675,7 +691,7 @@ class TypedBuilder:
     # -- vector functions: compositions of exp, log and sum ---------------------------------
     def _sum_exp(self, node: ast.Call, p: Parsed) -> tuple[Parsed, Parsed]:
         if p.kind == "scalar":
-            raise self.error(f"{node.func.id}() needs a vector, but "  # type: ignore[attr-defined]
+            raise self.error(f"{_called(node)}() needs a vector, but "
                              f"{self.shape_words(p, node.args[0])}", node.args[0], ShapeError)
         e = self._elementwise(p, sp.exp)
         return e, self._fn_sum(node, e)
@@ -813,6 +829,12 @@ _SAID_OTHERWISE = {"arcsinh": None, "ln": "log", "exponential": "exp", "σ": "si
                    "logistic_sigmoid": "sigmoid", "lse": "logsumexp", "softmax_cross_entropy":
                    "-y @ log_softmax(z)", "huber": "where(abs(r) <= d, 0.5 * r**2, "
                    "d * (abs(r) - 0.5 * d))", "clip": "minimum(maximum(x, lo), hi)"}
+
+
+def _called(node: ast.Call) -> str:
+    """The function's name in a call: maximum for maximum(…) and for np.maximum(…)."""
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "?")
 
 
 def _dotted(node: ast.AST) -> str | None:
