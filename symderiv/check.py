@@ -243,7 +243,8 @@ def _exact_at_numeric_counterexample(trial: Trial, findings: dict[str, Finding])
     for limit in (16, 1024, None):  # a point people can read, if one shows the difference
         try:
             point = {name: _rational(cx.values[name], limit) for name in trial.names}
-            off_kinks(trial.kinks, point, sizes)
+            off_kinks(trial.kinks, point, sizes, near=nearby(
+                trial, point, sizes, np.random.default_rng(trial.problem.seed)))
             off_kinks(trial.other_kinks, point, sizes, near=nearby(
                 trial, point, sizes, np.random.default_rng(trial.problem.seed)))
             s = compare_at(trial.truth_c, trial.claim_c, point, sizes)
@@ -616,9 +617,17 @@ def check_equal(lhs: str | Parsed, rhs: str | Parsed, *, let: str | Space | None
     problem.used = used_dims(space, names, pl.expr, pr.expr)
     trial = Trial(problem, names, None, compile_expr(pr.expr), to_unicode, truth=pl.expr,
                   truth_c=compile_expr(pl.expr))
+    # sides with kinks or steps are piecewise: the engines look for every piece
+    trial.other_kinks = _compile_all(list(dict.fromkeys(
+        [*kink_arguments(pl.expr), *kink_arguments(pr.expr)])))
     engines: tuple[Comparing, ...] = CHECKS["equal"]  # type: ignore[assignment]
     symbolic, exact, numeric = (engine.compare(trial) for engine in engines)
     notes = list(exact.notes)
+    exact = _identity_at_numeric_counterexample(trial, exact, numeric.evidence, notes)
+    if trial.other_kinks:
+        notes.append("the sides have kinks or steps: they were compared on the pieces between "
+                     "them, beside them and at integers; a difference at a kink alone (sign(0) "
+                     "= 0, heaviside(0) = 1/2) is found only where a point falls on it")
     outcome, agree = _combine_identity(symbolic.evidence, exact, numeric.evidence, notes)
     diagnoses: list[Diagnosis] = []
     residual = None
@@ -632,6 +641,35 @@ def check_equal(lhs: str | Parsed, rhs: str | Parsed, *, let: str | Space | None
         residual=residual, diagnoses=tuple(diagnoses), evidence=evidence,
         counterexample=exact.evidence.counterexample or numeric.evidence.counterexample,
         agree=agree, notes=tuple(notes), seed=seed)
+
+
+def _identity_at_numeric_counterexample(trial: Trial, exact: Finding, numeric: Evidence,
+                                        notes: list[str]) -> Finding:
+    """Where the float points fail an identity that the exact points hold, both sides
+    exactly at the float counterexample (its floats are exact rationals): a difference
+    there is a proof the exact points missed (sign(x - 0.5) and sign(x) differ on
+    (0, 0.5) only, between the integers)."""
+    cx = numeric.counterexample
+    if (exact.evidence.outcome != "holds" or numeric.outcome != "fails" or cx is None
+            or trial.truth_c is None or trial.claim_c is None):
+        return exact
+    space = trial.problem.space
+    sizes = {d: cx.sizes[d.name] for d in space.dim_symbols if d.name in cx.sizes}
+    for limit in (16, 1024, None):  # a point people can read, if one shows the difference
+        try:
+            point = {name: _rational(cx.values[name], limit) for name in trial.names}
+            s = compare_at(trial.truth_c, trial.claim_c, point, sizes, symmetric=True)
+        except (KeyError, TypeError, ValueError, ArithmeticError, EvaluationError):
+            continue
+        if not s.equal and UNDEFINED not in (s.truth, s.claim):
+            notes.append("the exact points missed where the sides differ: compared exactly at "
+                         "the floating-point counterexample, they differ")
+            ev = dataclasses.replace(
+                exact.evidence, outcome="fails",
+                counterexample=exact_counterexample(trial, s, exact.evidence.engine),
+                detail=f"{exact.evidence.detail}; fails exactly at the numeric counterexample")
+            return dataclasses.replace(exact, evidence=ev, samples=(*exact.samples, s))
+    return exact
 
 
 def _combine_identity(symbolic: Evidence, exact: Finding, numeric: Evidence,

@@ -186,18 +186,18 @@ def test_nested_piecewise_functions_are_bounded():
 
 
 # -- max(v) and norm(v, inf) --------------------------------------------------------------------
-def test_the_largest_entry_refuses_a_tie_in_every_arithmetic():
+def test_the_largest_entry_is_a_value_at_a_tie_and_a_kink_for_the_engines():
+    from symderiv.calculus.functions import kink_arguments
     from symderiv.calculus.largest import top_entries, top_entry
 
-    assert top_entry([Fraction(1), Fraction(3), Fraction(2)]) == 3
-    with pytest.raises(EvaluationError, match="tie"):
-        top_entry([Fraction(3), Fraction(1), Fraction(3)])
-    batch = np.array([[[1.0], [4.0], [2.0]], [[1.0], [1.0 + 1e-9], [0.0]]])
-    with pytest.raises(EvaluationError, match="tie"):
-        top_entries(batch)
-    assert top_entries(batch[:1]).tolist() == [4.0]
+    assert top_entry([Fraction(3), Fraction(1), Fraction(3)]) == 3  # max([1, 1]) is 1
+    batch = np.array([[[1.0], [4.0], [2.0]], [[1.0], [1.0], [0.0]]])
+    assert top_entries(batch).tolist() == [4.0, 1.0]
     step = np.array([[[1.0], [4.0 + 1e-20j], [2.0]]])  # the complex step follows the entry
     assert top_entries(step)[0].imag == 1e-20
+    # v − max(v): 0 at the largest entry by design, at another only where it ties
+    (tie,) = kink_arguments(parse_expression("max(x)", parse_declarations("x: n")).expr)
+    assert isinstance(tie, sp.MatAdd)
 
 
 @pytest.mark.parametrize(("f", "claim", "holds"), [

@@ -31,3 +31,37 @@ HUBER_V = "sum(where(abs(v) <= d, 0.5 * v**2, d * (abs(v) - 0.5 * d)))"
 def test_each_piece_is_checked(f, wrt, claim, let, outcome, seed):
     verdict = check_gradient(f, wrt=wrt, claim=claim, let=let or None, seed=seed)
     assert verdict.outcome == outcome
+
+
+# -- identities and the largest entry (found by an adversarial review) --------------------------
+@pytest.mark.parametrize(("lhs", "rhs", "let", "outcome"), [
+    ("sign(x - 0.5)", "sign(x)", None, "fails"),          # differ on (0, 0.5) only
+    ("heaviside(x - 0.5)", "heaviside(x)", None, "fails"),
+    ("abs(x) + abs(x - 0.5)", "abs(2*x - 0.5)", None, "fails"),
+    ("where(x > 0.25, x, 0)", "relu(x)", None, "fails"),
+    ("maximum(x, 0.25)", "maximum(x, 0)", None, "fails"),
+    ("where(abs(x - 0.3) < 0.01, 0, x)", "x", None, "fails"),  # a band 0.02 wide
+    ("abs(x) + abs(x - 0.5)", "abs(2*x - 0.5)", "x: n", "fails"),
+    ("relu(x) - relu(-x)", "x", "x: n", "holds"),
+    ("maximum(x, y)", "-minimum(-x, -y)", "x: n; y: n", "holds"),
+    ("max(abs(y))", "1", "y: m, entries in {-1, 1}", "holds"),  # ties of data are values
+    ("norm(y, inf)", "1", "y: m, entries in {-1, 1}", "holds"),
+    ("max(y)", "y @ where(y >= max(y), 1, 0)", "y: m, binary", "fails"),
+])
+@pytest.mark.parametrize("seed", range(3))
+def test_each_piece_of_an_identity_is_checked(lhs, rhs, let, outcome, seed):
+    from symderiv import check_equal
+
+    assert check_equal(lhs, rhs, let=let, seed=seed).outcome == outcome
+
+
+@pytest.mark.parametrize(("f", "claim", "let", "outcome"), [
+    ("where(abs(x - 0.3) < 0.01, 0, x)", "1", None, "fails"),
+    ("max(y) * x", "sum(y)", "y: m, binary", "fails"),  # tied labels: max(y) is 1, not 2
+    ("max(relu(x))", "where(x >= max(x), 1, 0)", "x: 3", "fails"),  # 0 where all x < 0
+    ("max(x)", "where(x >= max(x), 1, 0)", "x: n", "holds"),
+])
+@pytest.mark.parametrize("seed", range(3))
+def test_thin_pieces_and_ties_in_gradients(f, claim, let, outcome, seed):
+    verdict = check_gradient(f, wrt="x", claim=claim, let=let, seed=seed)
+    assert verdict.outcome == outcome

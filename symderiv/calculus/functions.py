@@ -498,6 +498,8 @@ def kink_arguments(e: sp.Basic) -> list[sp.Basic]:
                 found.extend(kink_arguments(unnest(node)))
             elif not f.smooth:
                 found.append(node.expr)
+        elif type(node).__name__ == "Largest":  # max(M): a tie (calculus/largest.py)
+            found.append(node.tie_argument())
         else:
             f = lookup(node)
             if f is not None and not f.smooth and not node.has(ENTRY):

@@ -2,9 +2,9 @@
 
 The largest entry is differentiable wherever one entry alone is largest; there its
 gradient is the indicator of that entry, written ``where(v >= max(v), 1, 0)`` (the step
-of v − max(v), 1 at 0).  Where two entries tie for the largest it has a kink: every
-evaluator refuses such a point (:func:`top_entry`), so no engine judges a derivative
-there, as for the kinks of abs and relu.
+of v − max(v), 1 at 0).  Where two entries tie for the largest it has a kink; its value
+is the largest entry all the same, and :func:`tie_argument` shows the kink to the engines
+as the arguments of abs and relu show theirs.
 """
 
 from __future__ import annotations
@@ -14,14 +14,9 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..errors import EvaluationError
 from .functions import elementwise
 
-__all__ = ["Largest", "indicator", "top_entries", "top_entry"]
-
-#: relative gap below which two float entries count as tied (finite differences take steps
-#: of about 1e-5 relative: a smaller gap would let a stencil cross the kink)
-FLOAT_TIE = 1e-4
+__all__ = ["Largest", "indicator", "tie_argument", "top_entries", "top_entry"]
 
 
 class Largest(sp.Expr):
@@ -39,6 +34,9 @@ class Largest(sp.Expr):
     def arg(self) -> sp.MatrixExpr:
         return self.args[0]
 
+    def tie_argument(self) -> sp.MatrixExpr:
+        return tie_argument(self)
+
     def _eval_derivative(self, s: sp.Symbol) -> sp.Expr:  # SymPy's diff: not by matrices
         raise NotImplementedError("the largest entry is differentiated by symderiv's rules")
 
@@ -50,24 +48,23 @@ def indicator(m: sp.MatrixExpr) -> sp.MatrixExpr:
 
 
 def top_entry(values: list[Any]) -> Any:
-    """The largest of exact or multiprecision ``values``; EvaluationError at a tie."""
-    ordered = sorted(values, reverse=True)
-    if len(ordered) > 1 and ordered[0] == ordered[1]:
-        raise EvaluationError("two entries tie for the largest: max is not differentiable "
-                              "there")
-    return ordered[0]
+    """The largest of exact or multiprecision ``values`` (a tie is a kink of the derivative,
+    not of the value: :func:`tie_argument` shows it to the engines)."""
+    return max(values)
 
 
 def top_entries(batch: np.ndarray) -> np.ndarray:
-    """The largest entry of each matrix of a float (or complex-step) batch ``(K, r, c)``;
-    EvaluationError where two entries are within FLOAT_TIE of tying."""
+    """The largest entry of each matrix of a float (or complex-step) batch ``(K, r, c)``:
+    the entry itself, so that the complex step's imaginary part follows it."""
     flat = batch.reshape(batch.shape[0], -1)
-    real = np.real(flat)
-    if flat.shape[1] > 1:
-        two = np.sort(real, axis=1)[:, -2:]
-        scale = np.maximum(np.max(np.abs(real), axis=1), 1.0)
-        if np.any(two[:, 1] - two[:, 0] <= FLOAT_TIE * scale):
-            raise EvaluationError("two entries (nearly) tie for the largest: max is not "
-                                  "differentiable there")
-    at = np.argmax(real, axis=1)
+    at = np.argmax(np.real(flat), axis=1)
     return np.take_along_axis(flat, at[:, None], axis=1)[:, 0]
+
+
+def tie_argument(e: Largest) -> sp.MatrixExpr:
+    """M − max(M)·𝟙 for e = max(M): 0 at the largest entry by design, and at another
+    entry only where it ties — where max is not differentiable.  The engines treat it as
+    a kink's argument: an entry that is 0 and stays 0 at a point close by (the largest
+    one, or data ±1 labels that tie) is 0 by design and does not count."""
+    m = e.arg
+    return sp.MatAdd(m, -e * sp.OneMatrix(*m.shape))

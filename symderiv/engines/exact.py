@@ -34,6 +34,7 @@ from .base import (
     max_diff,
     nearby,
     off_kinks,
+    points_wanted,
     sample_sizes,
     shaped,
     to_float_mp,
@@ -188,11 +189,14 @@ def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
                                            wide=bool(earlier) and rational, pattern=calls[key])
         if override is not None:
             override(point)
-        if not symmetric and trial.piecewise:
-            # a derivative with kinks is judged almost everywhere: off the kinks, and not
-            # at integers only (relu(x - 1)'s derivative and heaviside(x) differ on (0, 1))
+        if trial.piecewise and (not symmetric or calls[key] % 2):
+            # not at integers only (relu(x - 1)'s derivative and heaviside(x) differ on
+            # (0, 1)); an identity keeps every other point at integers, where its kinks are
             point = nearby(trial, point, sizes, rng, step=_BETWEEN)
-            off_kinks(trial.kinks, point, sizes)
+        if not symmetric and trial.piecewise:
+            # a derivative with kinks is judged almost everywhere, off the kinks; an argument
+            # 0 here and close by is 0 by design (v − max(v) at the largest entry)
+            off_kinks(trial.kinks, point, sizes, near=nearby(trial, point, sizes, rng))
         if not symmetric and trial.other_kinks:
             off_kinks(trial.other_kinks, point, sizes, near=nearby(trial, point, sizes, rng))
         s = compare_at(truth_c, claim_c, point, sizes, symmetric=symmetric)
@@ -204,7 +208,7 @@ def exact_samples(trial: Trial, truth_c: Compiled, claim_c: Compiled, *,
         return s
 
     # with kinks the function is piecewise: more points, so that every piece is likely met
-    want = EXACT_POINTS * (KINK_POINTS if trial.piecewise and not symmetric else 1)
+    want = points_wanted(trial, EXACT_POINTS, EXACT_POINTS * KINK_POINTS)
     return sample_sizes(problem, measure, want=want, stream=1, patterns=trial.names)
 
 

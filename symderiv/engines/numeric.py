@@ -37,12 +37,16 @@ from .base import (
     distinct_sizes,
     fmt_sizes,
     max_diff,
+    points_wanted,
     sample_sizes,
     shaped,
 )
 from .exact import Sample, compare_with, exact_counterexample
 
-__all__ = ["NumericEngine", "sample_at"]
+__all__ = ["NUMERIC_PIECE_TOTAL", "NumericEngine", "sample_at"]
+
+#: with kinks, finite differences wanted over all sizes together, at the least
+NUMERIC_PIECE_TOTAL = 16
 
 
 @dataclass(slots=True)
@@ -207,7 +211,8 @@ def _samples(trial: Trial) -> tuple[list[_NumSample], list[str]]:
         return sample_at(trial, point, sizes)
 
     # with kinks the function is piecewise: more points, so that every piece is likely met
-    return sample_sizes(problem, measure, want=KINK_POINTS if trial.piecewise else 1,
+    return sample_sizes(problem, measure, want=points_wanted(trial, 1, KINK_POINTS,
+                                                             total=NUMERIC_PIECE_TOTAL),
                         stream=2)
 
 
@@ -280,9 +285,20 @@ class NumericEngine:
         def measure(sizes: dict[sp.Symbol, int], rng: np.random.Generator,
                     earlier: list[Sample]) -> Sample:
             point = problem.space.random_point(trial.names, sizes, rng, exact=False)
+            if trial.piecewise and len(earlier) % 2:  # every other point: beside a kink
+                beside = []
+                for p in _beside_kink(trial, point, sizes, rng):
+                    try:
+                        beside.append(compare_with(p, sizes, lc, rc, exact=False,
+                                                   symmetric=True))
+                    except EvaluationError:
+                        continue
+                if beside:  # both sides: the one that tells most against the identity
+                    return min(beside, key=lambda s: s.equal)
             return compare_with(point, sizes, lc, rc, exact=False, symmetric=True)
 
-        samples, _ = sample_sizes(problem, measure, want=1, stream=3)
+        samples, _ = sample_sizes(problem, measure, stream=3, want=points_wanted(
+            trial, 1, KINK_POINTS, total=NUMERIC_PIECE_TOTAL))
         bad = [s for s in samples if not s.equal]
         return Finding(Evidence(
             self.name, "undecided" if not samples else ("fails" if bad else "holds"),

@@ -268,6 +268,8 @@ class TypedBuilder:
             raise self.error(f"{name!r} is a function; call it as {name}(...)", node)
         if not name.isascii():
             raise self.error(f"name {name!r} must be ASCII", node)
+        if name == "pi" and name not in self.space.declarations:
+            return Parsed(sp.pi, "scalar", ())  # as NumPy's pi (declare pi to use the name)
         if name in CONVENTIONAL and name not in self.space.declarations:
             raise self.error(f"{name!r} is not declared; if you mean {CONVENTIONAL[name]} "
                              f"(or declare '{name}: scalar' for an arbitrary number)", node)
@@ -276,6 +278,8 @@ class TypedBuilder:
         return Parsed(self.space.symbol(name), decl.kind, decl.dims)
 
     def _visit_Attribute(self, node: ast.Attribute, depth: int) -> Parsed:
+        if node.attr == "pi" and _dotted(node) in ("np.pi", "numpy.pi", "math.pi", "jnp.pi"):
+            return Parsed(sp.pi, "scalar", ())
         if node.attr != "T":
             raise self.error(f"'.{node.attr}' is not allowed: only '.T' (transpose) is", node)
         inner = self.visit(node.value, depth)
