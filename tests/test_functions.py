@@ -302,3 +302,16 @@ def test_a_variable_the_function_does_not_use_gets_a_did_you_mean():
 
     v = check_gradient("sum(w**2)", wrt="W", let="w: n")
     assert any("did you mean w?" in note for note in v.notes)
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "let", "outcome"), [
+    ("cos(pi)", "-1", None, "holds"),
+    ("arctan(1/x)", "pi/2 - arctan(x)", "x: scalar, positive", "holds"),
+    ("sin(np.pi / 2)", "1", None, "holds"),
+    ("sin(pi / 2)", "0", None, "fails"),
+    ("pi * x", "x * pi", "pi: scalar; x: scalar", "holds"),  # declared, pi is a name
+])
+def test_pi_is_the_constant_unless_declared(lhs, rhs, let, outcome):
+    from symderiv import check_equal
+
+    assert check_equal(lhs, rhs, let=let).outcome == outcome
