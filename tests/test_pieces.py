@@ -65,3 +65,27 @@ def test_each_piece_of_an_identity_is_checked(lhs, rhs, let, outcome, seed):
 def test_thin_pieces_and_ties_in_gradients(f, claim, let, outcome, seed):
     verdict = check_gradient(f, wrt="x", claim=claim, let=let, seed=seed)
     assert verdict.outcome == outcome
+
+
+@pytest.mark.parametrize(("f", "claim", "let"), [
+    ("sum(exp(x))", "where(x > 8, 0, exp(x))", "x: n"),  # wrong only far out
+    ("sum(softplus(x))", "where(x > 5, 1, sigmoid(x))", "x: n"),
+    ("sum(softplus(x))", "where(x > -6, sigmoid(x), 0)", "x: n"),
+])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_claim_wrong_only_far_out_fails(f, claim, let, seed):
+    assert check_gradient(f, wrt="x", claim=claim, let=let, seed=seed).outcome == "fails"
+
+
+@pytest.mark.parametrize(("task", "f"), [
+    ("grad", "sum(exp(relu(x)))"), ("grad", "sum(sigmoid(abs(x)))"),
+    ("grad", "sum(tanh(maximum(x, 0)))"), ("hessian", "sum(softplus(abs(x)))"),
+])
+def test_a_smooth_function_of_a_kinked_one_is_no_internal_error(task, f):
+    # SymPy merges exp(relu(x)) into one Lambda with a new dummy, which the kinks' search
+    # compiled as a free symbol (KeyError 'd', exit 4)
+    from symderiv import check_gradient as grad
+    from symderiv import check_hessian as hessian
+
+    verdict = {"grad": grad, "hessian": hessian}[task](f, wrt="x", let="x: n")
+    assert verdict.outcome == "holds"  # without a claim: the derived result, cross-checked

@@ -327,7 +327,7 @@ def _step(h0: Fraction) -> ScalarFunction:
     return ScalarFunction(
         name, sp.Heaviside,
         "heaviside(.) or heaviside(., h0): the step, 0 below 0 and 1 above (h0 = 0, 0.5 or 1 "
-        "at 0; 0.5 if not given)", r"\operatorname{H}", lambda u: sp.Integer(0), floats,
+        "at 0; 0.5 if not given)", r"\operatorname{heaviside}", lambda u: sp.Integer(0), floats,
         lambda ctx, x: ctx.mpf(1) if x > 0 else ctx.mpf(0) if x < 0 else
         ctx.mpf(h0.numerator) / h0.denominator,
         lambda q: Fraction(1) if q > 0 else Fraction(0) if q < 0 else h0,
@@ -489,23 +489,36 @@ def unnest(e: ElementwiseApplyFunction) -> sp.MatrixExpr:
 def kink_arguments(e: sp.Basic) -> list[sp.Basic]:
     """The arguments of the non-smooth functions in ``e`` (scalar expressions, or matrix
     expressions whose every entry is one): where one of them is 0 the function has a
-    kink or a step, and a derivative cannot be judged."""
+    kink or a step, and a derivative cannot be judged.  The tie of a largest entry
+    (max(v)) counts as such an argument too."""
     found: list[sp.Basic] = []
-    for node in sp.preorder_traversal(e):
-        if isinstance(node, ElementwiseApplyFunction):
-            f = simple(node)
-            if f is None:
-                found.extend(kink_arguments(unnest(node)))
-            elif not f.smooth:
-                found.append(node.expr)
-        elif type(node).__name__ == "Largest":  # max(M): a tie (calculus/largest.py)
-            found.append(node.tie_argument())
-        else:
-            f = lookup(node)
-            if f is not None and not f.smooth and not node.has(ENTRY):
-                found.append(node.args[0])
+    _kinks_into(e, found)
     unique: list[sp.Basic] = []
     for a in found:
         if a not in unique:
             unique.append(a)
     return unique
+
+
+def _kinks_into(node: sp.Basic, found: list[sp.Basic]) -> None:
+    # an elementwise function's Lambda is not searched: its variable is a dummy (SymPy's
+    # doit() makes a new one when it merges exp(relu(M)) into one Lambda), and the kinks
+    # are those of the unnested applications, with M in place of the dummy
+    if isinstance(node, ElementwiseApplyFunction):
+        f = simple(node)
+        if f is None:
+            _kinks_into(unnest(node), found)
+            return
+        if not f.smooth:
+            found.append(node.expr)
+        _kinks_into(node.expr, found)
+        return
+    if type(node).__name__ == "Largest":  # max(M): a tie (calculus/largest.py)
+        found.append(node.tie_argument())
+    else:
+        f = lookup(node)
+        if f is not None and not f.smooth:
+            found.append(node.args[0])
+    for a in node.args:
+        if isinstance(a, sp.Basic):
+            _kinks_into(a, found)

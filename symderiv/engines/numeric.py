@@ -82,8 +82,10 @@ def _against(c: Compiled, point: dict[str, Any], sizes: dict[sp.Symbol, int],
 
 #: how far beside a kink, as a fraction of the segment it was found on, a point is tried
 _BESIDE = (1e-3, 1e-2, 1e-1)
-#: segments from the drawn point tried for one that crosses a kink
-_SEGMENTS = 4
+#: segments from the drawn point tried for one that crosses a kink, each to a point drawn
+#: at this many times the usual scale: a step far out (where(x > 8, 0, exp(x)) for the
+#: derivative of exp) is met as well as one among the usual points
+_REACH = (1.0, 1.0, 10.0, 40.0)
 
 
 def _beside_kink(trial: Trial, p: dict[str, Any], sizes: dict[sp.Symbol, int],
@@ -102,8 +104,9 @@ def _beside_kink(trial: Trial, p: dict[str, Any], sizes: dict[sp.Symbol, int],
     space = problem.space
     fixed = {n for n in trial.names
              if space.get(n).discrete or "orthogonal" in space.get(n).assumptions}
-    for _ in range(_SEGMENTS):
-        q = space.random_point(trial.names, sizes, rng, exact=False, scale=problem.scale)
+    for reach in _REACH:
+        q = space.random_point(trial.names, sizes, rng, exact=False,
+                               scale=problem.scale * reach)
         found = _crossing(trial, p, q, fixed, sizes, rng)
         if found is None:
             continue

@@ -742,6 +742,9 @@ class TypedBuilder:
                 return self._fn_max(node, self._elementwise(p, sp.Abs))
         if p.kind == "scalar" and key in (1, 2, "fro", "inf"):
             return self._fn_norm(node, p)
+        if column and key == "fro":
+            raise self.error("'fro' is the Frobenius norm of a matrix; of a vector write "
+                             "norm(v)", order)
         if p.kind == "matrix" and key in (1, 2, "inf", "nuc"):
             raise self.error(f"norm(M, {self.src(order)}) (an induced or nuclear matrix norm) "
                              "is not supported; norm(M, 'fro') is", order)
