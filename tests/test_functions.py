@@ -315,3 +315,21 @@ def test_pi_is_the_constant_unless_declared(lhs, rhs, let, outcome):
     from symderiv import check_equal
 
     assert check_equal(lhs, rhs, let=let).outcome == outcome
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("2 A x", "two terms side by side"),
+    ("x.T A x", "as in 2 * A @ x"),
+])
+def test_terms_side_by_side_say_to_write_the_product(text, fragment):
+    with pytest.raises(ParseError) as info:
+        parse_expression(text, parse_declarations("x: n; A: n x n"))
+    assert fragment in str(info.value)
+
+
+def test_latex_function_of_a_bare_sum_says_to_add_parentheses():
+    from symderiv import parse_latex
+
+    with pytest.raises(ParseError, match=r"a function of a sum takes parentheses"):
+        parse_latex(r"\log \sum_i \exp(z_i)", parse_declarations("z: n"))
+    parse_latex(r"\log\left(\sum_i \exp(z_i)\right)", parse_declarations("z: n"))

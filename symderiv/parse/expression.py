@@ -928,6 +928,9 @@ def parse_expression(text: str, space: Space | None = None) -> Parsed:
                                           f"(for example {'lam' if w == 'lambda' else w + '_'})")
         elif msg == "invalid decimal literal":  # 2x
             msg = "a number written against a name: write the product with *, as in 2*x"
+        elif msg == "invalid syntax" and re.search(r"[\w)]\s+[A-Za-z_(]", stripped[:col]):
+            msg = ("two terms side by side: write the product with * (entry by entry) or @ "
+                   "(matrix product), as in 2 * A @ x")
         raise ParseError(f"syntax error: {msg}", source=stripped, col=col) from None
     except (RecursionError, MemoryError, ValueError):
         raise InputTooLargeError("expression is nested too deeply or too large",

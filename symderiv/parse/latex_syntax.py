@@ -110,7 +110,11 @@ def _parse_tree(text: str) -> tuple[str, Any]:
         bad = stripped[col - 1:col + 8] if col <= len(stripped) else ""
         message = (f"cannot read {bad!r}" if bad else "the expression ends too early "
                    "(an unclosed brace or bracket?)")
-        if bad.startswith("\\") and not any(bad.startswith(k) for k in _KNOWN_COMMANDS):
+        before = re.search(r"\\([A-Za-z]+)\s*$", stripped[:col - 1])
+        if bad.startswith("\\sum") and before is not None:  # \log \sum_i …: log of what?
+            message = (f"cannot read {bad!r}: a function of a sum takes parentheses, as in "
+                       f"\\{before.group(1)}\\left(\\sum_i …\\right)")
+        elif bad.startswith("\\") and not any(bad.startswith(k) for k in _KNOWN_COMMANDS):
             command = re.match(r"\\[A-Za-z]+", stripped[col - 1:])
             message = f"unknown command {command.group(0) if command else bad!r}"
         raise ParseError(message, source=stripped, col=min(col, len(stripped)),
